@@ -1,0 +1,27 @@
+namespace KlGpu.Landscape;
+
+public enum Divergence
+{
+    /// <summary>KL(p||q), mass-covering.</summary>
+    Forward,
+    /// <summary>KL(q||p), mode-seeking.</summary>
+    Reverse,
+}
+
+public static class DivergenceNames
+{
+    public static string Name(this Divergence d) => d switch
+    {
+        Divergence.Forward => "forward",
+        Divergence.Reverse => "reverse",
+        _ => throw new ArgumentOutOfRangeException(nameof(d)),
+    };
+
+    /// <summary>The mathematical label used in titles and colour bars.</summary>
+    public static string Label(this Divergence d) => d switch
+    {
+        Divergence.Forward => "KL(p || q)",
+        Divergence.Reverse => "KL(q || p)",
+        _ => throw new ArgumentOutOfRangeException(nameof(d)),
+    };
+}

@@ -1,0 +1,25 @@
+using System.Numerics;
+
+namespace KlGpu.Numerics;
+
+/// <summary>
+/// The working precision of a generic formula. ILGPU cannot compile <c>T.CreateTruncating</c>, so
+/// constants reach generic code through this static member instead; the same source then runs in
+/// double and in single precision, on the CPU and in kernels.
+/// </summary>
+public interface IReal<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    static abstract T Of(double value);
+}
+
+/// <summary>Double precision: the reference.</summary>
+public struct F64 : IReal<double>
+{
+    public static double Of(double value) => value;
+}
+
+/// <summary>Single precision: an option whose error is measured, not assumed.</summary>
+public struct F32 : IReal<float>
+{
+    public static float Of(double value) => (float)value;
+}
