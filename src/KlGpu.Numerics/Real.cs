@@ -10,16 +10,21 @@ namespace KlGpu.Numerics;
 public interface IReal<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     static abstract T Of(double value);
+
+    /// <summary>Truncation toward zero, as a C# cast does.</summary>
+    static abstract int ToInt(T value);
 }
 
 /// <summary>Double precision: the reference.</summary>
 public struct F64 : IReal<double>
 {
     public static double Of(double value) => value;
+    public static int ToInt(double value) => (int)value;
 }
 
 /// <summary>Single precision: an option whose error is measured, not assumed.</summary>
 public struct F32 : IReal<float>
 {
     public static float Of(double value) => (float)value;
+    public static int ToInt(float value) => (int)value;
 }

@@ -1,0 +1,37 @@
+using System.Numerics;
+using ILGPU;
+using ILGPU.Runtime;
+using KlGpu.Numerics;
+
+namespace KlGpu.Kernels;
+
+/// <summary>Which divergences a landscape launch computes (bit flags, so kernels take a plain int).</summary>
+public static class DivergenceMask
+{
+    public const int Forward = 1, Reverse = 2;
+}
+
+/// <summary>The kernels. Each thread evaluates one grid point or one Gaussian; all math is in the device functions.</summary>
+public static class DivergenceKernels
+{
+    /// <summary>
+    /// Forward and reverse KL between the target p and q = N(μ, σ) on a (μ, σ) grid, one thread per point:
+    /// index.X runs over μ, index.Y over the σ rows of this tile; outputs are [σ row, μ].
+    /// </summary>
+    public static void GaussianLandscape<T, R>(
+        Index2D index, ArrayView<T> mu, ArrayView<T> sigma, LogMixturePlanView<T> target, TargetMoments<T> moments,
+        int mask, ArrayView2D<T, Stride2D.DenseX> forward, ArrayView2D<T, Stride2D.DenseX> reverse)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T m = mu[index.X], s = sigma[index.Y];
+        if ((mask & DivergenceMask.Forward) != 0)
+            forward[index] = GaussianKl.Forward<T, R>(m, s, moments.Mean, moments.Variance, moments.Entropy);
+        if ((mask & DivergenceMask.Reverse) != 0)
+            reverse[index] = -GaussianKl.Entropy<T, R>(s) - ExpectedLogDensity.Evaluate<T, R>(m, s, target);
+    }
+
+    /// <summary>E_{N(μ_i, σ_i)}[log f] for a list of Gaussians: the building block of every mixture divergence.</summary>
+    public static void ExpectedLog<T, R>(Index1D index, ArrayView<T> mu, ArrayView<T> sigma, LogMixturePlanView<T> f, ArrayView<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        => result[index] = ExpectedLogDensity.Evaluate<T, R>(mu[index], sigma[index], f);
+}

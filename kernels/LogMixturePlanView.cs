@@ -1,0 +1,29 @@
+using ILGPU;
+using ILGPU.Runtime;
+using KlGpu.Numerics;
+
+namespace KlGpu.Kernels;
+
+/// <summary>A <see cref="LogMixturePlan"/> as device views, in the kernel's precision T.</summary>
+public struct LogMixturePlanView<T> : IComponentSet<T> where T : unmanaged
+{
+    public ArrayView<T> Offsets, Means, Precisions;
+    public ArrayView<T> Breakpoints;
+    public ArrayView<int> IntervalOwners;
+    public ArrayView<T> PanelStarts, PanelEnds;
+    public ArrayView<int> PanelOwners;
+    public ArrayView<T> NodeX, NodeWeightedRemainder, PanelMoments;
+    /// <summary>The panel rule on [−1, 1], for panels subdivided to q's scale.</summary>
+    public ArrayView<T> RuleNodes, RuleWeights;
+
+    public readonly int Count => (int)Offsets.Length;
+    public readonly T Offset(int k) => Offsets[k];
+    public readonly T Mean(int k) => Means[k];
+    public readonly T Precision(int k) => Precisions[k];
+}
+
+/// <summary>Moments and entropy of the target p, which make forward KL to a Gaussian closed-form.</summary>
+public struct TargetMoments<T> where T : unmanaged
+{
+    public T Mean, Variance, Entropy;
+}

@@ -1,0 +1,3 @@
+namespace KlGpu.Accelerators;
+
+public enum AcceleratorKind { Auto, Cuda, OpenCL, Cpu }

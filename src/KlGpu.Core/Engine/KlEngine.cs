@@ -1,0 +1,125 @@
+using ILGPU;
+using ILGPU.Runtime;
+using KlGpu.Accelerators;
+using KlGpu.Kernels;
+using KlGpu.Landscape;
+using KlGpu.Numerics;
+
+namespace KlGpu.Engine;
+
+/// <summary>One tile of a landscape: rows [FirstRow, FirstRow + Rows) of σ, every μ; arrays are [row, μ].</summary>
+public sealed record LandscapeTile(int FirstRow, int Rows, int Columns, double[]? Forward, double[]? Reverse);
+
+/// <summary>
+/// The divergence engine: owns the ILGPU context and one accelerator, computes divergences between mixtures
+/// and streams (μ, σ) landscapes in tiles. All numbers go through the kernels in the chosen precision.
+/// </summary>
+public sealed class KlEngine : IDisposable
+{
+    /// <summary>Grid points per launch: bounds device and host memory whatever the grid size.</summary>
+    public const int DefaultTilePoints = 1 << 22;
+
+    readonly Context context;
+    readonly IBackend backend;
+    readonly Dictionary<GaussianMixture, LogMixturePlan> plans = new(ReferenceEqualityComparer.Instance);
+
+    public string DeviceKind { get; }
+    public string DeviceName { get; }
+    public Precision Precision { get; }
+    public int TilePoints { get; init; } = DefaultTilePoints;
+
+    KlEngine(Context context, Device device, Precision precision, CpuExecution cpu)
+    {
+        this.context = context;
+        Precision = precision;
+        var accelerator = device.CreateAccelerator(context);
+        bool parallelCpu = device.AcceleratorType == AcceleratorType.CPU && cpu == CpuExecution.Parallel;
+        DeviceKind = device.AcceleratorType switch
+        {
+            AcceleratorType.Cuda => "cuda",
+            AcceleratorType.OpenCL => "opencl",
+            _ => parallelCpu ? "cpu" : "cpu-ilgpu",
+        };
+        DeviceName = device.AcceleratorType == AcceleratorType.CPU
+            ? $"CPU, {Environment.ProcessorCount} cores ({(parallelCpu ? "kernel bodies in Parallel.For" : "ILGPU CPU accelerator")})"
+            : device.Name;
+        backend = precision == Precision.Double
+            ? new Backend<double, F64>(accelerator, parallelCpu)
+            : new Backend<float, F32>(accelerator, parallelCpu);
+    }
+
+    public static KlEngine Create(AcceleratorKind kind = AcceleratorKind.Auto, Precision precision = Precision.Double,
+        CpuExecution cpu = CpuExecution.Parallel)
+    {
+        var context = ComputeDevices.CreateContext();
+        try
+        {
+            return new KlEngine(context, ComputeDevices.Select(context, kind), precision, cpu);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    public LogMixturePlan Plan(GaussianMixture f)
+    {
+        if (!plans.TryGetValue(f, out var plan)) plans[f] = plan = new LogMixturePlan(f);
+        return plan;
+    }
+
+    /// <summary>E_{N(μ_i, σ_i)}[log f] for each i.</summary>
+    public double[] ExpectedLog(GaussianMixture f, double[] mu, double[] sigma) => backend.ExpectedLog(Plan(f), mu, sigma);
+
+    /// <summary>Σ_k w_k E_{N(m_k, s_k)}[log f] = E_g[log f] for a mixture g, one kernel thread per component.</summary>
+    public double CrossExpectation(GaussianMixture g, GaussianMixture f)
+    {
+        double[] e = ExpectedLog(f, g.Means, g.Stds);
+        double s = 0;
+        for (int k = 0; k < g.Count; k++) s += g.Weights[k] * e[k];
+        return s;
+    }
+
+    /// <summary>H(f) = −E_f[log f].</summary>
+    public double Entropy(GaussianMixture f) => -CrossExpectation(f, f);
+
+    /// <summary>KL(p||q) = E_p[log p] − E_p[log q].</summary>
+    public double Forward(GaussianMixture p, GaussianMixture q) => CrossExpectation(p, p) - CrossExpectation(p, q);
+
+    /// <summary>KL(q||p) = E_q[log q] − E_q[log p].</summary>
+    public double Reverse(GaussianMixture p, GaussianMixture q) => CrossExpectation(q, q) - CrossExpectation(q, p);
+
+    public TargetMoments<double> Moments(GaussianMixture p) => new() { Mean = p.Mean, Variance = p.Variance, Entropy = Entropy(p) };
+
+    /// <summary>
+    /// Evaluates the requested divergences of q = N(μ, σ) against p over the grid, tile by tile (rows of σ),
+    /// handing each tile to <paramref name="onTile"/> in order. Memory stays bounded by <see cref="TilePoints"/>.
+    /// </summary>
+    public void Landscape(GaussianMixture p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
+        Action<LandscapeTile> onTile, CancellationToken cancel = default)
+    {
+        int mask = (divergences.Contains(Divergence.Forward) ? DivergenceMask.Forward : 0)
+                 | (divergences.Contains(Divergence.Reverse) ? DivergenceMask.Reverse : 0);
+        var plan = Plan(p);
+        var moments = Moments(p);
+        double[] muValues = mu.Values();
+        int rowsPerTile = Math.Clamp(TilePoints / mu.Count, 1, sigma.Count);
+        for (int first = 0; first < sigma.Count; first += rowsPerTile)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int rows = Math.Min(rowsPerTile, sigma.Count - first);
+            double[] sigmaRows = Enumerable.Range(first, rows).Select(sigma.At).ToArray();
+            var forward = (mask & DivergenceMask.Forward) != 0 ? new double[rows * mu.Count] : null;
+            var reverse = (mask & DivergenceMask.Reverse) != 0 ? new double[rows * mu.Count] : null;
+            backend.GaussianLandscape(plan, moments, muValues, sigmaRows, mask, forward ?? [], reverse ?? []);
+            onTile(new LandscapeTile(first, rows, mu.Count, forward, reverse));
+        }
+    }
+
+    public void Dispose()
+    {
+        backend.Dispose();
+        context.Dispose();
+    }
+}

@@ -1,0 +1,56 @@
+using System.Numerics;
+
+namespace KlGpu.Numerics;
+
+/// <summary>
+/// The components of a mixture as log-quadratics ℓ_k(x) = c_k − ½ τ_k (x − m_k)², with
+/// c_k = log π_k − log s_k − ½ log 2π and τ_k = 1/s_k². Implemented over host arrays and over
+/// device views, so the formulas in <see cref="LogMixture"/> are written once for both.
+/// </summary>
+public interface IComponentSet<T> where T : unmanaged
+{
+    int Count { get; }
+    T Offset(int k);
+    T Mean(int k);
+    T Precision(int k);
+}
+
+/// <summary>log p of a Gaussian mixture, split as an owner component plus a bounded remainder.</summary>
+public static class LogMixture
+{
+    public static T Component<T, R, S>(in S set, int k, T x)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IComponentSet<T>
+    {
+        T d = x - set.Mean(k);
+        return set.Offset(k) - R.Of(0.5) * set.Precision(k) * d * d;
+    }
+
+    /// <summary>
+    /// r(x) = log p(x) − ℓ_owner(x) = log(1 + Σ_{k≠owner} exp(ℓ_k − ℓ_owner)). Exact for any owner;
+    /// bounded by log K and analytic where the owner is the largest component.
+    /// </summary>
+    public static T Remainder<T, R, S>(in S set, int owner, T x)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IComponentSet<T>
+    {
+        T lo = Component<T, R, S>(set, owner, x), s = T.Zero;
+        for (int k = 0; k < set.Count; k++)
+            if (k != owner) s += T.Exp(Component<T, R, S>(set, k, x) - lo);
+        return LogOnePlus<T>(s);
+    }
+
+    /// <summary>log(1 + s), accurate for small s without relying on a LogP1 intrinsic in kernels.</summary>
+    public static T LogOnePlus<T>(T s) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T u = T.One + s;
+        return u == T.One ? s : T.Log(u) * s / (u - T.One);
+    }
+}
+
+/// <summary>Components held in host arrays (double), for building plans and for tests.</summary>
+public readonly struct ArrayComponents(double[] offsets, double[] means, double[] precisions) : IComponentSet<double>
+{
+    public int Count => offsets.Length;
+    public double Offset(int k) => offsets[k];
+    public double Mean(int k) => means[k];
+    public double Precision(int k) => precisions[k];
+}

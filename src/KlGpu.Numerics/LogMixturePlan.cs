@@ -1,0 +1,226 @@
+namespace KlGpu.Numerics;
+
+/// <summary>
+/// Everything a kernel needs to compute E_{N(μ,σ)}[log f] for a Gaussian mixture f, prepared once per
+/// mixture on the host in double precision.
+///
+/// log f = ℓ_owner(x) + r(x). The line is cut at the breakpoints of the upper envelope of the
+/// log-quadratics ℓ_k; on each interval one component owns it. The owner part integrates in closed form
+/// against a Gaussian (truncated moments), however wide q is; the remainder r is bounded by log K, analytic
+/// on each interval, and negligible away from where components compete, so it is integrated on a fixed set
+/// of Gauss–Legendre panels bisected until r is resolved. A panel wider than q is subdivided per point.
+/// This is why broad q over narrow components (σ/s in the thousands) needs no more work than any other case.
+/// </summary>
+public sealed class LogMixturePlan
+{
+    /// <summary>Gauss–Legendre order of every panel.</summary>
+    public const int PanelOrder = 16;
+
+    /// <summary>
+    /// Moments Σ_i WR_i t_i^j, j ≤ MomentOrder, of each panel. On a panel no longer than σ, q's density is
+    /// exp(A t + B t²) up to a factor, and its Taylor series against these moments reproduces the node sum
+    /// to below 1e-17 relative with one exp per panel instead of one per node.
+    /// </summary>
+    public const int MomentOrder = 20;
+
+    /// <summary>r below this is dropped everywhere: far under the 1e-10 absolute accuracy the engine promises.</summary>
+    const double NegligibleRemainder = 1e-17;
+
+    /// <summary>Bisection stops when halving changes ∫r and ∫r·x on a panel by less than this per unit length.</summary>
+    const double PanelTolerance = 1e-15;
+
+    const double Epsilon = 2.220446049250313e-16;
+
+    const int MaxDepth = 40;
+
+    /// <summary>A bound on work and memory whatever the mixture; never reached by the cases we test.</summary>
+    const int MaxPanels = 4096;
+
+    public GaussianMixture Mixture { get; }
+    public double[] Offsets { get; }
+    public double[] Means { get; }
+    public double[] Precisions { get; }
+
+    /// <summary>Sorted envelope breakpoints; interval j is (Breakpoints[j−1], Breakpoints[j]).</summary>
+    public double[] Breakpoints { get; }
+    /// <summary>Owner component of each of the Breakpoints.Length + 1 intervals.</summary>
+    public int[] IntervalOwners { get; }
+
+    public double[] PanelStarts { get; }
+    public double[] PanelEnds { get; }
+    public int[] PanelOwners { get; }
+    /// <summary>Panel p's nodes are [p·PanelOrder, (p+1)·PanelOrder).</summary>
+    public double[] NodeX { get; }
+    /// <summary>Quadrature weight times r at each node: Σ_i NodeWeightedRemainder[i]·g(NodeX[i]) ≈ ∫ r g.</summary>
+    public double[] NodeWeightedRemainder { get; }
+    /// <summary>Panel p's moments are [p·(MomentOrder+1), (p+1)·(MomentOrder+1)), in its coordinate t ∈ [−1, 1].</summary>
+    public double[] PanelMoments { get; }
+    public GaussLegendreRule Rule { get; }
+
+    public ArrayComponents Components => new(Offsets, Means, Precisions);
+
+    public LogMixturePlan(GaussianMixture mixture)
+    {
+        Mixture = mixture;
+        var merged = MergeIdentical(mixture);
+        Offsets = merged.Select(c => Math.Log(c.Weight) - Math.Log(c.Std) - Normal.LogSqrt2Pi).ToArray();
+        Means = merged.Select(c => c.Mean).ToArray();
+        Precisions = merged.Select(c => 1 / (c.Std * c.Std)).ToArray();
+        Rule = new GaussLegendreRule(PanelOrder);
+
+        (Breakpoints, IntervalOwners) = Envelope();
+
+        var panels = new List<(double A, double B, int Owner)>();
+        for (int j = 0; j <= Breakpoints.Length; j++)
+        {
+            int owner = IntervalOwners[j];
+            double a = j == 0 ? OuterEnd(owner, Breakpoints.Length > 0 ? Breakpoints[0] : Means[owner], -1) : Breakpoints[j - 1];
+            double b = j == Breakpoints.Length ? OuterEnd(owner, Breakpoints.Length > 0 ? Breakpoints[^1] : Means[owner], +1) : Breakpoints[j];
+            if (b > a) Bisect(a, b, owner, 0, panels);
+        }
+        PanelStarts = panels.Select(p => p.A).ToArray();
+        PanelEnds = panels.Select(p => p.B).ToArray();
+        PanelOwners = panels.Select(p => p.Owner).ToArray();
+        NodeX = new double[panels.Count * PanelOrder];
+        NodeWeightedRemainder = new double[panels.Count * PanelOrder];
+        PanelMoments = new double[panels.Count * (MomentOrder + 1)];
+        for (int p = 0; p < panels.Count; p++)
+        {
+            double c = 0.5 * (PanelStarts[p] + PanelEnds[p]), h = 0.5 * (PanelEnds[p] - PanelStarts[p]);
+            for (int i = 0; i < PanelOrder; i++)
+            {
+                double x = c + h * Rule.Nodes[i];
+                NodeX[p * PanelOrder + i] = x;
+                double wr = h * Rule.Weights[i] * Remainder(PanelOwners[p], x);
+                NodeWeightedRemainder[p * PanelOrder + i] = wr;
+                double power = 1;
+                for (int j = 0; j <= MomentOrder; j++, power *= Rule.Nodes[i])
+                    PanelMoments[p * (MomentOrder + 1) + j] += wr * power;
+            }
+        }
+    }
+
+    public double Component(int k, double x) => LogMixture.Component<double, F64, ArrayComponents>(Components, k, x);
+    public double Remainder(int owner, double x) => LogMixture.Remainder<double, F64, ArrayComponents>(Components, owner, x);
+
+    static List<(double Weight, double Mean, double Std)> MergeIdentical(GaussianMixture m)
+    {
+        var list = new List<(double Weight, double Mean, double Std)>();
+        for (int k = 0; k < m.Count; k++)
+        {
+            int same = list.FindIndex(c => c.Mean == m.Means[k] && c.Std == m.Stds[k]);
+            if (same < 0) list.Add((m.Weights[k], m.Means[k], m.Stds[k]));
+            else list[same] = (list[same].Weight + m.Weights[k], list[same].Mean, list[same].Std);
+        }
+        return list;
+    }
+
+    int ArgMax(double x)
+    {
+        int best = 0;
+        for (int k = 1; k < Offsets.Length; k++)
+            if (Component(k, x) > Component(best, x)) best = k;
+        return best;
+    }
+
+    /// <summary>Every pairwise crossing is a candidate; the owner between candidates is constant.</summary>
+    (double[] Breakpoints, int[] Owners) Envelope()
+    {
+        var candidates = new List<double>();
+        int n = Offsets.Length;
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
+                candidates.AddRange(Crossings(i, j));
+        candidates.Sort();
+        if (candidates.Count == 0) return ([], [ArgMax(Means[0])]);
+
+        var points = new List<double>();
+        var owners = new List<int> { ArgMax(candidates[0] - 1 - Math.Abs(candidates[0])) };
+        for (int c = 0; c < candidates.Count; c++)
+        {
+            double right = c + 1 < candidates.Count ? 0.5 * (candidates[c] + candidates[c + 1]) : candidates[c] + 1 + Math.Abs(candidates[c]);
+            if (c + 1 < candidates.Count && candidates[c + 1] == candidates[c]) continue;
+            int owner = ArgMax(right);
+            if (owner != owners[^1]) { points.Add(candidates[c]); owners.Add(owner); }
+        }
+        return (points.ToArray(), owners.ToArray());
+    }
+
+    /// <summary>Real roots of ℓ_i(x) = ℓ_j(x), a quadratic (linear when the stds are equal).</summary>
+    IEnumerable<double> Crossings(int i, int j)
+    {
+        double ti = Precisions[i], tj = Precisions[j], mi = Means[i], mj = Means[j];
+        double a = -0.5 * (ti - tj);
+        double b = ti * mi - tj * mj;
+        double c = Offsets[i] - Offsets[j] - 0.5 * ti * mi * mi + 0.5 * tj * mj * mj;
+        if (Math.Abs(a) <= 1e-14 * Math.Max(ti, tj))
+        {
+            if (b != 0) yield return -c / b;
+            yield break;
+        }
+        double disc = b * b - 4 * a * c;
+        if (disc < 0) yield break;
+        double q = -0.5 * (b + Math.CopySign(Math.Sqrt(disc), b));
+        if (q != 0) yield return c / q;
+        yield return q / a;
+    }
+
+    /// <summary>Walks outwards from a finite end until r is negligible (it decays in both tails).</summary>
+    double OuterEnd(int owner, double from, int direction)
+    {
+        double scale = Precisions.Select(t => 1 / Math.Sqrt(t)).Min();
+        double step = scale;
+        double x = from + direction * step;
+        for (int i = 0; i < 200 && Remainder(owner, x) > NegligibleRemainder; i++)
+        {
+            step *= 1.5;
+            x += direction * step;
+        }
+        return x;
+    }
+
+    void Bisect(double a, double b, int owner, int depth, List<(double, double, int)> panels)
+    {
+        double m = 0.5 * (a + b);
+        var (whole, wholeX, noise) = Moments(a, b, owner, m, b - a);
+        var (left, leftX, _) = Moments(a, m, owner, m, b - a);
+        var (right, rightX, _) = Moments(m, b, owner, m, b - a);
+        // r is a small difference of log-components of size |ℓ|, so it carries rounding of about ε|ℓ|;
+        // refining below that noise would only chase rounding.
+        double tol = Math.Max(PanelTolerance * (b - a), noise);
+        bool resolved = Math.Abs(whole - left - right) <= tol && Math.Abs(wholeX - leftX - rightX) <= tol;
+        if (resolved || depth >= MaxDepth || panels.Count >= MaxPanels)
+        {
+            if (MaxRemainder(a, b, owner) > NegligibleRemainder) panels.Add((a, b, owner));
+            return;
+        }
+        Bisect(a, m, owner, depth + 1, panels);
+        Bisect(m, b, owner, depth + 1, panels);
+    }
+
+    /// <summary>
+    /// ∫ r and ∫ r·(x − centre)/length over [a, b] (the parent's coordinate, so halves add up to the whole),
+    /// and the rounding noise of ∫ r: 64 ε |ℓ_owner| per unit length.
+    /// </summary>
+    (double R, double RU, double Noise) Moments(double a, double b, int owner, double centre, double length)
+    {
+        double c = 0.5 * (a + b), h = 0.5 * (b - a), s = 0, su = 0, scale = 1;
+        for (int i = 0; i < PanelOrder; i++)
+        {
+            double x = c + h * Rule.Nodes[i];
+            double r = Rule.Weights[i] * Remainder(owner, x);
+            s += r;
+            su += r * (x - centre) / length;
+            scale = Math.Max(scale, Math.Abs(Component(owner, x)));
+        }
+        return (s * h, su * h, 64 * Epsilon * scale * (b - a));
+    }
+
+    double MaxRemainder(double a, double b, int owner)
+    {
+        double max = Math.Max(Remainder(owner, a), Remainder(owner, b));
+        double c = 0.5 * (a + b), h = 0.5 * (b - a);
+        for (int i = 0; i < PanelOrder; i++) max = Math.Max(max, Remainder(owner, c + h * Rule.Nodes[i]));
+        return max;
+    }
+}
