@@ -41,7 +41,8 @@ public static class LandscapeFigure
         if (o.Contours && colour.HasValues) AddContours(plot, map, mu, sigma, colour, o.ContourCount);
 
         // Markers, each only where it falls on the map: the target's components (m_k, s_k),
-        // the moment-matching Gaussian (mean and std of p, the forward-KL optimum) and the grid minimum.
+        // the moment-matching Gaussian (mean and std of p, the forward-KL optimum; for a single
+        // Gaussian target that is the target itself, so it is not drawn twice) and the grid minimum.
         var marked = new List<Coordinates>();
         var components = Enumerable.Range(0, target.Count)
             .Where(k => mu.Covers(target.Means[k]) && sigma.Covers(target.Stds[k]))
@@ -70,7 +71,7 @@ public static class LandscapeFigure
             marked.Add(minimum.Location);
         }
 
-        plot.Title($"{Capitalised(map.Divergence.Name())} {map.Divergence.Label()}, q = N(μ, σ)\ntarget p = {target}");
+        plot.Title($"{Capitalised(map.Divergence.Name())} {map.Divergence.Label()}, q = N(μ, σ)\n{Wrapped($"target p = {target}")}");
         plot.XLabel("μ");
         plot.YLabel(map.Sigma.Geometric ? "σ (log scale)" : "σ");
         mu.LabelTicks(plot.Axes.Bottom);
@@ -175,6 +176,21 @@ public static class LandscapeFigure
         double Clearance((Alignment Corner, double X, double Y) c) => points.Count == 0 ? 0 : points.Min(p =>
             Math.Pow((p.X - area.Left) / area.Width - c.X, 2) + Math.Pow((p.Y - area.Bottom) / area.Height - c.Y, 2));
         return corners.MaxBy(Clearance).Corner; // MaxBy keeps the first of equals: upper right
+    }
+
+    /// <summary>A mixture spec broken after " + " into lines of about 70 characters, so many components still fit.</summary>
+    static string Wrapped(string spec, int width = 70)
+    {
+        var lines = new List<string>();
+        string line = "";
+        foreach (string part in spec.Split(" + "))
+        {
+            if (line.Length == 0) line = part;
+            else if (line.Length + 3 + part.Length <= width) line += " + " + part;
+            else { lines.Add(line + " +"); line = part; }
+        }
+        lines.Add(line);
+        return string.Join("\n", lines);
     }
 
     static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];

@@ -127,6 +127,21 @@ public sealed class LandscapeFigureTests : IDisposable
     }
 
     [Fact]
+    public void A_long_target_spec_is_wrapped_in_the_title()
+    {
+        var map = SyntheticMaps.ToStandardNormal(Divergence.Reverse, geometricSigma: false);
+        var eight = new KlGpu.Numerics.GaussianMixture(
+            Enumerable.Repeat(0.125, 8).ToArray(), Enumerable.Range(0, 8).Select(k => k - 3.5).ToArray(), Enumerable.Repeat(0.25, 8).ToArray());
+
+        LandscapeFigure.Save(LandscapeFigure.Heatmap(map, eight), folder.File("eight.svg"), 900, 700);
+
+        string[] texts = FigureFiles.SvgTexts(folder.File("eight.svg"));
+        string first = Assert.Single(texts, t => t.StartsWith("target p = "));
+        Assert.EndsWith(" +", first);
+        Assert.Contains(texts, t => t.EndsWith("0.125*N(3.5,0.25)"));
+    }
+
+    [Fact]
     public void Side_by_side_panels_save_as_png_and_svg()
     {
         DivergenceMap[] maps =
