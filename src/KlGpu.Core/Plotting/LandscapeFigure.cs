@@ -1,0 +1,201 @@
+using KlGpu.Landscape;
+using KlGpu.Numerics;
+using ScottPlot;
+using SkiaSharp;
+
+namespace KlGpu.Plotting;
+
+/// <summary>
+/// Figures of a divergence landscape over the Gaussian family q = N(μ, σ): a heatmap in real μ and σ
+/// units with a colour bar in nats, contour lines, and markers at the target's components, at the
+/// moment-matching Gaussian and at the grid minimum.
+/// </summary>
+public static class LandscapeFigure
+{
+    /// <summary>One divergence map as a heatmap figure.</summary>
+    public static Plot Heatmap(DivergenceMap map, GaussianMixture target, FigureOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(target);
+        FigureOptions o = options ?? FigureOptions.Default;
+        FigureFonts.EnsureRegistered(); // before the Plot: it copies the default font name
+        var mu = new GridScale(map.Mu);
+        var sigma = new GridScale(map.Sigma);
+        var colour = ColourScale.For(map.Values, o.LogColor);
+        var plot = new Plot();
+
+        // The landscape: row 0 of Values is the smallest σ, so it goes at the bottom.
+        var heatmap = plot.Add.Heatmap(colour.Intensities);
+        heatmap.Extent = new CoordinateRect(mu.First, mu.Last, sigma.First, sigma.Last); // cell centres
+        heatmap.FlipVertically = true;
+        heatmap.Colormap = NamedColormap(o.Colormap);
+        heatmap.ManualRange = colour.Range;
+        heatmap.NaNCellColor = Colors.LightGray; // cells whose value is not finite
+        if (!colour.HasValues) heatmap.Colormap = ScottPlot.Colormap.FromColors([Colors.LightGray, Colors.LightGray]);
+
+        var colourBar = plot.Add.ColorBar(heatmap);
+        colourBar.Label = $"{map.Divergence.Label()} [nats]";
+        colourBar.IsVisible = colour.HasValues;
+        colour.LabelTicks(colourBar.Axis);
+
+        if (o.Contours && colour.HasValues) AddContours(plot, map, mu, sigma, colour, o.ContourCount);
+
+        // Markers, each only where it falls on the map: the target's components (m_k, s_k),
+        // the moment-matching Gaussian (mean and std of p, the forward-KL optimum; for a single
+        // Gaussian target that is the target itself, so it is not drawn twice) and the grid minimum.
+        var marked = new List<Coordinates>();
+        var components = Enumerable.Range(0, target.Count)
+            .Where(k => mu.Covers(target.Means[k]) && sigma.Covers(target.Stds[k]))
+            .Select(k => new Coordinates(mu.ToPlot(target.Means[k]), sigma.ToPlot(target.Stds[k])))
+            .ToArray();
+        marked.AddRange(components);
+        if (components.Length > 0)
+        {
+            var marks = plot.Add.Markers(components, MarkerShape.Eks, 14, Colors.White);
+            marks.MarkerLineWidth = 2.5f;
+            marks.LegendText = target.Count == 1 ? "target p" : "target components";
+        }
+        double momentSigma = Math.Sqrt(target.Variance);
+        if (target.Count > 1 && mu.Covers(target.Mean) && sigma.Covers(momentSigma))
+        {
+            var moment = plot.Add.Marker(mu.ToPlot(target.Mean), sigma.ToPlot(momentSigma), MarkerShape.Cross, 16, Colors.Orange);
+            moment.MarkerLineWidth = 2.5f;
+            moment.LegendText = "moment matching";
+            marked.Add(moment.Location);
+        }
+        if (mu.Covers(map.Minimum.Mu) && sigma.Covers(map.Minimum.Sigma))
+        {
+            var minimum = plot.Add.Marker(mu.ToPlot(map.Minimum.Mu), sigma.ToPlot(map.Minimum.Sigma), MarkerShape.OpenCircle, 14, Colors.Red);
+            minimum.MarkerLineWidth = 2.5f;
+            minimum.LegendText = $"grid minimum ({LogTicks.Format(map.Minimum.Value)} nats)";
+            marked.Add(minimum.Location);
+        }
+
+        plot.Title($"{Capitalised(map.Divergence.Name())} {map.Divergence.Label()}, q = N(μ, σ)\n{Wrapped($"target p = {target}")}");
+        plot.XLabel("μ");
+        plot.YLabel(map.Sigma.Geometric ? "σ (log scale)" : "σ");
+        mu.LabelTicks(plot.Axes.Bottom);
+        sigma.LabelTicks(plot.Axes.Left);
+        CoordinateRect cells = heatmap.GetAlignedExtent();
+        plot.Axes.SetLimits(cells); // exactly the cells: no margins, whatever the markers
+
+        // Legend in the corner farthest from the markers, on a dark glass so the white and
+        // coloured markers read as they do on the map.
+        plot.ShowLegend(EmptiestCorner(cells, marked));
+        plot.Legend.BackgroundColor = Colors.Black.WithAlpha(0.55);
+        plot.Legend.OutlineColor = Colors.Transparent;
+        plot.Legend.ShadowColor = Colors.Transparent;
+        plot.Legend.FontColor = Colors.White;
+        plot.Legend.FontSize = 13;
+
+        // Text sized for a figure that is shrunk to a column width.
+        plot.Axes.Title.Label.FontSize = 17;
+        foreach (IAxis axis in new[] { plot.Axes.Bottom, plot.Axes.Left, colourBar.Axis })
+        {
+            axis.Label.FontSize = 16;
+            axis.TickLabelStyle.FontSize = 13;
+        }
+        return plot;
+    }
+
+    /// <summary>Several maps of one target (forward and reverse KL, say), side by side, each with its own colour bar.</summary>
+    public static Multiplot SideBySide(IReadOnlyList<DivergenceMap> maps, GaussianMixture target, FigureOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(maps);
+        if (maps.Count == 0) throw new ArgumentException("side by side needs at least one map", nameof(maps));
+        var multiplot = new Multiplot(Heatmap(maps[0], target, options)) { Layout = new ScottPlot.MultiplotLayouts.Columns() };
+        foreach (var map in maps.Skip(1)) multiplot.AddPlot(Heatmap(map, target, options));
+        return multiplot;
+    }
+
+    /// <summary>Writes the figure to <paramref name="path"/>, as SVG if it ends in .svg, otherwise PNG.</summary>
+    public static void Save(Plot plot, string path, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        CheckSize(width, height);
+        if (IsSvg(path)) plot.SaveSvg(path, width, height);
+        else plot.SavePng(path, width, height);
+    }
+
+    /// <summary>Writes a multi-panel figure, as SVG if <paramref name="path"/> ends in .svg, otherwise PNG.</summary>
+    public static void Save(Multiplot multiplot, string path, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(multiplot);
+        CheckSize(width, height);
+        if (!IsSvg(path))
+        {
+            multiplot.SavePng(path, width, height);
+            return;
+        }
+        // ScottPlot 5.1.59 saves a Multiplot only as PNG; render it onto Skia's SVG canvas instead.
+        using var file = File.Create(path);
+        using (var canvas = SKSvgCanvas.Create(SKRect.Create(width, height), file))
+            multiplot.Render(canvas, new PixelRect(0, width, height, 0));
+    }
+
+    static bool IsSvg(string path) => Path.GetExtension(path).Equals(".svg", StringComparison.OrdinalIgnoreCase);
+
+    static void CheckSize(int width, int height)
+    {
+        if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), $"a figure needs a positive size (got {width}×{height})");
+    }
+
+    static void AddContours(Plot plot, DivergenceMap map, GridScale mu, GridScale sigma, ColourScale colour, int count)
+    {
+        var levels = colour.ContourLevels(count);
+        if (levels.Length == 0) return;
+        int rows = map.Values.GetLength(0), columns = map.Values.GetLength(1);
+        var grid = new Coordinates3d[rows, columns];
+        bool complete = true;
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++)
+            {
+                double z = colour.Intensities[i, j];
+                complete &= double.IsFinite(z);
+                grid[i, j] = new Coordinates3d(mu.ToPlot(map.Mu.At(j)), sigma.ToPlot(map.Sigma.At(i)), z);
+            }
+        if (!complete) return; // a map with undefined cells gets no contours rather than wrong ones
+
+        var contours = new LabelledContours(levels.ToDictionary(l => l.Level, l => l.Label))
+        {
+            ContourLineLevels = levels.Select(l => l.Level).ToArray(),
+            LineColor = Colors.White.WithAlpha(0.7),
+            LineWidth = 1,
+        };
+        contours.LabelStyle.FontSize = 11;
+        contours.LabelStyle.ForeColor = Colors.White;
+        contours.Update(grid);
+        plot.Add.Plottable(contours);
+    }
+
+    /// <summary>The corner of <paramref name="area"/> farthest from every point (upper right when there are none).</summary>
+    static Alignment EmptiestCorner(CoordinateRect area, IReadOnlyList<Coordinates> points)
+    {
+        (Alignment Corner, double X, double Y)[] corners =
+            [(Alignment.UpperRight, 1, 1), (Alignment.UpperLeft, 0, 1), (Alignment.LowerRight, 1, 0), (Alignment.LowerLeft, 0, 0)];
+        double Clearance((Alignment Corner, double X, double Y) c) => points.Count == 0 ? 0 : points.Min(p =>
+            Math.Pow((p.X - area.Left) / area.Width - c.X, 2) + Math.Pow((p.Y - area.Bottom) / area.Height - c.Y, 2));
+        return corners.MaxBy(Clearance).Corner; // MaxBy keeps the first of equals: upper right
+    }
+
+    /// <summary>A mixture spec broken after " + " into lines of about 70 characters, so many components still fit.</summary>
+    static string Wrapped(string spec, int width = 70)
+    {
+        var lines = new List<string>();
+        string line = "";
+        foreach (string part in spec.Split(" + "))
+        {
+            if (line.Length == 0) line = part;
+            else if (line.Length + 3 + part.Length <= width) line += " + " + part;
+            else { lines.Add(line + " +"); line = part; }
+        }
+        lines.Add(line);
+        return string.Join("\n", lines);
+    }
+
+    static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+
+    static IColormap NamedColormap(string name) =>
+        ScottPlot.Colormap.GetColormaps().FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"no colormap named '{name}'; ScottPlot has: {string.Join(", ", ScottPlot.Colormap.GetColormaps().Select(c => c.Name))}");
+}
