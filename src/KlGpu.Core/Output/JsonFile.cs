@@ -6,7 +6,7 @@ namespace KlGpu.Output;
 
 /// <summary>
 /// Objects as indented JSON (run manifests, summaries): snake_case property names, enums as
-/// snake_case strings, NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity" (JSON
+/// their lower-case member names, as the command line spells them (<c>"opencl"</c>, <c>"double"</c>), NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity" (JSON
 /// has no such numbers, and a manifest must never fail to write), a final newline.
 /// </summary>
 public static class JsonFile
@@ -21,7 +21,7 @@ public static class JsonFile
             WriteIndented = true,
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+            Converters = { new JsonStringEnumConverter(new LowerCase()) },
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
@@ -32,6 +32,12 @@ public static class JsonFile
     /// <summary>Writes <paramref name="value"/> to <paramref name="path"/> through <see cref="AtomicFile"/>.</summary>
     public static void Write<T>(string path, T value) =>
         AtomicFile.WriteAllBytes(path, new UTF8Encoding(false).GetBytes(Serialize(value)));
+
+    /// <summary>The rule of <see cref="Specs.Choice"/>: the member name in lower case.</summary>
+    sealed class LowerCase : JsonNamingPolicy
+    {
+        public override string ConvertName(string name) => name.ToLowerInvariant();
+    }
 
     public static T? Read<T>(string path) => JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options);
 }

@@ -18,7 +18,7 @@ public sealed class JsonFileTests : IDisposable
         AcceleratorKind.OpenCL, [0.5, 1.25], double.NaN);
 
     [Fact]
-    public void WritesIndentedSnakeCaseJsonAtomically()
+    public void WritesIndentedSnakeCaseJsonAtomicallyWithEnumsAsTheCommandLineNamesThem()
     {
         string path = folder.File("manifest.json");
         JsonFile.Write(path, Sample);
@@ -31,7 +31,7 @@ public sealed class JsonFileTests : IDisposable
               "grid_points": 262144,
               "elapsed_seconds": 0.125,
               "precision": "double",
-              "accelerator": "open_cl",
+              "accelerator": "opencl",
               "minimum_mu_sigma": [
                 0.5,
                 1.25
@@ -52,6 +52,16 @@ public sealed class JsonFileTests : IDisposable
         Assert.Equal(Sample.MinimumMuSigma, back.MinimumMuSigma);
         Assert.True(double.IsNaN(back.Worst));
         Assert.Equal(AcceleratorKind.OpenCL, back.Accelerator);
+    }
+
+    [Fact]
+    public void EnumsAreSpelledAsTheCommandLineParsesThem()
+    {
+        foreach (AcceleratorKind kind in Enum.GetValues<AcceleratorKind>())
+        {
+            string name = JsonSerializer.Deserialize<string>(JsonFile.Serialize(kind))!;
+            Assert.Equal(kind, KlGpu.Specs.Choice.Parse<AcceleratorKind>(name, "--accelerator"));
+        }
     }
 
     [Fact]
