@@ -32,10 +32,22 @@ public static class LogMixture
     public static T Remainder<T, R, S>(in S set, int owner, T x)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IComponentSet<T>
     {
-        T lo = Component<T, R, S>(set, owner, x), s = T.Zero;
+        T s = T.Zero;
         for (int k = 0; k < set.Count; k++)
-            if (k != owner) s += T.Exp(Component<T, R, S>(set, k, x) - lo);
+            if (k != owner) s += T.Exp(Difference<T, R, S>(set, k, owner, x));
         return LogOnePlus<T>(s);
+    }
+
+    /// <summary>
+    /// ℓ_k(x) − ℓ_o(x) = (c_k − c_o) − ½(τ_k − τ_o)(x − m_k)² − ½τ_o(m_o − m_k)(2x − m_k − m_o): the same quantity as
+    /// the difference of the two log-quadratics, without their cancellation far out (where each is ~x²/s²).
+    /// </summary>
+    public static T Difference<T, R, S>(in S set, int k, int o, T x)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IComponentSet<T>
+    {
+        T half = R.Of(0.5), mk = set.Mean(k), mo = set.Mean(o), dk = x - mk, to = set.Precision(o);
+        return set.Offset(k) - set.Offset(o) - half * (set.Precision(k) - to) * dk * dk
+             - half * to * (mo - mk) * (x - mk + (x - mo));
     }
 
     /// <summary>log(1 + s), accurate for small s without relying on a LogP1 intrinsic in kernels.</summary>

@@ -200,20 +200,38 @@ public sealed class LogMixturePlan
 
     /// <summary>
     /// ∫ r and ∫ r·(x − centre)/length over [a, b] (the parent's coordinate, so halves add up to the whole),
-    /// and the rounding noise of ∫ r: 64 ε |ℓ_owner| per unit length.
+    /// and 64 times the rounding noise of ∫ r, from <see cref="RemainderNoise"/>.
     /// </summary>
     (double R, double RU, double Noise) Moments(double a, double b, int owner, double centre, double length)
     {
-        double c = 0.5 * (a + b), h = 0.5 * (b - a), s = 0, su = 0, scale = 1;
+        double c = 0.5 * (a + b), h = 0.5 * (b - a), s = 0, su = 0, noise = 0;
         for (int i = 0; i < PanelOrder; i++)
         {
             double x = c + h * Rule.Nodes[i];
             double r = Rule.Weights[i] * Remainder(owner, x);
             s += r;
             su += r * (x - centre) / length;
-            scale = Math.Max(scale, Math.Abs(Component(owner, x)));
+            noise += Rule.Weights[i] * RemainderNoise(owner, x);
         }
-        return (s * h, su * h, 64 * Epsilon * scale * (b - a));
+        return (s * h, su * h, 64 * noise * h);
+    }
+
+    /// <summary>
+    /// Rounding error of r at x: each exp(d_k) carries ε times the size of the terms that make up d_k.
+    /// Refining panels below this would only chase rounding (it matters for near-identical components far out).
+    /// </summary>
+    double RemainderNoise(int owner, double x)
+    {
+        double noise = 0;
+        for (int k = 0; k < Offsets.Length; k++)
+        {
+            if (k == owner) continue;
+            double dk = x - Means[k];
+            double size = Math.Abs(Offsets[k] - Offsets[owner]) + Math.Abs(0.5 * (Precisions[k] - Precisions[owner]) * dk * dk)
+                        + Math.Abs(0.5 * Precisions[owner] * (Means[owner] - Means[k]) * (2 * x - Means[k] - Means[owner]));
+            noise += Math.Exp(LogMixture.Difference<double, F64, ArrayComponents>(Components, k, owner, x)) * Epsilon * (1 + size);
+        }
+        return noise;
     }
 
     double MaxRemainder(double a, double b, int owner)
