@@ -26,11 +26,12 @@ public sealed class KlEngine : IDisposable
     public string DeviceKind { get; }
     public string DeviceName { get; }
     public Precision Precision { get; }
-    public int TilePoints { get; init; } = DefaultTilePoints;
+    public int TilePoints { get; }
 
-    KlEngine(Context context, Device device, Precision precision, CpuExecution cpu)
+    KlEngine(Context context, Device device, Precision precision, CpuExecution cpu, int tilePoints)
     {
         this.context = context;
+        TilePoints = tilePoints;
         Precision = precision;
         var accelerator = device.CreateAccelerator(context);
         bool parallelCpu = device.AcceleratorType == AcceleratorType.CPU && cpu == CpuExecution.Parallel;
@@ -49,12 +50,13 @@ public sealed class KlEngine : IDisposable
     }
 
     public static KlEngine Create(AcceleratorKind kind = AcceleratorKind.Auto, Precision precision = Precision.Double,
-        CpuExecution cpu = CpuExecution.Parallel)
+        CpuExecution cpu = CpuExecution.Parallel, int tilePoints = DefaultTilePoints)
     {
+        if (tilePoints < 1) throw new ArgumentOutOfRangeException(nameof(tilePoints));
         var context = ComputeDevices.CreateContext();
         try
         {
-            return new KlEngine(context, ComputeDevices.Select(context, kind), precision, cpu);
+            return new KlEngine(context, ComputeDevices.Select(context, kind), precision, cpu, tilePoints);
         }
         catch
         {
