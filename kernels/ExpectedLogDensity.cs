@@ -8,11 +8,13 @@ namespace KlGpu.Kernels;
 /// <summary>E_{N(μ,σ)}[log f(X)] for a Gaussian mixture f: the one device function behind both KLs.</summary>
 public static class ExpectedLogDensity
 {
-    /// <summary>q's mass beyond this many σ is below 1e-18 and is left out of the remainder.</summary>
-    const double TailCut = 9.0;
+    /// <summary>q's mass beyond this many σ is 1.2e-15 (times r ≤ log K) and is left out of the remainder.</summary>
+    const double TailCut = 8.0;
 
-    /// <summary>A panel no longer than this many σ keeps its fixed nodes; a longer one is cut to q's scale.</summary>
+    /// <summary>A panel no longer than this many σ keeps its fixed nodes; a longer one is cut into pieces of
+    /// <see cref="PieceSpan"/> σ, on which the panel rule integrates q's density to 1e-13.</summary>
     const double PanelSpan = 2.0;
+    const double PieceSpan = 4.0;
 
     public static T Evaluate<T, R>(T mu, T sigma, in LogMixturePlanView<T> f)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
@@ -85,7 +87,7 @@ public static class ExpectedLogDensity
                 continue;
             }
             T a1 = T.Max(a, lo), b1 = T.Min(b, hi);
-            int pieces = R.ToInt(T.Ceiling((b1 - a1) / span));
+            int pieces = R.ToInt(T.Ceiling((b1 - a1) / (R.Of(PieceSpan) * sigma)));
             T h = (b1 - a1) / R.Of(pieces);
             for (int s = 0; s < pieces; s++)
             {
@@ -104,7 +106,8 @@ public static class ExpectedLogDensity
     /// <summary>
     /// Σ_i WR_i exp(−½ u_i²) for a panel with centre at u_c (in σ units) and half-length η σ, η ≤ ½:
     /// u_i = u_c + η t_i, so the sum is exp(−½u_c²) Σ_j g_j M_j with g_j the Taylor coefficients of
-    /// exp(A t + B t²), A = −u_c η, B = −½η², from (j+1) g_{j+1} = A g_j + 2B g_{j−1}.
+    /// exp(A t + B t²), A = −u_c η, B = −½η². With G_j = j! g_j and moments stored as M_j / j!, the recurrence
+    /// (j+1) g_{j+1} = A g_j + 2B g_{j−1} becomes G_{j+1} = A G_j + 2B j G_{j−1}: no division per term.
     /// </summary>
     static T PanelByMoments<T, R>(T uc, T eta, ArrayView<T> moments, int panel)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
@@ -114,7 +117,7 @@ public static class ExpectedLogDensity
         T previous = T.One, current = a, sum = moments[first] + a * moments[first + 1];
         for (int j = 1; j < order; j++)
         {
-            T next = (a * current + twoB * previous) / R.Of(j + 1);
+            T next = a * current + twoB * R.Of(j) * previous;
             sum += next * moments[first + j + 1];
             previous = current;
             current = next;

@@ -53,7 +53,8 @@ public sealed class LogMixturePlan
     public double[] NodeX { get; }
     /// <summary>Quadrature weight times r at each node: Σ_i NodeWeightedRemainder[i]·g(NodeX[i]) ≈ ∫ r g.</summary>
     public double[] NodeWeightedRemainder { get; }
-    /// <summary>Panel p's moments are [p·(MomentOrder+1), (p+1)·(MomentOrder+1)), in its coordinate t ∈ [−1, 1].</summary>
+    /// <summary>Panel p's moments divided by j! (so kernels need no division), at [p·(MomentOrder+1), (p+1)·(MomentOrder+1)),
+    /// in the panel's coordinate t ∈ [−1, 1].</summary>
     public double[] PanelMoments { get; }
     public GaussLegendreRule Rule { get; }
 
@@ -93,9 +94,12 @@ public sealed class LogMixturePlan
                 NodeX[p * PanelOrder + i] = x;
                 double wr = h * Rule.Weights[i] * Remainder(PanelOwners[p], x);
                 NodeWeightedRemainder[p * PanelOrder + i] = wr;
-                double power = 1;
-                for (int j = 0; j <= MomentOrder; j++, power *= Rule.Nodes[i])
-                    PanelMoments[p * (MomentOrder + 1) + j] += wr * power;
+                double term = wr;  // wr · t^j / j!
+                for (int j = 0; j <= MomentOrder; j++)
+                {
+                    PanelMoments[p * (MomentOrder + 1) + j] += term;
+                    term *= Rule.Nodes[i] / (j + 1);
+                }
             }
         }
     }

@@ -13,7 +13,6 @@ public static class StandardNormal
     /// <summary>Below this the series, above it the continued fraction: both converge fast there.</summary>
     const double SeriesLimit = 3.0;
     const int MaxSeriesTerms = 80;
-    const int FractionTerms = 60;
 
     public static T Pdf<T, R>(T z) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         => R.Of(InvSqrt2Pi) * T.Exp(-R.Of(0.5) * z * z);
@@ -27,17 +26,24 @@ public static class StandardNormal
     {
         if (a < R.Of(SeriesLimit))
         {
-            T a2 = a * a, term = a, sum = a;
+            // Power and double factorial are separate multiplication chains, so the one division per term is off
+            // the loop-carried path (a chained division made this the most expensive line of a landscape).
+            T a2 = a * a, power = a, factorial = T.One, sum = a;
             for (int n = 1; n < MaxSeriesTerms; n++)
             {
-                term *= a2 / R.Of(2 * n + 1);
+                power *= a2;
+                factorial *= R.Of(2 * n + 1);
+                T term = power / factorial;
                 sum += term;
                 if (term < sum * R.Of(1e-17)) break;
             }
             return R.Of(0.5) - pdf * sum;
         }
+        // The fraction converges faster the larger a is: 16 + 450/a² terms hold 1e-15 relative from a = 3 out (tested).
+        int terms = 16 + R.ToInt(R.Of(450.0) / (a * a));
         T t = a;
-        for (int k = FractionTerms; k >= 1; k--) t = a + R.Of(k) / t;
+        for (int k = terms; k >= 1; k--) t = a + R.Of(k) / t;
         return pdf / t;
     }
+
 }
