@@ -87,6 +87,7 @@ public static class LandscapeJob
             for (int r = 0; r < previewSigma.Length; r++) previewRow[previewSigma[r]] = r;
             int tiles = 0;
 
+            TimeSpan writtenBefore = writeTime.Elapsed;
             var compute = Stopwatch.StartNew();
             engine.Landscape(settings.Target, mu, sigma, divergences, tile =>
             {
@@ -113,7 +114,7 @@ public static class LandscapeJob
                 cancel.ThrowIfCancellationRequested();
             }, cancel);
             compute.Stop();
-            double computeSeconds = compute.Elapsed.TotalSeconds - writeTime.Elapsed.TotalSeconds;
+            double computeSeconds = (compute.Elapsed - (writeTime.Elapsed - writtenBefore)).TotalSeconds; // the tiles' writing is not compute
 
             writeTime.Start();
             foreach (var g in grids) g.Finish();
