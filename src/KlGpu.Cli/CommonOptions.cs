@@ -18,8 +18,7 @@ internal static class CommonOptions
     {
         var option = new Option<string>("--target", "-p")
         {
-            Description = "The target mixture p, e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"N(0,1)\" or --target @mixture.json"
-                + (required ? "" : $" [default: {MixtureSpec.Example}]"),
+            Description = "The target mixture p, e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"N(0,1)\" or --target @mixture.json",
             Required = required,
             HelpName = "SPEC",
         };

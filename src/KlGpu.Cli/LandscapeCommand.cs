@@ -19,23 +19,23 @@ internal static class LandscapeCommand
         var target = CommonOptions.Target(required: false);
         var mu = new Option<string>("--mu")
         {
-            Description = $"The μ axis of q = N(μ, σ) as MIN:MAX:N, both ends included, e.g. --mu -4:4:512 [default: {DefaultMu}]",
+            Description = "The μ axis of q = N(μ, σ) as MIN:MAX:N, both ends included, e.g. --mu -4:4:512",
             DefaultValueFactory = _ => DefaultMu,
             HelpName = "MIN:MAX:N",
         };
         var sigma = new Option<string>("--sigma")
         {
-            Description = $"The σ axis as MIN:MAX:N with MIN > 0, e.g. --sigma 0.1:4:512 [default: {DefaultSigma}]",
+            Description = "The σ axis as MIN:MAX:N with MIN > 0, e.g. --sigma 0.1:4:512",
             DefaultValueFactory = _ => DefaultSigma,
             HelpName = "MIN:MAX:N",
         };
-        var logSigma = new Option<bool>("--log-sigma") { Description = "Space σ geometrically (even on a log scale), e.g. --log-sigma --sigma 0.01:10:512" };
+        var logSigma = new Option<bool>("--log-sigma") { Description = "Space σ geometrically, evenly on a log scale, e.g. --log-sigma --sigma 0.01:10:512" };
         var divergence = CommonOptions.Divergence();
         var precision = CommonOptions.Precision();
         var accelerator = CommonOptions.Accelerator();
         var outDir = new Option<string>("--out", "-o")
         {
-            Description = $"Output folder, created if needed; files in it are replaced, e.g. --out runs/bimodal [default: {DefaultOut}]",
+            Description = "Output folder, created if needed; files in it are replaced, e.g. --out runs/bimodal",
             DefaultValueFactory = _ => DefaultOut,
             HelpName = "DIR",
         };
