@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using KlGpu.Output;
 
@@ -23,9 +24,15 @@ public static class Cli
         DevicesCommand.Create,
     ];
 
-    public static RootCommand Build(CliContext context)
+    /// <summary>
+    /// The root is a plain command named klgpu (a RootCommand takes the host process's name, which
+    /// under `dotnet run` or a test host is not klgpu) with the help and version options added.
+    /// </summary>
+    public static Command Build(CliContext context)
     {
-        var root = new RootCommand("klgpu: forward and reverse KL-divergence landscapes of Gaussian fits to a Gaussian mixture, computed with ILGPU kernels.");
+        var root = new Command("klgpu", "klgpu: forward and reverse KL-divergence landscapes of Gaussian fits to a Gaussian mixture, computed with ILGPU kernels.");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
         foreach (var create in Commands) root.Subcommands.Add(create(context));
         return root;
     }

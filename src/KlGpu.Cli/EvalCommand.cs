@@ -12,7 +12,7 @@ internal static class EvalCommand
     public static Command Create(CliContext context)
     {
         var target = CommonOptions.Target(required: true);
-        var q = new Option<string>("--q", "-q")
+        var q = new Option<string>("--q")
         {
             Description = "The approximation q, a mixture in the same language, e.g. --q \"N(0,1.5)\"",
             Required = true,
@@ -21,7 +21,7 @@ internal static class EvalCommand
         var divergence = CommonOptions.Divergence();
         var precision = CommonOptions.Precision();
         var accelerator = CommonOptions.Accelerator();
-        var json = new Option<bool>("--json") { Description = "Print one JSON object, e.g. {\"forward\": 0.5, \"reverse\": 0.4, ...}; e.g. --json" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object {\"forward\": ..., \"reverse\": ..., \"precision\": ..., \"device\": ...}, e.g. --json" };
 
         var command = new Command("eval", "KL(p||q) and KL(q||p) between two Gaussian mixtures, e.g. klgpu eval --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --q \"N(0,2)\"")
         {
