@@ -151,12 +151,47 @@ public static class LandscapeJob
             var files = pending.Select(p => p.Entry).Append(new OutputFileEntry(ManifestName, "manifest")).ToList();
             var result = new LandscapeResult(dir, engine.DeviceKind, engine.DeviceName, (long)mu.Count * sigma.Count, tiles,
                 computeSeconds, writeTime.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, minimaByDivergence, files);
-            JsonFile.Write(Path.Combine(dir, ManifestName), Manifest(settings, engine, result));
+            string manifestPath = Path.Combine(dir, ManifestName);
+            var previous = PreviousFiles(manifestPath);
+            JsonFile.Write(manifestPath, Manifest(settings, engine, result));
+            RemoveStale(dir, previous, files);
             return result with { TotalSeconds = total.Elapsed.TotalSeconds };
         }
         finally
         {
             foreach (var (file, _) in pending) file.Dispose(); // deletes what was not committed
+        }
+    }
+
+    /// <summary>The plain file names an earlier run's manifest in this folder lists; none if there is no readable one.</summary>
+    static IReadOnlyList<string> PreviousFiles(string manifestPath)
+    {
+        try
+        {
+            if (!File.Exists(manifestPath)) return [];
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifestPath));
+            return doc.RootElement.GetProperty("files").EnumerateArray()
+                .Select(f => f.GetProperty("path").GetString() ?? "")
+                .Where(p => p.Length > 0 && Path.GetFileName(p) == p && p != ManifestName && !p.StartsWith('.'))
+                .ToArray();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException
+            or InvalidOperationException or KeyNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Deletes what an earlier run wrote here and this one did not (a figure of a divergence no longer
+    /// asked for, an SVG without --svg), so the folder holds one run. Only files its manifest listed.
+    /// </summary>
+    static void RemoveStale(string dir, IReadOnlyList<string> previous, IReadOnlyList<OutputFileEntry> current)
+    {
+        foreach (string name in previous.Except(current.Select(f => f.Path)))
+        {
+            try { File.Delete(Path.Combine(dir, name)); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
     }
 

@@ -55,4 +55,16 @@ public sealed class LandscapeJobTests
         Assert.ThrowsAny<OperationCanceledException>(() => LandscapeJob.Run(Settings(dir.Path), engine, cancel.Token));
         Assert.Empty(dir.Names());
     }
+
+    [Fact]
+    public void ARerunRemovesWhatTheEarlierRunWroteAndThisOneDoesNot()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("notes.txt"), "mine");
+        using var engine = KlEngine.Create(AcceleratorKind.Cpu);
+        LandscapeJob.Run(Settings(dir.Path) with { Svg = true }, engine);
+        Assert.Contains("forward.svg", dir.Names());
+        var second = LandscapeJob.Run(Settings(dir.Path) with { Divergences = [Divergence.Reverse] }, engine);
+        Assert.Equal(second.Files.Select(f => f.Path).Append("notes.txt").Order(StringComparer.Ordinal), dir.Names());
+    }
 }
