@@ -1,11 +1,96 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using KlGpu.Output;
+
 namespace KlGpu.Cli;
 
-/// <summary>The command tree. Tests call <see cref="Run"/> with their own writers.</summary>
+/// <summary>What every command's action may use: the writers it was given and the Ctrl-C token.</summary>
+public sealed record CliContext(TextWriter Out, TextWriter Error, CancellationToken Cancel);
+
+/// <summary>
+/// The command tree. Tests call <see cref="Run"/> with their own writers. Exit codes: 0 success,
+/// 2 bad usage (one line on stderr), 1 any other failure (one line), 130 interrupted by Ctrl-C.
+/// </summary>
 public static class Cli
 {
+    public const int Ok = 0, Failure = 1, Usage = 2, Interrupted = 130;
+
+    /// <summary>Every command, built in one place: a new command is one more entry.</summary>
+    static readonly Func<CliContext, Command>[] Commands =
+    [
+        EvalCommand.Create,
+        LandscapeCommand.Create,
+        DevicesCommand.Create,
+    ];
+
+    /// <summary>
+    /// The root is a plain command named klgpu (a RootCommand takes the host process's name, which
+    /// under `dotnet run` or a test host is not klgpu) with the help and version options added.
+    /// </summary>
+    public static Command Build(CliContext context)
+    {
+        var root = new Command("klgpu", "klgpu: forward and reverse KL-divergence landscapes of Gaussian fits to a Gaussian mixture, computed with ILGPU kernels.");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
+        foreach (var create in Commands) root.Subcommands.Add(create(context));
+        return root;
+    }
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        stderr.WriteLine("klgpu: not yet implemented");
-        return 2;
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // let the run unwind and exit with 130 itself
+            cancel.Cancel();
+            AtomicFile.AbandonInFlight();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var root = Build(new CliContext(stdout, stderr, cancel.Token));
+            ParseResult parse = root.Parse(args);
+            if (parse.Action is ParseErrorAction)
+            {
+                string message = parse.Errors.Count > 0 ? parse.Errors[0].Message : "invalid command line";
+                return Fail(stderr, Usage, $"{OneLine(message)} (see klgpu --help)");
+            }
+            var config = new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null, // Ctrl-C is handled above
+            };
+            return parse.Invoke(config);
+        }
+        catch (UsageException e)
+        {
+            return Fail(stderr, Usage, OneLine(e.Message));
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            AtomicFile.AbandonInFlight();
+            return Fail(stderr, Interrupted, "interrupted; no files were written");
+        }
+        catch (Exception e)
+        {
+            return Fail(stderr, Failure, "error: " + OneLine(e.Message));
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
+
+    static int Fail(TextWriter stderr, int code, string message)
+    {
+        stderr.WriteLine($"klgpu: {message}");
+        stderr.Flush();
+        return code;
+    }
+
+    static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using KlGpu.Accelerators;
+using KlGpu.Landscape;
+using KlGpu.Numerics;
+using KlGpu.Specs;
+
+namespace KlGpu.Cli;
+
+/// <summary>
+/// Options shared by several commands. Values stay strings here and are parsed by the library's spec
+/// parsers, so every bad value gives the same one-line <see cref="UsageException"/> in every command.
+/// </summary>
+internal static class CommonOptions
+{
+    public const string DefaultDivergences = "forward,reverse";
+
+    public static Option<string> Target(bool required)
+    {
+        var option = new Option<string>("--target", "-p")
+        {
+            Description = "The target mixture p, e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"N(0,1)\" or --target @mixture.json",
+            Required = required,
+            HelpName = "SPEC",
+        };
+        if (!required) option.DefaultValueFactory = _ => MixtureSpec.Example;
+        return option;
+    }
+
+    public static Option<string> Divergence() => new("--divergence", "-d")
+    {
+        Description = "Which divergences, comma-separated: forward = KL(p||q), reverse = KL(q||p), e.g. --divergence reverse",
+        DefaultValueFactory = _ => DefaultDivergences,
+        HelpName = "LIST",
+    };
+
+    public static Option<string> Precision() => new("--precision")
+    {
+        Description = $"Kernel floating-point type ({string.Join("|", Choice.Names<Precision>())}), e.g. --precision single",
+        DefaultValueFactory = _ => "double",
+        HelpName = "TYPE",
+    };
+
+    public static Option<string> Accelerator() => new("--accelerator", "-a")
+    {
+        Description = $"Device for the kernels ({string.Join("|", Choice.Names<AcceleratorKind>())}); auto picks CUDA, then OpenCL, then the CPU, e.g. --accelerator cpu",
+        DefaultValueFactory = _ => "auto",
+        HelpName = "KIND",
+    };
+
+    public static GaussianMixture ParseMixture(ParseResult r, Option<string> o, string what) => MixtureSpec.Parse(r.GetValue(o), what);
+    public static IReadOnlyList<Divergence> ParseDivergences(ParseResult r, Option<string> o) => DivergenceList.Parse(r.GetValue(o), "--divergence");
+    public static Precision ParsePrecision(ParseResult r, Option<string> o) => Choice.Parse<Precision>(r.GetValue(o), "--precision");
+    public static AcceleratorKind ParseAccelerator(ParseResult r, Option<string> o) => Choice.Parse<AcceleratorKind>(r.GetValue(o), "--accelerator");
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using KlGpu.Engine;
+using KlGpu.Landscape;
+using KlGpu.Output;
+
+namespace KlGpu.Cli;
+
+/// <summary><c>klgpu eval</c>: the divergences between two mixtures.</summary>
+internal static class EvalCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var target = CommonOptions.Target(required: true);
+        var q = new Option<string>("--q")
+        {
+            Description = "The approximation q, a mixture in the same language, e.g. --q \"N(0,1.5)\"",
+            Required = true,
+            HelpName = "SPEC",
+        };
+        var divergence = CommonOptions.Divergence();
+        var precision = CommonOptions.Precision();
+        var accelerator = CommonOptions.Accelerator();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object {\"forward\": ..., \"reverse\": ..., \"precision\": ..., \"device\": ...}, e.g. --json" };
+
+        var command = new Command("eval", "KL(p||q) and KL(q||p) between two Gaussian mixtures, e.g. klgpu eval --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --q \"N(0,2)\"")
+        {
+            target, q, divergence, precision, accelerator, json,
+        };
+        command.SetAction(r =>
+        {
+            var p = CommonOptions.ParseMixture(r, target, "--target");
+            var qq = CommonOptions.ParseMixture(r, q, "--q");
+            var divergences = CommonOptions.ParseDivergences(r, divergence);
+            var prec = CommonOptions.ParsePrecision(r, precision);
+            var kind = CommonOptions.ParseAccelerator(r, accelerator);
+            context.Cancel.ThrowIfCancellationRequested();
+            using var engine = KlEngine.Create(kind, prec);
+            var values = divergences.ToDictionary(d => d, d => d == Divergence.Forward ? engine.Forward(p, qq) : engine.Reverse(p, qq));
+            if (r.GetValue(json))
+            {
+                var obj = new Dictionary<string, object>();
+                foreach (var (d, v) in values) obj[d.Name()] = v;
+                obj["precision"] = engine.Precision;
+                obj["device"] = engine.DeviceKind;
+                obj["device_name"] = engine.DeviceName;
+                obj["target"] = p.ToString();
+                obj["q"] = qq.ToString();
+                context.Out.Write(JsonFile.Serialize(obj));
+            }
+            else
+            {
+                context.Out.WriteLine($"p = {p}");
+                context.Out.WriteLine($"q = {qq}");
+                foreach (var (d, v) in values)
+                    context.Out.WriteLine($"{d.Name(),-8} {d.Label()} = {v.ToString("R", CultureInfo.InvariantCulture)} nats");
+                context.Out.WriteLine($"device: {engine.DeviceKind} ({engine.DeviceName}), {engine.Precision.ToString().ToLowerInvariant()} precision");
+            }
+            return Cli.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using KlGpu.Engine;
+using KlGpu.Landscape;
+using KlGpu.Output;
+using KlGpu.Specs;
+
+namespace KlGpu.Cli;
+
+/// <summary><c>klgpu landscape</c>: options → <see cref="LandscapeSettings"/> → <see cref="LandscapeJob.Run"/> → a summary.</summary>
+internal static class LandscapeCommand
+{
+    public const string DefaultMu = "-5:5:256";
+    public const string DefaultSigma = "0.05:5:256";
+    public const string DefaultOut = "output/landscape";
+
+    public static Command Create(CliContext context)
+    {
+        var target = CommonOptions.Target(required: false);
+        var mu = new Option<string>("--mu")
+        {
+            Description = "The μ axis of q = N(μ, σ) as MIN:MAX:N, both ends included, e.g. --mu -4:4:512",
+            DefaultValueFactory = _ => DefaultMu,
+            HelpName = "MIN:MAX:N",
+        };
+        var sigma = new Option<string>("--sigma")
+        {
+            Description = "The σ axis as MIN:MAX:N with MIN > 0, e.g. --sigma 0.1:4:512",
+            DefaultValueFactory = _ => DefaultSigma,
+            HelpName = "MIN:MAX:N",
+        };
+        var logSigma = new Option<bool>("--log-sigma") { Description = "Space σ geometrically, evenly on a log scale, e.g. --log-sigma --sigma 0.01:10:512" };
+        var divergence = CommonOptions.Divergence();
+        var precision = CommonOptions.Precision();
+        var accelerator = CommonOptions.Accelerator();
+        var outDir = new Option<string>("--out", "-o")
+        {
+            Description = "Output folder, created if needed; files in it are replaced, e.g. --out runs/bimodal",
+            DefaultValueFactory = _ => DefaultOut,
+            HelpName = "DIR",
+        };
+        var svg = new Option<bool>("--svg") { Description = "Also write every figure as SVG, e.g. --svg" };
+        var linearColor = new Option<bool>("--linear-color") { Description = "Colour the maps linearly in the divergence instead of by its logarithm, e.g. --linear-color" };
+
+        var command = new Command("landscape",
+            "Map KL(p||q) and KL(q||p) over a (μ, σ) grid of Gaussians q and write .npy grids, a CSV table, figures and a manifest, e.g. klgpu landscape --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --mu -5:5:512 --sigma 0.1:4:512")
+        {
+            target, mu, sigma, logSigma, divergence, precision, accelerator, outDir, svg, linearColor,
+        };
+        command.SetAction(r =>
+        {
+            bool geometric = r.GetValue(logSigma);
+            var settings = new LandscapeSettings(
+                CommonOptions.ParseMixture(r, target, "--target"),
+                RangeSpec.ParseAxis(r.GetValue(mu), "--mu"),
+                RangeSpec.ParseAxis(r.GetValue(sigma), "--sigma", positive: true, geometric: geometric),
+                CommonOptions.ParseDivergences(r, divergence),
+                CommonOptions.ParsePrecision(r, precision),
+                CommonOptions.ParseAccelerator(r, accelerator),
+                r.GetValue(outDir)!,
+                r.GetValue(svg),
+                !r.GetValue(linearColor));
+            OutputFolder.Prepare(settings.OutDir); // a bad --out fails before any work
+            context.Cancel.ThrowIfCancellationRequested();
+            using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
+            var result = LandscapeJob.Run(settings, engine, context.Cancel);
+            Summarise(context.Out, settings, result);
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    static void Summarise(TextWriter o, LandscapeSettings s, LandscapeResult r)
+    {
+        var c = CultureInfo.InvariantCulture;
+        o.WriteLine($"target p = {s.Target}");
+        o.WriteLine(string.Create(c, $"grid: {s.Mu.Count} μ × {s.Sigma.Count} σ = {r.GridPoints:N0} points in {r.Tiles} tile(s), on {r.DeviceKind} ({r.DeviceName}), {s.Precision.ToString().ToLowerInvariant()} precision"));
+        o.WriteLine(string.Create(c, $"time: compute {r.ComputeSeconds:0.000} s, write {r.WriteSeconds:0.000} s, total {r.TotalSeconds:0.000} s"));
+        foreach (var (d, m) in r.Minima)
+            o.WriteLine(string.Create(c, $"{d.Name(),-8} minimum {d.Label()} = {m.Value:G8} nats at μ = {m.Mu:G6}, σ = {m.Sigma:G6}"));
+        o.WriteLine($"wrote {r.Files.Count} files to {r.OutDir}:");
+        foreach (var f in r.Files) o.WriteLine($"  {f.Path,-20} {f.Role}");
+    }
+}

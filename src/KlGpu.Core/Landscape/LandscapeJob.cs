@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using KlGpu.Accelerators;
+using KlGpu.Engine;
+using KlGpu.Numerics;
+using KlGpu.Output;
+using KlGpu.Plotting;
+using ScottPlot;
+using SkiaSharp;
+
+namespace KlGpu.Landscape;
+
+/// <summary>What `klgpu landscape` computes and where it writes; built by the CLI from its options.</summary>
+public sealed record LandscapeSettings(
+    GaussianMixture Target,
+    GridAxis Mu,
+    GridAxis Sigma,
+    IReadOnlyList<Divergence> Divergences,
+    Precision Precision,
+    AcceleratorKind Accelerator,
+    string OutDir,
+    bool Svg,
+    bool LogColor);
+
+/// <summary>One file a run wrote: its path relative to the output folder and what it holds.</summary>
+public sealed record OutputFileEntry(string Path, string Role);
+
+/// <summary>What a landscape run produced.</summary>
+public sealed record LandscapeResult(
+    string OutDir,
+    string DeviceKind,
+    string DeviceName,
+    long GridPoints,
+    int Tiles,
+    double ComputeSeconds,
+    double WriteSeconds,
+    double TotalSeconds,
+    IReadOnlyDictionary<Divergence, GridMinimum> Minima,
+    IReadOnlyList<OutputFileEntry> Files);
+
+/// <summary>
+/// Computes a landscape with an engine and writes it: per divergence a float64 [σ, μ] <c>.npy</c> grid
+/// and a figure, the long-format <c>landscape.csv</c>, the axes <c>mu.npy</c> and <c>sigma.npy</c>,
+/// a side-by-side figure, and <c>manifest.json</c> last. The grid streams through in the engine's
+/// tiles: only a preview (at most <see cref="PreviewPoints"/> per axis) is kept for the figures, and
+/// the minima come from the full grid. Every file is an <see cref="AtomicFile"/> committed only after
+/// everything has been computed and rendered, so a failure or Ctrl-C leaves no output at all.
+/// </summary>
+public static class LandscapeJob
+{
+    public const int PreviewPoints = 1024;
+    public const string ManifestName = "manifest.json";
+    public const string TableName = "landscape.csv";
+    public const string SideBySideName = "landscape";
+
+    public static LandscapeResult Run(LandscapeSettings settings, KlEngine engine, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(engine);
+        if (settings.Divergences.Count == 0) throw new ArgumentException("no divergences to compute", nameof(settings));
+        var total = Stopwatch.StartNew();
+        string dir = OutputFolder.Prepare(settings.OutDir);
+        var divergences = settings.Divergences;
+        GridAxis mu = settings.Mu, sigma = settings.Sigma;
+        int[] previewMu = mu.PreviewIndices(PreviewPoints), previewSigma = sigma.PreviewIndices(PreviewPoints);
+        var pending = new List<(AtomicFile File, OutputFileEntry Entry)>();
+        var writeTime = new Stopwatch();
+
+        AtomicFile Open(string name, string role)
+        {
+            var f = AtomicFile.Create(Path.Combine(dir, name));
+            pending.Add((f, new OutputFileEntry(name, role)));
+            return f;
+        }
+
+        try
+        {
+            // ---- the grids, streamed ----
+            writeTime.Start();
+            var grids = divergences.Select(d => new NpyWriter(Open(d.Name() + ".npy", "grid:" + d.Name()).Stream, sigma.Count, mu.Count)).ToArray();
+            var csv = new CsvGridWriter(Open(TableName, "table").Stream, mu, sigma, divergences);
+            writeTime.Stop();
+            var previews = divergences.Select(_ => new double[previewSigma.Length, previewMu.Length]).ToArray();
+            var minima = new GridMinimum?[divergences.Count];
+            // Preview row of each full-grid σ index, or -1.
+            var previewRow = new int[sigma.Count];
+            Array.Fill(previewRow, -1);
+            for (int r = 0; r < previewSigma.Length; r++) previewRow[previewSigma[r]] = r;
+            int tiles = 0;
+
+            TimeSpan writtenBefore = writeTime.Elapsed;
+            var compute = Stopwatch.StartNew();
+            engine.Landscape(settings.Target, mu, sigma, divergences, tile =>
+            {
+                writeTime.Start();
+                var blocks = new ReadOnlyMemory<double>[divergences.Count];
+                for (int k = 0; k < divergences.Count; k++)
+                {
+                    Divergence d = divergences[k];
+                    double[] values = (d == Divergence.Forward ? tile.Forward : tile.Reverse)
+                        ?? throw new InvalidOperationException($"the engine returned no {d.Name()} values");
+                    Scan(values, tile, d, mu, sigma, ref minima[k]);
+                    for (int i = 0; i < tile.Rows; i++)
+                    {
+                        int r = previewRow[tile.FirstRow + i];
+                        if (r < 0) continue;
+                        for (int c = 0; c < previewMu.Length; c++) previews[k][r, c] = values[i * tile.Columns + previewMu[c]];
+                    }
+                    grids[k].WriteRows(values);
+                    blocks[k] = values;
+                }
+                csv.WriteTile(tile.FirstRow, tile.Rows, 0, tile.Columns, blocks);
+                tiles++;
+                writeTime.Stop();
+                cancel.ThrowIfCancellationRequested();
+            }, cancel);
+            compute.Stop();
+            double computeSeconds = (compute.Elapsed - (writeTime.Elapsed - writtenBefore)).TotalSeconds; // the tiles' writing is not compute
+
+            writeTime.Start();
+            foreach (var g in grids) g.Finish();
+            csv.Finish();
+            WriteAxis(Open("mu.npy", "axis:mu"), mu);
+            WriteAxis(Open("sigma.npy", "axis:sigma"), sigma);
+
+            // ---- figures, from the preview ----
+            var previewMuAxis = PreviewAxis(mu, previewMu);
+            var previewSigmaAxis = PreviewAxis(sigma, previewSigma);
+            var maps = divergences.Select((d, k) => new DivergenceMap(d, previewMuAxis, previewSigmaAxis, previews[k], minima[k]!)).ToArray();
+            var options = FigureOptions.Default with { LogColor = settings.LogColor };
+            string[] extensions = settings.Svg ? [".png", ".svg"] : [".png"];
+            foreach (string ext in extensions)
+            {
+                foreach (var map in maps)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    var plot = LandscapeFigure.Heatmap(map, settings.Target, options);
+                    Render((c, r) => plot.Render(c, r), Open(map.Divergence.Name() + ext, "figure:" + map.Divergence.Name()), ext, options.Width, options.Height);
+                }
+                cancel.ThrowIfCancellationRequested();
+                var side = LandscapeFigure.SideBySide(maps, settings.Target, options);
+                Render((c, r) => side.Render(c, r), Open(SideBySideName + ext, "figure:side-by-side"), ext, options.Width * maps.Length, options.Height);
+            }
+            writeTime.Stop();
+
+            // ---- commit everything, the manifest last ----
+            cancel.ThrowIfCancellationRequested();
+            writeTime.Start();
+            foreach (var (file, _) in pending) file.Commit();
+            writeTime.Stop();
+            var minimaByDivergence = divergences.Select((d, k) => (d, m: minima[k]!)).ToDictionary(x => x.d, x => x.m);
+            var files = pending.Select(p => p.Entry).Append(new OutputFileEntry(ManifestName, "manifest")).ToList();
+            var result = new LandscapeResult(dir, engine.DeviceKind, engine.DeviceName, (long)mu.Count * sigma.Count, tiles,
+                computeSeconds, writeTime.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, minimaByDivergence, files);
+            string manifestPath = Path.Combine(dir, ManifestName);
+            var previous = PreviousFiles(manifestPath);
+            JsonFile.Write(manifestPath, Manifest(settings, engine, result));
+            RemoveStale(dir, previous, files);
+            return result with { TotalSeconds = total.Elapsed.TotalSeconds };
+        }
+        finally
+        {
+            foreach (var (file, _) in pending) file.Dispose(); // deletes what was not committed
+        }
+    }
+
+    /// <summary>The plain file names an earlier run's manifest in this folder lists; none if there is no readable one.</summary>
+    static IReadOnlyList<string> PreviousFiles(string manifestPath)
+    {
+        try
+        {
+            if (!File.Exists(manifestPath)) return [];
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifestPath));
+            return doc.RootElement.GetProperty("files").EnumerateArray()
+                .Select(f => f.GetProperty("path").GetString() ?? "")
+                .Where(p => p.Length > 0 && Path.GetFileName(p) == p && p != ManifestName && !p.StartsWith('.'))
+                .ToArray();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException
+            or InvalidOperationException or KeyNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Deletes what an earlier run wrote here and this one did not (a figure of a divergence no longer
+    /// asked for, an SVG without --svg), so the folder holds one run. Only files its manifest listed.
+    /// </summary>
+    static void RemoveStale(string dir, IReadOnlyList<string> previous, IReadOnlyList<OutputFileEntry> current)
+    {
+        foreach (string name in previous.Except(current.Select(f => f.Path)))
+        {
+            try { File.Delete(Path.Combine(dir, name)); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>Throws on a value that is not finite; otherwise updates the running minimum.</summary>
+    static void Scan(double[] values, LandscapeTile tile, Divergence d, GridAxis mu, GridAxis sigma, ref GridMinimum? minimum)
+    {
+        int best = -1;
+        double bestValue = minimum?.Value ?? double.PositiveInfinity;
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = values[i];
+            if (!double.IsFinite(v))
+            {
+                int row = tile.FirstRow + i / tile.Columns, col = i % tile.Columns;
+                throw new InvalidOperationException(
+                    $"{d.Name()} KL is {v} at μ = {mu.At(col):R}, σ = {sigma.At(row):R}; no files were written");
+            }
+            if (v < bestValue)
+            {
+                bestValue = v;
+                best = i;
+            }
+        }
+        if (best >= 0) minimum = new GridMinimum(mu.At(best % tile.Columns), sigma.At(tile.FirstRow + best / tile.Columns), bestValue);
+    }
+
+    static void WriteAxis(AtomicFile file, GridAxis axis)
+    {
+        double[] values = axis.Values();
+        var npy = new NpyWriter(file.Stream, 1, values.Length);
+        npy.WriteRows(values);
+        npy.Finish();
+    }
+
+    /// <summary>
+    /// The axis of the preview's points. PreviewIndices takes every k-th point and the last, so an even
+    /// axis stays even except possibly for its last step; the figure labels cells by this axis.
+    /// </summary>
+    static GridAxis PreviewAxis(GridAxis axis, int[] indices) =>
+        indices.Length == axis.Count ? axis : axis with { Count = indices.Length };
+
+    /// <summary>Draws a figure into an atomic file, as SVG for ".svg", otherwise PNG.</summary>
+    static void Render(Action<SKCanvas, PixelRect> draw, AtomicFile file, string extension, int width, int height)
+    {
+        var rect = new PixelRect(0, width, height, 0);
+        if (extension == ".svg")
+        {
+            using var canvas = SKSvgCanvas.Create(SKRect.Create(width, height), file.Stream);
+            draw(canvas, rect);
+            return;
+        }
+        using var surface = SKSurface.Create(new SKImageInfo(width, height)) ?? throw new InvalidOperationException($"cannot create a {width}×{height} image");
+        draw(surface.Canvas, rect);
+        using var image = surface.Snapshot();
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        data.SaveTo(file.Stream);
+    }
+
+    static object Manifest(LandscapeSettings s, KlEngine engine, LandscapeResult r) => new
+    {
+        Tool = "klgpu",
+        Version = ComputeDevices.Version,
+        Parameters = new
+        {
+            Target = s.Target.ToString(),
+            Mu = AxisText(s.Mu),
+            Sigma = AxisText(s.Sigma),
+            LogSigma = s.Sigma.Geometric,
+            Divergences = s.Divergences.Select(d => d.Name()).ToArray(),
+            Precision = s.Precision,
+            Accelerator = s.Accelerator,
+            Svg = s.Svg,
+            LogColor = s.LogColor,
+        },
+        Device = new { Kind = engine.DeviceKind, Name = engine.DeviceName, Precision = engine.Precision },
+        Grid = new { Mu = s.Mu.Count, Sigma = s.Sigma.Count, Points = r.GridPoints, Tiles = r.Tiles },
+        Timings = new { ComputeSeconds = r.ComputeSeconds, WriteSeconds = r.WriteSeconds, TotalSeconds = r.TotalSeconds },
+        Minima = r.Minima.ToDictionary(m => m.Key.Name(), m => m.Value),
+        Files = r.Files,
+    };
+
+    static string AxisText(GridAxis a) => FormattableString.Invariant($"{a.Min:R}:{a.Max:R}:{a.Count}");
+}
