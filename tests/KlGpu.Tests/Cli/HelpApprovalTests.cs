@@ -16,6 +16,7 @@ public sealed class HelpApprovalTests
     [InlineData("eval")]
     [InlineData("landscape")]
     [InlineData("devices")]
+    [InlineData("bench")]
     public void HelpMatchesTheApprovedText(string command)
     {
         string[] args = command.Length == 0 ? ["--help"] : [command, "--help"];
