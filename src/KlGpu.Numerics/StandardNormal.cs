@@ -39,9 +39,10 @@ public static class StandardNormal
             }
             return R.Of(0.5) - pdf * sum;
         }
-        // The fraction converges faster the larger a is: 16 + 450/a² terms hold 1e-15 relative from a = 3 out (tested).
-        int terms = 16 + R.ToInt(R.Of(450.0) / (a * a));
-        T t = a;
+        // Started from the tail's fixed point t = a + n/t, i.e. t = (a + √(a² + 4n))/2, instead of t = a, the fraction
+        // needs fewer terms: 16 + 200/a² hold 1e-13 relative from a = 3 out (tested against 60-digit values).
+        int terms = 16 + R.ToInt(R.Of(200.0) / (a * a));
+        T t = R.Of(0.5) * (a + T.Sqrt(a * a + R.Of(4.0) * R.Of(terms + 1)));
         for (int k = terms; k >= 1; k--) t = a + R.Of(k) / t;
         return pdf / t;
     }
