@@ -5,7 +5,7 @@ using KlGpu.Numerics;
 
 namespace KlGpu.Kernels;
 
-/// <summary>E_{N(μ,σ)}[log f(X)] for a Gaussian mixture f: the one device function behind both KLs.</summary>
+/// <summary>E_{N(μ,σ)}[log f(X)] for a Gaussian mixture f, and its gradient: the device functions behind both KLs.</summary>
 public static class ExpectedLogDensity
 {
     /// <summary>q's mass beyond this many σ is 1.2e-15 (times r ≤ log K) and is left out of the remainder.</summary>
@@ -18,16 +18,40 @@ public static class ExpectedLogDensity
 
     public static T Evaluate<T, R>(T mu, T sigma, in LogMixturePlanView<T> f)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
-        => Envelope<T, R>(mu, sigma, f) + Remainder<T, R>(mu, sigma, f);
+    {
+        var sum = new RemainderSum<T, R>();
+        Remainder<T, R, RemainderSum<T, R>>(mu, sigma, f, ref sum);
+        return Envelope<T, R>(mu, sigma, f, out _, out _) + sum.S0 * R.Of(StandardNormal.InvSqrt2Pi) / sigma;
+    }
+
+    /// <summary>
+    /// E_q[log f], with E_q[∂ₓ log f(X)] and E_q[Z ∂ₓ log f(X)] (X = μ + σZ): the reparameterization gradient,
+    /// ∂E/∂μ = E[∂ₓ log f], ∂E/∂log σ = σ E[Z ∂ₓ log f]. The remainder's part comes from r itself by parts,
+    /// E[r′] = E[Z r]/σ and E[Z r′] = E[(Z² − 1) r]/σ, so r′ is never needed and r ≤ log K keeps it well conditioned.
+    /// </summary>
+    public static T EvaluateWithGradient<T, R>(T mu, T sigma, in LogMixturePlanView<T> f, out T slope, out T zSlope)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        var sums = new RemainderMomentSums<T, R>();
+        Remainder<T, R, RemainderMomentSums<T, R>>(mu, sigma, f, ref sums);
+        T value = Envelope<T, R>(mu, sigma, f, out slope, out zSlope);
+        T c = R.Of(StandardNormal.InvSqrt2Pi) / sigma;
+        slope += sums.S1 * c / sigma;
+        zSlope += (sums.S2 - sums.S0) * c / sigma;
+        return value + sums.S0 * c;
+    }
 
     /// <summary>
     /// Σ over envelope intervals of ∫ φ(z) ℓ_owner(μ + σz) dz, each a closed form in the truncated moments
-    /// M0 = ∫φ, M1 = ∫zφ, M2 = ∫z²φ between the interval's ends in q's coordinates.
+    /// M0 = ∫φ, M1 = ∫zφ, M2 = ∫z²φ between the interval's ends in q's coordinates; and likewise the owner's
+    /// slope ℓ′ = −τ(x − m) against φ and zφ.
     /// </summary>
-    public static T Envelope<T, R>(T mu, T sigma, in LogMixturePlanView<T> f)
+    public static T Envelope<T, R>(T mu, T sigma, in LogMixturePlanView<T> f, out T slope, out T zSlope)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
         T half = R.Of(0.5), total = T.Zero;
+        slope = T.Zero;
+        zSlope = T.Zero;
         // Left end starts at −∞: Φ = 0, Q = 1, φ = 0.
         T prevZ = T.Zero, prevPdf = T.Zero, prevLower = T.Zero, prevUpper = T.One;
         bool prevInfinite = true;
@@ -54,85 +78,164 @@ public static class ExpectedLogDensity
             int k = f.IntervalOwners[j];
             T tau = f.Precision(k), delta = mu - f.Mean(k);
             total += (f.Offset(k) - half * tau * delta * delta) * m0 - tau * delta * sigma * m1 - half * tau * sigma * sigma * m2;
+            slope -= tau * (delta * m0 + sigma * m1);
+            zSlope -= tau * (delta * m1 + sigma * m2);
 
             prevZ = z; prevPdf = pdf; prevLower = lower; prevUpper = upper; prevInfinite = false;
         }
         return total;
     }
 
-    /// <summary>E_q[r] over the remainder panels that meet q's ±9σ window.</summary>
-    public static T Remainder<T, R>(T mu, T sigma, in LogMixturePlanView<T> f)
-        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    /// <summary>
+    /// Adds Σ WR·exp(−½u²)·(1, u, u²) over the remainder's nodes that meet q's ±8σ window (u = (x − μ)/σ), on the
+    /// coarsest cluster level whose clusters are at most σ long, so each cluster is one Taylor-moment sum.
+    /// </summary>
+    public static void Remainder<T, R, S>(T mu, T sigma, in LogMixturePlanView<T> f, ref S sums)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IRemainderSums<T>
     {
         T half = R.Of(0.5), lo = mu - R.Of(TailCut) * sigma, hi = mu + R.Of(TailCut) * sigma;
-        T span = R.Of(PanelSpan) * sigma, invSigma = T.One / sigma, acc = T.Zero;
-        int order = (int)f.RuleNodes.Length;
-        for (int p = FirstPanelEndingAfter(f.PanelEnds, lo); p < f.PanelEnds.Length; p++)
+        T invSigma = T.One / sigma;
+        int level = 0;
+        while (level + 1 < f.LevelScales.Length && f.LevelScales[level + 1] <= half * sigma) level++;
+        int end = f.LevelStarts[level + 1];
+        for (int c = FirstEndingAfter(f.ClusterEnds, f.LevelStarts[level], end, lo); c < end; c++)
         {
-            T a = f.PanelStarts[p], b = f.PanelEnds[p];
+            T a = f.ClusterStarts[c], b = f.ClusterEnds[c];
             if (a >= hi) break;
             T eta = half * (b - a) * invSigma;
             if (eta <= half)
             {
-                acc += PanelByMoments<T, R>((half * (a + b) - mu) * invSigma, eta, f.PanelMoments, p);
+                sums.AddCluster((half * (a + b) - mu) * invSigma, eta, f.ClusterMoments, c);
                 continue;
             }
-            if (b - a <= span)
-            {
-                for (int i = p * order; i < (p + 1) * order; i++)
-                {
-                    T u = (f.NodeX[i] - mu) * invSigma;
-                    acc += f.NodeWeightedRemainder[i] * T.Exp(-half * u * u);
-                }
-                continue;
-            }
-            T a1 = T.Max(a, lo), b1 = T.Min(b, hi);
-            int pieces = R.ToInt(T.Ceiling((b1 - a1) / (R.Of(PieceSpan) * sigma)));
-            T h = (b1 - a1) / R.Of(pieces);
-            for (int s = 0; s < pieces; s++)
-            {
-                T c = a1 + h * (R.Of(s) + half);
-                for (int i = 0; i < order; i++)
-                {
-                    T x = c + half * h * f.RuleNodes[i];
-                    T u = (x - mu) * invSigma;
-                    acc += half * h * f.RuleWeights[i] * LogMixture.Remainder<T, R, LogMixturePlanView<T>>(f, f.PanelOwners[p], x) * T.Exp(-half * u * u);
-                }
-            }
+            int first = f.ClusterFirstPanels[c];
+            for (int p = first; p < first + f.ClusterPanelCounts[c]; p++)
+                Panel<T, R, S>(mu, sigma, f, p, lo, hi, ref sums);
         }
-        return acc * R.Of(StandardNormal.InvSqrt2Pi) * invSigma;
     }
 
-    /// <summary>
-    /// Σ_i WR_i exp(−½ u_i²) for a panel with centre at u_c (in σ units) and half-length η σ, η ≤ ½:
-    /// u_i = u_c + η t_i, so the sum is exp(−½u_c²) Σ_j g_j M_j with g_j the Taylor coefficients of
-    /// exp(A t + B t²), A = −u_c η, B = −½η². With G_j = j! g_j and moments stored as M_j / j!, the recurrence
-    /// (j+1) g_{j+1} = A g_j + 2B g_{j−1} becomes G_{j+1} = A G_j + 2B j G_{j−1}: no division per term.
-    /// </summary>
-    static T PanelByMoments<T, R>(T uc, T eta, ArrayView<T> moments, int panel)
-        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    /// <summary>A panel longer than σ: its own nodes if it is at most 2σ long, else q-scaled pieces over the window.</summary>
+    static void Panel<T, R, S>(T mu, T sigma, in LogMixturePlanView<T> f, int p, T lo, T hi, ref S sums)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IRemainderSums<T>
     {
-        int order = LogMixturePlan.MomentOrder, first = panel * (order + 1);
-        T a = -uc * eta, twoB = -eta * eta;
-        T previous = T.One, current = a, sum = moments[first] + a * moments[first + 1];
-        for (int j = 1; j < order; j++)
+        T half = R.Of(0.5), invSigma = T.One / sigma;
+        T a = f.PanelStarts[p], b = f.PanelEnds[p];
+        if (b <= lo || a >= hi) return;
+        int order = (int)f.RuleNodes.Length;
+        if (b - a <= R.Of(PanelSpan) * sigma)
         {
-            T next = a * current + twoB * R.Of(j) * previous;
-            sum += next * moments[first + j + 1];
-            previous = current;
-            current = next;
+            for (int i = p * order; i < (p + 1) * order; i++)
+            {
+                T u = (f.NodeX[i] - mu) * invSigma;
+                sums.AddNode(f.NodeWeightedRemainder[i] * T.Exp(-half * u * u), u);
+            }
+            return;
         }
-        return T.Exp(-R.Of(0.5) * uc * uc) * sum;
+        T a1 = T.Max(a, lo), b1 = T.Min(b, hi);
+        int pieces = R.ToInt(T.Ceiling((b1 - a1) / (R.Of(PieceSpan) * sigma)));
+        T h = (b1 - a1) / R.Of(pieces);
+        for (int s = 0; s < pieces; s++)
+        {
+            T c = a1 + h * (R.Of(s) + half);
+            for (int i = 0; i < order; i++)
+            {
+                T x = c + half * h * f.RuleNodes[i];
+                T u = (x - mu) * invSigma;
+                T r = LogMixture.Remainder<T, R, LogMixturePlanView<T>>(f, f.PanelOwners[p], x);
+                sums.AddNode(half * h * f.RuleWeights[i] * r * T.Exp(-half * u * u), u);
+            }
+        }
     }
 
-    static int FirstPanelEndingAfter<T>(ArrayView<T> ends, T x) where T : unmanaged, IFloatingPointIeee754<T>
+    static int FirstEndingAfter<T>(ArrayView<T> ends, int lo, int hi, T x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int lo = 0, hi = (int)ends.Length;
         while (lo < hi)
         {
             int mid = (lo + hi) / 2;
             if (ends[mid] <= x) lo = mid + 1; else hi = mid;
         }
         return lo;
+    }
+}
+
+/// <summary>What the remainder walk accumulates: the plain sum for values, or the u- and u²-weighted sums too for gradients.</summary>
+public interface IRemainderSums<T> where T : unmanaged
+{
+    /// <summary>One node: weight = WR·exp(−½u²).</summary>
+    void AddNode(T weight, T u);
+
+    /// <summary>
+    /// A cluster with centre u_c and half-length η ≤ ½ (σ units), so u_i = u_c + η t_i and the node sum is
+    /// exp(−½u_c²) Σ_j g_j M_j with g_j the Taylor coefficients of exp(A t + B t²), A = −u_c η, B = −½η².
+    /// With G_j = j! g_j and moments stored as M_j / j!, the recurrence (j+1) g_{j+1} = A g_j + 2B g_{j−1} becomes
+    /// G_{j+1} = A G_j + 2B j G_{j−1}: no division per term.
+    /// </summary>
+    void AddCluster(T uc, T eta, ArrayView<T> moments, int cluster);
+}
+
+/// <summary>Σ WR·exp(−½u²).</summary>
+public struct RemainderSum<T, R> : IRemainderSums<T>
+    where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+{
+    public T S0;
+
+    public void AddNode(T weight, T u) => S0 += weight;
+
+    public void AddCluster(T uc, T eta, ArrayView<T> moments, int cluster)
+    {
+        int first = cluster * LogMixturePlan.StoredMoments;
+        T a = -uc * eta, twoB = -eta * eta;
+        T previous = T.One, current = a, sum = moments[first] + a * moments[first + 1];
+        for (int j = 1; j < LogMixturePlan.MomentOrder; j++)
+        {
+            T next = a * current + twoB * R.Of(j) * previous;
+            sum += next * moments[first + j + 1];
+            previous = current;
+            current = next;
+        }
+        S0 += T.Exp(-R.Of(0.5) * uc * uc) * sum;
+    }
+}
+
+/// <summary>Σ WR·exp(−½u²)·uᵏ for k = 0, 1, 2. On a cluster uᵏ = (u_c + η t)ᵏ, so the t- and t²-weighted sums
+/// are the same series against the moments shifted by one and two.</summary>
+public struct RemainderMomentSums<T, R> : IRemainderSums<T>
+    where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+{
+    public T S0, S1, S2;
+
+    public void AddNode(T weight, T u)
+    {
+        S0 += weight;
+        S1 += weight * u;
+        S2 += weight * u * u;
+    }
+
+    public void AddCluster(T uc, T eta, ArrayView<T> moments, int cluster)
+    {
+        int first = cluster * LogMixturePlan.StoredMoments;
+        T a = -uc * eta, twoB = -eta * eta;
+        // Σ g_j M_{j+1} = Σ G_j (j+1) μ_{j+1} and Σ g_j M_{j+2} = Σ G_j (j+1)(j+2) μ_{j+2}, μ_j = M_j / j!.
+        T previous = T.One, current = a;
+        T t0 = moments[first] + a * moments[first + 1];
+        T t1 = moments[first + 1] + R.Of(2) * a * moments[first + 2];
+        T t2 = R.Of(2) * moments[first + 2] + R.Of(6) * a * moments[first + 3];
+        for (int j = 1; j < LogMixturePlan.MomentOrder; j++)
+        {
+            T next = a * current + twoB * R.Of(j) * previous;
+            int i = first + j + 1;
+            t0 += next * moments[i];
+            t1 += next * R.Of(j + 2) * moments[i + 1];
+            t2 += next * R.Of((j + 2) * (j + 3)) * moments[i + 2];
+            previous = current;
+            current = next;
+        }
+        T e = T.Exp(-R.Of(0.5) * uc * uc);
+        t0 *= e;
+        t1 *= e * eta;
+        t2 *= e * eta * eta;
+        S0 += t0;
+        S1 += uc * t0 + t1;
+        S2 += uc * uc * t0 + R.Of(2) * uc * t1 + t2;
     }
 }

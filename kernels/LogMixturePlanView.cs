@@ -12,7 +12,11 @@ public struct LogMixturePlanView<T> : IComponentSet<T> where T : unmanaged
     public ArrayView<int> IntervalOwners;
     public ArrayView<T> PanelStarts, PanelEnds;
     public ArrayView<int> PanelOwners;
-    public ArrayView<T> NodeX, NodeWeightedRemainder, PanelMoments;
+    public ArrayView<T> NodeX, NodeWeightedRemainder;
+    public ArrayView<T> LevelScales;
+    public ArrayView<int> LevelStarts;
+    public ArrayView<T> ClusterStarts, ClusterEnds, ClusterMoments;
+    public ArrayView<int> ClusterFirstPanels, ClusterPanelCounts;
     /// <summary>The panel rule on [−1, 1], for panels subdivided to q's scale.</summary>
     public ArrayView<T> RuleNodes, RuleWeights;
 

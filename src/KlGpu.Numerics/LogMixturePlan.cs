@@ -17,11 +17,14 @@ public sealed class LogMixturePlan
     public const int PanelOrder = 16;
 
     /// <summary>
-    /// Moments Σ_i WR_i t_i^j, j ≤ MomentOrder, of each panel. On a panel no longer than σ, q's density is
+    /// Moments Σ_i WR_i t_i^j, j ≤ MomentOrder, of each cluster. On a cluster no longer than σ, q's density is
     /// exp(A t + B t²) up to a factor, and its Taylor series against these moments reproduces the node sum
-    /// to below 1e-17 relative with one exp per panel instead of one per node.
+    /// to below 1e-17 relative with one exp per cluster instead of one per node.
     /// </summary>
     public const int MomentOrder = 20;
+
+    /// <summary>Moments stored per cluster: two beyond <see cref="MomentOrder"/>, for the sums weighted by u and u² that gradients need.</summary>
+    public const int StoredMoments = MomentOrder + 3;
 
     /// <summary>r below this is dropped everywhere: far under the 1e-10 absolute accuracy the engine promises.</summary>
     const double NegligibleRemainder = 1e-17;
@@ -53,10 +56,23 @@ public sealed class LogMixturePlan
     public double[] NodeX { get; }
     /// <summary>Quadrature weight times r at each node: Σ_i NodeWeightedRemainder[i]·g(NodeX[i]) ≈ ∫ r g.</summary>
     public double[] NodeWeightedRemainder { get; }
-    /// <summary>Panel p's moments divided by j! (so kernels need no division), at [p·(MomentOrder+1), (p+1)·(MomentOrder+1)),
-    /// in the panel's coordinate t ∈ [−1, 1].</summary>
-    public double[] PanelMoments { get; }
     public GaussLegendreRule Rule { get; }
+
+    /// <summary>
+    /// Panels grouped into clusters, level by level: level 0 has one cluster per panel; on level ℓ consecutive
+    /// panels are merged while the cluster's half-length stays within LevelScales[ℓ]. A q with σ ≥ 2·scale uses
+    /// that level, so a broad q sums a few clusters instead of every panel (the remainder's cost stops growing
+    /// with the number of panels). Level ℓ's clusters are [LevelStarts[ℓ], LevelStarts[ℓ+1]).
+    /// </summary>
+    public double[] LevelScales { get; }
+    public int[] LevelStarts { get; }
+    public double[] ClusterStarts { get; }
+    public double[] ClusterEnds { get; }
+    public int[] ClusterFirstPanels { get; }
+    public int[] ClusterPanelCounts { get; }
+    /// <summary>Cluster c's moments Σ_i WR_i t_i^j / j! (no division in kernels), j &lt; StoredMoments, at
+    /// [c·StoredMoments, (c+1)·StoredMoments), in the cluster's coordinate t ∈ [−1, 1].</summary>
+    public double[] ClusterMoments { get; }
 
     public ArrayComponents Components => new(Offsets, Means, Precisions);
 
@@ -84,7 +100,6 @@ public sealed class LogMixturePlan
         PanelOwners = panels.Select(p => p.Owner).ToArray();
         NodeX = new double[panels.Count * PanelOrder];
         NodeWeightedRemainder = new double[panels.Count * PanelOrder];
-        PanelMoments = new double[panels.Count * (MomentOrder + 1)];
         for (int p = 0; p < panels.Count; p++)
         {
             double c = 0.5 * (PanelStarts[p] + PanelEnds[p]), h = 0.5 * (PanelEnds[p] - PanelStarts[p]);
@@ -92,16 +107,59 @@ public sealed class LogMixturePlan
             {
                 double x = c + h * Rule.Nodes[i];
                 NodeX[p * PanelOrder + i] = x;
-                double wr = h * Rule.Weights[i] * Remainder(PanelOwners[p], x);
-                NodeWeightedRemainder[p * PanelOrder + i] = wr;
-                double term = wr;  // wr · t^j / j!
-                for (int j = 0; j <= MomentOrder; j++)
+                NodeWeightedRemainder[p * PanelOrder + i] = h * Rule.Weights[i] * Remainder(PanelOwners[p], x);
+            }
+        }
+
+        var clusters = Clusters();
+        LevelScales = clusters.Select(l => l.Scale).ToArray();
+        var flat = clusters.SelectMany(l => l.Clusters).ToList();
+        LevelStarts = new int[clusters.Count + 1];
+        for (int l = 0; l < clusters.Count; l++) LevelStarts[l + 1] = LevelStarts[l] + clusters[l].Clusters.Count;
+        ClusterFirstPanels = flat.Select(c => c.First).ToArray();
+        ClusterPanelCounts = flat.Select(c => c.Count).ToArray();
+        ClusterStarts = flat.Select(c => PanelStarts[c.First]).ToArray();
+        ClusterEnds = flat.Select(c => PanelEnds[c.First + c.Count - 1]).ToArray();
+        ClusterMoments = new double[flat.Count * StoredMoments];
+        for (int c = 0; c < flat.Count; c++)
+        {
+            double centre = 0.5 * (ClusterStarts[c] + ClusterEnds[c]), h = 0.5 * (ClusterEnds[c] - ClusterStarts[c]);
+            for (int i = flat[c].First * PanelOrder; i < (flat[c].First + flat[c].Count) * PanelOrder; i++)
+            {
+                double t = (NodeX[i] - centre) / h, term = NodeWeightedRemainder[i];  // WR · t^j / j!
+                for (int j = 0; j < StoredMoments; j++)
                 {
-                    PanelMoments[p * (MomentOrder + 1) + j] += term;
-                    term *= Rule.Nodes[i] / (j + 1);
+                    ClusterMoments[c * StoredMoments + j] += term;
+                    term *= t / (j + 1);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Level 0: the panels. Each further level doubles the scale and merges greedily; a level that merges
+    /// nothing new is skipped, and the last level is a single cluster.
+    /// </summary>
+    List<(double Scale, List<(int First, int Count)> Clusters)> Clusters()
+    {
+        int n = PanelStarts.Length;
+        var levels = new List<(double, List<(int, int)>)> { (0.0, Enumerable.Range(0, n).Select(p => (p, 1)).ToList()) };
+        if (n <= 1) return levels;
+        double scale = Enumerable.Range(0, n).Min(p => PanelEnds[p] - PanelStarts[p]);
+        while (levels[^1].Item2.Count > 1)
+        {
+            var level = new List<(int First, int Count)>();
+            for (int p = 0; p < n;)
+            {
+                int count = 1;
+                while (p + count < n && PanelEnds[p + count] - PanelStarts[p] <= 2 * scale) count++;
+                level.Add((p, count));
+                p += count;
+            }
+            if (level.Count < levels[^1].Item2.Count) levels.Add((scale, level));
+            scale *= 2;
+        }
+        return levels;
     }
 
     public double Component(int k, double x) => LogMixture.Component<double, F64, ArrayComponents>(Components, k, x);

@@ -34,7 +34,10 @@ sealed class DevicePlan<T, R> : IDisposable where T : unmanaged, IFloatingPointI
             Offsets = Real(plan.Offsets), Means = Real(plan.Means), Precisions = Real(plan.Precisions),
             Breakpoints = Real(plan.Breakpoints), IntervalOwners = Int(plan.IntervalOwners),
             PanelStarts = Real(plan.PanelStarts), PanelEnds = Real(plan.PanelEnds), PanelOwners = Int(plan.PanelOwners),
-            NodeX = Real(plan.NodeX), NodeWeightedRemainder = Real(plan.NodeWeightedRemainder), PanelMoments = Real(plan.PanelMoments),
+            NodeX = Real(plan.NodeX), NodeWeightedRemainder = Real(plan.NodeWeightedRemainder),
+            LevelScales = Real(plan.LevelScales), LevelStarts = Int(plan.LevelStarts),
+            ClusterStarts = Real(plan.ClusterStarts), ClusterEnds = Real(plan.ClusterEnds), ClusterMoments = Real(plan.ClusterMoments),
+            ClusterFirstPanels = Int(plan.ClusterFirstPanels), ClusterPanelCounts = Int(plan.ClusterPanelCounts),
             RuleNodes = Real(plan.Rule.Nodes), RuleWeights = Real(plan.Rule.Weights),
         };
     }
