@@ -88,7 +88,8 @@ public static class ExpectedLogDensity
 
     /// <summary>
     /// Adds Σ WR·exp(−½u²)·(1, u, u²) over the remainder's nodes that meet q's ±8σ window (u = (x − μ)/σ), on the
-    /// coarsest cluster level whose clusters are at most σ long, so each cluster is one Taylor-moment sum.
+    /// coarsest cluster level whose clusters are at most σ long, so each cluster is one Taylor-moment sum. A q
+    /// narrower than the finest level falls back to level 0, the panels, each by moments or node by node.
     /// </summary>
     public static void Remainder<T, R, S>(T mu, T sigma, in LogMixturePlanView<T> f, ref S sums)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IRemainderSums<T>
@@ -108,9 +109,8 @@ public static class ExpectedLogDensity
                 sums.AddCluster((half * (a + b) - mu) * invSigma, eta, f.ClusterMoments, c);
                 continue;
             }
-            int first = f.ClusterFirstPanels[c];
-            for (int p = first; p < first + f.ClusterPanelCounts[c]; p++)
-                Panel<T, R, S>(mu, sigma, f, p, lo, hi, ref sums);
+            // Only level 0 has clusters longer than σ, and its clusters are the panels.
+            Panel<T, R, S>(mu, sigma, f, c, lo, hi, ref sums);
         }
     }
 

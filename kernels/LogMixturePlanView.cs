@@ -16,7 +16,6 @@ public struct LogMixturePlanView<T> : IComponentSet<T> where T : unmanaged
     public ArrayView<T> LevelScales;
     public ArrayView<int> LevelStarts;
     public ArrayView<T> ClusterStarts, ClusterEnds, ClusterMoments;
-    public ArrayView<int> ClusterFirstPanels, ClusterPanelCounts;
     /// <summary>The panel rule on [−1, 1], for panels subdivided to q's scale.</summary>
     public ArrayView<T> RuleNodes, RuleWeights;
 

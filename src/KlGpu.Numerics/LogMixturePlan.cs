@@ -59,17 +59,15 @@ public sealed class LogMixturePlan
     public GaussLegendreRule Rule { get; }
 
     /// <summary>
-    /// Panels grouped into clusters, level by level: level 0 has one cluster per panel; on level ℓ consecutive
-    /// panels are merged while the cluster's half-length stays within LevelScales[ℓ]. A q with σ ≥ 2·scale uses
-    /// that level, so a broad q sums a few clusters instead of every panel (the remainder's cost stops growing
-    /// with the number of panels). Level ℓ's clusters are [LevelStarts[ℓ], LevelStarts[ℓ+1]).
+    /// The remainder's panels regrouped into clusters, level by level. Level 0 is the panels; on level ℓ ≥ 1 no
+    /// cluster is longer than 2·LevelScales[ℓ]. A q with σ ≥ 2·scale uses that level, so each cluster is one
+    /// Taylor-moment sum: a broad q sums a few clusters instead of every panel, and a q narrower than a panel
+    /// sums parts of it instead of evaluating r node by node. Level ℓ's clusters are [LevelStarts[ℓ], LevelStarts[ℓ+1]).
     /// </summary>
     public double[] LevelScales { get; }
     public int[] LevelStarts { get; }
     public double[] ClusterStarts { get; }
     public double[] ClusterEnds { get; }
-    public int[] ClusterFirstPanels { get; }
-    public int[] ClusterPanelCounts { get; }
     /// <summary>Cluster c's moments Σ_i WR_i t_i^j / j! (no division in kernels), j &lt; StoredMoments, at
     /// [c·StoredMoments, (c+1)·StoredMoments), in the cluster's coordinate t ∈ [−1, 1].</summary>
     public double[] ClusterMoments { get; }
@@ -111,55 +109,98 @@ public sealed class LogMixturePlan
             }
         }
 
-        var clusters = Clusters();
-        LevelScales = clusters.Select(l => l.Scale).ToArray();
-        var flat = clusters.SelectMany(l => l.Clusters).ToList();
-        LevelStarts = new int[clusters.Count + 1];
-        for (int l = 0; l < clusters.Count; l++) LevelStarts[l + 1] = LevelStarts[l] + clusters[l].Clusters.Count;
-        ClusterFirstPanels = flat.Select(c => c.First).ToArray();
-        ClusterPanelCounts = flat.Select(c => c.Count).ToArray();
-        ClusterStarts = flat.Select(c => PanelStarts[c.First]).ToArray();
-        ClusterEnds = flat.Select(c => PanelEnds[c.First + c.Count - 1]).ToArray();
-        ClusterMoments = new double[flat.Count * StoredMoments];
-        for (int c = 0; c < flat.Count; c++)
-        {
-            double centre = 0.5 * (ClusterStarts[c] + ClusterEnds[c]), h = 0.5 * (ClusterEnds[c] - ClusterStarts[c]);
-            for (int i = flat[c].First * PanelOrder; i < (flat[c].First + flat[c].Count) * PanelOrder; i++)
-            {
-                double t = (NodeX[i] - centre) / h, term = NodeWeightedRemainder[i];  // WR · t^j / j!
-                for (int j = 0; j < StoredMoments; j++)
-                {
-                    ClusterMoments[c * StoredMoments + j] += term;
-                    term *= t / (j + 1);
-                }
-            }
-        }
+        var levels = Levels();
+        LevelScales = levels.Select(l => l.Scale).ToArray();
+        var flat = levels.SelectMany(l => l.Clusters).ToList();
+        LevelStarts = new int[levels.Count + 1];
+        for (int l = 0; l < levels.Count; l++) LevelStarts[l + 1] = LevelStarts[l] + levels[l].Clusters.Count;
+        ClusterStarts = flat.Select(c => c.Start).ToArray();
+        ClusterEnds = flat.Select(c => c.End).ToArray();
+        ClusterMoments = flat.SelectMany(c => c.Moments).ToArray();
     }
 
     /// <summary>
-    /// Level 0: the panels. Each further level doubles the scale and merges greedily; a level that merges
-    /// nothing new is skipped, and the last level is a single cluster.
+    /// Level 0: the panels themselves. Levels 1…: for scales doubling from the finest, panels longer than twice
+    /// the scale are split into equal parts with their own nodes, and shorter ones are merged greedily, so every
+    /// cluster is at most twice the scale long; the last level is a single cluster. The finest scale splits the
+    /// longest panel into at most 2⁹ parts and keeps the level under <see cref="MaxFineClusters"/>.
     /// </summary>
-    List<(double Scale, List<(int First, int Count)> Clusters)> Clusters()
+    List<(double Scale, List<(double Start, double End, double[] Moments)> Clusters)> Levels()
     {
         int n = PanelStarts.Length;
-        var levels = new List<(double, List<(int, int)>)> { (0.0, Enumerable.Range(0, n).Select(p => (p, 1)).ToList()) };
-        if (n <= 1) return levels;
-        double scale = Enumerable.Range(0, n).Min(p => PanelEnds[p] - PanelStarts[p]);
-        while (levels[^1].Item2.Count > 1)
+        var panels = Enumerable.Range(0, n)
+            .Select(p => (PanelStarts[p], PanelEnds[p], Moments(p * PanelOrder, (p + 1) * PanelOrder, PanelStarts[p], PanelEnds[p])))
+            .ToList();
+        var levels = new List<(double, List<(double, double, double[])>)> { (0.0, panels) };
+        if (n == 0) return levels;
+        double longest = Enumerable.Range(0, n).Max(p => PanelEnds[p] - PanelStarts[p]);
+        double total = Enumerable.Range(0, n).Sum(p => PanelEnds[p] - PanelStarts[p]);
+        double scale = Math.Max(longest / 1024, total / (2.0 * MaxFineClusters));
+        while (true)
         {
-            var level = new List<(int First, int Count)>();
-            for (int p = 0; p < n;)
+            var level = new List<(double, double, double[])>();
+            int first = -1;
+            void Flush(int endPanel)
             {
-                int count = 1;
-                while (p + count < n && PanelEnds[p + count] - PanelStarts[p] <= 2 * scale) count++;
-                level.Add((p, count));
-                p += count;
+                if (first < 0) return;
+                level.Add((PanelStarts[first], PanelEnds[endPanel], Moments(first * PanelOrder, (endPanel + 1) * PanelOrder, PanelStarts[first], PanelEnds[endPanel])));
+                first = -1;
             }
-            if (level.Count < levels[^1].Item2.Count) levels.Add((scale, level));
+            for (int p = 0; p < n; p++)
+            {
+                double length = PanelEnds[p] - PanelStarts[p];
+                if (first >= 0 && PanelEnds[p] - PanelStarts[first] > 2 * scale) Flush(p - 1);
+                if (length <= 2 * scale)
+                {
+                    if (first < 0) first = p;
+                    continue;
+                }
+                int parts = (int)Math.Ceiling(length / (2 * scale));
+                for (int i = 0; i < parts; i++)
+                {
+                    double a = PanelStarts[p] + length * i / parts, b = i + 1 == parts ? PanelEnds[p] : PanelStarts[p] + length * (i + 1) / parts;
+                    level.Add((a, b, SplitMoments(PanelOwners[p], a, b)));
+                }
+            }
+            Flush(n - 1);
+            levels.Add((scale, level));
+            if (level.Count == 1) return levels;
             scale *= 2;
         }
-        return levels;
+    }
+
+    /// <summary>A fine level never holds more clusters than this (bounds memory whatever the mixture).</summary>
+    const int MaxFineClusters = 16384;
+
+    /// <summary>Σ WR_i t_i^j / j! over stored nodes [from, to), t in the coordinate of [a, b].</summary>
+    double[] Moments(int from, int to, double a, double b)
+    {
+        var moments = new double[StoredMoments];
+        for (int i = from; i < to; i++) AddMoments(moments, NodeX[i], NodeWeightedRemainder[i], a, b);
+        return moments;
+    }
+
+    /// <summary>Moments of a part of a panel, on its own Gauss–Legendre nodes.</summary>
+    double[] SplitMoments(int owner, double a, double b)
+    {
+        var moments = new double[StoredMoments];
+        double c = 0.5 * (a + b), h = 0.5 * (b - a);
+        for (int i = 0; i < PanelOrder; i++)
+        {
+            double x = c + h * Rule.Nodes[i];
+            AddMoments(moments, x, h * Rule.Weights[i] * Remainder(owner, x), a, b);
+        }
+        return moments;
+    }
+
+    static void AddMoments(double[] moments, double x, double weightedRemainder, double a, double b)
+    {
+        double t = (x - 0.5 * (a + b)) / (0.5 * (b - a)), term = weightedRemainder;
+        for (int j = 0; j < StoredMoments; j++)
+        {
+            moments[j] += term;
+            term *= t / (j + 1);
+        }
     }
 
     public double Component(int k, double x) => LogMixture.Component<double, F64, ArrayComponents>(Components, k, x);

@@ -16,6 +16,14 @@ interface IBackend : IDisposable
     double[] ExpectedLog(LogMixturePlan f, double[] mu, double[] sigma);
     void GaussianLandscape(LogMixturePlan target, TargetMoments<double> moments, double[] mu, double[] sigmaRows,
         int mask, double[] forward, double[] reverse);
+
+    /// <summary>Value and gradient in (μ, log σ) at each point.</summary>
+    (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(LogMixturePlan target, TargetMoments<double> moments,
+        int divergence, double[] mu, double[] logSigma);
+
+    /// <summary>Runs restarts [first, first + mu.Length): mu and logSigma go in as starts and come back as end points.</summary>
+    void Optimize(LogMixturePlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, int first,
+        double[] mu, double[] logSigma, double[] value, double[] gradientNorm, int[] steps, int[] status, double[] trajectory);
 }
 
 /// <summary>Loads each kernel once and launches it; with <see cref="CpuExecution.Parallel"/> on the CPU it calls
@@ -26,7 +34,13 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
     Action<Index1D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, ArrayView<T>>? expectedLog;
     Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, int,
         ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>? landscape;
+    Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>? gradient;
+    Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, OptimizerSettings<T>,
+        ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>? optimize;
     (LogMixturePlan Plan, DevicePlan<T, R> Device)? cached;
+
+    static TargetMoments<T> Convert(TargetMoments<double> m) =>
+        new() { Mean = R.Of(m.Mean), Variance = R.Of(m.Variance), Entropy = R.Of(m.Entropy) };
 
     DevicePlan<T, R> Upload(LogMixturePlan plan)
     {
@@ -74,7 +88,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         int mask, double[] forward, double[] reverse)
     {
         var plan = Upload(target).View;
-        var tm = new TargetMoments<T> { Mean = R.Of(moments.Mean), Variance = R.Of(moments.Variance), Entropy = R.Of(moments.Entropy) };
+        var tm = Convert(moments);
         using var m = Vector(mu);
         using var s = Vector(sigmaRows);
         var extent = new LongIndex2D(mu.Length, sigmaRows.Length);
@@ -98,6 +112,75 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         }
         if ((mask & DivergenceMask.Forward) != 0) CopyOut(fwd.View.AsContiguous().GetAsArray(), forward);
         if ((mask & DivergenceMask.Reverse) != 0) CopyOut(rev.View.AsContiguous().GetAsArray(), reverse);
+    }
+
+    public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(LogMixturePlan target, TargetMoments<double> moments,
+        int divergence, double[] mu, double[] logSigma)
+    {
+        var plan = Upload(target).View;
+        var tm = Convert(moments);
+        using var m = Vector(mu);
+        using var s = Vector(logSigma);
+        using var f = accelerator.Allocate1D<T>(mu.Length);
+        using var gm = accelerator.Allocate1D<T>(mu.Length);
+        using var gs = accelerator.Allocate1D<T>(mu.Length);
+        var (mv, sv, fv, gmv, gsv) = (m.View, s.View, f.View, gm.View, gs.View);
+        if (parallelCpu)
+            Parallel.For(0, mu.Length, i => RestartKernels.Gradient<T, R>(i, divergence, mv, sv, plan, tm, fv, gmv, gsv));
+        else
+        {
+            gradient ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
+                TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>(RestartKernels.Gradient<T, R>);
+            gradient(mu.Length, divergence, mv, sv, plan, tm, fv, gmv, gsv);
+            accelerator.Synchronize();
+        }
+        double[] Read(MemoryBuffer1D<T, Stride1D.Dense> b)
+        {
+            var output = new double[mu.Length];
+            CopyOut(b.GetAsArray1D(), output);
+            return output;
+        }
+        return (Read(f), Read(gm), Read(gs));
+    }
+
+    public void Optimize(LogMixturePlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, int first,
+        double[] mu, double[] logSigma, double[] value, double[] gradientNorm, int[] steps, int[] status, double[] trajectory)
+    {
+        var plan = Upload(target).View;
+        var tm = Convert(moments);
+        var os = new OptimizerSettings<T>
+        {
+            Divergence = settings.Divergence, Method = settings.Method, MaxSteps = settings.MaxSteps,
+            LearningRate = R.Of(settings.LearningRate), Beta1 = R.Of(settings.Beta1), Beta2 = R.Of(settings.Beta2),
+            Epsilon = R.Of(settings.Epsilon), Tolerance = R.Of(settings.Tolerance), FixSigma = settings.FixSigma,
+            TrajectoryCount = settings.TrajectoryCount,
+        };
+        int n = mu.Length;
+        using var m = Vector(mu);
+        using var s = Vector(logSigma);
+        using var f = accelerator.Allocate1D<T>(n);
+        using var norm = accelerator.Allocate1D<T>(n);
+        using var taken = accelerator.Allocate1D<int>(n);
+        using var outcome = accelerator.Allocate1D<int>(n);
+        using var path = accelerator.Allocate1D<T>(Math.Max(1, trajectory.Length));
+        var (mv, sv, fv, nv, tv, ov, pv) = (m.View, s.View, f.View, norm.View, taken.View, outcome.View, path.View);
+        if (parallelCpu)
+            Parallel.For(0, n, i => RestartKernels.Optimize<T, R>(i, first, mv, sv, plan, tm, os, fv, nv, tv, ov, pv));
+        else
+        {
+            optimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
+                TargetMoments<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>(
+                RestartKernels.Optimize<T, R>);
+            optimize(n, first, mv, sv, plan, tm, os, fv, nv, tv, ov, pv);
+            accelerator.Synchronize();
+        }
+        CopyOut(m.GetAsArray1D(), mu);
+        CopyOut(s.GetAsArray1D(), logSigma);
+        CopyOut(f.GetAsArray1D(), value);
+        CopyOut(norm.GetAsArray1D(), gradientNorm);
+        taken.CopyToCPU(steps);
+        outcome.CopyToCPU(status);
+        if (trajectory.Length > 0) CopyOut(path.View.SubView(0, trajectory.Length).AsContiguous().GetAsArray(), trajectory);
     }
 
     public void Dispose()

@@ -37,7 +37,6 @@ sealed class DevicePlan<T, R> : IDisposable where T : unmanaged, IFloatingPointI
             NodeX = Real(plan.NodeX), NodeWeightedRemainder = Real(plan.NodeWeightedRemainder),
             LevelScales = Real(plan.LevelScales), LevelStarts = Int(plan.LevelStarts),
             ClusterStarts = Real(plan.ClusterStarts), ClusterEnds = Real(plan.ClusterEnds), ClusterMoments = Real(plan.ClusterMoments),
-            ClusterFirstPanels = Int(plan.ClusterFirstPanels), ClusterPanelCounts = Int(plan.ClusterPanelCounts),
             RuleNodes = Real(plan.Rule.Nodes), RuleWeights = Real(plan.Rule.Weights),
         };
     }

@@ -10,6 +10,21 @@ namespace KlGpu.Engine;
 /// <summary>One tile of a landscape: rows [FirstRow, FirstRow + Rows) of σ, every μ; arrays are [row, μ].</summary>
 public sealed record LandscapeTile(int FirstRow, int Rows, int Columns, double[]? Forward, double[]? Reverse);
 
+/// <summary>Where each restart ended (arrays by restart), and the recorded paths: restart k's iterate t is
+/// (Trajectories[2(k(MaxSteps+1) + t)], the next entry) in (μ, log σ); after it stopped, the end point repeats.</summary>
+public sealed class RestartOutcome(int restarts, int trajectories, int maxSteps)
+{
+    public double[] EndMu { get; } = new double[restarts];
+    public double[] EndLogSigma { get; } = new double[restarts];
+    public double[] Value { get; } = new double[restarts];
+    public double[] GradientNorm { get; } = new double[restarts];
+    public int[] Steps { get; } = new int[restarts];
+    /// <summary>A <see cref="RestartStatus"/> code.</summary>
+    public int[] Status { get; } = new int[restarts];
+    public int TrajectoryCount { get; } = trajectories;
+    public double[] Trajectories { get; } = new double[trajectories * (maxSteps + 1) * 2];
+}
+
 /// <summary>
 /// The divergence engine: owns the ILGPU context and one accelerator, computes divergences between mixtures
 /// and streams (μ, σ) landscapes in tiles. All numbers go through the kernels in the chosen precision.
@@ -117,6 +132,49 @@ public sealed class KlEngine : IDisposable
             backend.GaussianLandscape(plan, moments, muValues, sigmaRows, mask, forward ?? [], reverse ?? []);
             onTile(new LandscapeTile(first, rows, mu.Count, forward, reverse));
         }
+    }
+
+    /// <summary>Value and gradient in (μ, log σ) of the divergence between p and N(μ_i, e^{s_i}) at each point.</summary>
+    public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(GaussianMixture p, Divergence divergence,
+        double[] mu, double[] logSigma)
+    {
+        if (mu.Length != logSigma.Length) throw new ArgumentException("mu and logSigma differ in length");
+        if (mu.Length == 0) return ([], [], []);
+        return backend.Gradient(Plan(p), Moments(p), divergence.Mask(), mu, logSigma);
+    }
+
+    /// <summary>
+    /// Runs one optimizer restart per start, in launches of at most <paramref name="batch"/> restarts, reporting
+    /// the number finished after each. The first <c>settings.TrajectoryCount</c> restarts record their paths.
+    /// </summary>
+    public RestartOutcome Optimize(GaussianMixture p, OptimizerSettings<double> settings, double[] startMu, double[] startLogSigma,
+        int batch = 1 << 16, Action<int>? progress = null, CancellationToken cancel = default)
+    {
+        int n = startMu.Length;
+        if (startLogSigma.Length != n) throw new ArgumentException("start arrays differ in length");
+        if (settings.TrajectoryCount > Math.Min(n, batch)) throw new ArgumentException("more trajectories than restarts in the first batch");
+        var plan = Plan(p);
+        var moments = settings.Divergence == DivergenceMask.Forward ? Moments(p) : default;
+        var result = new RestartOutcome(n, settings.TrajectoryCount, settings.MaxSteps);
+        for (int first = 0; first < n; first += batch)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int count = Math.Min(batch, n - first);
+            double[] mu = startMu[first..(first + count)], logSigma = startLogSigma[first..(first + count)];
+            double[] value = new double[count], norm = new double[count];
+            int[] steps = new int[count], status = new int[count];
+            var chunkSettings = first == 0 ? settings : settings with { TrajectoryCount = 0 };
+            double[] path = first == 0 ? result.Trajectories : [];
+            backend.Optimize(plan, moments, chunkSettings, first, mu, logSigma, value, norm, steps, status, path);
+            mu.CopyTo(result.EndMu, first);
+            logSigma.CopyTo(result.EndLogSigma, first);
+            value.CopyTo(result.Value, first);
+            norm.CopyTo(result.GradientNorm, first);
+            steps.CopyTo(result.Steps, first);
+            status.CopyTo(result.Status, first);
+            progress?.Invoke(first + count);
+        }
+        return result;
     }
 
     public void Dispose()

@@ -17,6 +17,14 @@ public static class DivergenceNames
         _ => throw new ArgumentOutOfRangeException(nameof(d)),
     };
 
+    /// <summary>The kernels' code for the divergence.</summary>
+    public static int Mask(this Divergence d) => d switch
+    {
+        Divergence.Forward => KlGpu.Kernels.DivergenceMask.Forward,
+        Divergence.Reverse => KlGpu.Kernels.DivergenceMask.Reverse,
+        _ => throw new ArgumentOutOfRangeException(nameof(d)),
+    };
+
     /// <summary>The mathematical label used in titles and colour bars.</summary>
     public static string Label(this Divergence d) => d switch
     {
