@@ -1,0 +1,21 @@
+namespace KlGpu.Basins;
+
+/// <summary>
+/// A small seeded generator (Steele, Lea and Flood's SplitMix64), written here so that the same seed gives the
+/// same starts on every machine and .NET version; <see cref="System.Random"/> promises no such stability.
+/// </summary>
+public sealed class SplitMix64(ulong seed)
+{
+    ulong state = seed;
+
+    public ulong Next()
+    {
+        ulong z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>Uniform on [0, 1): the top 53 bits.</summary>
+    public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
+}
