@@ -16,6 +16,9 @@ public static class ExpectedLogDensity
     const double PanelSpan = 2.0;
     const double PieceSpan = 4.0;
 
+    /// <summary>A cluster whose bound on |contribution| to E[Zᵏ r] (k ≤ 2, after the 1/σ factors) is below this is skipped.</summary>
+    const double Negligible = 1e-18;
+
     public static T Evaluate<T, R>(T mu, T sigma, in LogMixturePlanView<T> f)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
@@ -95,7 +98,8 @@ public static class ExpectedLogDensity
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IRemainderSums<T>
     {
         T half = R.Of(0.5), lo = mu - R.Of(TailCut) * sigma, hi = mu + R.Of(TailCut) * sigma;
-        T invSigma = T.One / sigma;
+        T invSigma = T.One / sigma, two = R.Of(2.0);
+        T weight = R.Of(StandardNormal.InvSqrt2Pi) * invSigma * T.Max(T.One, invSigma);
         int level = 0;
         while (level + 1 < f.LevelScales.Length && f.LevelScales[level + 1] <= half * sigma) level++;
         int end = f.LevelStarts[level + 1];
@@ -103,10 +107,17 @@ public static class ExpectedLogDensity
         {
             T a = f.ClusterStarts[c], b = f.ClusterEnds[c];
             if (a >= hi) break;
+            // Far from q, skip a cluster when even its |r|-mass at q's largest density there (times 1 + u²) is negligible.
+            T near = T.Max(T.Max(a - mu, mu - b), T.Zero) * invSigma;
+            if (near > two)
+            {
+                T far = T.Max(T.Abs(a - mu), T.Abs(b - mu)) * invSigma;
+                if (f.ClusterMass[c] * T.Exp(-half * near * near) * (T.One + far * far) * weight < R.Of(Negligible)) continue;
+            }
             T eta = half * (b - a) * invSigma;
             if (eta <= half)
             {
-                sums.AddCluster((half * (a + b) - mu) * invSigma, eta, f.ClusterMoments, c);
+                sums.AddCluster((half * (a + b) - mu) * invSigma, eta, f.ClusterSeries, c);
                 continue;
             }
             // Only level 0 has clusters longer than σ, and its clusters are the panels.
@@ -181,15 +192,16 @@ public struct RemainderSum<T, R> : IRemainderSums<T>
 
     public void AddNode(T weight, T u) => S0 += weight;
 
-    public void AddCluster(T uc, T eta, ArrayView<T> moments, int cluster)
+    public void AddCluster(T uc, T eta, ArrayView<T> series, int cluster)
     {
-        int first = cluster * LogMixturePlan.StoredMoments;
-        T a = -uc * eta, twoB = -eta * eta;
-        T previous = T.One, current = a, sum = moments[first] + a * moments[first + 1];
-        for (int j = 1; j < LogMixturePlan.MomentOrder; j++)
+        int first = cluster * LogMixturePlan.SeriesStride;
+        T a = -uc * eta, twoB = -eta * eta, jTwoB = twoB;
+        T previous = T.One, current = a, sum = series[first] + a * series[first + 3];
+        for (int i = first + 6; i < first + LogMixturePlan.SeriesStride; i += 3)
         {
-            T next = a * current + twoB * R.Of(j) * previous;
-            sum += next * moments[first + j + 1];
+            T next = a * current + jTwoB * previous;
+            sum += next * series[i];
+            jTwoB += twoB;
             previous = current;
             current = next;
         }
@@ -211,22 +223,22 @@ public struct RemainderMomentSums<T, R> : IRemainderSums<T>
         S2 += weight * u * u;
     }
 
-    public void AddCluster(T uc, T eta, ArrayView<T> moments, int cluster)
+    public void AddCluster(T uc, T eta, ArrayView<T> series, int cluster)
     {
-        int first = cluster * LogMixturePlan.StoredMoments;
-        T a = -uc * eta, twoB = -eta * eta;
-        // Σ g_j M_{j+1} = Σ G_j (j+1) μ_{j+1} and Σ g_j M_{j+2} = Σ G_j (j+1)(j+2) μ_{j+2}, μ_j = M_j / j!.
+        int first = cluster * LogMixturePlan.SeriesStride;
+        T a = -uc * eta, twoB = -eta * eta, jTwoB = twoB;
+        // Σ g_j M_{j+1} = Σ G_j (j+1) μ_{j+1} and Σ g_j M_{j+2} = Σ G_j (j+1)(j+2) μ_{j+2}, μ_j = M_j / j!: the series' k = 1, 2 entries.
         T previous = T.One, current = a;
-        T t0 = moments[first] + a * moments[first + 1];
-        T t1 = moments[first + 1] + R.Of(2) * a * moments[first + 2];
-        T t2 = R.Of(2) * moments[first + 2] + R.Of(6) * a * moments[first + 3];
-        for (int j = 1; j < LogMixturePlan.MomentOrder; j++)
+        T t0 = series[first] + a * series[first + 3];
+        T t1 = series[first + 1] + a * series[first + 4];
+        T t2 = series[first + 2] + a * series[first + 5];
+        for (int i = first + 6; i < first + LogMixturePlan.SeriesStride; i += 3)
         {
-            T next = a * current + twoB * R.Of(j) * previous;
-            int i = first + j + 1;
-            t0 += next * moments[i];
-            t1 += next * R.Of(j + 2) * moments[i + 1];
-            t2 += next * R.Of((j + 2) * (j + 3)) * moments[i + 2];
+            T next = a * current + jTwoB * previous;
+            t0 += next * series[i];
+            t1 += next * series[i + 1];
+            t2 += next * series[i + 2];
+            jTwoB += twoB;
             previous = current;
             current = next;
         }

@@ -15,7 +15,7 @@ public struct LogMixturePlanView<T> : IComponentSet<T> where T : unmanaged
     public ArrayView<T> NodeX, NodeWeightedRemainder;
     public ArrayView<T> LevelScales;
     public ArrayView<int> LevelStarts;
-    public ArrayView<T> ClusterStarts, ClusterEnds, ClusterMoments;
+    public ArrayView<T> ClusterStarts, ClusterEnds, ClusterSeries, ClusterMass;
     /// <summary>The panel rule on [−1, 1], for panels subdivided to q's scale.</summary>
     public ArrayView<T> RuleNodes, RuleWeights;
 

@@ -23,8 +23,11 @@ public sealed class LogMixturePlan
     /// </summary>
     public const int MomentOrder = 20;
 
-    /// <summary>Moments stored per cluster: two beyond <see cref="MomentOrder"/>, for the sums weighted by u and u² that gradients need.</summary>
-    public const int StoredMoments = MomentOrder + 3;
+    /// <summary>Raw moments per cluster: two beyond <see cref="MomentOrder"/>, for the sums weighted by u and u² that gradients need.</summary>
+    const int RawMoments = MomentOrder + 3;
+
+    /// <summary>Entries of <see cref="ClusterSeries"/> per cluster: three per series term.</summary>
+    public const int SeriesStride = 3 * (MomentOrder + 1);
 
     /// <summary>r below this is dropped everywhere: far under the 1e-10 absolute accuracy the engine promises.</summary>
     const double NegligibleRemainder = 1e-17;
@@ -68,9 +71,14 @@ public sealed class LogMixturePlan
     public int[] LevelStarts { get; }
     public double[] ClusterStarts { get; }
     public double[] ClusterEnds { get; }
-    /// <summary>Cluster c's moments Σ_i WR_i t_i^j / j! (no division in kernels), j &lt; StoredMoments, at
-    /// [c·StoredMoments, (c+1)·StoredMoments), in the cluster's coordinate t ∈ [−1, 1].</summary>
-    public double[] ClusterMoments { get; }
+    /// <summary>
+    /// Cluster c's moments μ_j = Σ_i WR_i t_i^j / j! in its coordinate t ∈ [−1, 1], laid out for the kernels' series
+    /// (no division, one contiguous read per term): entry c·SeriesStride + 3j + k holds μ_j, (j+1)μ_{j+1} and
+    /// (j+1)(j+2)μ_{j+2} for k = 0, 1, 2.
+    /// </summary>
+    public double[] ClusterSeries { get; }
+    /// <summary>Σ_i |WR_i| over each cluster: bounds its contribution, so kernels skip clusters q cannot see.</summary>
+    public double[] ClusterMass { get; }
 
     public ArrayComponents Components => new(Offsets, Means, Precisions);
 
@@ -116,7 +124,8 @@ public sealed class LogMixturePlan
         for (int l = 0; l < levels.Count; l++) LevelStarts[l + 1] = LevelStarts[l] + levels[l].Clusters.Count;
         ClusterStarts = flat.Select(c => c.Start).ToArray();
         ClusterEnds = flat.Select(c => c.End).ToArray();
-        ClusterMoments = flat.SelectMany(c => c.Moments).ToArray();
+        ClusterSeries = flat.SelectMany(c => Series(c.Moments)).ToArray();
+        ClusterMass = flat.Select(c => c.Mass).ToArray();
     }
 
     /// <summary>
@@ -125,25 +134,26 @@ public sealed class LogMixturePlan
     /// cluster is at most twice the scale long; the last level is a single cluster. The finest scale splits the
     /// longest panel into at most 2⁹ parts and keeps the level under <see cref="MaxFineClusters"/>.
     /// </summary>
-    List<(double Scale, List<(double Start, double End, double[] Moments)> Clusters)> Levels()
+    List<(double Scale, List<(double Start, double End, double[] Moments, double Mass)> Clusters)> Levels()
     {
         int n = PanelStarts.Length;
         var panels = Enumerable.Range(0, n)
-            .Select(p => (PanelStarts[p], PanelEnds[p], Moments(p * PanelOrder, (p + 1) * PanelOrder, PanelStarts[p], PanelEnds[p])))
+            .Select(p => (PanelStarts[p], PanelEnds[p], Moments(p * PanelOrder, (p + 1) * PanelOrder, PanelStarts[p], PanelEnds[p]), Mass(p * PanelOrder, (p + 1) * PanelOrder)))
             .ToList();
-        var levels = new List<(double, List<(double, double, double[])>)> { (0.0, panels) };
+        var levels = new List<(double, List<(double, double, double[], double)>)> { (0.0, panels) };
         if (n == 0) return levels;
         double longest = Enumerable.Range(0, n).Max(p => PanelEnds[p] - PanelStarts[p]);
         double total = Enumerable.Range(0, n).Sum(p => PanelEnds[p] - PanelStarts[p]);
         double scale = Math.Max(longest / 1024, total / (2.0 * MaxFineClusters));
         while (true)
         {
-            var level = new List<(double, double, double[])>();
+            var level = new List<(double, double, double[], double)>();
             int first = -1;
             void Flush(int endPanel)
             {
                 if (first < 0) return;
-                level.Add((PanelStarts[first], PanelEnds[endPanel], Moments(first * PanelOrder, (endPanel + 1) * PanelOrder, PanelStarts[first], PanelEnds[endPanel])));
+                level.Add((PanelStarts[first], PanelEnds[endPanel], Moments(first * PanelOrder, (endPanel + 1) * PanelOrder, PanelStarts[first], PanelEnds[endPanel]),
+                    Mass(first * PanelOrder, (endPanel + 1) * PanelOrder)));
                 first = -1;
             }
             for (int p = 0; p < n; p++)
@@ -159,7 +169,8 @@ public sealed class LogMixturePlan
                 for (int i = 0; i < parts; i++)
                 {
                     double a = PanelStarts[p] + length * i / parts, b = i + 1 == parts ? PanelEnds[p] : PanelStarts[p] + length * (i + 1) / parts;
-                    level.Add((a, b, SplitMoments(PanelOwners[p], a, b)));
+                    var (moments, mass) = SplitMoments(PanelOwners[p], a, b);
+                    level.Add((a, b, moments, mass));
                 }
             }
             Flush(n - 1);
@@ -172,31 +183,52 @@ public sealed class LogMixturePlan
     /// <summary>A fine level never holds more clusters than this (bounds memory whatever the mixture).</summary>
     const int MaxFineClusters = 16384;
 
+    /// <summary>The kernels' layout of one cluster's raw moments; see <see cref="ClusterSeries"/>.</summary>
+    static double[] Series(double[] raw)
+    {
+        var series = new double[SeriesStride];
+        for (int j = 0; j <= MomentOrder; j++)
+        {
+            series[3 * j] = raw[j];
+            series[3 * j + 1] = (j + 1) * raw[j + 1];
+            series[3 * j + 2] = (j + 1) * (j + 2) * raw[j + 2];
+        }
+        return series;
+    }
+
+    double Mass(int from, int to)
+    {
+        double mass = 0;
+        for (int i = from; i < to; i++) mass += Math.Abs(NodeWeightedRemainder[i]);
+        return mass;
+    }
+
     /// <summary>Σ WR_i t_i^j / j! over stored nodes [from, to), t in the coordinate of [a, b].</summary>
     double[] Moments(int from, int to, double a, double b)
     {
-        var moments = new double[StoredMoments];
+        var moments = new double[RawMoments];
         for (int i = from; i < to; i++) AddMoments(moments, NodeX[i], NodeWeightedRemainder[i], a, b);
         return moments;
     }
 
     /// <summary>Moments of a part of a panel, on its own Gauss–Legendre nodes.</summary>
-    double[] SplitMoments(int owner, double a, double b)
+    (double[] Moments, double Mass) SplitMoments(int owner, double a, double b)
     {
-        var moments = new double[StoredMoments];
-        double c = 0.5 * (a + b), h = 0.5 * (b - a);
+        var moments = new double[RawMoments];
+        double c = 0.5 * (a + b), h = 0.5 * (b - a), mass = 0;
         for (int i = 0; i < PanelOrder; i++)
         {
-            double x = c + h * Rule.Nodes[i];
-            AddMoments(moments, x, h * Rule.Weights[i] * Remainder(owner, x), a, b);
+            double x = c + h * Rule.Nodes[i], wr = h * Rule.Weights[i] * Remainder(owner, x);
+            AddMoments(moments, x, wr, a, b);
+            mass += Math.Abs(wr);
         }
-        return moments;
+        return (moments, mass);
     }
 
     static void AddMoments(double[] moments, double x, double weightedRemainder, double a, double b)
     {
         double t = (x - 0.5 * (a + b)) / (0.5 * (b - a)), term = weightedRemainder;
-        for (int j = 0; j < StoredMoments; j++)
+        for (int j = 0; j < RawMoments; j++)
         {
             moments[j] += term;
             term *= t / (j + 1);

@@ -36,7 +36,8 @@ sealed class DevicePlan<T, R> : IDisposable where T : unmanaged, IFloatingPointI
             PanelStarts = Real(plan.PanelStarts), PanelEnds = Real(plan.PanelEnds), PanelOwners = Int(plan.PanelOwners),
             NodeX = Real(plan.NodeX), NodeWeightedRemainder = Real(plan.NodeWeightedRemainder),
             LevelScales = Real(plan.LevelScales), LevelStarts = Int(plan.LevelStarts),
-            ClusterStarts = Real(plan.ClusterStarts), ClusterEnds = Real(plan.ClusterEnds), ClusterMoments = Real(plan.ClusterMoments),
+            ClusterStarts = Real(plan.ClusterStarts), ClusterEnds = Real(plan.ClusterEnds), ClusterSeries = Real(plan.ClusterSeries),
+            ClusterMass = Real(plan.ClusterMass),
             RuleNodes = Real(plan.Rule.Nodes), RuleWeights = Real(plan.Rule.Weights),
         };
     }

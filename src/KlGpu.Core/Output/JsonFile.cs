@@ -19,6 +19,8 @@ public static class JsonFile
         var options = new JsonSerializerOptions
         {
             WriteIndented = true,
+            // Specs are full of '+'; the default encoder would write \u002B. Output is UTF-8 JSON, never embedded in HTML.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
             Converters = { new JsonStringEnumConverter(new LowerCase()) },

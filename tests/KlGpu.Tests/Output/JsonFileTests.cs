@@ -27,7 +27,7 @@ public sealed class JsonFileTests : IDisposable
         Assert.Equal(
             """
             {
-              "target_spec": "0.5*N(-1,1) \u002B 0.5*N(1,1)",
+              "target_spec": "0.5*N(-1,1) + 0.5*N(1,1)",
               "grid_points": 262144,
               "elapsed_seconds": 0.125,
               "precision": "double",
