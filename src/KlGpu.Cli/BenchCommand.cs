@@ -25,22 +25,44 @@ internal static class BenchCommand
             Description = "Folder holding peer_numpy.py (default: ../shared/peers beside the repository), e.g. --peers ../shared/peers",
             HelpName = "DIR",
         };
+        var suite = new Option<string>("--suite")
+        {
+            Description = "Which benchmark: landscape (the 1024² landscape against peer_numpy.py), restarts (Adam restarts against peer_restarts_numpy.py) or all, e.g. --suite restarts",
+            DefaultValueFactory = _ => "landscape",
+            HelpName = "NAME",
+        };
+        var restarts = new Option<int>("--restarts")
+        {
+            Description = "Restarts of the restarts benchmark, for klgpu and the peer alike, e.g. --restarts 1000000",
+            DefaultValueFactory = _ => 100_000,
+            HelpName = "N",
+        };
+        var noPeer = new Option<bool>("--no-peer") { Description = "Time klgpu only (the restarts peer takes minutes), e.g. --no-peer" };
         var precision = CommonOptions.Precision();
         var accelerator = CommonOptions.Accelerator();
         var command = new Command("bench",
-            "Time the 1024x1024 forward+reverse landscape of 0.3*N(-2,0.3) + 0.4*N(0,0.4) + 0.3*N(2,0.3) against the numpy peers, "
-            + "with each one's worst error against the reference quadrature, e.g. klgpu bench --grid 1024")
+            "Time klgpu against the numpy peers and print figures and ratios: the 1024x1024 forward+reverse landscape of "
+            + "0.3*N(-2,0.3) + 0.4*N(0,0.4) + 0.3*N(2,0.3), and 100,000 Adam restarts of reverse KL on 0.5*N(-2.75,1) + 0.5*N(2.75,1), "
+            + "each with its error against the reference quadrature, e.g. klgpu bench --suite all")
         {
-            grid, repeats, peers, precision, accelerator,
+            suite, grid, repeats, restarts, peers, noPeer, precision, accelerator,
         };
         command.SetAction(r =>
         {
             int n = r.GetValue(grid), k = r.GetValue(repeats);
             if (n < 2) throw new UsageException($"--grid: need at least 2 points, got {n}");
             if (k < 1) throw new UsageException($"--repeats: need at least 1, got {k}");
-            var settings = new BenchSettings(n, CommonOptions.ParseAccelerator(r, accelerator), CommonOptions.ParsePrecision(r, precision),
-                k, r.GetValue(peers));
-            LandscapeBenchmark.Run(settings, context.Out);
+            string which = (r.GetValue(suite) ?? "").Trim().ToLowerInvariant();
+            if (which is not ("landscape" or "restarts" or "all"))
+                throw new UsageException($"--suite: unknown benchmark '{r.GetValue(suite)}' (valid: landscape, restarts, all)");
+            int count = r.GetValue(restarts);
+            if (count < 1) throw new UsageException($"--restarts: need at least 1, got {count}");
+            var kind = CommonOptions.ParseAccelerator(r, accelerator);
+            var prec = CommonOptions.ParsePrecision(r, precision);
+            if (which is "landscape" or "all")
+                LandscapeBenchmark.Run(new BenchSettings(n, kind, prec, k, r.GetValue(peers)), context.Out);
+            if (which is "restarts" or "all")
+                RestartsBenchmark.Run(new RestartsBenchSettings(count, 2000, kind, prec, r.GetValue(peers), RunPeer: !r.GetValue(noPeer)), context.Out);
             return Cli.Ok;
         });
         return command;

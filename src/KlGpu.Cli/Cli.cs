@@ -22,6 +22,7 @@ public static class Cli
         EvalCommand.Create,
         LandscapeCommand.Create,
         DevicesCommand.Create,
+        BasinsCommand.Create,
         BenchCommand.Create,
     ];
 

@@ -43,7 +43,8 @@ public sealed class BasinFinder(GradientField gradient, bool sigmaFixed, double 
             if (g < 0) groups.Add((p, [.. clusters[c].Members]));
             else groups[g].Members.AddRange(clusters[c].Members);
         }
-        groups.Sort((a, b) => a.Point.Value.CompareTo(b.Point.Value));
+        // By value; symmetric twins (equal to rounding) by μ, so the order is the same on every run.
+        groups = groups.OrderBy(g => Math.Round(g.Point.Value, 10)).ThenBy(g => g.Point.Mu).ToList();
 
         var basinOf = new int[n];
         Array.Fill(basinOf, -1);

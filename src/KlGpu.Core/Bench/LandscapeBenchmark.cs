@@ -114,7 +114,7 @@ public static class LandscapeBenchmark
 
     static GaussianMixture Q(GridAxis mu, GridAxis sigma, (int I, int J) p) => GaussianMixture.Gaussian(mu.At(p.J), sigma.At(p.I));
 
-    static string? FindPeers()
+    internal static string? FindPeers()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -125,7 +125,7 @@ public static class LandscapeBenchmark
         return Directory.Exists(here) ? here : null;
     }
 
-    static string RunPeer(string python, string script, string args)
+    internal static string RunPeer(string python, string script, string args)
     {
         var info = new ProcessStartInfo(python, $"{script} {args}") { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {python}");
@@ -137,7 +137,7 @@ public static class LandscapeBenchmark
     }
 
     /// <summary>The peer prints its own compute time ("wall=12.3 s"), excluding Python start-up; use it.</summary>
-    static double? ParseWall(string stdout)
+    internal static double? ParseWall(string stdout)
     {
         int at = stdout.IndexOf("wall=", StringComparison.Ordinal);
         if (at < 0) return null;

@@ -164,7 +164,7 @@ public static class LandscapeJob
     }
 
     /// <summary>The plain file names an earlier run's manifest in this folder lists; none if there is no readable one.</summary>
-    static IReadOnlyList<string> PreviousFiles(string manifestPath)
+    internal static IReadOnlyList<string> PreviousFiles(string manifestPath)
     {
         try
         {
@@ -186,7 +186,7 @@ public static class LandscapeJob
     /// Deletes what an earlier run wrote here and this one did not (a figure of a divergence no longer
     /// asked for, an SVG without --svg), so the folder holds one run. Only files its manifest listed.
     /// </summary>
-    static void RemoveStale(string dir, IReadOnlyList<string> previous, IReadOnlyList<OutputFileEntry> current)
+    internal static void RemoveStale(string dir, IReadOnlyList<string> previous, IReadOnlyList<OutputFileEntry> current)
     {
         foreach (string name in previous.Except(current.Select(f => f.Path)))
         {
@@ -234,7 +234,7 @@ public static class LandscapeJob
         indices.Length == axis.Count ? axis : axis with { Count = indices.Length };
 
     /// <summary>Draws a figure into an atomic file, as SVG for ".svg", otherwise PNG.</summary>
-    static void Render(Action<SKCanvas, PixelRect> draw, AtomicFile file, string extension, int width, int height)
+    internal static void Render(Action<SKCanvas, PixelRect> draw, AtomicFile file, string extension, int width, int height)
     {
         var rect = new PixelRect(0, width, height, 0);
         if (extension == ".svg")

@@ -16,6 +16,7 @@ public sealed class HelpApprovalTests
     [InlineData("eval")]
     [InlineData("landscape")]
     [InlineData("devices")]
+    [InlineData("basins")]
     [InlineData("bench")]
     public void HelpMatchesTheApprovedText(string command)
     {

@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using KlGpu.Accelerators;
+using KlGpu.Engine;
+using KlGpu.Kernels;
+using KlGpu.Landscape;
+using KlGpu.Numerics;
+using KlGpu.Output;
+using KlGpu.Plotting;
+
+namespace KlGpu.Basins;
+
+/// <summary>What `klgpu basins` runs; built by the CLI from its options.</summary>
+public sealed record BasinsSettings(
+    GaussianMixture Target,
+    Divergence Divergence,
+    FitFamily Family,
+    int Restarts,
+    int Steps,
+    Optimizer Optimizer,
+    double LearningRate,
+    StartDesign Starts,
+    double Tolerance,
+    double ClusterRadius,
+    int Trajectories,
+    Precision Precision,
+    AcceleratorKind Accelerator)
+{
+    public const int DefaultRestarts = 4096;
+    public const int DefaultSteps = 2000;
+    public const double DefaultLearningRate = 0.05;
+    public const double DefaultTolerance = 1e-6;
+    public const double DefaultClusterRadius = 1e-3;
+    public const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+
+    /// <summary>
+    /// Default start ranges from the target: μ over every component's ±3 stds, σ from a quarter of the narrowest
+    /// component to twice p's standard deviation, so starts cover every mode and both narrow and broad fits.
+    /// </summary>
+    public static (double MuMin, double MuMax, double SigmaMin, double SigmaMax) DefaultRanges(GaussianMixture p)
+    {
+        double lo = Enumerable.Range(0, p.Count).Min(k => p.Means[k] - 3 * p.Stds[k]);
+        double hi = Enumerable.Range(0, p.Count).Max(k => p.Means[k] + 3 * p.Stds[k]);
+        return (lo, hi, p.Stds.Min() / 4, 2 * Math.Sqrt(p.Variance));
+    }
+
+    public OptimizerSettings<double> Kernel(int trajectories) => new()
+    {
+        Divergence = Divergence.Mask(),
+        Method = Optimizer switch { Optimizer.Sgd => OptimizerMethod.Sgd, Optimizer.Momentum => OptimizerMethod.Momentum, _ => OptimizerMethod.Adam },
+        MaxSteps = Steps,
+        LearningRate = LearningRate,
+        Beta1 = Beta1,
+        Beta2 = Beta2,
+        Epsilon = Epsilon,
+        Tolerance = Tolerance,
+        FixSigma = Family.SigmaFixed ? 1 : 0,
+        TrajectoryCount = trajectories,
+    };
+}
+
+/// <summary>Starts, end points and basins of one run, with timings.</summary>
+public sealed record BasinsRun(
+    BasinsSettings Settings,
+    double[] StartMu,
+    double[] StartLogSigma,
+    RestartOutcome Outcome,
+    BasinReport Report,
+    string DeviceKind,
+    string DeviceName,
+    double OptimizeSeconds,
+    double PolishSeconds)
+{
+    /// <summary>Recorded paths as (μ, σ) arrays, each cut where its restart stopped.</summary>
+    public IReadOnlyList<(double[] Mu, double[] Sigma)> Paths()
+    {
+        var o = Outcome;
+        int stride = Settings.Steps + 1;
+        return Enumerable.Range(0, o.TrajectoryCount).Select(k =>
+        {
+            int length = Math.Min(o.Steps[k], Settings.Steps) + 1;
+            var mu = new double[length];
+            var sigma = new double[length];
+            for (int t = 0; t < length; t++)
+            {
+                mu[t] = o.Trajectories[2 * (k * stride + t)];
+                sigma[t] = Math.Exp(o.Trajectories[2 * (k * stride + t) + 1]);
+            }
+            return (mu, sigma);
+        }).ToList();
+    }
+}
+
+/// <summary>
+/// Runs the restarts on an engine, finds the basins (polishing on the CPU in double precision), and writes a
+/// run's files: the restarts as CSV, the basins as JSON, the figures and the manifest, each committed only
+/// after everything is computed and rendered.
+/// </summary>
+public static class BasinsJob
+{
+    public const string ManifestName = "manifest.json";
+
+    public static BasinsRun Compute(BasinsSettings s, KlEngine engine, Action<int>? progress = null, CancellationToken cancel = default)
+    {
+        var (mu, logSigma) = s.Starts.Generate(s.Restarts, s.Family);
+        int trajectories = Math.Min(s.Trajectories, mu.Length);
+        var clock = Stopwatch.StartNew();
+        var outcome = engine.Optimize(s.Target, s.Kernel(trajectories), mu, logSigma, progress: progress, cancel: cancel);
+        double optimize = clock.Elapsed.TotalSeconds;
+        cancel.ThrowIfCancellationRequested();
+
+        clock.Restart();
+        // Polishing is always double precision on the CPU: reuse the engine only if it is exactly that.
+        bool reuse = engine.DeviceKind == "cpu" && engine.Precision == Precision.Double;
+        using var cpu = reuse ? null : KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
+        var polishEngine = cpu ?? engine;
+        var finder = new BasinFinder((m, ls) => polishEngine.Gradient(s.Target, s.Divergence, m, ls), s.Family.SigmaFixed, s.ClusterRadius);
+        var report = finder.Find(outcome);
+        return new BasinsRun(s, mu, logSigma, outcome, report, engine.DeviceKind, engine.DeviceName, optimize, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The object `--json` prints and basins.json holds.</summary>
+    public static object Summary(BasinsRun run) => new
+    {
+        Target = run.Settings.Target.ToString(),
+        Divergence = run.Settings.Divergence.Name(),
+        Family = run.Settings.Family.Name,
+        Restarts = run.Report.Restarts,
+        Converged = run.Report.Converged,
+        NotConverged = run.Report.Restarts - run.Report.Converged,
+        Diverged = run.Report.Diverged,
+        Minima = run.Report.Minima,
+        Basins = run.Report.Basins.Select(b => new
+        {
+            b.Id,
+            b.Mu,
+            b.Sigma,
+            b.Value,
+            b.Fraction,
+            b.Count,
+            Kind = b.Kind,
+            b.HessianEigenvalues,
+            b.GradientNorm,
+            b.Polished,
+        }).ToArray(),
+    };
+
+    /// <summary>Writes every file of a run into <paramref name="dir"/>; returns the files with their roles.</summary>
+    public static IReadOnlyList<OutputFileEntry> Write(BasinsRun run, string dir, bool svg, KlEngine engine, CancellationToken cancel = default)
+    {
+        dir = OutputFolder.Prepare(dir);
+        var s = run.Settings;
+        var pending = new List<(AtomicFile File, OutputFileEntry Entry)>();
+        AtomicFile Open(string name, string role)
+        {
+            var f = AtomicFile.Create(Path.Combine(dir, name));
+            pending.Add((f, new OutputFileEntry(name, role)));
+            return f;
+        }
+        try
+        {
+            WriteRestarts(Open("restarts.csv", "table:restarts"), run);
+            var json = Open("basins.json", "basins");
+            json.Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(run))));
+
+            string[] extensions = svg ? [".png", ".svg"] : [".png"];
+            var options = FigureOptions.Default;
+            var paths = run.Paths();
+            var (muMin, muMax) = (s.Starts.MuMin, s.Starts.MuMax);
+            foreach (string ext in extensions)
+            {
+                cancel.ThrowIfCancellationRequested();
+                if (s.Family.FixedSigma is { } fixedSigma)
+                {
+                    var muAxis = new GridAxis(muMin, muMax, 801);
+                    double[] muValues = muAxis.Values();
+                    double[] values = engine.Gradient(s.Target, s.Divergence, muValues, muValues.Select(_ => Math.Log(fixedSigma)).ToArray()).Value;
+                    var plot = BasinFigure.Curve(s.Target, s.Divergence.Label(), fixedSigma, muValues, values, run.Report.Basins,
+                        paths.Select(p => p.Mu).ToList(), options);
+                    LandscapeJob.Render((c, r) => plot.Render(c, r), Open("basins" + ext, "figure:basins"), ext, options.Width, options.Height);
+                }
+                else
+                {
+                    var map = Map(s, run.Report.Basins, engine);
+                    var plot = BasinFigure.Landscape(map, s.Target, run.Report.Basins, paths, options);
+                    LandscapeJob.Render((c, r) => plot.Render(c, r), Open("basins" + ext, "figure:basins"), ext, options.Width, options.Height);
+                }
+                if (s.Starts.IsGrid)
+                {
+                    var plot = BasinFigure.BasinMap(s.Starts, run.Report.BasinOfRestart, run.Report.Basins, s.Target, s.Divergence.Label());
+                    LandscapeJob.Render((c, r) => plot.Render(c, r), Open("basin-map" + ext, "figure:basin-map"), ext, options.Width, options.Height);
+                }
+            }
+            cancel.ThrowIfCancellationRequested();
+            foreach (var (file, _) in pending) file.Commit();
+            var files = pending.Select(p => p.Entry).Append(new OutputFileEntry(ManifestName, "manifest")).ToList();
+            string manifestPath = Path.Combine(dir, ManifestName);
+            var previous = LandscapeJob.PreviousFiles(manifestPath);
+            JsonFile.Write(manifestPath, Manifest(run, svg, files));
+            LandscapeJob.RemoveStale(dir, previous, files);
+            return files;
+        }
+        finally
+        {
+            foreach (var (file, _) in pending) file.Dispose();
+        }
+    }
+
+    /// <summary>The landscape under the basins: the start ranges widened to include every basin, 256² points, σ log-spaced.</summary>
+    static DivergenceMap Map(BasinsSettings s, IReadOnlyList<Basin> basins, KlEngine engine)
+    {
+        const int n = 256;
+        var b = s.Starts;
+        double muMin = basins.Select(x => x.Mu).Append(b.MuMin).Min(), muMax = basins.Select(x => x.Mu).Append(b.MuMax).Max();
+        double sMin = basins.Select(x => x.Sigma / 1.2).Append(b.SigmaMin).Min(), sMax = basins.Select(x => x.Sigma * 1.2).Append(b.SigmaMax).Max();
+        double margin = 0.02 * (muMax - muMin);
+        var mu = new GridAxis(muMin - margin, muMax + margin, n);
+        var sigma = new GridAxis(sMin, sMax, n, Geometric: true);
+        var values = new double[n, n];
+        GridMinimum? best = null;
+        engine.Landscape(s.Target, mu, sigma, [s.Divergence], tile =>
+        {
+            double[] v = (s.Divergence == Divergence.Forward ? tile.Forward : tile.Reverse)!;
+            for (int r = 0; r < tile.Rows; r++)
+                for (int c = 0; c < tile.Columns; c++)
+                {
+                    double x = v[r * tile.Columns + c];
+                    values[tile.FirstRow + r, c] = x;
+                    if (best is null || x < best.Value) best = new GridMinimum(mu.At(c), sigma.At(tile.FirstRow + r), x);
+                }
+        });
+        return new DivergenceMap(s.Divergence, mu, sigma, values, best!);
+    }
+
+    static void WriteRestarts(AtomicFile file, BasinsRun run)
+    {
+        var o = run.Outcome;
+        using var w = new StreamWriter(file.Stream, new UTF8Encoding(false), leaveOpen: true);
+        w.WriteLine("restart,start_mu,start_sigma,end_mu,end_sigma,value,gradient_norm,steps,status,basin");
+        for (int i = 0; i < o.EndMu.Length; i++)
+        {
+            string status = o.Status[i] switch { RestartStatus.Converged => "converged", RestartStatus.StepLimit => "step-limit", _ => "diverged" };
+            bool finite = o.Status[i] != RestartStatus.Diverged;
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{i},{run.StartMu[i]:R},{Math.Exp(run.StartLogSigma[i]):R},{(finite ? o.EndMu[i].ToString("R", CultureInfo.InvariantCulture) : "")},{(finite ? Math.Exp(o.EndLogSigma[i]).ToString("R", CultureInfo.InvariantCulture) : "")},{(finite ? o.Value[i].ToString("R", CultureInfo.InvariantCulture) : "")},{(finite ? o.GradientNorm[i].ToString("R", CultureInfo.InvariantCulture) : "")},{o.Steps[i]},{status},{run.Report.BasinOfRestart[i]}"));
+        }
+    }
+
+    static object Manifest(BasinsRun run, bool svg, IReadOnlyList<OutputFileEntry> files)
+    {
+        var s = run.Settings;
+        return new
+        {
+            Tool = "klgpu",
+            Command = "basins",
+            Version = ComputeDevices.Version,
+            Parameters = new
+            {
+                Target = s.Target.ToString(),
+                Divergence = s.Divergence.Name(),
+                Family = s.Family.Name,
+                s.Restarts,
+                s.Steps,
+                Optimizer = s.Optimizer,
+                s.LearningRate,
+                Seed = s.Starts.Seed,
+                Starts = s.Starts.IsGrid ? $"grid:{s.Starts.GridMu}x{s.Starts.GridSigma}" : "random",
+                Mu = FormattableString.Invariant($"{s.Starts.MuMin:R}:{s.Starts.MuMax:R}"),
+                Sigma = FormattableString.Invariant($"{s.Starts.SigmaMin:R}:{s.Starts.SigmaMax:R}"),
+                s.Tolerance,
+                s.ClusterRadius,
+                s.Trajectories,
+                Precision = s.Precision,
+                Accelerator = s.Accelerator,
+                Svg = svg,
+            },
+            Device = new { Kind = run.DeviceKind, Name = run.DeviceName },
+            Timings = new { run.OptimizeSeconds, run.PolishSeconds },
+            Result = Summary(run),
+            Files = files,
+        };
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using KlGpu.Basins;
+using KlGpu.Numerics;
+
+namespace KlGpu.Specs;
+
+/// <summary>The option values of `klgpu basins`, parsed with one-line messages that name the option.</summary>
+public static class BasinsSpec
+{
+    /// <summary>More restarts than this would not fit in memory with their records (about 100 bytes each on host and device).</summary>
+    public const int MaxRestarts = 50_000_000;
+
+    /// <summary>A bound on recorded paths: trajectories × (steps + 1) points.</summary>
+    public const long MaxTrajectoryPoints = 1L << 26;
+
+    /// <summary><c>MIN:MAX</c> with MIN &lt; MAX, both finite; above 0 when <paramref name="positive"/>.</summary>
+    public static (double Min, double Max) Interval(string? text, string what, bool positive = false)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new UsageException($"{what}: empty range; expected MIN:MAX, e.g. -6:6");
+        string[] parts = text.Split(':');
+        if (parts.Length != 2) throw new UsageException($"{what}: expected MIN:MAX (e.g. -6:6) but got {SpecText.Quote(text)}");
+        double min = SpecText.ParseNumber(parts[0], what, "MIN"), max = SpecText.ParseNumber(parts[1], what, "MAX");
+        if (!(min < max)) throw new UsageException($"{what}: empty or inverted range {SpecText.Quote(text)}; MIN must be below MAX");
+        if (positive && min <= 0) throw new UsageException($"{what}: σ range must stay above 0, got MIN = {SpecText.Show(min)}");
+        return (min, max);
+    }
+
+    /// <summary>A finite number above 0.</summary>
+    public static double Positive(string? text, string what)
+    {
+        double v = SpecText.ParseNumber(text ?? "", what, "the value");
+        if (!(v > 0)) throw new UsageException($"{what}: must be a positive number, got {SpecText.Show(v)}");
+        return v;
+    }
+
+    /// <summary>A whole number in [min, max].</summary>
+    public static int Count(string? text, string what, int min, int max)
+    {
+        string t = (text ?? "").Trim();
+        if (!long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v))
+            throw new UsageException($"{what}: expected a whole number, got {(t.Length == 0 ? "(empty)" : SpecText.Quote(t))}");
+        if (v < min) throw new UsageException($"{what}: must be at least {min}, got {v}");
+        if (v > max) throw new UsageException($"{what}: at most {max.ToString("N0", CultureInfo.InvariantCulture)} is supported, got {v}");
+        return (int)v;
+    }
+
+    /// <summary><c>random</c>, or <c>grid:NMUxNSIGMA</c> (with σ fixed, NSIGMA must be 1 and may be left out: <c>grid:NMU</c>).</summary>
+    public static (int GridMu, int GridSigma) Starts(string? text, FitFamily family)
+    {
+        string t = (text ?? "").Trim();
+        if (t.Equals("random", StringComparison.OrdinalIgnoreCase)) return (0, 0);
+        const string prefix = "grid:";
+        if (!t.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"--starts: expected random or grid:NMUxNSIGMA (e.g. grid:64x48), got {(t.Length == 0 ? "(empty)" : SpecText.Quote(t))}");
+        string[] parts = t[prefix.Length..].Split('x', 'X');
+        if (parts.Length > 2) throw new UsageException($"--starts: expected grid:NMUxNSIGMA (e.g. grid:64x48), got {SpecText.Quote(t)}");
+        int nMu = Count(parts[0], "--starts (NMU)", 1, 100_000);
+        int nSigma = parts.Length == 2 ? Count(parts[1], "--starts (NSIGMA)", 1, 100_000) : family.SigmaFixed ? 1
+            : throw new UsageException($"--starts: a grid needs both sizes, grid:NMUxNSIGMA (e.g. grid:64x48), got {SpecText.Quote(t)}");
+        if (family.SigmaFixed && nSigma != 1) throw new UsageException($"--starts: σ is fixed, so the grid has one σ row: grid:{nMu}x1, not {SpecText.Quote(t)}");
+        if ((long)nMu * nSigma > MaxRestarts) throw new UsageException($"--starts: a {nMu}x{nSigma} grid is more than {MaxRestarts:N0} restarts");
+        return (nMu, nSigma);
+    }
+
+    public static Optimizer Optimizer(string? text) => Choice.Parse<Optimizer>(text, "--optimizer", o => o.ToString().ToLowerInvariant(), "optimizer");
+
+    /// <summary>Exactly one divergence: a restart minimizes one objective.</summary>
+    public static Landscape.Divergence Divergence(string? text)
+    {
+        var list = DivergenceList.Parse(text, "--divergence");
+        if (list.Count != 1) throw new UsageException($"--divergence: restarts minimize one divergence at a time; give forward or reverse, not {SpecText.Quote(text ?? "")}");
+        return list[0];
+    }
+
+    /// <summary>A seed is any whole number 0 … 2⁶⁴−1.</summary>
+    public static ulong Seed(string? text)
+    {
+        string t = (text ?? "").Trim();
+        if (!ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out ulong v))
+            throw new UsageException($"--seed: expected a whole number from 0 to 18446744073709551615, got {(t.Length == 0 ? "(empty)" : SpecText.Quote(t))}");
+        return v;
+    }
+
+}
