@@ -10,41 +10,39 @@ public static class StandardNormal
 {
     public const double InvSqrt2Pi = 0.39894228040143267793994605993438;
 
-    /// <summary>Below this the series, above it the continued fraction: both converge fast there.</summary>
-    const double SeriesLimit = 3.0;
-    const int MaxSeriesTerms = 80;
+    /// <summary>Beyond this a¹¹ would overflow single precision, and three asymptotic terms already give M to 2e-17.</summary>
+    const double AsymptoticLimit = 1e3;
 
     public static T Pdf<T, R>(T z) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         => R.Of(InvSqrt2Pi) * T.Exp(-R.Of(0.5) * z * z);
 
     /// <summary>
-    /// Q(a) for a ≥ 0, given pdf = φ(a). For a &lt; 3: Q = ½ − φ(a) Σ a^{2n+1}/(2n+1)!!, a series of positive
-    /// terms; for a ≥ 3: Q = φ(a)·R(a) with Mills' ratio R(a) = 1/(a + 1/(a + 2/(a + 3/(a + …)))), evaluated
-    /// backwards, which has no cancellation and keeps full relative accuracy however far out a is.
+    /// Q(a) for a ≥ 0, given pdf = φ(a): Q = φ(a)·M(a), with Mills' ratio M ≈ P(a)/D(a) one rational function of
+    /// degree 10/11 on all of [0, ∞): 7e-17 relative in exact arithmetic, 6e-16 measured in double, 3e-7 in single.
+    /// Every coefficient is positive, so the polynomials cannot cancel and Q keeps full relative accuracy however small
+    /// it is; with no loop and no range split, neighbouring GPU threads never diverge and the CPU never mispredicts.
+    /// The coefficients are a relative-error near-minimax fit computed by tools/erfc-coefficients.py (mpmath,
+    /// 50 digits): re-run it with /usr/bin/python3 tools/erfc-coefficients.py and paste its a2, p and d lines here.
     /// </summary>
     public static T UpperTail<T, R>(T a, T pdf) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
-        if (a < R.Of(SeriesLimit))
+        if (a > R.Of(AsymptoticLimit))
         {
-            // Power and double factorial are separate multiplication chains, so the one division per term is off
-            // the loop-carried path (a chained division made this the most expensive line of a landscape).
-            T a2 = a * a, power = a, factorial = T.One, sum = a;
-            for (int n = 1; n < MaxSeriesTerms; n++)
-            {
-                power *= a2;
-                factorial *= R.Of(2 * n + 1);
-                T term = power / factorial;
-                sum += term;
-                if (term < sum * R.Of(1e-17)) break;
-            }
-            return R.Of(0.5) - pdf * sum;
+            // M = t(1 − t² + 3t⁴ − 15t⁶ + …) with t = 1/a; the omitted terms are below 2e-17 relative here.
+            T t = T.One / a, t2 = t * t;
+            return pdf * t * (T.One - t2 * (T.One - R.Of(3.0) * t2));
         }
-        // Started from the tail's fixed point t = a + n/t, i.e. t = (a + √(a² + 4n))/2, instead of t = a, the fraction
-        // needs fewer terms: 16 + 200/a² hold 1e-13 relative from a = 3 out (tested against 60-digit values).
-        int terms = 16 + R.ToInt(R.Of(200.0) / (a * a));
-        T t = R.Of(0.5) * (a + T.Sqrt(a * a + R.Of(4.0) * R.Of(terms + 1)));
-        for (int k = terms; k >= 1; k--) t = a + R.Of(k) / t;
-        return pdf / t;
+        // Estrin's scheme (a tree over a², a⁴, a⁸, not a chain): a few operations deep instead of eleven.
+        // Not T.FusedMultiplyAdd: ILGPU leaves it an unresolved call in PTX; the GPU compiler fuses a * b + c anyway.
+        T a2 = a * a, a4 = a2 * a2, a8 = a4 * a4;
+        T p = R.Of(1505037.4134104336) + R.Of(2582152.296416311) * a
+            + a2 * (R.Of(2188650.563938343) + R.Of(1187708.0194334236) * a)
+            + a4 * (R.Of(453289.10663285793) + R.Of(126660.33418839809) * a + a2 * (R.Of(26226.71271619538) + R.Of(3981.9625694963484) * a))
+            + a8 * (R.Of(426.3611343133978) + R.Of(29.329301205213056) * a + a2);
+        T d = R.Of(1200846.1155908643) + R.Of(3018396.0264822845) * a
+            + a2 * (R.Of(3554199.024082303) + R.Of(2593675.264053572) * a)
+            + a4 * (R.Of(1306697.7481619979) + R.Of(478673.09618816746) * a + a2 * (R.Of(130583.63817667261) + R.Of(26651.07385017393) * a))
+            + a8 * (R.Of(4011.2918707047656) + R.Of(427.3611343133819) * a + a2 * (R.Of(29.329301205213085) + a));
+        return pdf * p / d;
     }
-
 }
