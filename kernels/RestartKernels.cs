@@ -29,8 +29,9 @@ public struct OptimizerSettings<T> where T : unmanaged
     public T LearningRate, Beta1, Beta2, Epsilon, Tolerance;
     /// <summary>When non-zero, log σ stays at its start and only μ moves.</summary>
     public int FixSigma;
-    /// <summary>Restarts [0, TrajectoryCount) record every iterate, (MaxSteps + 1) pairs each.</summary>
-    public int TrajectoryCount;
+    /// <summary>Restarts 0, TrajectoryStride, 2·TrajectoryStride, … (TrajectoryCount of them) record every iterate,
+    /// (MaxSteps + 1) pairs each, so a grid of starts is sampled across the grid rather than along its first row.</summary>
+    public int TrajectoryCount, TrajectoryStride;
 }
 
 public static class RestartKernels
@@ -49,8 +50,9 @@ public static class RestartKernels
         T m = mu[index], s = logSigma[index];
         T moment1Mu = T.Zero, moment1S = T.Zero, moment2Mu = T.Zero, moment2S = T.Zero;
         T beta1Power = T.One, beta2Power = T.One, lr = settings.LearningRate;
-        int restart = firstRestart + index, recordBase = restart * (settings.MaxSteps + 1) * 2;
-        bool record = restart < settings.TrajectoryCount;
+        int restart = firstRestart + index, slot = restart / settings.TrajectoryStride;
+        bool record = restart % settings.TrajectoryStride == 0 && slot < settings.TrajectoryCount;
+        int recordBase = slot * (settings.MaxSteps + 1) * 2;
         int outcome = RestartStatus.StepLimit, taken = settings.MaxSteps;
         T f = T.Zero, norm = T.Zero;
         for (int t = 0; t <= settings.MaxSteps; t++)

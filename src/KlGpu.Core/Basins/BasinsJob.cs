@@ -45,6 +45,17 @@ public sealed record BasinsSettings(
         return (lo, hi, p.Stds.Min() / 4, 2 * Math.Sqrt(p.Variance));
     }
 
+    /// <summary>Recorded restarts are every stride-th. On a grid the stride (between half and all of the widest) steps
+    /// the column by about the golden fraction of a row, so the paths scatter over the grid instead of lining up.</summary>
+    public int TrajectoryStride(int restarts, int trajectories)
+    {
+        int widest = Math.Max(1, restarts / Math.Max(1, trajectories));
+        if (!Starts.IsGrid || Starts.GridMu < 3) return widest;
+        double goal = 0.618 * Starts.GridMu;
+        return Enumerable.Range(Math.Max(1, widest / 2), widest - Math.Max(1, widest / 2) + 1)
+            .OrderBy(s => Math.Abs(s % Starts.GridMu - goal)).ThenByDescending(s => s).First();
+    }
+
     public OptimizerSettings<double> Kernel(int trajectories) => new()
     {
         Divergence = Divergence.Mask(),
@@ -57,6 +68,7 @@ public sealed record BasinsSettings(
         Tolerance = Tolerance,
         FixSigma = Family.SigmaFixed ? 1 : 0,
         TrajectoryCount = trajectories,
+        TrajectoryStride = TrajectoryStride(Starts.Count(Restarts), trajectories),
     };
 }
 
@@ -72,14 +84,14 @@ public sealed record BasinsRun(
     double OptimizeSeconds,
     double PolishSeconds)
 {
-    /// <summary>Recorded paths as (μ, σ) arrays, each cut where its restart stopped.</summary>
+    /// <summary>Recorded paths as (μ, σ) arrays, each cut where its restart stopped; path k is restart k·TrajectoryStride.</summary>
     public IReadOnlyList<(double[] Mu, double[] Sigma)> Paths()
     {
         var o = Outcome;
         int stride = Settings.Steps + 1;
         return Enumerable.Range(0, o.TrajectoryCount).Select(k =>
         {
-            int length = Math.Min(o.Steps[k], Settings.Steps) + 1;
+            int length = Math.Min(o.Steps[k * o.TrajectoryStride], Settings.Steps) + 1;
             var mu = new double[length];
             var sigma = new double[length];
             for (int t = 0; t < length; t++)
@@ -101,12 +113,13 @@ public static class BasinsJob
 {
     public const string ManifestName = "manifest.json";
 
-    public static BasinsRun Compute(BasinsSettings s, KlEngine engine, Action<int>? progress = null, CancellationToken cancel = default)
+    public static BasinsRun Compute(BasinsSettings s, KlEngine engine, Action<int>? progress = null, CancellationToken cancel = default,
+        int batch = 1 << 16)
     {
         var (mu, logSigma) = s.Starts.Generate(s.Restarts, s.Family);
         int trajectories = Math.Min(s.Trajectories, mu.Length);
         var clock = Stopwatch.StartNew();
-        var outcome = engine.Optimize(s.Target, s.Kernel(trajectories), mu, logSigma, progress: progress, cancel: cancel);
+        var outcome = engine.Optimize(s.Target, s.Kernel(trajectories), mu, logSigma, batch, progress, cancel);
         double optimize = clock.Elapsed.TotalSeconds;
         cancel.ThrowIfCancellationRequested();
 
@@ -177,7 +190,7 @@ public static class BasinsJob
                     double[] muValues = muAxis.Values();
                     double[] values = engine.Gradient(s.Target, s.Divergence, muValues, muValues.Select(_ => Math.Log(fixedSigma)).ToArray()).Value;
                     var plot = BasinFigure.Curve(s.Target, s.Divergence.Label(), fixedSigma, muValues, values, run.Report.Basins,
-                        paths.Select(p => p.Mu).ToList(), options);
+                        paths.Select(p => p.Mu).ToList());
                     LandscapeJob.Render((c, r) => plot.Render(c, r), Open("basins" + ext, "figure:basins"), ext, options.Width, options.Height);
                 }
                 else

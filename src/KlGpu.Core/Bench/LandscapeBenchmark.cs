@@ -125,12 +125,18 @@ public static class LandscapeBenchmark
         return Directory.Exists(here) ? here : null;
     }
 
-    internal static string RunPeer(string python, string script, string args)
+    internal static string RunPeer(string python, string script, string args) =>
+        RunPeer(python, [script, .. args.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
+
+    /// <summary>Runs python with these arguments, passed as they are (no shell, no quoting rules).</summary>
+    internal static string RunPeer(string python, IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo(python, $"{script} {args}") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in arguments) info.ArgumentList.Add(a);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {python}");
+        var stderrTask = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();
-        string stderr = process.StandardError.ReadToEnd();
+        string stderr = stderrTask.Result;
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException($"exit code {process.ExitCode}: {stderr.Trim().Split('\n').LastOrDefault()}");
         return stdout;

@@ -41,7 +41,7 @@ public static class RestartsBenchmark
         log.WriteLine(string.Create(c, $"klgpu            {ours,8:F3} s   mean steps {(double)steps / s.Restarts:F1}, {(steps + s.Restarts) / ours / 1e6:F3} M gradient evaluations/s; polish {run.PolishSeconds:F3} s"));
         log.WriteLine($"                 {run.Report.Summary()}");
         foreach (var b in run.Report.Basins)
-            log.WriteLine(string.Create(c, $"                 B{b.Id} {b.Kind.ToString().ToLowerInvariant()} μ={b.Mu:+0.00000;-0.00000} σ={b.Sigma:0.00000} fraction={b.Fraction:0.000}"));
+            log.WriteLine(string.Create(c, $"                 B{b.Id} {b.Kind.ToString().ToLowerInvariant()} μ={b.Mu,9:F5} σ={b.Sigma:F5} fraction={b.Fraction:0.000}"));
 
         var (oursError, peerError) = GradientErrors(engine, s);
         log.WriteLine(string.Create(c, $"gradient error vs reference (worst of {s.GradientSamples} starts): klgpu {oursError:E1}, 64-node Gauss–Hermite {peerError:E1}"));
@@ -55,8 +55,8 @@ public static class RestartsBenchmark
         try
         {
             var clock = Stopwatch.StartNew();
-            string stdout = LandscapeBenchmark.RunPeer(s.Python, Path.Combine(peers, "peer_restarts_numpy.py"),
-                $"--restarts {s.Restarts} --steps {s.Steps} --p '{PeerTarget}'");
+            string stdout = LandscapeBenchmark.RunPeer(s.Python,
+                [Path.Combine(peers, "peer_restarts_numpy.py"), "--restarts", $"{s.Restarts}", "--steps", $"{s.Steps}", "--p", PeerTarget]);
             double wall = LandscapeBenchmark.ParseWall(stdout) ?? clock.Elapsed.TotalSeconds;
             double peerRate = (double)s.Restarts * s.Steps / wall;
             log.WriteLine(string.Create(c, $"numpy peer       {wall,8:F3} s   every restart takes all {s.Steps} steps, {peerRate / 1e6:F3} M restart-steps/s"));
@@ -102,7 +102,7 @@ public static class RestartsBenchmark
             File.WriteAllText(path, script);
             try
             {
-                var lines = LandscapeBenchmark.RunPeer(s.Python, path, "").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                var lines = LandscapeBenchmark.RunPeer(s.Python, [path]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
                 var pm = lines.Select(l => double.Parse(l.Split(' ')[0], CultureInfo.InvariantCulture)).ToArray();
                 var ps = lines.Select(l => double.Parse(l.Split(' ')[1], CultureInfo.InvariantCulture)).ToArray();
                 return (ours, Worst(reference, pm, ps));

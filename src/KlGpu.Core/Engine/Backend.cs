@@ -153,7 +153,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             Divergence = settings.Divergence, Method = settings.Method, MaxSteps = settings.MaxSteps,
             LearningRate = R.Of(settings.LearningRate), Beta1 = R.Of(settings.Beta1), Beta2 = R.Of(settings.Beta2),
             Epsilon = R.Of(settings.Epsilon), Tolerance = R.Of(settings.Tolerance), FixSigma = settings.FixSigma,
-            TrajectoryCount = settings.TrajectoryCount,
+            TrajectoryCount = settings.TrajectoryCount, TrajectoryStride = Math.Max(1, settings.TrajectoryStride),
         };
         int n = mu.Length;
         using var m = Vector(mu);
@@ -163,6 +163,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         using var taken = accelerator.Allocate1D<int>(n);
         using var outcome = accelerator.Allocate1D<int>(n);
         using var path = accelerator.Allocate1D<T>(Math.Max(1, trajectory.Length));
+        if (trajectory.Length > 0) path.View.SubView(0, trajectory.Length).CopyFromCPU(trajectory.Select(R.Of).ToArray());
         var (mv, sv, fv, nv, tv, ov, pv) = (m.View, s.View, f.View, norm.View, taken.View, outcome.View, path.View);
         if (parallelCpu)
             Parallel.For(0, n, i => RestartKernels.Optimize<T, R>(i, first, mv, sv, plan, tm, os, fv, nv, tv, ov, pv));

@@ -10,10 +10,12 @@ namespace KlGpu.Engine;
 /// <summary>One tile of a landscape: rows [FirstRow, FirstRow + Rows) of σ, every μ; arrays are [row, μ].</summary>
 public sealed record LandscapeTile(int FirstRow, int Rows, int Columns, double[]? Forward, double[]? Reverse);
 
-/// <summary>Where each restart ended (arrays by restart), and the recorded paths: restart k's iterate t is
-/// (Trajectories[2(k(MaxSteps+1) + t)], the next entry) in (μ, log σ); after it stopped, the end point repeats.</summary>
-public sealed class RestartOutcome(int restarts, int trajectories, int maxSteps)
+/// <summary>Where each restart ended (arrays by restart), and the recorded paths: path k belongs to restart
+/// k·TrajectoryStride, and its iterate t is (Trajectories[2(k(MaxSteps+1) + t)], the next entry) in (μ, log σ);
+/// after the restart stopped, its end point repeats.</summary>
+public sealed class RestartOutcome(int restarts, int trajectories, int trajectoryStride, int maxSteps)
 {
+    public int TrajectoryStride { get; } = trajectoryStride;
     public double[] EndMu { get; } = new double[restarts];
     public double[] EndLogSigma { get; } = new double[restarts];
     public double[] Value { get; } = new double[restarts];
@@ -145,17 +147,20 @@ public sealed class KlEngine : IDisposable
 
     /// <summary>
     /// Runs one optimizer restart per start, in launches of at most <paramref name="batch"/> restarts, reporting
-    /// the number finished after each. The first <c>settings.TrajectoryCount</c> restarts record their paths.
+    /// the number finished after each. <c>settings.TrajectoryCount</c> restarts record their paths, every
+    /// <c>settings.TrajectoryStride</c>-th (by default as far apart as they fit).
     /// </summary>
     public RestartOutcome Optimize(GaussianMixture p, OptimizerSettings<double> settings, double[] startMu, double[] startLogSigma,
         int batch = 1 << 16, Action<int>? progress = null, CancellationToken cancel = default)
     {
         int n = startMu.Length;
         if (startLogSigma.Length != n) throw new ArgumentException("start arrays differ in length");
-        if (settings.TrajectoryCount > Math.Min(n, batch)) throw new ArgumentException("more trajectories than restarts in the first batch");
+        if (settings.TrajectoryCount > n) throw new ArgumentException("more trajectories than restarts");
+        int widest = Math.Max(1, n / Math.Max(1, settings.TrajectoryCount));
+        settings = settings with { TrajectoryStride = settings.TrajectoryStride is > 0 and var s && s <= widest ? s : widest };
         var plan = Plan(p);
         var moments = settings.Divergence == DivergenceMask.Forward ? Moments(p) : default;
-        var result = new RestartOutcome(n, settings.TrajectoryCount, settings.MaxSteps);
+        var result = new RestartOutcome(n, settings.TrajectoryCount, settings.TrajectoryStride, settings.MaxSteps);
         for (int first = 0; first < n; first += batch)
         {
             cancel.ThrowIfCancellationRequested();
@@ -163,9 +168,8 @@ public sealed class KlEngine : IDisposable
             double[] mu = startMu[first..(first + count)], logSigma = startLogSigma[first..(first + count)];
             double[] value = new double[count], norm = new double[count];
             int[] steps = new int[count], status = new int[count];
-            var chunkSettings = first == 0 ? settings : settings with { TrajectoryCount = 0 };
-            double[] path = first == 0 ? result.Trajectories : [];
-            backend.Optimize(plan, moments, chunkSettings, first, mu, logSigma, value, norm, steps, status, path);
+            // Every batch sees the whole path buffer: the recorded restarts are spread over all of them.
+            backend.Optimize(plan, moments, settings, first, mu, logSigma, value, norm, steps, status, result.Trajectories);
             mu.CopyTo(result.EndMu, first);
             logSigma.CopyTo(result.EndLogSigma, first);
             value.CopyTo(result.Value, first);

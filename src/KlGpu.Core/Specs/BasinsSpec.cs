@@ -11,7 +11,7 @@ public static class BasinsSpec
     public const int MaxRestarts = 50_000_000;
 
     /// <summary>A bound on recorded paths: trajectories × (steps + 1) points.</summary>
-    public const long MaxTrajectoryPoints = 1L << 26;
+    public const long MaxTrajectoryPoints = 1L << 24;
 
     /// <summary><c>MIN:MAX</c> with MIN &lt; MAX, both finite; above 0 when <paramref name="positive"/>.</summary>
     public static (double Min, double Max) Interval(string? text, string what, bool positive = false)

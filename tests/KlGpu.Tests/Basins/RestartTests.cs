@@ -74,15 +74,18 @@ public class RestartTests
     public void TrajectoriesStartAtTheStartAndEndAtTheEndPoint()
     {
         using var engine = TestAccelerators.Engine(CpuExecution.Simulator);
-        var run = BasinsJob.Compute(Settings(restarts: 40, trajectories: 6), engine);
+        var run = BasinsJob.Compute(Settings(restarts: 40, trajectories: 6), engine, batch: 16);
         var paths = run.Paths();
         Assert.Equal(6, paths.Count);
+        int stride = run.Outcome.TrajectoryStride;
+        Assert.Equal(40 / 6, stride);
         for (int k = 0; k < paths.Count; k++)
         {
-            Assert.Equal(run.Outcome.Steps[k] + 1, paths[k].Mu.Length);
-            Assert.Equal(run.StartMu[k], paths[k].Mu[0]);
-            Assert.Equal(Math.Exp(run.StartLogSigma[k]), paths[k].Sigma[0], 14);
-            Assert.Equal(run.Outcome.EndMu[k], paths[k].Mu[^1]);
+            int r = k * stride;
+            Assert.Equal(run.Outcome.Steps[r] + 1, paths[k].Mu.Length);
+            Assert.Equal(run.StartMu[r], paths[k].Mu[0]);
+            Assert.Equal(Math.Exp(run.StartLogSigma[r]), paths[k].Sigma[0], 14);
+            Assert.Equal(run.Outcome.EndMu[r], paths[k].Mu[^1]);
         }
     }
 
