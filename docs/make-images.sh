@@ -6,3 +6,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 dotnet run --project src/KlGpu.Cli -c Release -- landscape --mu -5:5:400 --sigma 0.05:5:400 --out "$tmp"
 cp "$tmp/landscape.png" docs/images/landscape.png
+dotnet run --project src/KlGpu.Cli -c Release -- basins --target "0.5*N(-2.75,1) + 0.5*N(2.75,1)" \
+    --starts grid:64x48 --mu -6:6 --sigma 0.2:6 --trajectories 12 --quiet --out "$tmp/basins"
+cp "$tmp/basins/basins.png" docs/images/basins.png
+cp "$tmp/basins/basin-map.png" docs/images/basin-map.png
