@@ -92,8 +92,10 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         using var m = Vector(mu);
         using var s = Vector(sigmaRows);
         var extent = new LongIndex2D(mu.Length, sigmaRows.Length);
-        using var fwd = accelerator.Allocate2DDenseX<T>(extent);
-        using var rev = accelerator.Allocate2DDenseX<T>(extent);
+        // An output that is not asked for gets a 1×1 stand-in: the kernel never writes it.
+        var unused = new LongIndex2D(1, 1);
+        using var fwd = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Forward) != 0 ? extent : unused);
+        using var rev = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Reverse) != 0 ? extent : unused);
         if (parallelCpu)
         {
             var (mv, sv, fv, rv) = (m.View, s.View, fwd.View, rev.View);

@@ -221,7 +221,7 @@ public static class LandscapeJob
     static void WriteAxis(AtomicFile file, GridAxis axis)
     {
         double[] values = axis.Values();
-        var npy = new NpyWriter(file.Stream, 1, values.Length);
+        var npy = new NpyWriter(file.Stream, 1, values.Length, vector: true);
         npy.WriteRows(values);
         npy.Finish();
     }

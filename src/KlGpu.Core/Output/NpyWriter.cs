@@ -32,22 +32,24 @@ public sealed class NpyWriter
     public int Rows { get; }
     public int Columns { get; }
 
-    /// <summary>Writes the header at once.</summary>
-    public NpyWriter(Stream stream, int rows, int cols)
+    /// <summary>Writes the header at once. With <paramref name="vector"/> (rows must be 1) the array is 1-D, shape (cols,).</summary>
+    public NpyWriter(Stream stream, int rows, int cols, bool vector = false)
     {
+        if (vector && rows != 1) throw new ArgumentException("a vector has one row", nameof(rows));
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(cols);
         this.stream = stream;
         Rows = rows;
         Columns = cols;
         total = (long)rows * cols;
-        stream.Write(Header(rows, cols));
+        stream.Write(Header(rows, cols, vector));
     }
 
-    /// <summary>The complete header for a (rows, cols) float64 C-order array, a multiple of 64 bytes long.</summary>
-    public static byte[] Header(int rows, int cols)
+    /// <summary>The complete header for a (rows, cols) float64 C-order array, or a (cols,) vector, a multiple of 64 bytes long.</summary>
+    public static byte[] Header(int rows, int cols, bool vector = false)
     {
-        string dict = $"{{'descr': '<f8', 'fortran_order': False, 'shape': ({rows}, {cols}), }}";
+        string shape = vector ? $"({cols},)" : $"({rows}, {cols})";
+        string dict = $"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}";
         int unpadded = PreambleLength + dict.Length + 1; // + '\n'
         int padded = (unpadded + Alignment - 1) / Alignment * Alignment;
         string text = dict + new string(' ', padded - unpadded) + "\n";
