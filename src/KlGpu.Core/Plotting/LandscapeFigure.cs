@@ -169,7 +169,7 @@ public static class LandscapeFigure
     }
 
     /// <summary>The corner of <paramref name="area"/> farthest from every point (upper right when there are none).</summary>
-    static Alignment EmptiestCorner(CoordinateRect area, IReadOnlyList<Coordinates> points)
+    internal static Alignment EmptiestCorner(CoordinateRect area, IReadOnlyList<Coordinates> points)
     {
         (Alignment Corner, double X, double Y)[] corners =
             [(Alignment.UpperRight, 1, 1), (Alignment.UpperLeft, 0, 1), (Alignment.LowerRight, 1, 0), (Alignment.LowerLeft, 0, 0)];
@@ -179,7 +179,7 @@ public static class LandscapeFigure
     }
 
     /// <summary>A mixture spec broken after " + " into lines of about 70 characters, so many components still fit.</summary>
-    static string Wrapped(string spec, int width = 70)
+    internal static string Wrapped(string spec, int width = 70)
     {
         var lines = new List<string>();
         string line = "";
@@ -193,7 +193,7 @@ public static class LandscapeFigure
         return string.Join("\n", lines);
     }
 
-    static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+    internal static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
     static IColormap NamedColormap(string name) =>
         ScottPlot.Colormap.GetColormaps().FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
