@@ -23,6 +23,7 @@ public static class Cli
         LandscapeCommand.Create,
         DevicesCommand.Create,
         BasinsCommand.Create,
+        SweepCommand.Create,
         BenchCommand.Create,
     ];
 

@@ -11,26 +11,28 @@ internal sealed class Progress
 {
     readonly TextWriter? writer;
     readonly int total;
+    readonly string noun;
     readonly Stopwatch clock = Stopwatch.StartNew();
     bool shown;
 
-    Progress(TextWriter? writer, int total)
+    Progress(TextWriter? writer, int total, string noun)
     {
         this.writer = writer;
         this.total = total;
+        this.noun = noun;
     }
 
-    public static Progress ForTerminal(TextWriter error, int total, bool quiet)
+    public static Progress ForTerminal(TextWriter error, int total, bool quiet, string noun = "restarts")
     {
         bool terminal = ReferenceEquals(error, Console.Error) && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
-        return new Progress(quiet || !terminal ? null : error, total);
+        return new Progress(quiet || !terminal ? null : error, total, noun);
     }
 
     public void Report(int done)
     {
         if (writer is null) return;
         writer.Write(string.Create(CultureInfo.InvariantCulture,
-            $"\rrestarts {done:N0} / {total:N0} ({100.0 * done / total:0.0}%), {clock.Elapsed.TotalSeconds:0} s   "));
+            $"\r{noun} {done:N0} / {total:N0} ({100.0 * done / total:0.0}%), {clock.Elapsed.TotalSeconds:0} s   "));
         writer.Flush();
         shown = true;
     }

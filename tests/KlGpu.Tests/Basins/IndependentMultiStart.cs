@@ -29,7 +29,27 @@ public static class IndependentMultiStart
         return found;
     }
 
-    static double Value(GaussianMixture p, bool reverse, double mu, double s)
+    /// <summary>Newton alone (no descent), each step at most 0.02 long (near a fold the Hessian is almost singular and a full
+    /// step would leap away): the nearest stationary point, or null if there is none within maxDistance.</summary>
+    public static Point? NewtonFrom(GaussianMixture p, bool reverse, double mu, double s, double maxDistance)
+    {
+        double mu0 = mu, s0 = s;
+        var g = Gradient(p, reverse, false, mu, s);
+        for (int it = 0; it < 200 && Math.Sqrt(g.Mu * g.Mu + g.S * g.S) > 1e-10; it++)
+        {
+            var step = Solve(Hessian(p, reverse, false, mu, s, g), g);
+            double length = Math.Max(Math.Abs(step[0]), Math.Abs(step[1]));
+            if (length > 0.02) step = [step[0] * 0.02 / length, step[1] * 0.02 / length];
+            mu -= step[0];
+            s -= step[1];
+            if (!double.IsFinite(mu) || !double.IsFinite(s) || Math.Max(Math.Abs(mu - mu0), Math.Abs(s - s0)) > maxDistance) return null;
+            g = Gradient(p, reverse, false, mu, s);
+        }
+        if (Math.Sqrt(g.Mu * g.Mu + g.S * g.S) > 1e-8) return null;
+        return new Point(mu, s, Value(p, reverse, mu, s), Eigen(Hessian(p, reverse, false, mu, s, g)));
+    }
+
+    public static double Value(GaussianMixture p, bool reverse, double mu, double s)
     {
         var q = GaussianMixture.Gaussian(mu, Math.Exp(s));
         return reverse ? ReferenceKl.Reverse(p, q) : ReferenceKl.Forward(p, q);

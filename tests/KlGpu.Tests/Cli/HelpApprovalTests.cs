@@ -17,6 +17,7 @@ public sealed class HelpApprovalTests
     [InlineData("landscape")]
     [InlineData("devices")]
     [InlineData("basins")]
+    [InlineData("sweep")]
     [InlineData("bench")]
     public void HelpMatchesTheApprovedText(string command)
     {

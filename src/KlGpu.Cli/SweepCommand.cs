@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Globalization;
+using KlGpu.Basins;
+using KlGpu.Engine;
+using KlGpu.Landscape;
+using KlGpu.Output;
+using KlGpu.Specs;
+using KlGpu.Sweeps;
+
+namespace KlGpu.Cli;
+
+/// <summary><c>klgpu sweep</c>: a target template and a parameter range → basins at every value → the transitions between them.</summary>
+internal static class SweepCommand
+{
+    public const string DefaultOut = "output/sweep";
+
+    public static Command Create(CliContext context)
+    {
+        var template = new Option<string>("--target-template")
+        {
+            Description = "The target with {name} placeholders; weights and N(…) arguments may be arithmetic in them, e.g. --target-template \"0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)\"",
+            Required = true,
+            HelpName = "SPEC",
+        };
+        var param = new Option<string>("--param")
+        {
+            Description = "The swept placeholder and its values as NAME=MIN:MAX:N, both ends included, e.g. --param d=0:8:161",
+            Required = true,
+            HelpName = "NAME=MIN:MAX:N",
+        };
+        var divergence = new Option<string>("--divergence", "-d") { Description = "forward or reverse, e.g. --divergence forward", DefaultValueFactory = _ => "reverse", HelpName = "NAME" };
+        var family = new Option<string>("--family") { Description = "gaussian or gaussian-fixed-sigma:S, e.g. --family gaussian-fixed-sigma:1", DefaultValueFactory = _ => "gaussian", HelpName = "FAMILY" };
+        var restarts = new Option<string>("--restarts") { Description = "Restarts at every parameter value, e.g. --restarts 4096", DefaultValueFactory = _ => "512", HelpName = "N" };
+        var steps = new Option<string>("--steps") { Description = "Most Adam steps per restart, e.g. --steps 5000", DefaultValueFactory = _ => "2000", HelpName = "T" };
+        var lr = new Option<string>("--lr") { Description = "Adam's learning rate, e.g. --lr 0.02", DefaultValueFactory = _ => "0.05", HelpName = "X" };
+        var seed = new Option<string>("--seed") { Description = "Seed of the starts (the same at every value), e.g. --seed 7", DefaultValueFactory = _ => "1", HelpName = "K" };
+        var mu = new Option<string>("--mu") { Description = "Start range of μ as MIN:MAX (default: from each value's target), e.g. --mu -6:6", HelpName = "MIN:MAX" };
+        var sigma = new Option<string>("--sigma") { Description = "Start range of σ as MIN:MAX (default: from each value's target), e.g. --sigma 0.1:10", HelpName = "MIN:MAX" };
+        var precision = CommonOptions.Precision();
+        var accelerator = CommonOptions.Accelerator();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: values (each with its basins) and transitions (param, kind = pitchfork|fold|switch, the points involved), e.g. --json" };
+        var outDir = new Option<string>("--out", "-o") { Description = "Output folder for sweep.json, sweep.csv, the bifurcation figure and manifest.json, e.g. --out runs/sweep", DefaultValueFactory = _ => DefaultOut, HelpName = "DIR" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress line on the terminal, e.g. --quiet" };
+
+        var command = new Command("sweep",
+            "Run the restarts at every value of a target parameter and locate where the minima change (pitchfork, fold) and where the global minimum switches, e.g. klgpu sweep --target-template \"0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)\" --param d=0:8:81")
+        {
+            template, param, divergence, family, restarts, steps, lr, seed, mu, sigma, precision, accelerator, json, outDir, quiet,
+        };
+        command.SetAction(r =>
+        {
+            var t = new TargetTemplate(r.GetValue(template));
+            var (name, axis) = SweepSpec.Param(r.GetValue(param), t);
+            var settings = new SweepSettings(t, name, axis,
+                BasinsSpec.Divergence(r.GetValue(divergence)),
+                FitFamily.Parse(r.GetValue(family)),
+                BasinsSpec.Count(r.GetValue(restarts), "--restarts", 1, BasinsSpec.MaxRestarts),
+                BasinsSpec.Count(r.GetValue(steps), "--steps", 1, 10_000_000),
+                BasinsSpec.Positive(r.GetValue(lr), "--lr"),
+                BasinsSpec.Seed(r.GetValue(seed)),
+                r.GetValue(mu) is { } m ? BasinsSpec.Interval(m, "--mu") : null,
+                r.GetValue(sigma) is { } s ? BasinsSpec.Interval(s, "--sigma", positive: true) : null,
+                CommonOptions.ParsePrecision(r, precision),
+                CommonOptions.ParseAccelerator(r, accelerator));
+            foreach (double v in axis.Values()) t.At(name, v); // an invalid value fails before any work, naming it
+            string dir = OutputFolder.Prepare(r.GetValue(outDir)!);
+            context.Cancel.ThrowIfCancellationRequested();
+
+            using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
+            var progress = Progress.ForTerminal(context.Error, axis.Count, quiet: r.GetValue(quiet), noun: "values");
+            var result = SweepJob.Run(settings, engine, (done, _) => progress.Report(done), context.Cancel);
+            progress.Finish();
+            var files = SweepOutput.Write(result, dir, context.Cancel);
+            if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(result)));
+            else Table(context.Out, result, dir, files.Count);
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    static void Table(TextWriter o, SweepResult r, string dir, int files)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var s = r.Settings;
+        o.WriteLine($"target p = {s.Template.Text}, {s.Parameter} from {s.Values.Min.ToString("G6", c)} to {s.Values.Max.ToString("G6", c)} in {s.Values.Count} values");
+        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = {(s.Family.FixedSigma is { } f ? $"N(μ, {f:G6}) with σ fixed" : "N(μ, σ)")}; {s.Restarts:N0} restarts per value; {r.Seconds:0.0} s"));
+        o.WriteLine();
+        o.WriteLine($"{s.Parameter,12}  minima  minimum locations (μ, σ)");
+        int? previous = null;
+        foreach (var p in r.Points)
+        {
+            int n = p.Report.Minima;
+            if (previous == n && p != r.Points[^1]) continue; // one line per stretch with the same count, and the last
+            previous = n;
+            var where = p.Report.Basins.Where(b => b.Kind == StationaryKind.Minimum).OrderBy(b => b.Mu)
+                .Select(b => string.Create(c, $"({b.Mu:0.####}, {b.Sigma:0.####})"));
+            o.WriteLine(string.Create(c, $"{p.Parameter,12:G6}  {n,6}  {string.Join(" ", where)}"));
+        }
+        o.WriteLine();
+        if (r.Transitions.Count == 0) o.WriteLine("no transitions in this range");
+        foreach (var t in r.Transitions)
+            o.WriteLine(string.Create(c, $"{t.Kind.ToString().ToLowerInvariant(),-9} at {s.Parameter} = {t.Parameter:F7}: {t.Description} (μ = {t.Mu:0.#####}, σ = {t.Sigma:0.#####})"));
+        o.WriteLine($"wrote {files} files to {dir}");
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using KlGpu.Accelerators;
+using KlGpu.Basins;
+using KlGpu.Engine;
+using KlGpu.Landscape;
+using KlGpu.Numerics;
+
+namespace KlGpu.Sweeps;
+
+/// <summary>What `klgpu sweep` runs.</summary>
+public sealed record SweepSettings(
+    TargetTemplate Template,
+    string Parameter,
+    GridAxis Values,
+    Divergence Divergence,
+    FitFamily Family,
+    int Restarts,
+    int Steps,
+    double LearningRate,
+    ulong Seed,
+    (double Min, double Max)? Mu,
+    (double Min, double Max)? Sigma,
+    Precision Precision,
+    AcceleratorKind Accelerator);
+
+/// <summary>The basins at one parameter value.</summary>
+public sealed record SweepPoint(double Parameter, GaussianMixture Target, BasinReport Report);
+
+public enum TransitionKind
+{
+    /// <summary>A minimum turns into a saddle as its Hessian's smallest eigenvalue crosses zero, and splits into two minima.</summary>
+    Pitchfork,
+    /// <summary>A minimum appears or disappears together with a saddle (the smallest eigenvalue reaches zero at the end of a branch).</summary>
+    Fold,
+    /// <summary>The global minimum moves from one basin to another (their values cross).</summary>
+    Switch,
+}
+
+/// <summary>A transition located to <see cref="TransitionFinder.ParameterTolerance"/>: where, what, and the stationary point(s) involved there.</summary>
+public sealed record Transition(double Parameter, TransitionKind Kind, string Description, double Mu, double Sigma, double? OtherMu = null, double? OtherSigma = null);
+
+public sealed record SweepResult(SweepSettings Settings, IReadOnlyList<SweepPoint> Points, IReadOnlyList<Transition> Transitions, double Seconds);
+
+/// <summary>Runs the restarts at every parameter value, then locates the transitions between neighbours.</summary>
+public static class SweepJob
+{
+    public static SweepResult Run(SweepSettings s, KlEngine engine, Action<int, int>? progress = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        double[] values = s.Values.Values();
+        var targets = values.Select(v => s.Template.At(s.Parameter, v)).ToArray(); // every instance is checked before any work
+        var points = new List<SweepPoint>();
+        for (int i = 0; i < values.Length; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var p = targets[i];
+            var d = BasinsSettings.DefaultRanges(p);
+            var (muMin, muMax) = s.Mu ?? (d.MuMin, d.MuMax);
+            var (sMin, sMax) = s.Sigma ?? (d.SigmaMin, d.SigmaMax);
+            var settings = new BasinsSettings(p, s.Divergence, s.Family, s.Restarts, s.Steps, Optimizer.Adam, s.LearningRate,
+                new StartDesign(muMin, muMax, sMin, sMax, s.Seed), BasinsSettings.DefaultTolerance, BasinsSettings.DefaultClusterRadius, 0,
+                s.Precision, s.Accelerator);
+            var run = BasinsJob.Compute(settings, engine, cancel: cancel);
+            points.Add(new SweepPoint(values[i], p, run.Report));
+            progress?.Invoke(i + 1, values.Length);
+        }
+        using var cpu = KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
+        var finder = new TransitionFinder(s, cpu);
+        var transitions = finder.Find(points, cancel);
+        return new SweepResult(s, points, transitions, clock.Elapsed.TotalSeconds);
+    }
+}
