@@ -10,3 +10,10 @@ dotnet run --project src/KlGpu.Cli -c Release -- basins --target "0.5*N(-2.75,1)
     --starts grid:64x48 --mu -6:6 --sigma 0.2:6 --trajectories 12 --quiet --out "$tmp/basins"
 cp "$tmp/basins/basins.png" docs/images/basins.png
 cp "$tmp/basins/basin-map.png" docs/images/basin-map.png
+cp "$tmp/basins/densities.png" docs/images/densities.png
+dotnet run --project src/KlGpu.Cli -c Release -- basins --target "0.5*N(-2.75,1) + 0.5*N(2.75,1)" \
+    --restarts 2000 --mu -6:6 --sigma 0.2:6 --trajectories 12 --animate --quiet --out "$tmp/animated"
+cp "$tmp/animated/basins.gif" docs/images/basins.gif
+dotnet run --project src/KlGpu.Cli -c Release -- sweep --target-template "0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)" \
+    --param d=0:8:33 --mu -6:6 --sigma 0.2:6 --quiet --out "$tmp/sweep"
+cp "$tmp/sweep/bifurcation.png" docs/images/bifurcation.png

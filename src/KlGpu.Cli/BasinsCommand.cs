@@ -52,12 +52,13 @@ internal static class BasinsCommand
         };
         var svg = new Option<bool>("--svg") { Description = "Also write every figure as SVG, e.g. --svg" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress line on the terminal, e.g. --quiet" };
+        var animate = new Option<bool>("--animate") { Description = "Also write basins.gif: the recorded restarts (--trajectories, 24 if not given) moving over the landscape, and their fitted densities over p, e.g. --animate" };
 
         var command = new Command("basins",
             "Run many optimizer restarts of q = N(μ, σ) in parallel and count the distinct optima they reach, e.g. klgpu basins --target \"0.5*N(-2.75,1) + 0.5*N(2.75,1)\" --divergence reverse --restarts 10000")
         {
             target, divergence, family, restarts, steps, optimizer, lr, seed, starts, mu, sigma, tolerance, radius, trajectories,
-            precision, accelerator, json, outDir, svg, quiet,
+            precision, accelerator, json, outDir, svg, quiet, animate,
         };
         command.SetAction(r =>
         {
@@ -70,6 +71,10 @@ internal static class BasinsCommand
             int stepCount = BasinsSpec.Count(r.GetValue(steps), "--steps", 1, 10_000_000);
             int restartCount = gridMu > 0 ? gridMu * gridSigma : BasinsSpec.Count(r.GetValue(restarts), "--restarts", 1, BasinsSpec.MaxRestarts);
             int paths = BasinsSpec.Count(r.GetValue(trajectories), "--trajectories", 0, Math.Min(restartCount, 1 << 16));
+            bool animated = r.GetValue(animate);
+            if (animated && paths == 0) paths = Math.Min(24, restartCount);
+            if (animated && r.GetValue(family)?.Trim().StartsWith("gaussian-fixed-sigma", StringComparison.OrdinalIgnoreCase) == true)
+                throw new UsageException("--animate: animations draw paths over the (μ, σ) plane; with σ fixed there is no plane (use --family gaussian)");
             if ((long)paths * (stepCount + 1) > BasinsSpec.MaxTrajectoryPoints)
                 throw new UsageException($"--trajectories: {paths} paths of {stepCount + 1} points are too many to record; ask for fewer paths or steps");
             var settings = new BasinsSettings(
@@ -93,7 +98,7 @@ internal static class BasinsCommand
             var progress = Progress.ForTerminal(context.Error, settings.Restarts, quiet: r.GetValue(quiet));
             var run = BasinsJob.Compute(settings, engine, progress.Report, context.Cancel);
             progress.Finish();
-            var files = BasinsJob.Write(run, dir, r.GetValue(svg), engine, context.Cancel);
+            var files = BasinsJob.Write(run, dir, r.GetValue(svg), engine, context.Cancel, animated);
             if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(BasinsJob.Summary(run)));
             else Table(context.Out, run, dir, files);
             return Cli.Ok;

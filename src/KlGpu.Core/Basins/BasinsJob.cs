@@ -160,7 +160,8 @@ public static class BasinsJob
     };
 
     /// <summary>Writes every file of a run into <paramref name="dir"/>; returns the files with their roles.</summary>
-    public static IReadOnlyList<OutputFileEntry> Write(BasinsRun run, string dir, bool svg, KlEngine engine, CancellationToken cancel = default)
+    public static IReadOnlyList<OutputFileEntry> Write(BasinsRun run, string dir, bool svg, KlEngine engine, CancellationToken cancel = default,
+        bool animate = false)
     {
         dir = OutputFolder.Prepare(dir);
         var s = run.Settings;
@@ -199,11 +200,20 @@ public static class BasinsJob
                     var plot = BasinFigure.Landscape(map, s.Target, run.Report.Basins, paths, options);
                     LandscapeJob.Render((c, r) => plot.Render(c, r), Open("basins" + ext, "figure:basins"), ext, options.Width, options.Height);
                 }
+                var densities = DensityFigure.ForRun(s.Target, s.Divergence, run.Report.Basins);
+                int panels = densities.Subplots.Count;
+                LandscapeJob.Render((c, r) => densities.Render(c, r), Open("densities" + ext, "figure:densities"), ext, options.Width * panels, options.Height);
                 if (s.Starts.IsGrid)
                 {
                     var plot = BasinFigure.BasinMap(s.Starts, run.Report.BasinOfRestart, run.Report.Basins, s.Target, s.Divergence.Label());
                     LandscapeJob.Render((c, r) => plot.Render(c, r), Open("basin-map" + ext, "figure:basin-map"), ext, options.Width, options.Height);
                 }
+            }
+            if (animate && !s.Family.SigmaFixed && paths.Count > 0)
+            {
+                cancel.ThrowIfCancellationRequested();
+                byte[] gif = BasinAnimation.Gif(Map(s, run.Report.Basins, engine), s.Target, paths, run.Report.Basins);
+                Open("basins.gif", "animation").Stream.Write(gif);
             }
             cancel.ThrowIfCancellationRequested();
             foreach (var (file, _) in pending) file.Commit();

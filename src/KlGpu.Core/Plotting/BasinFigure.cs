@@ -292,7 +292,7 @@ public static class BasinFigure
     /// The k-th basin's colour on a basin map: Category10, then the light half of Category20, leaving out their greys
     /// (grey means "did not converge"); after 18 basins the colours repeat.
     /// </summary>
-    static Color BasinColour(int k)
+    internal static Color BasinColour(int k)
     {
         Color[] strong = new ScottPlot.Palettes.Category10().Colors;
         Color[] palette = [.. strong, .. new ScottPlot.Palettes.Category20().Colors.Where(c => !strong.Contains(c))];

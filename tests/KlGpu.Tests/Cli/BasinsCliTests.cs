@@ -33,7 +33,7 @@ public class BasinsCliTests
         // The symmetric fit is the global minimum at this separation; the two mode-seeking fits mirror each other.
         Assert.Equal(0, basins[0].GetProperty("mu").GetDouble(), 8);
         Assert.Equal(-basins[1].GetProperty("mu").GetDouble(), basins[2].GetProperty("mu").GetDouble(), 8);
-        foreach (string name in new[] { "restarts.csv", "basins.json", "basins.png", "manifest.json" })
+        foreach (string name in new[] { "restarts.csv", "basins.json", "basins.png", "densities.png", "manifest.json" })
             Assert.True(File.Exists(folder.File(name)), $"{name} was not written");
         string[] csv = File.ReadAllLines(folder.File("restarts.csv"));
         Assert.Equal(401, csv.Length);
@@ -84,6 +84,30 @@ public class BasinsCliTests
     }
 
     [Fact]
+    public void AnimateWritesALoopingGifWithOneFramePerSampledStep()
+    {
+        using var folder = new TempFolder();
+        var run = CliRun.Of("basins", "--target", TwoModes, "--restarts", "64", "--steps", "120", "--animate", "--trajectories", "4", "--quiet", "--out", folder.Path);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        byte[] gif = File.ReadAllBytes(folder.File("basins.gif"));
+        Assert.Equal("GIF89a", System.Text.Encoding.ASCII.GetString(gif, 0, 6));
+        using var frames = new ImageMagick.MagickImageCollection(gif);
+        Assert.True(frames.Count > 10, $"{frames.Count} frames");
+        Assert.Equal(0u, frames[0].AnimationIterations);
+        FigureFiles.AssertPng(folder.File("densities.png"), 1800, 700);
+    }
+
+    [Fact]
+    public void FrameStepsStartAtZeroEndAtTheLastStepAndIncrease()
+    {
+        int[] steps = KlGpu.Plotting.BasinAnimation.FrameSteps(2001, 60);
+        Assert.Equal(0, steps[0]);
+        Assert.Equal(2000, steps[^1]);
+        Assert.True(steps.Zip(steps.Skip(1)).All(p => p.Second > p.First));
+        Assert.Equal(Enumerable.Range(0, 7), KlGpu.Plotting.BasinAnimation.FrameSteps(7, 60));
+    }
+
+    [Fact]
     public void TableEndsWithTheSummaryLine()
     {
         using var folder = new TempFolder();
@@ -113,6 +137,7 @@ public class BasinsCliTests
         ["malformed grid", new[] { "--starts", "grid:10by10" }],
         ["too many restarts", new[] { "--restarts", "2000000000" }],
         ["malformed target", new[] { "--target", "N(0,1" }],
+        ["animation with σ fixed", new[] { "--family", "gaussian-fixed-sigma:1", "--animate" }],
     ];
 
     [Theory]

@@ -1,0 +1,73 @@
+using System.Globalization;
+using KlGpu.Basins;
+using KlGpu.Numerics;
+using ScottPlot;
+
+namespace KlGpu.Plotting;
+
+/// <summary>One fitted Gaussian to draw over the target: where it is, what to call it, and how often restarts reached it.</summary>
+public sealed record DensityFit(double Mu, double Sigma, string Label, double Fraction, Color Colour, bool Dashed = false);
+
+/// <summary>
+/// The picture the writings draw: the target density p shaded, and the fitted q of each basin over it, one panel per
+/// direction, so mass-covering and mode-seeking fits sit side by side on a shared x axis.
+/// </summary>
+public static class DensityFigure
+{
+    public static Plot Panel(GaussianMixture target, string title, IReadOnlyList<DensityFit> fits, (double Lo, double Hi) x, double? yMax = null)
+    {
+        FigureFonts.EnsureRegistered();
+        var plot = new Plot();
+        double[] xs = Enumerable.Range(0, 801).Select(i => x.Lo + (x.Hi - x.Lo) * i / 800).ToArray();
+        double[] p = xs.Select(v => Math.Exp(target.LogDensity(v))).ToArray();
+        var fill = plot.Add.FillY(xs, p, new double[xs.Length]);
+        fill.FillColor = Colors.Gray.WithAlpha(0.35);
+        fill.LineColor = Colors.DimGray;
+        fill.LegendText = "target p";
+        foreach (var f in fits)
+        {
+            double[] q = xs.Select(v => Math.Exp(Normal.LogPdf(v, f.Mu, f.Sigma))).ToArray();
+            var line = plot.Add.ScatterLine(xs, q, f.Colour);
+            line.LineWidth = (float)(1.5 + 3 * Math.Sqrt(Math.Clamp(f.Fraction, 0, 1)));
+            line.LinePattern = f.Dashed ? LinePattern.Dashed : LinePattern.Solid;
+            line.LegendText = f.Label;
+        }
+        plot.Title(title);
+        plot.XLabel("x");
+        plot.YLabel("density");
+        plot.Axes.SetLimitsX(x.Lo, x.Hi);
+        plot.Axes.SetLimitsY(0, yMax ?? 1.08 * Math.Max(p.Max(), fits.Count == 0 ? 0 : fits.Max(f => 1 / (f.Sigma * Math.Sqrt(2 * Math.PI)))));
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.Axes.Title.Label.FontSize = 16;
+        return plot;
+    }
+
+    /// <summary>The x range that shows the target (±4 stds of every component) and every fit (±3σ).</summary>
+    public static (double Lo, double Hi) Range(GaussianMixture target, IEnumerable<DensityFit> fits)
+    {
+        var ends = Enumerable.Range(0, target.Count).SelectMany(k => new[] { target.Means[k] - 4 * target.Stds[k], target.Means[k] + 4 * target.Stds[k] })
+            .Concat(fits.SelectMany(f => new[] { f.Mu - 3 * f.Sigma, f.Mu + 3 * f.Sigma })).ToArray();
+        return (ends.Min(), ends.Max());
+    }
+
+    /// <summary>
+    /// The minima of a restart run over the target, and beside it the other direction's answer where it is known without
+    /// restarts: for a reverse-KL run, forward KL's single minimum, the moment-matching Gaussian.
+    /// </summary>
+    public static Multiplot ForRun(GaussianMixture target, Landscape.Divergence divergence, IReadOnlyList<Basin> basins)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var fits = basins.Where(b => b.Kind == StationaryKind.Minimum).Select(b => new DensityFit(b.Mu, b.Sigma,
+            string.Create(c, $"B{b.Id}: N({b.Mu:0.###}, {b.Sigma:0.###}), {b.Fraction:0.0%} of restarts"), b.Fraction, BasinFigure.BasinColour(b.Id))).ToList();
+        var moment = new DensityFit(target.Mean, Math.Sqrt(target.Variance),
+            string.Create(c, $"moment matching: N({target.Mean:0.###}, {Math.Sqrt(target.Variance):0.###})"), 1, Colors.Black, Dashed: true);
+        var range = Range(target, fits.Append(moment));
+        string label = divergence == Landscape.Divergence.Forward ? "forward KL(p || q): mass-covering" : "reverse KL(q || p): mode-seeking";
+        var run = Panel(target, $"Minima of {label}\np = {target}", fits, range);
+        if (divergence == Landscape.Divergence.Forward) return new Multiplot(run);
+        var forward = Panel(target, $"Minimum of forward KL(p || q): mass-covering\np = {target}", [moment], range);
+        var figure = new Multiplot(forward) { Layout = new ScottPlot.MultiplotLayouts.Columns() };
+        figure.AddPlot(run);
+        return figure;
+    }
+}
