@@ -78,6 +78,9 @@ internal static class SweepCommand
         return command;
     }
 
+    /// <summary>A symmetric point's μ of 1e-15 is printed as 0, not "-0".</summary>
+    static double Shown(double v) => Math.Abs(v) < 1e-9 ? 0 : v;
+
     static void Table(TextWriter o, SweepResult r, string dir, int files)
     {
         var c = CultureInfo.InvariantCulture;
@@ -93,13 +96,13 @@ internal static class SweepCommand
             if (previous == n && p != r.Points[^1]) continue; // one line per stretch with the same count, and the last
             previous = n;
             var where = p.Report.Basins.Where(b => b.Kind == StationaryKind.Minimum).OrderBy(b => b.Mu)
-                .Select(b => string.Create(c, $"({b.Mu:0.####}, {b.Sigma:0.####})"));
+                .Select(b => string.Create(c, $"({Shown(b.Mu):0.####}, {b.Sigma:0.####})"));
             o.WriteLine(string.Create(c, $"{p.Parameter,12:G6}  {n,6}  {string.Join(" ", where)}"));
         }
         o.WriteLine();
         if (r.Transitions.Count == 0) o.WriteLine("no transitions in this range");
         foreach (var t in r.Transitions)
-            o.WriteLine(string.Create(c, $"{t.Kind.ToString().ToLowerInvariant(),-9} at {s.Parameter} = {t.Parameter:F7}: {t.Description} (μ = {t.Mu:0.#####}, σ = {t.Sigma:0.#####})"));
+            o.WriteLine(string.Create(c, $"{t.Kind.ToString().ToLowerInvariant(),-9} at {s.Parameter} = {t.Parameter:F7}: {t.Description} (μ = {Shown(t.Mu):0.#####}, σ = {t.Sigma:0.#####})"));
         o.WriteLine($"wrote {files} files to {dir}");
     }
 }

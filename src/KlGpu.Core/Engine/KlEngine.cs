@@ -38,7 +38,10 @@ public sealed class KlEngine : IDisposable
 
     readonly Context context;
     readonly IBackend backend;
-    readonly Dictionary<GaussianMixture, LogMixturePlan> plans = new(ReferenceEqualityComparer.Instance);
+    /// <summary>The most recently used plans, newest last: a sweep or a bisection makes a new target at every step,
+    /// and a plan holds megabytes, so only a few are kept.</summary>
+    readonly List<(GaussianMixture Mixture, LogMixturePlan Plan)> plans = [];
+    const int PlanCacheSize = 4;
 
     public string DeviceKind { get; }
     public string DeviceName { get; }
@@ -84,7 +87,11 @@ public sealed class KlEngine : IDisposable
 
     public LogMixturePlan Plan(GaussianMixture f)
     {
-        if (!plans.TryGetValue(f, out var plan)) plans[f] = plan = new LogMixturePlan(f);
+        int i = plans.FindIndex(x => ReferenceEquals(x.Mixture, f));
+        var plan = i >= 0 ? plans[i].Plan : new LogMixturePlan(f);
+        if (i >= 0) plans.RemoveAt(i);
+        plans.Add((f, plan));
+        if (plans.Count > PlanCacheSize) plans.RemoveAt(0);
         return plan;
     }
 
