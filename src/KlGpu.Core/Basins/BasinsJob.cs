@@ -111,7 +111,6 @@ public sealed record BasinsRun(
 /// </summary>
 public static class BasinsJob
 {
-    public const string ManifestName = "manifest.json";
 
     public static BasinsRun Compute(BasinsSettings s, KlEngine engine, Action<int>? progress = null, CancellationToken cancel = default,
         int batch = 1 << 16)
@@ -165,69 +164,41 @@ public static class BasinsJob
     {
         dir = OutputFolder.Prepare(dir);
         var s = run.Settings;
-        var pending = new List<(AtomicFile File, OutputFileEntry Entry)>();
-        AtomicFile Open(string name, string role)
-        {
-            var f = AtomicFile.Create(Path.Combine(dir, name));
-            pending.Add((f, new OutputFileEntry(name, role)));
-            return f;
-        }
-        try
-        {
-            WriteRestarts(Open("restarts.csv", "table:restarts"), run);
-            var json = Open("basins.json", "basins");
-            json.Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(run))));
+        using var batch = new OutputBatch(dir);
+        WriteRestarts(batch.Open("restarts.csv", "table:restarts"), run);
+        batch.Open("basins.json", "basins").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(run))));
 
-            string[] extensions = svg ? [".png", ".svg"] : [".png"];
-            var options = FigureOptions.Default;
-            var paths = run.Paths();
-            var (muMin, muMax) = (s.Starts.MuMin, s.Starts.MuMax);
-            foreach (string ext in extensions)
-            {
-                cancel.ThrowIfCancellationRequested();
-                if (s.Family.FixedSigma is { } fixedSigma)
-                {
-                    var muAxis = new GridAxis(muMin, muMax, 801);
-                    double[] muValues = muAxis.Values();
-                    double[] values = engine.Gradient(s.Target, s.Divergence, muValues, muValues.Select(_ => Math.Log(fixedSigma)).ToArray()).Value;
-                    var plot = BasinFigure.Curve(s.Target, s.Divergence.Label(), fixedSigma, muValues, values, run.Report.Basins,
-                        paths.Select(p => p.Mu).ToList());
-                    LandscapeJob.Render((c, r) => plot.Render(c, r), Open("basins" + ext, "figure:basins"), ext, options.Width, options.Height);
-                }
-                else
-                {
-                    var map = Map(s, run.Report.Basins, engine);
-                    var plot = BasinFigure.Landscape(map, s.Target, run.Report.Basins, paths, options);
-                    LandscapeJob.Render((c, r) => plot.Render(c, r), Open("basins" + ext, "figure:basins"), ext, options.Width, options.Height);
-                }
-                var densities = DensityFigure.ForRun(s.Target, s.Divergence, run.Report.Basins);
-                int panels = densities.Subplots.Count;
-                LandscapeJob.Render((c, r) => densities.Render(c, r), Open("densities" + ext, "figure:densities"), ext, options.Width * panels, options.Height);
-                if (s.Starts.IsGrid)
-                {
-                    var plot = BasinFigure.BasinMap(s.Starts, run.Report.BasinOfRestart, run.Report.Basins, s.Target, s.Divergence.Label());
-                    LandscapeJob.Render((c, r) => plot.Render(c, r), Open("basin-map" + ext, "figure:basin-map"), ext, options.Width, options.Height);
-                }
-            }
-            if (animate && !s.Family.SigmaFixed && paths.Count > 0)
-            {
-                cancel.ThrowIfCancellationRequested();
-                byte[] gif = BasinAnimation.Gif(Map(s, run.Report.Basins, engine), s.Target, paths, run.Report.Basins);
-                Open("basins.gif", "animation").Stream.Write(gif);
-            }
-            cancel.ThrowIfCancellationRequested();
-            foreach (var (file, _) in pending) file.Commit();
-            var files = pending.Select(p => p.Entry).Append(new OutputFileEntry(ManifestName, "manifest")).ToList();
-            string manifestPath = Path.Combine(dir, ManifestName);
-            var previous = LandscapeJob.PreviousFiles(manifestPath);
-            JsonFile.Write(manifestPath, Manifest(run, svg, files));
-            LandscapeJob.RemoveStale(dir, previous, files);
-            return files;
-        }
-        finally
+        var options = FigureOptions.Default;
+        var paths = run.Paths();
+        var map = s.Family.SigmaFixed ? null : Map(s, run.Report.Basins, engine);
+        foreach (string ext in svg ? [".png", ".svg"] : new[] { ".png" })
         {
-            foreach (var (file, _) in pending) file.Dispose();
+            cancel.ThrowIfCancellationRequested();
+            ScottPlot.Plot basinsPlot;
+            if (s.Family.FixedSigma is { } fixedSigma)
+            {
+                double[] mu = new GridAxis(s.Starts.MuMin, s.Starts.MuMax, 801).Values();
+                double[] values = engine.Gradient(s.Target, s.Divergence, mu, mu.Select(_ => Math.Log(fixedSigma)).ToArray()).Value;
+                basinsPlot = BasinFigure.Curve(s.Target, s.Divergence.Label(), fixedSigma, mu, values, run.Report.Basins, paths.Select(p => p.Mu).ToList());
+            }
+            else basinsPlot = BasinFigure.Landscape(map!, s.Target, run.Report.Basins, paths, options);
+            batch.Figure((c, r) => basinsPlot.Render(c, r), "basins" + ext, "figure:basins", options.Width, options.Height);
+
+            var densities = DensityFigure.ForRun(s.Target, s.Divergence, run.Report.Basins);
+            batch.Figure((c, r) => densities.Render(c, r), "densities" + ext, "figure:densities", options.Width * densities.Subplots.Count, options.Height);
+            if (s.Starts.IsGrid)
+            {
+                var plot = BasinFigure.BasinMap(s.Starts, run.Report.BasinOfRestart, run.Report.Basins, s.Target, s.Divergence.Label());
+                batch.Figure((c, r) => plot.Render(c, r), "basin-map" + ext, "figure:basin-map", options.Width, options.Height);
+            }
         }
+        if (animate && map is not null && paths.Count > 0)
+        {
+            cancel.ThrowIfCancellationRequested();
+            batch.Open("basins.gif", "animation").Stream.Write(BasinAnimation.Gif(map, s.Target, paths, run.Report.Basins));
+        }
+        cancel.ThrowIfCancellationRequested();
+        return batch.Commit(files => Manifest(run, svg, files));
     }
 
     /// <summary>The landscape under the basins: the start ranges widened to include every basin, 256² points, σ log-spaced.</summary>

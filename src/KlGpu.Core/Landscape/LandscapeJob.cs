@@ -48,7 +48,7 @@ public sealed record LandscapeResult(
 public static class LandscapeJob
 {
     public const int PreviewPoints = 1024;
-    public const string ManifestName = "manifest.json";
+    public const string ManifestName = OutputBatch.ManifestName;
     public const string TableName = "landscape.csv";
     public const string SideBySideName = "landscape";
 
@@ -62,17 +62,9 @@ public static class LandscapeJob
         var divergences = settings.Divergences;
         GridAxis mu = settings.Mu, sigma = settings.Sigma;
         int[] previewMu = mu.PreviewIndices(PreviewPoints), previewSigma = sigma.PreviewIndices(PreviewPoints);
-        var pending = new List<(AtomicFile File, OutputFileEntry Entry)>();
         var writeTime = new Stopwatch();
-
-        AtomicFile Open(string name, string role)
-        {
-            var f = AtomicFile.Create(Path.Combine(dir, name));
-            pending.Add((f, new OutputFileEntry(name, role)));
-            return f;
-        }
-
-        try
+        using var batch = new OutputBatch(dir);
+        AtomicFile Open(string name, string role) => batch.Open(name, role);
         {
             // ---- the grids, streamed ----
             writeTime.Start();
@@ -134,64 +126,27 @@ public static class LandscapeJob
                 {
                     cancel.ThrowIfCancellationRequested();
                     var plot = LandscapeFigure.Heatmap(map, settings.Target, options);
-                    Render((c, r) => plot.Render(c, r), Open(map.Divergence.Name() + ext, "figure:" + map.Divergence.Name()), ext, options.Width, options.Height);
+                    batch.Figure((c, r) => plot.Render(c, r), map.Divergence.Name() + ext, "figure:" + map.Divergence.Name(), options.Width, options.Height);
                 }
                 cancel.ThrowIfCancellationRequested();
                 var side = LandscapeFigure.SideBySide(maps, settings.Target, options);
-                Render((c, r) => side.Render(c, r), Open(SideBySideName + ext, "figure:side-by-side"), ext, options.Width * maps.Length, options.Height);
+                batch.Figure((c, r) => side.Render(c, r), SideBySideName + ext, "figure:side-by-side", options.Width * maps.Length, options.Height);
             }
             writeTime.Stop();
 
             // ---- commit everything, the manifest last ----
             cancel.ThrowIfCancellationRequested();
-            writeTime.Start();
-            foreach (var (file, _) in pending) file.Commit();
-            writeTime.Stop();
             var minimaByDivergence = divergences.Select((d, k) => (d, m: minima[k]!)).ToDictionary(x => x.d, x => x.m);
-            var files = pending.Select(p => p.Entry).Append(new OutputFileEntry(ManifestName, "manifest")).ToList();
-            var result = new LandscapeResult(dir, engine.DeviceKind, engine.DeviceName, (long)mu.Count * sigma.Count, tiles,
-                computeSeconds, writeTime.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, minimaByDivergence, files);
-            string manifestPath = Path.Combine(dir, ManifestName);
-            var previous = PreviousFiles(manifestPath);
-            JsonFile.Write(manifestPath, Manifest(settings, engine, result));
-            RemoveStale(dir, previous, files);
-            return result with { TotalSeconds = total.Elapsed.TotalSeconds };
-        }
-        finally
-        {
-            foreach (var (file, _) in pending) file.Dispose(); // deletes what was not committed
-        }
-    }
-
-    /// <summary>The plain file names an earlier run's manifest in this folder lists; none if there is no readable one.</summary>
-    internal static IReadOnlyList<string> PreviousFiles(string manifestPath)
-    {
-        try
-        {
-            if (!File.Exists(manifestPath)) return [];
-            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifestPath));
-            return doc.RootElement.GetProperty("files").EnumerateArray()
-                .Select(f => f.GetProperty("path").GetString() ?? "")
-                .Where(p => p.Length > 0 && Path.GetFileName(p) == p && p != ManifestName && !p.StartsWith('.'))
-                .ToArray();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException
-            or InvalidOperationException or KeyNotFoundException)
-        {
-            return [];
-        }
-    }
-
-    /// <summary>
-    /// Deletes what an earlier run wrote here and this one did not (a figure of a divergence no longer
-    /// asked for, an SVG without --svg), so the folder holds one run. Only files its manifest listed.
-    /// </summary>
-    internal static void RemoveStale(string dir, IReadOnlyList<string> previous, IReadOnlyList<OutputFileEntry> current)
-    {
-        foreach (string name in previous.Except(current.Select(f => f.Path)))
-        {
-            try { File.Delete(Path.Combine(dir, name)); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            LandscapeResult? result = null;
+            writeTime.Start();
+            batch.Commit(files =>
+            {
+                writeTime.Stop();
+                result = new LandscapeResult(dir, engine.DeviceKind, engine.DeviceName, (long)mu.Count * sigma.Count, tiles,
+                    computeSeconds, writeTime.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, minimaByDivergence, files);
+                return Manifest(settings, engine, result);
+            });
+            return result! with { TotalSeconds = total.Elapsed.TotalSeconds };
         }
     }
 
@@ -232,23 +187,6 @@ public static class LandscapeJob
     /// </summary>
     static GridAxis PreviewAxis(GridAxis axis, int[] indices) =>
         indices.Length == axis.Count ? axis : axis with { Count = indices.Length };
-
-    /// <summary>Draws a figure into an atomic file, as SVG for ".svg", otherwise PNG.</summary>
-    internal static void Render(Action<SKCanvas, PixelRect> draw, AtomicFile file, string extension, int width, int height)
-    {
-        var rect = new PixelRect(0, width, height, 0);
-        if (extension == ".svg")
-        {
-            using var canvas = SKSvgCanvas.Create(SKRect.Create(width, height), file.Stream);
-            draw(canvas, rect);
-            return;
-        }
-        using var surface = SKSurface.Create(new SKImageInfo(width, height)) ?? throw new InvalidOperationException($"cannot create a {width}×{height} image");
-        draw(surface.Canvas, rect);
-        using var image = surface.Snapshot();
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        data.SaveTo(file.Stream);
-    }
 
     static object Manifest(LandscapeSettings s, KlEngine engine, LandscapeResult r) => new
     {

@@ -39,59 +39,40 @@ public static class SweepOutput
 
     public static IReadOnlyList<OutputFileEntry> Write(SweepResult r, string dir, CancellationToken cancel = default)
     {
-        var pending = new List<(AtomicFile File, OutputFileEntry Entry)>();
-        AtomicFile Open(string name, string role)
+        using var batch = new OutputBatch(dir);
+        batch.Open("sweep.json", "sweep").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(r))));
+        using (var w = new StreamWriter(batch.Open("sweep.csv", "table").Stream, new UTF8Encoding(false), leaveOpen: true))
         {
-            var f = AtomicFile.Create(Path.Combine(dir, name));
-            pending.Add((f, new OutputFileEntry(name, role)));
-            return f;
+            w.WriteLine($"{r.Settings.Parameter},basin,kind,mu,sigma,value,fraction,count");
+            foreach (var p in r.Points)
+                foreach (var b in p.Report.Basins)
+                    w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{p.Parameter:R},{b.Id},{b.Kind.ToString().ToLowerInvariant()},{b.Mu:R},{b.Sigma:R},{b.Value:R},{b.Fraction:R},{b.Count}"));
         }
-        try
+        cancel.ThrowIfCancellationRequested();
+        var figure = BifurcationFigure.Create(r);
+        batch.Figure((c, rect) => figure.Render(c, rect), "bifurcation.png", "figure:bifurcation", 1000, 1000);
+        cancel.ThrowIfCancellationRequested();
+        return batch.Commit(files => new
         {
-            Open("sweep.json", "sweep").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(r))));
-            using (var w = new StreamWriter(Open("sweep.csv", "table").Stream, new UTF8Encoding(false), leaveOpen: true))
+            Tool = "klgpu",
+            Command = "sweep",
+            Version = ComputeDevices.Version,
+            Parameters = new
             {
-                w.WriteLine($"{r.Settings.Parameter},basin,kind,mu,sigma,value,fraction,count");
-                foreach (var p in r.Points)
-                    foreach (var b in p.Report.Basins)
-                        w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"{p.Parameter:R},{b.Id},{b.Kind.ToString().ToLowerInvariant()},{b.Mu:R},{b.Sigma:R},{b.Value:R},{b.Fraction:R},{b.Count}"));
-            }
-            cancel.ThrowIfCancellationRequested();
-            var figure = BifurcationFigure.Create(r);
-            LandscapeJob.Render((c, rect) => figure.Render(c, rect), Open("bifurcation.png", "figure:bifurcation"), ".png", 1000, 1000);
-            cancel.ThrowIfCancellationRequested();
-            foreach (var (file, _) in pending) file.Commit();
-            var files = pending.Select(p => p.Entry).Append(new OutputFileEntry("manifest.json", "manifest")).ToList();
-            string manifest = Path.Combine(dir, "manifest.json");
-            var previous = LandscapeJob.PreviousFiles(manifest);
-            JsonFile.Write(manifest, new
-            {
-                Tool = "klgpu",
-                Command = "sweep",
-                Version = ComputeDevices.Version,
-                Parameters = new
-                {
-                    Template = r.Settings.Template.Text,
-                    Param = FormattableString.Invariant($"{r.Settings.Parameter}={r.Settings.Values.Min:R}:{r.Settings.Values.Max:R}:{r.Settings.Values.Count}"),
-                    Divergence = r.Settings.Divergence.Name(),
-                    Family = r.Settings.Family.Name,
-                    r.Settings.Restarts,
-                    r.Settings.Steps,
-                    r.Settings.LearningRate,
-                    r.Settings.Seed,
-                    Precision = r.Settings.Precision,
-                    Accelerator = r.Settings.Accelerator,
-                },
-                r.Seconds,
-                Files = files,
-            });
-            LandscapeJob.RemoveStale(dir, previous, files);
-            return files;
-        }
-        finally
-        {
-            foreach (var (file, _) in pending) file.Dispose();
-        }
+                Template = r.Settings.Template.Text,
+                Param = FormattableString.Invariant($"{r.Settings.Parameter}={r.Settings.Values.Min:R}:{r.Settings.Values.Max:R}:{r.Settings.Values.Count}"),
+                Divergence = r.Settings.Divergence.Name(),
+                Family = r.Settings.Family.Name,
+                r.Settings.Restarts,
+                r.Settings.Steps,
+                r.Settings.LearningRate,
+                r.Settings.Seed,
+                Precision = r.Settings.Precision,
+                Accelerator = r.Settings.Accelerator,
+            },
+            r.Seconds,
+            Files = files,
+        });
     }
 }
