@@ -41,14 +41,22 @@ internal static class LandscapeCommand
         };
         var svg = new Option<bool>("--svg") { Description = "Also write every figure as SVG, e.g. --svg" };
         var linearColor = new Option<bool>("--linear-color") { Description = "Colour the maps linearly in the divergence instead of by its logarithm, e.g. --linear-color" };
+        var family = new Option<string>("--family")
+        {
+            Description = "gaussian (a map over μ and σ) or gaussian-fixed-sigma:S (a curve over μ at σ = S, both directions on one figure, restarts' end points marked; --sigma is then unused), e.g. --family gaussian-fixed-sigma:1",
+            DefaultValueFactory = _ => "gaussian",
+            HelpName = "FAMILY",
+        };
 
         var command = new Command("landscape",
             "Map KL(p||q) and KL(q||p) over a (μ, σ) grid of Gaussians q and write .npy grids, a CSV table, figures and a manifest, e.g. klgpu landscape --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --mu -5:5:512 --sigma 0.1:4:512")
         {
-            target, mu, sigma, logSigma, divergence, precision, accelerator, outDir, svg, linearColor,
+            target, mu, sigma, logSigma, divergence, precision, accelerator, outDir, svg, linearColor, family,
         };
         command.SetAction(r =>
         {
+            if (KlGpu.Basins.FitFamily.Parse(r.GetValue(family)).FixedSigma is { } fixedSigma)
+                return FixedSigma(context, r, fixedSigma, target, mu, divergence, precision, accelerator, outDir, svg);
             bool geometric = r.GetValue(logSigma);
             var settings = new LandscapeSettings(
                 CommonOptions.ParseMixture(r, target, "--target"),
@@ -68,6 +76,25 @@ internal static class LandscapeCommand
             return Cli.Ok;
         });
         return command;
+    }
+
+    static int FixedSigma(CliContext context, ParseResult r, double sigma, Option<string> target, Option<string> mu, Option<string> divergence,
+        Option<string> precision, Option<string> accelerator, Option<string> outDir, Option<bool> svg)
+    {
+        var p = CommonOptions.ParseMixture(r, target, "--target");
+        var axis = RangeSpec.ParseAxis(r.GetValue(mu), "--mu");
+        var divergences = CommonOptions.ParseDivergences(r, divergence);
+        var prec = CommonOptions.ParsePrecision(r, precision);
+        var kind = CommonOptions.ParseAccelerator(r, accelerator);
+        string dir = OutputFolder.Prepare(r.GetValue(outDir)!);
+        context.Cancel.ThrowIfCancellationRequested();
+        using var engine = KlEngine.Create(kind, prec);
+        var files = FixedSigmaJob.Run(p, axis, sigma, divergences, dir, r.GetValue(svg), engine, prec, kind, context.Cancel);
+        context.Out.WriteLine($"target p = {p}");
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"q = N(μ, {sigma:G6}) with σ fixed, {axis.Count} values of μ, on {engine.DeviceKind} ({engine.DeviceName})"));
+        context.Out.WriteLine($"wrote {files.Count} files to {dir}:");
+        foreach (var f in files) context.Out.WriteLine($"  {f.Path,-20} {f.Role}");
+        return Cli.Ok;
     }
 
     static void Summarise(TextWriter o, LandscapeSettings s, LandscapeResult r)

@@ -150,3 +150,30 @@ public class BasinsCliTests
         Assert.True(Directory.GetFiles(folder.Path).Length == 0, $"{why}: files were written");
     }
 }
+
+/// <summary>`klgpu landscape --family gaussian-fixed-sigma:S`: a curve per divergence, checked against the engine's values and the pitchfork picture.</summary>
+public class FixedSigmaLandscapeTests
+{
+    [Fact]
+    public void CurveHoldsBothDirectionsAndTheMinimaAreMarkedInTheManifest()
+    {
+        using var folder = new TempFolder();
+        var run = CliRun.Of("landscape", "--target", "0.5*N(-1.5,1) + 0.5*N(1.5,1)", "--family", "gaussian-fixed-sigma:1", "--mu", "-4:4:81", "--out", folder.Path);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        string[] csv = File.ReadAllLines(folder.File("curve.csv"));
+        Assert.Equal("mu,forward,reverse", csv[0]);
+        Assert.Equal(82, csv.Length);
+        // Forward KL to N(μ, 1) is closed form: −H(p) + ½log 2π + (Var p + μ²)/2; check its shape through differences.
+        double F(int i) => double.Parse(csv[i].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture);
+        double mu1 = -4 + 0.1 * 10, mu2 = -4 + 0.1 * 50;
+        Assert.Equal((mu2 * mu2 - mu1 * mu1) / 2, F(51) - F(11), 10);
+        using var doc = JsonDocument.Parse(File.ReadAllText(folder.File("manifest.json")));
+        var minima = doc.RootElement.GetProperty("minima");
+        Assert.Equal(0, Assert.Single(minima.GetProperty("forward").EnumerateArray()).GetProperty("mu").GetDouble(), 9);
+        var reverse = minima.GetProperty("reverse").EnumerateArray().Select(m => m.GetProperty("mu").GetDouble()).OrderBy(m => m).ToArray();
+        Assert.Equal(2, reverse.Length);
+        Assert.Equal(-reverse[0], reverse[1], 8);
+        Assert.Equal(0.51474598, reverse[1], 6);
+        FigureFiles.AssertPng(folder.File("curve.png"), 900, 700);
+    }
+}

@@ -193,7 +193,7 @@ public sealed class CliTests
 
     [Theory]
     [InlineData("eval", "--target --q --divergence --precision --accelerator --json")]
-    [InlineData("landscape", "--target --mu --sigma --log-sigma --divergence --precision --accelerator --out --svg --linear-color")]
+    [InlineData("landscape", "--target --mu --sigma --log-sigma --divergence --precision --accelerator --out --svg --linear-color --family")]
     [InlineData("devices", "")]
     public void HelpMentionsEveryOption(string command, string optionList)
     {

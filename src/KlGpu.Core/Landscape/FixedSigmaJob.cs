@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text;
+using KlGpu.Accelerators;
+using KlGpu.Basins;
+using KlGpu.Engine;
+using KlGpu.Numerics;
+using KlGpu.Output;
+using KlGpu.Plotting;
+
+namespace KlGpu.Landscape;
+
+/// <summary>
+/// `klgpu landscape --family gaussian-fixed-sigma:S`: with σ fixed the family is a line, so the landscape is a curve over
+/// μ per divergence, written as curve.csv and one figure, with the end points of restarts from a grid of starts (one
+/// restart per grid point, Adam, default settings) marked on each curve.
+/// </summary>
+public static class FixedSigmaJob
+{
+    public static IReadOnlyList<OutputFileEntry> Run(GaussianMixture target, GridAxis mu, double sigma, IReadOnlyList<Divergence> divergences,
+        string dir, bool svg, KlEngine engine, Precision precision, AcceleratorKind accelerator, CancellationToken cancel = default)
+    {
+        double[] x = mu.Values();
+        double[] logSigma = x.Select(_ => Math.Log(sigma)).ToArray();
+        var family = new FitFamily(sigma);
+        var curves = new List<(Divergence, double[], IReadOnlyList<Basin>)>();
+        foreach (var d in divergences)
+        {
+            cancel.ThrowIfCancellationRequested();
+            double[] values = engine.Gradient(target, d, x, logSigma).Value;
+            int index = Array.FindIndex(values, v => !double.IsFinite(v));
+            if (index >= 0) throw new InvalidOperationException($"{d.Name()} KL is {values[index]} at μ = {x[index]:R}; no files were written");
+            int starts = Math.Min(mu.Count, 256);
+            var settings = new BasinsSettings(target, d, family, starts, BasinsSettings.DefaultSteps, Optimizer.Adam, BasinsSettings.DefaultLearningRate,
+                new StartDesign(mu.Min, mu.Max, sigma, sigma * 2, 1, starts, 1), BasinsSettings.DefaultTolerance, BasinsSettings.DefaultClusterRadius, 0,
+                precision, accelerator);
+            curves.Add((d, values, BasinsJob.Compute(settings, engine, cancel: cancel).Report.Basins));
+        }
+
+        using var batch = new OutputBatch(OutputFolder.Prepare(dir));
+        using (var w = new StreamWriter(batch.Open("curve.csv", "table").Stream, new UTF8Encoding(false), leaveOpen: true))
+        {
+            w.WriteLine("mu," + string.Join(",", divergences.Select(d => d.Name())));
+            for (int i = 0; i < x.Length; i++)
+                w.WriteLine(x[i].ToString("R", CultureInfo.InvariantCulture) + "," + string.Join(",", curves.Select(cv => cv.Item2[i].ToString("R", CultureInfo.InvariantCulture))));
+        }
+        var plot = CurveFigure.Create(target, sigma, x, curves);
+        foreach (string ext in svg ? [".png", ".svg"] : new[] { ".png" })
+            batch.Figure((c, r) => plot.Render(c, r), "curve" + ext, "figure:curve", FigureOptions.Default.Width, FigureOptions.Default.Height);
+        cancel.ThrowIfCancellationRequested();
+        return batch.Commit(files => new
+        {
+            Tool = "klgpu",
+            Command = "landscape",
+            Version = ComputeDevices.Version,
+            Parameters = new
+            {
+                Target = target.ToString(),
+                Family = family.Name,
+                Mu = FormattableString.Invariant($"{mu.Min:R}:{mu.Max:R}:{mu.Count}"),
+                Divergences = divergences.Select(d => d.Name()).ToArray(),
+                Precision = precision,
+                Accelerator = accelerator,
+                Svg = svg,
+            },
+            Device = new { Kind = engine.DeviceKind, Name = engine.DeviceName },
+            Minima = curves.ToDictionary(cv => cv.Item1.Name(), cv => cv.Item3.Where(b => b.Kind == StationaryKind.Minimum)
+                .Select(b => new { b.Mu, b.Value, b.Fraction }).ToArray()),
+            Files = files,
+        });
+    }
+}
