@@ -191,6 +191,7 @@ public static class LandscapeJob
     static object Manifest(LandscapeSettings s, KlEngine engine, LandscapeResult r) => new
     {
         Tool = "klgpu",
+        Command = "landscape",
         Version = ComputeDevices.Version,
         Parameters = new
         {

@@ -68,6 +68,8 @@ public static class SweepOutput
                 r.Settings.Steps,
                 r.Settings.LearningRate,
                 r.Settings.Seed,
+                Mu = r.Settings.Mu is { } m ? FormattableString.Invariant($"{m.Min:R}:{m.Max:R}") : null,
+                Sigma = r.Settings.Sigma is { } sg ? FormattableString.Invariant($"{sg.Min:R}:{sg.Max:R}") : null,
                 Precision = r.Settings.Precision,
                 Accelerator = r.Settings.Accelerator,
             },

@@ -19,6 +19,7 @@ public sealed class HelpApprovalTests
     [InlineData("basins")]
     [InlineData("sweep")]
     [InlineData("bench")]
+    [InlineData("run")]
     public void HelpMatchesTheApprovedText(string command)
     {
         string[] args = command.Length == 0 ? ["--help"] : [command, "--help"];

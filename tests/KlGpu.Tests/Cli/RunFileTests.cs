@@ -1,0 +1,47 @@
+using KlGpu.Tests.Plotting;
+using Xunit;
+
+namespace KlGpu.Tests.Cli;
+
+/// <summary>`klgpu run`: every manifest re-runs its run to the same numbers; a run file that does not fit says which field and why.</summary>
+public class RunFileTests
+{
+    public static IEnumerable<object[]> Runs() =>
+    [
+        [new[] { "landscape", "--target", "0.5*N(-1,0.5) + 0.5*N(1,1)", "--mu", "-3:3:17", "--sigma", "0.2:3:9", "--log-sigma", "--divergence", "reverse" }, "reverse.npy"],
+        [new[] { "landscape", "--target", "0.5*N(-1.5,1) + 0.5*N(1.5,1)", "--family", "gaussian-fixed-sigma:1", "--mu", "-3:3:31" }, "curve.csv"],
+        [new[] { "basins", "--target", "0.5*N(-2.75,1) + 0.5*N(2.75,1)", "--restarts", "120", "--seed", "18446744073709551615", "--lr", "0.04", "--tolerance", "1e-7", "--mu", "-5:5" }, "basins.json"],
+        [new[] { "sweep", "--target-template", "0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)", "--param", "d=1:4:4", "--family", "gaussian-fixed-sigma:1", "--restarts", "32", "--mu", "-4:4" }, "sweep.json"],
+    ];
+
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public void AManifestReRunsItsRun(string[] args, string result)
+    {
+        using var first = new TempFolder();
+        using var second = new TempFolder();
+        var run = CliRun.Of([.. args, "--out", first.Path]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var again = CliRun.Of("run", first.File("manifest.json"), "--out", second.Path);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Equal(File.ReadAllBytes(first.File(result)), File.ReadAllBytes(second.File(result)));
+    }
+
+    [Theory]
+    [InlineData("{\"command\": \"basins\", \"parameters\": {\"restart\": 10}}", "parameters.restart")]
+    [InlineData("{\"command\": \"basins\", \"parameters\": {\"restarts\": {\"n\": 1}}}", "parameters.restarts")]
+    [InlineData("{\"command\": \"fit\"}", "command")]
+    [InlineData("{\"parameters\": {}}", "command is missing")]
+    [InlineData("{\"command\": \"basins\", \"outdir\": \"x\"}", "outdir")]
+    [InlineData("[1, 2]", "one JSON object")]
+    [InlineData("{\"command\": \"basins\",", "not valid JSON")]
+    [InlineData("{\"command\": \"basins\", \"parameters\": {\"restarts\": 0}}", "--restarts")]
+    public void ARunFileThatDoesNotFitNamesTheField(string json, string expected)
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("study.json"), json);
+        var run = CliRun.Of("run", folder.File("study.json"), "--out", folder.File("out"));
+        run.AssertUsageError();
+        Assert.Contains(expected, run.Stderr);
+    }
+}
