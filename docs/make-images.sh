@@ -17,3 +17,5 @@ cp "$tmp/animated/basins.gif" docs/images/basins.gif
 dotnet run --project src/KlGpu.Cli -c Release -- sweep --target-template "0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)" \
     --param d=0:8:33 --mu -6:6 --sigma 0.2:6 --quiet --out "$tmp/sweep"
 cp "$tmp/sweep/bifurcation.png" docs/images/bifurcation.png
+dotnet run --project src/KlGpu.Cli -c Release -- pressure --target "0.5*N(-2,0.5) + 0.5*N(2,0.5)" --q "N(2,0.6)" --out "$tmp/pressure"
+cp "$tmp/pressure/pressure.png" docs/images/pressure.png

@@ -25,6 +25,7 @@ public static class Cli
         BasinsCommand.Create,
         SweepCommand.Create,
         BenchCommand.Create,
+        PressureCommand.Create,
         RunCommand.Create,
     ];
 

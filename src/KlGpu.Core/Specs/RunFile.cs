@@ -32,6 +32,10 @@ public static class RunFile
             ["restarts"] = "--restarts", ["steps"] = "--steps", ["learning_rate"] = "--lr", ["seed"] = "--seed", ["mu"] = "--mu",
             ["sigma"] = "--sigma", ["precision"] = "--precision", ["accelerator"] = "--accelerator",
         },
+        ["pressure"] = new()
+        {
+            ["target"] = "--target", ["q"] = "--q", ["x"] = "--x", ["divergences"] = "--divergence", ["svg"] = "--svg",
+        },
     };
 
     /// <summary>Top-level fields a manifest carries besides the run itself; read past.</summary>
@@ -78,7 +82,7 @@ public static class RunFile
                         break;
                 }
             }
-            if (command is null) throw Error(path, "command is missing (landscape, basins or sweep)");
+            if (command is null) throw Error(path, $"command is missing ({string.Join(", ", Options.Keys)})");
             if (!Options.TryGetValue(command, out var options))
                 throw Error(path, $"command: unknown command {SpecText.Quote(command)} (valid: {string.Join(", ", Options.Keys)})");
             var args = new List<string> { command };

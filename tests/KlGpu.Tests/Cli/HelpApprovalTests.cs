@@ -20,6 +20,7 @@ public sealed class HelpApprovalTests
     [InlineData("sweep")]
     [InlineData("bench")]
     [InlineData("run")]
+    [InlineData("pressure")]
     public void HelpMatchesTheApprovedText(string command)
     {
         string[] args = command.Length == 0 ? ["--help"] : [command, "--help"];

@@ -11,6 +11,7 @@ public class RunFileTests
         [new[] { "landscape", "--target", "0.5*N(-1,0.5) + 0.5*N(1,1)", "--mu", "-3:3:17", "--sigma", "0.2:3:9", "--log-sigma", "--divergence", "reverse" }, "reverse.npy"],
         [new[] { "landscape", "--target", "0.5*N(-1.5,1) + 0.5*N(1.5,1)", "--family", "gaussian-fixed-sigma:1", "--mu", "-3:3:31" }, "curve.csv"],
         [new[] { "basins", "--target", "0.5*N(-2.75,1) + 0.5*N(2.75,1)", "--restarts", "120", "--seed", "18446744073709551615", "--lr", "0.04", "--tolerance", "1e-7", "--mu", "-5:5" }, "basins.json"],
+        [new[] { "pressure", "--target", "0.5*N(-2,0.5) + 0.5*N(2,0.5)", "--q", "N(2,0.6)", "--x", "-4:4:41" }, "pressure.csv"],
         [new[] { "sweep", "--target-template", "0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)", "--param", "d=1:4:4", "--family", "gaussian-fixed-sigma:1", "--restarts", "32", "--mu", "-4:4" }, "sweep.json"],
     ];
 
