@@ -38,9 +38,17 @@ public sealed class KlEngine : IDisposable
 
     readonly Context context;
     readonly IBackend backend;
-    /// <summary>The most recently used plans, newest last: a sweep or a bisection makes a new target at every step,
+    /// <summary>What is prepared once per target: its plan and, when forward KL asks, its moments (the entropy is a kernel launch).</summary>
+    sealed class Prepared(GaussianMixture mixture, LogMixturePlan plan)
+    {
+        public GaussianMixture Mixture { get; } = mixture;
+        public LogMixturePlan Plan { get; } = plan;
+        public TargetMoments<double>? Moments { get; set; }
+    }
+
+    /// <summary>The most recently used targets, newest last: a sweep or a bisection makes a new target at every step,
     /// and a plan holds megabytes, so only a few are kept.</summary>
-    readonly List<(GaussianMixture Mixture, LogMixturePlan Plan)> plans = [];
+    readonly List<Prepared> prepared = [];
     const int PlanCacheSize = 4;
 
     public string DeviceKind { get; }
@@ -85,14 +93,16 @@ public sealed class KlEngine : IDisposable
         }
     }
 
-    public LogMixturePlan Plan(GaussianMixture f)
+    public LogMixturePlan Plan(GaussianMixture f) => Prepare(f).Plan;
+
+    Prepared Prepare(GaussianMixture f)
     {
-        int i = plans.FindIndex(x => ReferenceEquals(x.Mixture, f));
-        var plan = i >= 0 ? plans[i].Plan : new LogMixturePlan(f);
-        if (i >= 0) plans.RemoveAt(i);
-        plans.Add((f, plan));
-        if (plans.Count > PlanCacheSize) plans.RemoveAt(0);
-        return plan;
+        int i = prepared.FindIndex(x => ReferenceEquals(x.Mixture, f));
+        var entry = i >= 0 ? prepared[i] : new Prepared(f, new LogMixturePlan(f));
+        if (i >= 0) prepared.RemoveAt(i);
+        prepared.Add(entry);
+        if (prepared.Count > PlanCacheSize) prepared.RemoveAt(0);
+        return entry;
     }
 
     /// <summary>E_{N(μ_i, σ_i)}[log f] for each i.</summary>
@@ -116,7 +126,12 @@ public sealed class KlEngine : IDisposable
     /// <summary>KL(q||p) = E_q[log q] − E_q[log p].</summary>
     public double Reverse(GaussianMixture p, GaussianMixture q) => CrossExpectation(q, q) - CrossExpectation(q, p);
 
-    public TargetMoments<double> Moments(GaussianMixture p) => new() { Mean = p.Mean, Variance = p.Variance, Entropy = Entropy(p) };
+    /// <summary>p's mean, variance and entropy, computed once per cached target.</summary>
+    public TargetMoments<double> Moments(GaussianMixture p)
+    {
+        var entry = Prepare(p);
+        return entry.Moments ??= new TargetMoments<double> { Mean = p.Mean, Variance = p.Variance, Entropy = Entropy(p) };
+    }
 
     /// <summary>
     /// Evaluates the requested divergences of q = N(μ, σ) against p over the grid, tile by tile (rows of σ),
@@ -149,7 +164,9 @@ public sealed class KlEngine : IDisposable
     {
         if (mu.Length != logSigma.Length) throw new ArgumentException("mu and logSigma differ in length");
         if (mu.Length == 0) return ([], [], []);
-        return backend.Gradient(Plan(p), Moments(p), divergence.Mask(), mu, logSigma);
+        // Only forward KL reads the moments; reverse KL needs no entropy of p.
+        var moments = divergence == Divergence.Forward ? Moments(p) : default;
+        return backend.Gradient(Plan(p), moments, divergence.Mask(), mu, logSigma);
     }
 
     /// <summary>

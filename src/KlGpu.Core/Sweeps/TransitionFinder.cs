@@ -58,18 +58,20 @@ public sealed class TransitionFinder(SweepSettings settings, KlEngine cpu)
     public IReadOnlyList<Transition> Find(IReadOnlyList<SweepPoint> points, CancellationToken cancel = default)
     {
         var found = new List<Transition>();
+        var minima = points.Select(Minima).ToList(); // each point's polished minima, shared by the intervals on both sides
         for (int i = 0; i + 1 < points.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();
             var (a, b) = (points[i], points[i + 1]);
-            var minA = Minima(a);
-            var minB = Minima(b);
+            var (minA, minB) = (minima[i], minima[i + 1]);
             var explainedB = new HashSet<int>();
+            var ends = new List<BasinFinder.Stationary?>();
 
             // Forward: what becomes of each minimum at a by b.
             foreach (var m in minA)
             {
                 var end = Continue(a.Parameter, m, b.Parameter);
+                ends.Add(end);
                 int match = end is null ? -1 : minB.FindIndex(x => Distance(x.Mu, x.LogSigma, end.Mu, end.LogSigma) < Same);
                 if (end is not null && end.Kind == StationaryKind.Minimum && match >= 0) { explainedB.Add(match); continue; }
                 if (end is not null && end.Kind == StationaryKind.Saddle)
@@ -94,7 +96,7 @@ public sealed class TransitionFinder(SweepSettings settings, KlEngine cpu)
                 var (tf, last) = BisectExistence(b.Parameter, minB[j], a.Parameter);
                 found.Add(new Transition(tf, TransitionKind.Fold, "a minimum appears with a saddle", last.Mu, Math.Exp(last.LogSigma)));
             }
-            if (Switch(a, b, minA) is { } sw) found.Add(sw);
+            if (Switch(a, b, minA, ends, minB) is { } sw) found.Add(sw);
         }
         return found.OrderBy(t => t.Parameter).ToList();
     }
@@ -135,13 +137,14 @@ public sealed class TransitionFinder(SweepSettings settings, KlEngine cpu)
         return (0.5 * (good + bad), known);
     }
 
-    /// <summary>If the lowest minimum at b is not the continuation of the lowest at a, bisect on the two branches' value difference.</summary>
-    Transition? Switch(SweepPoint a, SweepPoint b, List<BasinFinder.Stationary> minA)
+    /// <summary>If the lowest minimum at b is not the continuation of the lowest at a, bisect on the two branches' value difference.
+    /// <paramref name="endsA"/> are minA's continuations to b, as the forward pass found them.</summary>
+    Transition? Switch(SweepPoint a, SweepPoint b, List<BasinFinder.Stationary> minA, List<BasinFinder.Stationary?> endsA,
+        List<BasinFinder.Stationary> minB)
     {
         if (minA.Count < 2) return null;
-        var bestA = minA.MinBy(m => m.Value)!;
-        var bestAtB = Continue(a.Parameter, bestA, b.Parameter);
-        var minB = Minima(b);
+        int best = minA.IndexOf(minA.MinBy(m => m.Value)!);
+        var (bestA, bestAtB) = (minA[best], endsA[best]);
         if (minB.Count < 2 || bestAtB is null) return null;
         var bestB = minB.MinBy(m => m.Value)!;
         if (Distance(bestB.Mu, bestB.LogSigma, bestAtB.Mu, bestAtB.LogSigma) < Same) return null;
