@@ -34,22 +34,59 @@ public struct OptimizerSettings<T> where T : unmanaged
     public int TrajectoryCount, TrajectoryStride;
 }
 
+/// <summary>One step of the chosen update rule for one coordinate, with the step's Adam bias corrections.</summary>
+public readonly struct UpdateRule<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    readonly int method;
+    readonly T lr, beta1, beta2, epsilon, correction1, correction2;
+
+    public UpdateRule(in OptimizerSettings<T> settings, T beta1Power, T beta2Power)
+    {
+        method = settings.Method;
+        lr = settings.LearningRate;
+        beta1 = settings.Beta1;
+        beta2 = settings.Beta2;
+        epsilon = settings.Epsilon;
+        correction1 = T.One / (T.One - beta1Power);
+        correction2 = T.One / (T.One - beta2Power);
+    }
+
+    /// <summary>The amount to subtract from the coordinate whose gradient is g; updates its moments.</summary>
+    public T Step(T g, ref T moment1, ref T moment2)
+    {
+        if (method == OptimizerMethod.Adam)
+        {
+            moment1 = beta1 * moment1 + (T.One - beta1) * g;
+            moment2 = beta2 * moment2 + (T.One - beta2) * g * g;
+            return lr * moment1 * correction1 / (T.Sqrt(moment2 * correction2) + epsilon);
+        }
+        if (method == OptimizerMethod.Momentum)
+        {
+            // Heavy ball: the velocity is a β1-discounted sum of gradients.
+            moment1 = beta1 * moment1 + g;
+            return lr * moment1;
+        }
+        return lr * g;
+    }
+}
+
 public static class RestartKernels
 {
-    const double LogSigmaLimit = 40.0;
+    public const double LogSigmaLimit = 40.0;
 
     /// <summary>
     /// One optimizer restart per thread: (mu, logSigma) hold the start and receive the end point. A restart stops
     /// at the first iterate whose gradient norm is below the tolerance; the end's value and gradient norm are kept.
     /// </summary>
     public static void Optimize<T, R>(Index1D index, int firstRestart, ArrayView<T> mu, ArrayView<T> logSigma,
-        LogMixturePlanView<T> target, TargetMoments<T> moments, OptimizerSettings<T> settings,
+        LogMixturePlanView<T> target, TargetMoments<T> moments, OptimizerSettings<T> settings, AcrossU<T> across,
         ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps, ArrayView<int> status, ArrayView<T> trajectory)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
         T m = mu[index], s = logSigma[index];
+        across.Start<R>(index, firstRestart + index);
         T moment1Mu = T.Zero, moment1S = T.Zero, moment2Mu = T.Zero, moment2S = T.Zero;
-        T beta1Power = T.One, beta2Power = T.One, lr = settings.LearningRate;
+        T beta1Power = T.One, beta2Power = T.One;
         int restart = firstRestart + index, slot = restart / settings.TrajectoryStride;
         bool record = restart % settings.TrajectoryStride == 0 && slot < settings.TrajectoryCount;
         int recordBase = slot * (settings.MaxSteps + 1) * 2;
@@ -70,7 +107,14 @@ public static class RestartKernels
             }
             f = GaussianFitObjective.ValueAndGradient<T, R>(settings.Divergence, m, s, target, moments, out T gm, out T gs);
             if (settings.FixSigma != 0) gs = T.Zero;
-            norm = T.Sqrt(gm * gm + gs * gs);
+            T squaredNorm = gm * gm + gs * gs;
+            if (across.Count > 0 && !across.AddValueAndSquaredGradient<R>(index, settings.Divergence, ref f, ref squaredNorm))
+            {
+                outcome = RestartStatus.Diverged;
+                taken = t;
+                break;
+            }
+            norm = T.Sqrt(squaredNorm);
             if (norm < settings.Tolerance)
             {
                 outcome = RestartStatus.Converged;
@@ -78,33 +122,14 @@ public static class RestartKernels
                 break;
             }
             if (t == settings.MaxSteps) break;
-            if (settings.Method == OptimizerMethod.Adam)
-            {
-                T b1 = settings.Beta1, b2 = settings.Beta2;
-                beta1Power *= b1;
-                beta2Power *= b2;
-                moment1Mu = b1 * moment1Mu + (T.One - b1) * gm;
-                moment1S = b1 * moment1S + (T.One - b1) * gs;
-                moment2Mu = b2 * moment2Mu + (T.One - b2) * gm * gm;
-                moment2S = b2 * moment2S + (T.One - b2) * gs * gs;
-                T c1 = T.One / (T.One - beta1Power), c2 = T.One / (T.One - beta2Power);
-                m -= lr * moment1Mu * c1 / (T.Sqrt(moment2Mu * c2) + settings.Epsilon);
-                s -= lr * moment1S * c1 / (T.Sqrt(moment2S * c2) + settings.Epsilon);
-            }
-            else if (settings.Method == OptimizerMethod.Momentum)
-            {
-                // Heavy ball: the velocity is a β1-discounted sum of gradients.
-                moment1Mu = settings.Beta1 * moment1Mu + gm;
-                moment1S = settings.Beta1 * moment1S + gs;
-                m -= lr * moment1Mu;
-                s -= lr * moment1S;
-            }
-            else
-            {
-                m -= lr * gm;
-                s -= lr * gs;
-            }
+            beta1Power *= settings.Beta1;
+            beta2Power *= settings.Beta2;
+            var rule = new UpdateRule<T>(settings, beta1Power, beta2Power);
+            m -= rule.Step(gm, ref moment1Mu, ref moment2Mu);
+            s -= rule.Step(gs, ref moment1S, ref moment2S);
+            if (across.Count > 0) across.Step<R>(index, settings.Divergence, rule);
         }
+        if (across.Count > 0) across.WriteDeviation(index);
         if (record)
             for (int t = taken + 1; t <= settings.MaxSteps; t++)
             {

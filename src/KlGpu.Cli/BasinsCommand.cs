@@ -62,10 +62,11 @@ internal static class BasinsCommand
         };
         command.SetAction(r =>
         {
-            var p = CommonOptions.ParseMixture(r, target, "--target");
+            var p = CommonOptions.ParseTarget(r, target);
             var fam = FitFamily.Parse(r.GetValue(family));
+            fam.CheckTarget(p);
             var (gridMu, gridSigma) = BasinsSpec.Starts(r.GetValue(starts), fam);
-            var defaults = BasinsSettings.DefaultRanges(p);
+            var defaults = BasinsSettings.DefaultRanges(p.Marginal);
             var (muMin, muMax) = r.GetValue(mu) is { } m ? BasinsSpec.Interval(m, "--mu") : (defaults.MuMin, defaults.MuMax);
             var (sMin, sMax) = r.GetValue(sigma) is { } s ? BasinsSpec.Interval(s, "--sigma", positive: true) : (defaults.SigmaMin, defaults.SigmaMax);
             int stepCount = BasinsSpec.Count(r.GetValue(steps), "--steps", 1, 10_000_000);
@@ -120,6 +121,12 @@ internal static class BasinsCommand
         var c = CultureInfo.InvariantCulture;
         o.WriteLine($"target p = {s.Target}");
         o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = {(s.Family.FixedSigma is { } f ? $"N(μ, {f:G6}) with σ fixed" : "N(μ, σ)")}; {rep.Restarts:N0} restarts × ≤ {s.Steps:N0} {s.Optimizer.ToString().ToLowerInvariant()} steps (lr {s.LearningRate:G6}) on {run.DeviceKind}, {s.Precision.ToString().ToLowerInvariant()} precision"));
+        if (s.Target.Dimension > 1)
+        {
+            string across = rep.Converged == 0 ? ""
+                : string.Create(c, $", and across u every converged restart is within {BasinsJob.AcrossDeviation(run):G2} of its optimum μ_i = 0, σ_i = 1");
+            o.WriteLine(string.Create(c, $"q = N(μ, diag σ²) in {s.Target.Dimension} dimensions, {2 * s.Target.Dimension:N0} numbers per restart; the table is along u{across}"));
+        }
         o.WriteLine(string.Create(c, $"time: restarts {run.OptimizeSeconds:0.000} s, polish {run.PolishSeconds:0.000} s; mean steps {run.Outcome.Steps.Average():0.0}"));
         o.WriteLine();
         o.WriteLine($"{"basin",5}  {"kind",-7}  {"μ",12}  {"σ",12}  {s.Divergence.Label(),14}  {"restarts",9}  {"fraction",8}  hessian eigenvalues");

@@ -14,11 +14,13 @@ internal static class CommonOptions
 {
     public const string DefaultDivergences = "forward,reverse";
 
-    public static Option<string> Target(bool required)
+    public static Option<string> Target(bool required, bool oneDimensional = false)
     {
         var option = new Option<string>("--target", "-p")
         {
-            Description = "The target mixture p, e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"N(0,1)\" or --target @mixture.json",
+            Description = oneDimensional
+                ? "The target mixture p, e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"N(0,1)\" or --target @mixture.json"
+                : "The target p: a mixture, e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"N(0,1)\" or --target @mixture.json, or the d-dimensional ½N(0,I) + ½N(u,I), e.g. --target \"two-modes(d=20, sep=5)\"",
             Required = required,
             HelpName = "SPEC",
         };
@@ -48,6 +50,16 @@ internal static class CommonOptions
     };
 
     public static GaussianMixture ParseMixture(ParseResult r, Option<string> o, string what) => MixtureSpec.Parse(r.GetValue(o), what);
+    public static Target ParseTarget(ParseResult r, Option<string> o) => TargetSpec.Parse(r.GetValue(o), "--target");
+
+    /// <summary>A target for a view that is drawn over x on one line, where a d-dimensional target has no single answer.</summary>
+    public static GaussianMixture ParseOneDimensionalTarget(ParseResult r, Option<string> o, string view)
+    {
+        var p = ParseTarget(r, o);
+        if (p.IsTwoModes)
+            throw new UsageException($"--target: {view} takes a 1-D mixture; {p} is {p.Dimension}-dimensional (use landscape, basins, eval or sweep)");
+        return p.Marginal;
+    }
     public static IReadOnlyList<Divergence> ParseDivergences(ParseResult r, Option<string> o) => DivergenceList.Parse(r.GetValue(o), "--divergence");
     public static Precision ParsePrecision(ParseResult r, Option<string> o) => Choice.Parse<Precision>(r.GetValue(o), "--precision");
     public static AcceleratorKind ParseAccelerator(ParseResult r, Option<string> o) => Choice.Parse<AcceleratorKind>(r.GetValue(o), "--accelerator");

@@ -29,7 +29,8 @@ internal static class EvalCommand
         };
         command.SetAction(r =>
         {
-            var p = CommonOptions.ParseMixture(r, target, "--target");
+            var targetP = CommonOptions.ParseTarget(r, target);
+            var p = targetP.Marginal; // in d dimensions: q along u, N(0, 1) across it, where both KLs add nothing
             var qq = CommonOptions.ParseMixture(r, q, "--q");
             var divergences = CommonOptions.ParseDivergences(r, divergence);
             var prec = CommonOptions.ParsePrecision(r, precision);
@@ -44,14 +45,14 @@ internal static class EvalCommand
                 obj["precision"] = engine.Precision;
                 obj["device"] = engine.DeviceKind;
                 obj["device_name"] = engine.DeviceName;
-                obj["target"] = p.ToString();
+                obj["target"] = targetP.ToString();
                 obj["q"] = qq.ToString();
                 context.Out.Write(JsonFile.Serialize(obj));
             }
             else
             {
-                context.Out.WriteLine($"p = {p}");
-                context.Out.WriteLine($"q = {qq}");
+                context.Out.WriteLine($"p = {targetP}");
+                context.Out.WriteLine(targetP.IsTwoModes ? $"q = {qq} along u, N(0, 1) in the {targetP.Dimension - 1} directions across u" : $"q = {qq}");
                 foreach (var (d, v) in values)
                     context.Out.WriteLine($"{d.Name(),-8} {d.Label()} = {v.ToString("R", CultureInfo.InvariantCulture)} nats");
                 context.Out.WriteLine($"device: {engine.DeviceKind} ({engine.DeviceName}), {engine.Precision.ToString().ToLowerInvariant()} precision");

@@ -59,7 +59,7 @@ internal static class LandscapeCommand
                 return FixedSigma(context, r, fixedSigma, target, mu, divergence, precision, accelerator, outDir, svg);
             bool geometric = r.GetValue(logSigma);
             var settings = new LandscapeSettings(
-                CommonOptions.ParseMixture(r, target, "--target"),
+                CommonOptions.ParseTarget(r, target),
                 RangeSpec.ParseAxis(r.GetValue(mu), "--mu"),
                 RangeSpec.ParseAxis(r.GetValue(sigma), "--sigma", positive: true, geometric: geometric),
                 CommonOptions.ParseDivergences(r, divergence),
@@ -81,7 +81,7 @@ internal static class LandscapeCommand
     static int FixedSigma(CliContext context, ParseResult r, double sigma, Option<string> target, Option<string> mu, Option<string> divergence,
         Option<string> precision, Option<string> accelerator, Option<string> outDir, Option<bool> svg)
     {
-        var p = CommonOptions.ParseMixture(r, target, "--target");
+        var p = CommonOptions.ParseOneDimensionalTarget(r, target, "the fixed-σ curve");
         var axis = RangeSpec.ParseAxis(r.GetValue(mu), "--mu");
         var divergences = CommonOptions.ParseDivergences(r, divergence);
         var prec = CommonOptions.ParsePrecision(r, precision);

@@ -10,7 +10,7 @@ internal static class PressureCommand
 {
     public static Command Create(CliContext context)
     {
-        var target = CommonOptions.Target(required: true);
+        var target = CommonOptions.Target(required: true, oneDimensional: true);
         var q = new Option<string>("--q") { Description = "The approximation q, a mixture in the same language, e.g. --q \"N(2.5,0.8)\"", Required = true, HelpName = "SPEC" };
         var divergence = CommonOptions.Divergence();
         var x = new Option<string>("--x") { Description = "The x axis as MIN:MAX:N (default: every component of p and q ± 4 stds, 801 points), e.g. --x -8:8:1601", HelpName = "MIN:MAX:N" };
@@ -23,7 +23,7 @@ internal static class PressureCommand
         };
         command.SetAction(r =>
         {
-            var p = CommonOptions.ParseMixture(r, target, "--target");
+            var p = CommonOptions.ParseOneDimensionalTarget(r, target, "pressure");
             var qq = CommonOptions.ParseMixture(r, q, "--q");
             var divergences = CommonOptions.ParseDivergences(r, divergence);
             var axis = r.GetValue(x) is { } text ? RangeSpec.ParseAxis(text, "--x") : PressureJob.DefaultAxis(p, qq);

@@ -62,7 +62,7 @@ internal static class SweepCommand
                 r.GetValue(sigma) is { } s ? BasinsSpec.Interval(s, "--sigma", positive: true) : null,
                 CommonOptions.ParsePrecision(r, precision),
                 CommonOptions.ParseAccelerator(r, accelerator));
-            foreach (double v in axis.Values()) t.At(name, v); // an invalid value fails before any work, naming it
+            foreach (double v in axis.Values()) settings.Family.CheckTarget(t.At(name, v), "--target-template"); // an invalid value fails before any work, naming it
             string dir = OutputFolder.Prepare(r.GetValue(outDir)!);
             context.Cancel.ThrowIfCancellationRequested();
 

@@ -19,4 +19,26 @@ public static class GaussianKl
         T d = meanP - mu;
         return -entropyP + R.Of(Normal.LogSqrt2Pi) + T.Log(sigma) + (varianceP + d * d) / (R.Of(2.0) * sigma * sigma);
     }
+
+    /// <summary>KL(N(μ, e^s) || N(0, 1)) = −s + (e^{2s} + μ²)/2 − ½, with its gradient in (μ, s): one coordinate
+    /// across u of the reverse KL to the d-dimensional two-mode target.</summary>
+    public static T ReverseToStandard<T, R>(T mu, T logSigma, out T gradMu, out T gradLogSigma)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T variance = T.Exp(logSigma + logSigma);
+        gradMu = mu;
+        gradLogSigma = variance - T.One;
+        return -logSigma + R.Of(0.5) * (variance + mu * mu - T.One);
+    }
+
+    /// <summary>KL(N(0, 1) || N(μ, e^s)) = s + (1 + μ²)/(2e^{2s}) − ½, with its gradient in (μ, s): one coordinate
+    /// across u of the forward KL from the d-dimensional two-mode target.</summary>
+    public static T ForwardFromStandard<T, R>(T mu, T logSigma, out T gradMu, out T gradLogSigma)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T precision = T.Exp(-(logSigma + logSigma)), spread = (T.One + mu * mu) * precision;
+        gradMu = mu * precision;
+        gradLogSigma = T.One - spread;
+        return logSigma + R.Of(0.5) * (spread - T.One);
+    }
 }

@@ -13,7 +13,7 @@ namespace KlGpu.Basins;
 
 /// <summary>What `klgpu basins` runs; built by the CLI from its options.</summary>
 public sealed record BasinsSettings(
-    GaussianMixture Target,
+    Target Target,
     Divergence Divergence,
     FitFamily Family,
     int Restarts,
@@ -54,6 +54,16 @@ public sealed record BasinsSettings(
         double goal = 0.618 * Starts.GridMu;
         return Enumerable.Range(Math.Max(1, widest / 2), widest - Math.Max(1, widest / 2) + 1)
             .OrderBy(s => Math.Abs(s % Starts.GridMu - goal)).ThenByDescending(s => s).First();
+    }
+
+    /// <summary>Across u the target is N(0, 1), so the coordinates there start in N(0, 1)'s default box
+    /// (<see cref="DefaultRanges"/>: μ in [−3, 3], σ in [¼, 2]), from their own stream of the seed.</summary>
+    public AcrossStarts AcrossStarts()
+    {
+        if (Target.Dimension == 1) return default;
+        var box = DefaultRanges(GaussianMixture.Gaussian(0, 1));
+        return new(Target.Dimension - 1, CounterRandom.Mix(Starts.Seed ^ 0xACD5_5EED_0000_0001UL),
+            box.MuMin, box.MuMax, Math.Log(box.SigmaMin), Math.Log(box.SigmaMax));
     }
 
     public OptimizerSettings<double> Kernel(int trajectories) => new()
@@ -118,7 +128,7 @@ public static class BasinsJob
         var (mu, logSigma) = s.Starts.Generate(s.Restarts, s.Family);
         int trajectories = Math.Min(s.Trajectories, mu.Length);
         var clock = Stopwatch.StartNew();
-        var outcome = engine.Optimize(s.Target, s.Kernel(trajectories), mu, logSigma, batch, progress, cancel);
+        var outcome = engine.Optimize(s.Target.Marginal, s.Kernel(trajectories), mu, logSigma, batch, progress, cancel, s.AcrossStarts());
         double optimize = clock.Elapsed.TotalSeconds;
         cancel.ThrowIfCancellationRequested();
 
@@ -127,7 +137,9 @@ public static class BasinsJob
         bool reuse = engine.DeviceKind == "cpu" && engine.Precision == Precision.Double;
         using var cpu = reuse ? null : KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
         var polishEngine = cpu ?? engine;
-        var finder = new BasinFinder((m, ls) => polishEngine.Gradient(s.Target, s.Divergence, m, ls), s.Family.SigmaFixed, s.ClusterRadius);
+        // Across u the problem is strictly convex with its minimum at (0, 0) (Hessian diag(1, 2) in both directions), and a
+        // converged restart is within the tolerance of it there: clustering and polishing along u is clustering in all 2d numbers.
+        var finder = new BasinFinder((m, ls) => polishEngine.Gradient(s.Target.Marginal, s.Divergence, m, ls), s.Family.SigmaFixed, s.ClusterRadius);
         var report = finder.Find(outcome);
         return new BasinsRun(s, mu, logSigma, outcome, report, engine.DeviceKind, engine.DeviceName, optimize, clock.Elapsed.TotalSeconds);
     }
@@ -138,6 +150,8 @@ public static class BasinsJob
         Target = run.Settings.Target.ToString(),
         Divergence = run.Settings.Divergence.Name(),
         Family = run.Settings.Family.Name,
+        Dimension = run.Settings.Target.Dimension,
+        AcrossU = AcrossSummary(run),
         Restarts = run.Report.Restarts,
         Converged = run.Report.Converged,
         NotConverged = run.Report.Restarts - run.Report.Converged,
@@ -157,6 +171,27 @@ public static class BasinsJob
             b.Polished,
         }).ToArray(),
     };
+
+    /// <summary>For the d-dimensional target: where the coordinates across u end (their closed-form optimum and Hessian,
+    /// and how far the converged restarts stopped from it); null in 1-D, so 1-D output is unchanged.</summary>
+    static object? AcrossSummary(BasinsRun run)
+    {
+        if (run.Settings.Target.Dimension == 1) return null;
+        return new
+        {
+            Optimum = "mu_i = 0, sigma_i = 1 for i = 2..d",
+            HessianEigenvalues = new[] { 1.0, 2.0 },
+            MaxAbsMu = Converged(run).Select(i => run.Outcome.AcrossMaxMu[i]).DefaultIfEmpty().Max(),
+            MaxAbsLogSigma = Converged(run).Select(i => run.Outcome.AcrossMaxLogSigma[i]).DefaultIfEmpty().Max(),
+        };
+    }
+
+    static IEnumerable<int> Converged(BasinsRun run) =>
+        Enumerable.Range(0, run.Outcome.Status.Length).Where(i => run.Outcome.Status[i] == RestartStatus.Converged);
+
+    /// <summary>The farthest any converged restart stopped from the optimum across u, in μ or log σ (0 in 1-D).</summary>
+    public static double AcrossDeviation(BasinsRun run) => Converged(run)
+        .Select(i => Math.Max(run.Outcome.AcrossMaxMu[i], run.Outcome.AcrossMaxLogSigma[i])).DefaultIfEmpty().Max();
 
     /// <summary>Writes every file of a run into <paramref name="dir"/>; returns the files with their roles.</summary>
     public static IReadOnlyList<OutputFileEntry> Write(BasinsRun run, string dir, bool svg, KlEngine engine, CancellationToken cancel = default,
@@ -178,7 +213,7 @@ public static class BasinsJob
             if (s.Family.FixedSigma is { } fixedSigma)
             {
                 double[] mu = new GridAxis(s.Starts.MuMin, s.Starts.MuMax, 801).Values();
-                double[] values = engine.Gradient(s.Target, s.Divergence, mu, mu.Select(_ => Math.Log(fixedSigma)).ToArray()).Value;
+                double[] values = engine.Gradient(s.Target.Marginal, s.Divergence, mu, mu.Select(_ => Math.Log(fixedSigma)).ToArray()).Value;
                 basinsPlot = BasinFigure.Curve(s.Target, s.Divergence.Label(), fixedSigma, mu, values, run.Report.Basins, paths.Select(p => p.Mu).ToList());
             }
             else basinsPlot = BasinFigure.Landscape(map!, s.Target, run.Report.Basins, paths, options);
@@ -213,7 +248,7 @@ public static class BasinsJob
         var sigma = new GridAxis(sMin, sMax, n, Geometric: true);
         var values = new double[n, n];
         GridMinimum? best = null;
-        engine.Landscape(s.Target, mu, sigma, [s.Divergence], tile =>
+        engine.Landscape(s.Target.Marginal, mu, sigma, [s.Divergence], tile =>
         {
             double[] v = (s.Divergence == Divergence.Forward ? tile.Forward : tile.Reverse)!;
             for (int r = 0; r < tile.Rows; r++)
@@ -231,13 +266,14 @@ public static class BasinsJob
     {
         var o = run.Outcome;
         using var w = new StreamWriter(file.Stream, new UTF8Encoding(false), leaveOpen: true);
-        w.WriteLine("restart,start_mu,start_sigma,end_mu,end_sigma,value,gradient_norm,steps,status,basin");
+        bool across = run.Settings.Target.Dimension > 1;
+        w.WriteLine("restart,start_mu,start_sigma,end_mu,end_sigma,value,gradient_norm,steps,status,basin" + (across ? ",across_max_abs_mu,across_max_abs_log_sigma" : ""));
         for (int i = 0; i < o.EndMu.Length; i++)
         {
             string status = o.Status[i] switch { RestartStatus.Converged => "converged", RestartStatus.StepLimit => "step-limit", _ => "diverged" };
             bool finite = o.Status[i] != RestartStatus.Diverged;
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{i},{run.StartMu[i]:R},{Math.Exp(run.StartLogSigma[i]):R},{(finite ? o.EndMu[i].ToString("R", CultureInfo.InvariantCulture) : "")},{(finite ? Math.Exp(o.EndLogSigma[i]).ToString("R", CultureInfo.InvariantCulture) : "")},{(finite ? o.Value[i].ToString("R", CultureInfo.InvariantCulture) : "")},{(finite ? o.GradientNorm[i].ToString("R", CultureInfo.InvariantCulture) : "")},{o.Steps[i]},{status},{run.Report.BasinOfRestart[i]}"));
+                $"{i},{run.StartMu[i]:R},{Math.Exp(run.StartLogSigma[i]):R},{(finite ? o.EndMu[i].ToString("R", CultureInfo.InvariantCulture) : "")},{(finite ? Math.Exp(o.EndLogSigma[i]).ToString("R", CultureInfo.InvariantCulture) : "")},{(finite ? o.Value[i].ToString("R", CultureInfo.InvariantCulture) : "")},{(finite ? o.GradientNorm[i].ToString("R", CultureInfo.InvariantCulture) : "")},{o.Steps[i]},{status},{run.Report.BasinOfRestart[i]}{(across ? string.Create(CultureInfo.InvariantCulture, $",{o.AcrossMaxMu[i]:R},{o.AcrossMaxLogSigma[i]:R}") : "")}"));
         }
     }
 

@@ -12,6 +12,13 @@ public sealed record FitFamily(double? FixedSigma)
     /// <summary>The user's name: <c>gaussian</c> or <c>gaussian-fixed-sigma:S</c>.</summary>
     public string Name => FixedSigma is { } s ? "gaussian-fixed-sigma:" + SpecText.Show(s) : "gaussian";
 
+    /// <summary>σ fixed is a family of 1-D Gaussians; the d-dimensional target needs a q with a free covariance.</summary>
+    public void CheckTarget(Numerics.Target target, string what = "--target")
+    {
+        if (SigmaFixed && target.Dimension > 1)
+            throw new UsageException($"{what}: {Name} fits a 1-D Gaussian; {target} is {target.Dimension}-dimensional (use --family gaussian)");
+    }
+
     public static FitFamily Parse(string? text)
     {
         string t = (text ?? "").Trim();

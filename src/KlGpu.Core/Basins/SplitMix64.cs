@@ -1,3 +1,5 @@
+using KlGpu.Numerics;
+
 namespace KlGpu.Basins;
 
 /// <summary>
@@ -10,10 +12,8 @@ public sealed class SplitMix64(ulong seed)
 
     public ulong Next()
     {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
+        state += CounterRandom.Gamma;
+        return CounterRandom.Mix(state);
     }
 
     /// <summary>Uniform on [0, 1): the top 53 bits.</summary>

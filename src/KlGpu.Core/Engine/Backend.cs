@@ -22,8 +22,9 @@ interface IBackend : IDisposable
         int divergence, double[] mu, double[] logSigma);
 
     /// <summary>Runs restarts [first, first + mu.Length): mu and logSigma go in as starts and come back as end points.</summary>
-    void Optimize(LogMixturePlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, int first,
-        double[] mu, double[] logSigma, double[] value, double[] gradientNorm, int[] steps, int[] status, double[] trajectory);
+    void Optimize(LogMixturePlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, AcrossStarts across, int first,
+        double[] mu, double[] logSigma, double[] value, double[] gradientNorm, int[] steps, int[] status, double[] trajectory,
+        double[] acrossDeviation);
 }
 
 /// <summary>Loads each kernel once and launches it; with <see cref="CpuExecution.Parallel"/> on the CPU it calls
@@ -35,7 +36,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
     Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, int,
         ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>? landscape;
     Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>? gradient;
-    Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, OptimizerSettings<T>,
+    Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, OptimizerSettings<T>, AcrossU<T>,
         ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>? optimize;
     (LogMixturePlan Plan, DevicePlan<T, R> Device)? cached;
 
@@ -145,8 +146,9 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         return (Read(f), Read(gm), Read(gs));
     }
 
-    public void Optimize(LogMixturePlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, int first,
-        double[] mu, double[] logSigma, double[] value, double[] gradientNorm, int[] steps, int[] status, double[] trajectory)
+    public void Optimize(LogMixturePlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, AcrossStarts across, int first,
+        double[] mu, double[] logSigma, double[] value, double[] gradientNorm, int[] steps, int[] status, double[] trajectory,
+        double[] acrossDeviation)
     {
         var plan = Upload(target).View;
         var tm = Convert(moments);
@@ -166,17 +168,25 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         using var outcome = accelerator.Allocate1D<int>(n);
         using var path = accelerator.Allocate1D<T>(Math.Max(1, trajectory.Length));
         if (trajectory.Length > 0) path.View.SubView(0, trajectory.Length).CopyFromCPU(trajectory.Select(R.Of).ToArray());
+        using var state = accelerator.Allocate1D<T>(Math.Max(1L, (long)n * across.Count * AcrossU<T>.Slots));
+        using var deviation = accelerator.Allocate1D<T>(Math.Max(1, 2 * n));
+        var au = new AcrossU<T>
+        {
+            Count = across.Count, State = state.View, Deviation = deviation.View, Seed = across.Seed,
+            MuMin = R.Of(across.MuMin), MuMax = R.Of(across.MuMax), LogSigmaMin = R.Of(across.LogSigmaMin), LogSigmaMax = R.Of(across.LogSigmaMax),
+        };
         var (mv, sv, fv, nv, tv, ov, pv) = (m.View, s.View, f.View, norm.View, taken.View, outcome.View, path.View);
         if (parallelCpu)
-            Parallel.For(0, n, i => RestartKernels.Optimize<T, R>(i, first, mv, sv, plan, tm, os, fv, nv, tv, ov, pv));
+            Parallel.For(0, n, i => RestartKernels.Optimize<T, R>(i, first, mv, sv, plan, tm, os, au, fv, nv, tv, ov, pv));
         else
         {
             optimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
-                TargetMoments<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>(
+                TargetMoments<T>, OptimizerSettings<T>, AcrossU<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>(
                 RestartKernels.Optimize<T, R>);
-            optimize(n, first, mv, sv, plan, tm, os, fv, nv, tv, ov, pv);
+            optimize(n, first, mv, sv, plan, tm, os, au, fv, nv, tv, ov, pv);
             accelerator.Synchronize();
         }
+        if (across.Count > 0) CopyOut(deviation.View.SubView(0, 2 * n).AsContiguous().GetAsArray(), acrossDeviation);
         CopyOut(m.GetAsArray1D(), mu);
         CopyOut(s.GetAsArray1D(), logSigma);
         CopyOut(f.GetAsArray1D(), value);

@@ -7,6 +7,10 @@ using KlGpu.Numerics;
 
 namespace KlGpu.Engine;
 
+/// <summary>The coordinates across u of restarts fitted to the d-dimensional two-mode target: Count = d − 1 of them per restart,
+/// started uniformly in μ and log σ over the boxes from a counter-based stream of Seed; Count = 0 for a 1-D fit.</summary>
+public readonly record struct AcrossStarts(int Count, ulong Seed, double MuMin, double MuMax, double LogSigmaMin, double LogSigmaMax);
+
 /// <summary>One tile of a landscape: rows [FirstRow, FirstRow + Rows) of σ, every μ; arrays are [row, μ].</summary>
 public sealed record LandscapeTile(int FirstRow, int Rows, int Columns, double[]? Forward, double[]? Reverse);
 
@@ -15,6 +19,10 @@ public sealed record LandscapeTile(int FirstRow, int Rows, int Columns, double[]
 /// after the restart stopped, its end point repeats.</summary>
 public sealed class RestartOutcome(int restarts, int trajectories, int trajectoryStride, int maxSteps)
 {
+    /// <summary>For the d-dimensional target, per restart how far the coordinates across u ended from their optimum
+    /// (0, 0): max |μ_i| and max |log σ_i| over i = 2…d; zero in 1-D.</summary>
+    public double[] AcrossMaxMu { get; } = new double[restarts];
+    public double[] AcrossMaxLogSigma { get; } = new double[restarts];
     public int TrajectoryStride { get; } = trajectoryStride;
     public double[] EndMu { get; } = new double[restarts];
     public double[] EndLogSigma { get; } = new double[restarts];
@@ -33,6 +41,9 @@ public sealed class RestartOutcome(int restarts, int trajectories, int trajector
 /// </summary>
 public sealed class KlEngine : IDisposable
 {
+    /// <summary>Numbers of optimizer state across u per launch (512 MB in double).</summary>
+    public const long MaxAcrossState = 1L << 26;
+
     /// <summary>Grid points per launch: bounds device and host memory whatever the grid size.</summary>
     public const int DefaultTilePoints = 1 << 22;
 
@@ -175,8 +186,10 @@ public sealed class KlEngine : IDisposable
     /// <c>settings.TrajectoryStride</c>-th (by default as far apart as they fit).
     /// </summary>
     public RestartOutcome Optimize(GaussianMixture p, OptimizerSettings<double> settings, double[] startMu, double[] startLogSigma,
-        int batch = 1 << 16, Action<int>? progress = null, CancellationToken cancel = default)
+        int batch = 1 << 16, Action<int>? progress = null, CancellationToken cancel = default, AcrossStarts across = default)
     {
+        // The state across u is 6(d − 1) numbers per restart on the device: launches stay under MaxAcrossState of them.
+        if (across.Count > 0) batch = (int)Math.Clamp(MaxAcrossState / ((long)across.Count * AcrossU<double>.Slots), 1, batch);
         int n = startMu.Length;
         if (startLogSigma.Length != n) throw new ArgumentException("start arrays differ in length");
         if (settings.TrajectoryCount > n) throw new ArgumentException("more trajectories than restarts");
@@ -193,7 +206,13 @@ public sealed class KlEngine : IDisposable
             double[] value = new double[count], norm = new double[count];
             int[] steps = new int[count], status = new int[count];
             // Every batch sees the whole path buffer: the recorded restarts are spread over all of them.
-            backend.Optimize(plan, moments, settings, first, mu, logSigma, value, norm, steps, status, result.Trajectories);
+            double[] deviation = new double[across.Count > 0 ? 2 * count : 0];
+            backend.Optimize(plan, moments, settings, across, first, mu, logSigma, value, norm, steps, status, result.Trajectories, deviation);
+            for (int i = 0; i < deviation.Length / 2; i++)
+            {
+                result.AcrossMaxMu[first + i] = deviation[2 * i];
+                result.AcrossMaxLogSigma[first + i] = deviation[2 * i + 1];
+            }
             mu.CopyTo(result.EndMu, first);
             logSigma.CopyTo(result.EndLogSigma, first);
             value.CopyTo(result.Value, first);

@@ -11,7 +11,7 @@ namespace KlGpu.Landscape;
 
 /// <summary>What `klgpu landscape` computes and where it writes; built by the CLI from its options.</summary>
 public sealed record LandscapeSettings(
-    GaussianMixture Target,
+    Target Target,
     GridAxis Mu,
     GridAxis Sigma,
     IReadOnlyList<Divergence> Divergences,
@@ -81,7 +81,7 @@ public static class LandscapeJob
 
             TimeSpan writtenBefore = writeTime.Elapsed;
             var compute = Stopwatch.StartNew();
-            engine.Landscape(settings.Target, mu, sigma, divergences, tile =>
+            engine.Landscape(settings.Target.Marginal, mu, sigma, divergences, tile =>
             {
                 writeTime.Start();
                 var blocks = new ReadOnlyMemory<double>[divergences.Count];

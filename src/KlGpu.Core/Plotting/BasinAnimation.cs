@@ -16,7 +16,7 @@ public static class BasinAnimation
 {
     public const int MaxFrames = 60;
 
-    public static byte[] Gif(DivergenceMap map, GaussianMixture target, IReadOnlyList<(double[] Mu, double[] Sigma)> paths,
+    public static byte[] Gif(DivergenceMap map, Target target, IReadOnlyList<(double[] Mu, double[] Sigma)> paths,
         IReadOnlyList<Basin> basins, int width = 960, int height = 384)
     {
         if (paths.Count == 0) throw new ArgumentException("an animation needs recorded paths");
@@ -24,7 +24,7 @@ public static class BasinAnimation
         var ends = basins.Where(b => b.Kind == StationaryKind.Minimum)
             .Select(b => new DensityFit(b.Mu, b.Sigma, "", b.Fraction, Colors.Black));
         var range = DensityFigure.Range(target, ends);
-        double yMax = 1.15 * Enumerable.Range(0, 801).Max(i => Math.Exp(target.LogDensity(range.Lo + (range.Hi - range.Lo) * i / 800)));
+        double yMax = 1.15 * Enumerable.Range(0, 801).Max(i => Math.Exp(target.Marginal.LogDensity(range.Lo + (range.Hi - range.Lo) * i / 800)));
         yMax = Math.Max(yMax, 1.1 * ends.Select(f => 1 / (f.Sigma * Math.Sqrt(2 * Math.PI))).DefaultIfEmpty(0).Max());
 
         using var frames = new MagickImageCollection();

@@ -30,7 +30,7 @@ public static class BasinFigure
     /// The landscape heatmap (<see cref="LandscapeFigure.Heatmap"/>) with every basin marked and listed in the legend,
     /// and each restart's path (σ in true units, as the map's σ is) drawn thin and translucent from its start (a small ring).
     /// </summary>
-    public static Plot Landscape(DivergenceMap map, GaussianMixture target, IReadOnlyList<Basin> basins,
+    public static Plot Landscape(DivergenceMap map, Target target, IReadOnlyList<Basin> basins,
         IReadOnlyList<(double[] Mu, double[] Sigma)> trajectories, FigureOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(basins);
@@ -82,7 +82,7 @@ public static class BasinFigure
     /// the basins marked on it, and each restart's μ path as translucent dots at the curve's height, its start a ring.
     /// <paramref name="options"/> is accepted for symmetry with <see cref="Landscape"/>; a curve uses none of its drawing choices.
     /// </summary>
-    public static Plot Curve(GaussianMixture target, string divergenceLabel, double sigma, double[] mu, double[] values,
+    public static Plot Curve(Target target, string divergenceLabel, double sigma, double[] mu, double[] values,
         IReadOnlyList<Basin> basins, IReadOnlyList<double[]> trajectories, FigureOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -154,7 +154,7 @@ public static class BasinFigure
     /// labelled in true values, as the design spaces it; a design with one σ (σ fixed) is a strip over μ.
     /// </summary>
     public static Plot BasinMap(StartDesign design, int[] basinOfRestart, IReadOnlyList<Basin> basins,
-        GaussianMixture target, string divergenceLabel)
+        Target target, string divergenceLabel)
     {
         ArgumentNullException.ThrowIfNull(design);
         ArgumentNullException.ThrowIfNull(basinOfRestart);

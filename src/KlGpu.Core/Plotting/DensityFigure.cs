@@ -14,12 +14,12 @@ public sealed record DensityFit(double Mu, double Sigma, string Label, double Fr
 /// </summary>
 public static class DensityFigure
 {
-    public static Plot Panel(GaussianMixture target, string title, IReadOnlyList<DensityFit> fits, (double Lo, double Hi) x, double? yMax = null)
+    public static Plot Panel(Target target, string title, IReadOnlyList<DensityFit> fits, (double Lo, double Hi) x, double? yMax = null)
     {
         FigureFonts.EnsureRegistered();
         var plot = new Plot();
         double[] xs = Enumerable.Range(0, 801).Select(i => x.Lo + (x.Hi - x.Lo) * i / 800).ToArray();
-        double[] p = xs.Select(v => Math.Exp(target.LogDensity(v))).ToArray();
+        double[] p = xs.Select(v => Math.Exp(target.Marginal.LogDensity(v))).ToArray();
         var fill = plot.Add.FillY(xs, p, new double[xs.Length]);
         fill.FillColor = Colors.Gray.WithAlpha(0.35);
         fill.LineColor = Colors.DimGray;
@@ -43,9 +43,9 @@ public static class DensityFigure
     }
 
     /// <summary>The x range that shows the target (±4 stds of every component) and every fit (±3σ).</summary>
-    public static (double Lo, double Hi) Range(GaussianMixture target, IEnumerable<DensityFit> fits)
+    public static (double Lo, double Hi) Range(Target target, IEnumerable<DensityFit> fits)
     {
-        var ends = Enumerable.Range(0, target.Count).SelectMany(k => new[] { target.Means[k] - 4 * target.Stds[k], target.Means[k] + 4 * target.Stds[k] })
+        var ends = Enumerable.Range(0, target.Marginal.Count).SelectMany(k => new[] { target.Marginal.Means[k] - 4 * target.Marginal.Stds[k], target.Marginal.Means[k] + 4 * target.Marginal.Stds[k] })
             .Concat(fits.SelectMany(f => new[] { f.Mu - 3 * f.Sigma, f.Mu + 3 * f.Sigma })).ToArray();
         return (ends.Min(), ends.Max());
     }
@@ -54,13 +54,13 @@ public static class DensityFigure
     /// The minima of a restart run over the target, and beside it the other direction's answer where it is known without
     /// restarts: for a reverse-KL run, forward KL's single minimum, the moment-matching Gaussian.
     /// </summary>
-    public static Multiplot ForRun(GaussianMixture target, Landscape.Divergence divergence, IReadOnlyList<Basin> basins)
+    public static Multiplot ForRun(Target target, Landscape.Divergence divergence, IReadOnlyList<Basin> basins)
     {
         var c = CultureInfo.InvariantCulture;
         var fits = basins.Where(b => b.Kind == StationaryKind.Minimum).Select(b => new DensityFit(b.Mu, b.Sigma,
             string.Create(c, $"B{b.Id}: N({b.Mu:0.###}, {b.Sigma:0.###}), {b.Fraction:0.0%} of restarts"), b.Fraction, BasinFigure.BasinColour(b.Id))).ToList();
-        var moment = new DensityFit(target.Mean, Math.Sqrt(target.Variance),
-            string.Create(c, $"moment matching: N({target.Mean:0.###}, {Math.Sqrt(target.Variance):0.###})"), 1, Colors.Black, Dashed: true);
+        var moment = new DensityFit(target.Marginal.Mean, Math.Sqrt(target.Marginal.Variance),
+            string.Create(c, $"moment matching: N({target.Marginal.Mean:0.###}, {Math.Sqrt(target.Marginal.Variance):0.###})"), 1, Colors.Black, Dashed: true);
         var range = Range(target, fits.Append(moment));
         string label = divergence == Landscape.Divergence.Forward ? "forward KL(p || q): mass-covering" : "reverse KL(q || p): mode-seeking";
         var run = Panel(target, $"Minima of {label}\np = {target}", fits, range);

@@ -13,7 +13,7 @@ namespace KlGpu.Plotting;
 public static class LandscapeFigure
 {
     /// <summary>One divergence map as a heatmap figure.</summary>
-    public static Plot Heatmap(DivergenceMap map, GaussianMixture target, FigureOptions? options = null)
+    public static Plot Heatmap(DivergenceMap map, Target target, FigureOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(map);
         ArgumentNullException.ThrowIfNull(target);
@@ -44,21 +44,21 @@ public static class LandscapeFigure
         // the moment-matching Gaussian (mean and std of p, the forward-KL optimum; for a single
         // Gaussian target that is the target itself, so it is not drawn twice) and the grid minimum.
         var marked = new List<Coordinates>();
-        var components = Enumerable.Range(0, target.Count)
-            .Where(k => mu.Covers(target.Means[k]) && sigma.Covers(target.Stds[k]))
-            .Select(k => new Coordinates(mu.ToPlot(target.Means[k]), sigma.ToPlot(target.Stds[k])))
+        var components = Enumerable.Range(0, target.Marginal.Count)
+            .Where(k => mu.Covers(target.Marginal.Means[k]) && sigma.Covers(target.Marginal.Stds[k]))
+            .Select(k => new Coordinates(mu.ToPlot(target.Marginal.Means[k]), sigma.ToPlot(target.Marginal.Stds[k])))
             .ToArray();
         marked.AddRange(components);
         if (components.Length > 0)
         {
             var marks = plot.Add.Markers(components, MarkerShape.Eks, 14, Colors.White);
             marks.MarkerLineWidth = 2.5f;
-            marks.LegendText = target.Count == 1 ? "target p" : "target components";
+            marks.LegendText = target.Marginal.Count == 1 ? "target p" : "target components";
         }
-        double momentSigma = Math.Sqrt(target.Variance);
-        if (target.Count > 1 && mu.Covers(target.Mean) && sigma.Covers(momentSigma))
+        double momentSigma = Math.Sqrt(target.Marginal.Variance);
+        if (target.Marginal.Count > 1 && mu.Covers(target.Marginal.Mean) && sigma.Covers(momentSigma))
         {
-            var moment = plot.Add.Marker(mu.ToPlot(target.Mean), sigma.ToPlot(momentSigma), MarkerShape.Cross, 16, Colors.Orange);
+            var moment = plot.Add.Marker(mu.ToPlot(target.Marginal.Mean), sigma.ToPlot(momentSigma), MarkerShape.Cross, 16, Colors.Orange);
             moment.MarkerLineWidth = 2.5f;
             moment.LegendText = "moment matching";
             marked.Add(moment.Location);
@@ -99,7 +99,7 @@ public static class LandscapeFigure
     }
 
     /// <summary>Several maps of one target (forward and reverse KL, say), side by side, each with its own colour bar.</summary>
-    public static Multiplot SideBySide(IReadOnlyList<DivergenceMap> maps, GaussianMixture target, FigureOptions? options = null)
+    public static Multiplot SideBySide(IReadOnlyList<DivergenceMap> maps, Target target, FigureOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(maps);
         if (maps.Count == 0) throw new ArgumentException("side by side needs at least one map", nameof(maps));

@@ -24,7 +24,7 @@ public sealed record SweepSettings(
     AcceleratorKind Accelerator);
 
 /// <summary>The basins at one parameter value.</summary>
-public sealed record SweepPoint(double Parameter, GaussianMixture Target, BasinReport Report);
+public sealed record SweepPoint(double Parameter, Target Target, BasinReport Report);
 
 public enum TransitionKind
 {
@@ -54,7 +54,7 @@ public static class SweepJob
         {
             cancel.ThrowIfCancellationRequested();
             var p = targets[i];
-            var d = BasinsSettings.DefaultRanges(p);
+            var d = BasinsSettings.DefaultRanges(p.Marginal);
             var (muMin, muMax) = s.Mu ?? (d.MuMin, d.MuMax);
             var (sMin, sMax) = s.Sigma ?? (d.SigmaMin, d.SigmaMax);
             var settings = new BasinsSettings(p, s.Divergence, s.Family, s.Restarts, s.Steps, Optimizer.Adam, s.LearningRate,

@@ -28,14 +28,16 @@ public sealed partial class TargetTemplate
     private static partial Regex Placeholder();
 
     /// <summary>The target at <paramref name="name"/> = <paramref name="value"/>; an invalid instance says which value and why.</summary>
-    public GaussianMixture At(string name, double value)
+    public Target At(string name, double value)
     {
         string shown = value.ToString("R", CultureInfo.InvariantCulture);
         string what = $"--target-template at {name} = {shown}";
         string text = Placeholder().Replace(Text, m => m.Groups[1].Value == name
             ? "(" + shown + ")"
             : throw new UsageException($"--target-template: placeholder {{{m.Groups[1].Value}}} is not given in --param (it sets {name})"));
-        return MixtureSpec.Parse(Evaluate(text, what), what);
+        return text.TrimStart().StartsWith(TargetSpec.TwoModesName, StringComparison.OrdinalIgnoreCase)
+            ? TargetSpec.Parse(text, what) // its arguments are evaluated as expressions already
+            : TargetSpec.Parse(Evaluate(text, what), what);
     }
 
     /// <summary>Rewrites every weight and N(…) argument that is an expression as its value.</summary>

@@ -26,7 +26,7 @@ public sealed class TransitionFinder(SweepSettings settings, KlEngine cpu)
 
     GaussianMixture Target(double t)
     {
-        if (!targets.TryGetValue(t, out var p)) targets[t] = p = settings.Template.At(settings.Parameter, t);
+        if (!targets.TryGetValue(t, out var p)) targets[t] = p = settings.Template.At(settings.Parameter, t).Marginal; // across u the d-dimensional target adds only a fixed minimum
         return p;
     }
 
