@@ -13,6 +13,8 @@ public class RunFileTests
         [new[] { "basins", "--target", "0.5*N(-2.75,1) + 0.5*N(2.75,1)", "--restarts", "120", "--seed", "18446744073709551615", "--lr", "0.04", "--tolerance", "1e-7", "--mu", "-5:5" }, "basins.json"],
         [new[] { "pressure", "--target", "0.5*N(-2,0.5) + 0.5*N(2,0.5)", "--q", "N(2,0.6)", "--x", "-4:4:41" }, "pressure.csv"],
         [new[] { "sweep", "--target-template", "0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)", "--param", "d=1:4:4", "--family", "gaussian-fixed-sigma:1", "--restarts", "32", "--mu", "-4:4" }, "sweep.json"],
+        [new[] { "basins", "--target", "two-modes(d=3, sep=5.5)", "--restarts", "48" }, "restarts.csv"],
+        [new[] { "sweep", "--target-template", "two-modes(d=2, sep={s})", "--param", "s=4:5:3", "--restarts", "32" }, "sweep.csv"],
     ];
 
     [Theory]
