@@ -16,20 +16,29 @@ public class RestartTests
     static readonly GaussianMixture Target = new([0.5, 0.5], [-2.75, 2.75], [1, 1]);
 
     static BasinsSettings Settings(Optimizer optimizer = Optimizer.Adam, double lr = BasinsSettings.DefaultLearningRate,
-        Divergence divergence = Divergence.Reverse, int restarts = 256, int trajectories = 0, Precision precision = Precision.Double) =>
-        new(Target, divergence, FitFamily.Gaussian, restarts, BasinsSettings.DefaultSteps, optimizer, lr,
+        Divergence divergence = Divergence.Reverse, int restarts = 256, int trajectories = 0, Precision precision = Precision.Double,
+        Target? target = null) =>
+        new(target ?? Target, divergence, FitFamily.Gaussian, restarts, BasinsSettings.DefaultSteps, optimizer, lr,
             new StartDesign(-6, 6, 0.2, 5, 3), BasinsSettings.DefaultTolerance, BasinsSettings.DefaultClusterRadius, trajectories,
             precision, AcceleratorKind.Cpu);
 
     [Fact]
     public void TheSimulatorAndParallelCSharpReachTheSameBasinsFromTheSameSeed()
     {
+        Compare(Settings());
+        // In d dimensions every thread also draws and moves its coordinates across u: the same on both executions.
+        Compare(Settings(restarts: 64, target: KlGpu.Numerics.Target.TwoModes(4, 5.5)));
+    }
+
+    static void Compare(BasinsSettings settings)
+    {
         using var parallel = TestAccelerators.Engine(CpuExecution.Parallel);
         using var simulator = TestAccelerators.Engine(CpuExecution.Simulator);
-        var a = BasinsJob.Compute(Settings(), parallel);
-        var b = BasinsJob.Compute(Settings(), simulator);
+        var a = BasinsJob.Compute(settings, parallel);
+        var b = BasinsJob.Compute(settings, simulator);
         Assert.Equal(a.StartMu, b.StartMu);
         Assert.Equal(a.Outcome.Steps, b.Outcome.Steps);
+        Assert.Equal(a.Outcome.AcrossMaxMu, b.Outcome.AcrossMaxMu);
         Assert.Equal(a.Report.Basins.Count, b.Report.Basins.Count);
         for (int i = 0; i < a.Report.Basins.Count; i++)
         {
