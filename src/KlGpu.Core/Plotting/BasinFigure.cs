@@ -69,7 +69,7 @@ public static class BasinFigure
             b => Label(b, withSigma: true), tagColour: Colors.White);
         foreach (IPlottable mark in landscapeMarks) plot.MoveToTop(mark); // drawn over the basins' discs, so they stay visible
 
-        plot.Title($"Basins of {map.Divergence.Name()} {map.Divergence.Label()}, q = N(μ, σ): {Tally(basins)}\n"
+        plot.Title($"Basins of {map.Divergence.Name()} {map.Divergence.Label()}, {LandscapeFigure.Family(target)}: {Tally(basins)}\n"
             + LandscapeFigure.Wrapped($"target p = {target}"));
         AxisLimits limits = plot.Axes.GetLimits(); // the heatmap's cells, set by Heatmap
         plot.Legend.Alignment = LandscapeFigure.EmptiestCorner(
@@ -214,7 +214,7 @@ public static class BasinFigure
 
         plot.Title(strip
             ? $"Basins of attraction of {divergenceLabel}, σ fixed: {columns} starts over μ\n{LandscapeFigure.Wrapped($"target p = {target}")}"
-            : $"Basins of attraction of {divergenceLabel}, q = N(μ, σ): {columns}×{design.GridSigma} starts\n{LandscapeFigure.Wrapped($"target p = {target}")}");
+            : $"Basins of attraction of {divergenceLabel}: {columns}×{design.GridSigma} starts\n{LandscapeFigure.Family(target)}, {LandscapeFigure.Wrapped($"target p = {target}")}");
         plot.XLabel("μ start");
         if (sigma is null)
         {

@@ -71,7 +71,7 @@ public static class LandscapeFigure
             marked.Add(minimum.Location);
         }
 
-        plot.Title($"{Capitalised(map.Divergence.Name())} {map.Divergence.Label()}, q = N(μ, σ)\n{Wrapped($"target p = {target}")}");
+        plot.Title($"{Capitalised(map.Divergence.Name())} {map.Divergence.Label()}, {Family(target)}\n{Wrapped($"target p = {target}")}");
         plot.XLabel("μ");
         plot.YLabel(map.Sigma.Geometric ? "σ (log scale)" : "σ");
         mu.LabelTicks(plot.Axes.Bottom);
@@ -198,4 +198,7 @@ public static class LandscapeFigure
     static IColormap NamedColormap(string name) =>
         ScottPlot.Colormap.GetColormaps().FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"no colormap named '{name}'; ScottPlot has: {string.Join(", ", ScottPlot.Colormap.GetColormaps().Select(c => c.Name))}");
+
+    /// <summary>The q a (μ, σ) map is drawn over: in d dimensions, along u with N(0, 1) across, where the KLs add nothing.</summary>
+    public static string Family(Target target) => target.IsTwoModes ? "q = N(μ, σ) along u" : "q = N(μ, σ)";
 }
