@@ -164,7 +164,7 @@ public sealed class BasinFigureTests : IDisposable
         Assert.Contains("B0 min μ=-2.000 σ=1.000 (55.0%)", texts);
         Assert.Contains("B2 saddle μ=0.000 σ=1.000 (2.0%)", texts);
         Assert.Contains("not converged (3.0%)", texts); // 6 of 200
-        Assert.Contains("Basins of attraction of KL(q || p), q = N(μ, σ): 20×10 starts", texts);
+        Assert.Contains("Basins of attraction of KL(q || p): 20×10 starts", texts);
         Assert.Contains("σ start (log scale)", texts);
         foreach (string tick in new[] { "0.2", "0.5", "1", "2" }) Assert.Contains(tick, texts); // true σ, not log10 σ
 
