@@ -26,7 +26,7 @@ public sealed class CsvGridWriter
         this.mu = mu;
         this.sigma = sigma;
         divergenceCount = divergences.Count;
-        Columns = ["sigma", "mu", .. divergences.Select(DivergenceNames.Name)];
+        Columns = ["sigma", "mu", .. divergences.Select(d => d.Name())];
         writer = new StreamWriter(stream, new UTF8Encoding(false), bufferSize: 1 << 16, leaveOpen: true) { NewLine = "\n" };
         writer.WriteLine(string.Join(',', Columns));
     }
@@ -79,6 +79,12 @@ public sealed class CsvGridWriter
 
     void Number(double v, Span<char> buffer)
     {
+        // A diverging integral is +∞; numpy's and pandas' readers take "inf".
+        if (double.IsPositiveInfinity(v))
+        {
+            writer.Write("inf");
+            return;
+        }
         if (!v.TryFormat(buffer, out int n, "R", CultureInfo.InvariantCulture))
             throw new InvalidOperationException($"cannot format {v}");
         writer.Write(buffer[..n]);
