@@ -18,12 +18,12 @@ internal static class EvalCommand
             Required = true,
             HelpName = "SPEC",
         };
-        var divergence = CommonOptions.Divergence();
+        var divergence = CommonOptions.Divergence(family: true);
         var precision = CommonOptions.Precision();
         var accelerator = CommonOptions.Accelerator();
-        var json = new Option<bool>("--json") { Description = "Print one JSON object {\"forward\": ..., \"reverse\": ..., \"precision\": ..., \"device\": ...}, e.g. --json" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object {\"forward\": ..., \"reverse\": ..., \"precision\": ..., \"device\": ...} (one key per divergence; a diverging one is \"Infinity\"), e.g. --json" };
 
-        var command = new Command("eval", "KL(p||q) and KL(q||p) between two Gaussian mixtures, e.g. klgpu eval --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --q \"N(0,2)\"")
+        var command = new Command("eval", "KL(p||q) and KL(q||p), or any --divergence of the family, between two Gaussian mixtures, e.g. klgpu eval --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --q \"N(0,2)\"")
         {
             target, q, divergence, precision, accelerator, json,
         };
@@ -36,7 +36,7 @@ internal static class EvalCommand
             var kind = CommonOptions.ParseAccelerator(r, accelerator);
             context.Cancel.ThrowIfCancellationRequested();
             using var engine = KlEngine.Create(kind, prec);
-            var values = divergences.ToDictionary(d => d, d => d == Divergence.Forward ? engine.Forward(p, qq) : engine.Reverse(p, qq));
+            var values = divergences.ToDictionary(d => d, d => engine.Evaluate(p, qq, d));
             if (r.GetValue(json))
             {
                 var obj = new Dictionary<string, object>();
@@ -53,7 +53,7 @@ internal static class EvalCommand
                 context.Out.WriteLine($"p = {p}");
                 context.Out.WriteLine($"q = {qq}");
                 foreach (var (d, v) in values)
-                    context.Out.WriteLine($"{d.Name(),-8} {d.Label()} = {v.ToString("R", CultureInfo.InvariantCulture)} nats");
+                    context.Out.WriteLine($"{d.Name(),-8} {d.Label()} = {(double.IsPositiveInfinity(v) ? "inf" : v.ToString("R", CultureInfo.InvariantCulture))} nats");
                 context.Out.WriteLine($"device: {engine.DeviceKind} ({engine.DeviceName}), {engine.Precision.ToString().ToLowerInvariant()} precision");
             }
             return Cli.Ok;

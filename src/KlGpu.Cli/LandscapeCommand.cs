@@ -30,7 +30,7 @@ internal static class LandscapeCommand
             HelpName = "MIN:MAX:N",
         };
         var logSigma = new Option<bool>("--log-sigma") { Description = "Space σ geometrically, evenly on a log scale, e.g. --log-sigma --sigma 0.01:10:512" };
-        var divergence = CommonOptions.Divergence();
+        var divergence = CommonOptions.Divergence(family: true);
         var precision = CommonOptions.Precision();
         var accelerator = CommonOptions.Accelerator();
         var outDir = new Option<string>("--out", "-o")
@@ -49,7 +49,7 @@ internal static class LandscapeCommand
         };
 
         var command = new Command("landscape",
-            "Map KL(p||q) and KL(q||p) over a (μ, σ) grid of Gaussians q and write .npy grids, a CSV table, figures and a manifest, e.g. klgpu landscape --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --mu -5:5:512 --sigma 0.1:4:512")
+            "Map KL(p||q) and KL(q||p), or any --divergence of the family, over a (μ, σ) grid of Gaussians q and write .npy grids, a CSV table, figures and a manifest, e.g. klgpu landscape --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --mu -5:5:512 --sigma 0.1:4:512")
         {
             target, mu, sigma, logSigma, divergence, precision, accelerator, outDir, svg, linearColor, family,
         };
@@ -84,6 +84,7 @@ internal static class LandscapeCommand
         var p = CommonOptions.ParseMixture(r, target, "--target");
         var axis = RangeSpec.ParseAxis(r.GetValue(mu), "--mu");
         var divergences = CommonOptions.ParseDivergences(r, divergence);
+        DivergenceList.RequireKl(divergences, "the fixed-σ curve");
         var prec = CommonOptions.ParsePrecision(r, precision);
         var kind = CommonOptions.ParseAccelerator(r, accelerator);
         string dir = OutputFolder.Prepare(r.GetValue(outDir)!);

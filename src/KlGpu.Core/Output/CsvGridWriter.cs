@@ -6,7 +6,7 @@ namespace KlGpu.Output;
 
 /// <summary>
 /// A (μ, σ) grid as long-format CSV: header <c>sigma,mu,forward,reverse</c> (one column per
-/// divergence, by <see cref="DivergenceNames.Name"/>), one row per grid point. Rows are appended
+/// divergence, by <see cref="Divergence.Name"/>), one row per grid point. Rows are appended
 /// tile by tile as the engine produces them, so a huge grid never has to be in memory; the file
 /// lists points in the order the tiles arrive (σ-major within a tile). Numbers are invariant
 /// culture, shortest round-trip ("R"); non-finite values read "NaN", "Infinity", "-Infinity".

@@ -108,6 +108,19 @@ public static class LandscapeFigure
         return multiplot;
     }
 
+    /// <summary>
+    /// Several maps of one target as a grid of panels, each a full heatmap over the same μ and σ axes with the same
+    /// marks (target components, moment matching, its own grid minimum) and its own colour bar: up to three in a row,
+    /// more in a near-square grid filled row by row.
+    /// </summary>
+    public static PanelGrid Panels(IReadOnlyList<DivergenceMap> maps, GaussianMixture target, FigureOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(maps);
+        if (maps.Count == 0) throw new ArgumentException("a panel grid needs at least one map", nameof(maps));
+        int columns = maps.Count <= 3 ? maps.Count : (int)Math.Ceiling(Math.Sqrt(maps.Count));
+        return new PanelGrid(maps.Select(m => Heatmap(m, target, options)).ToArray(), columns);
+    }
+
     /// <summary>Writes the figure to <paramref name="path"/>, as SVG if it ends in .svg, otherwise PNG.</summary>
     public static void Save(Plot plot, string path, int width, int height)
     {
