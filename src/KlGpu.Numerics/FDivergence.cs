@@ -56,17 +56,19 @@ public static class FDivergence
         return T.Exp(lq) * v * v;
     }
 
-    /// <summary>q [α E(d) − E(αd)] / (α(1−α)) with d = log(p/q) and E(y) = e^y − 1 − y ≥ 0; as α → 0 it tends to q E(d),
-    /// reverse KL's integrand.</summary>
+    /// <summary>
+    /// [α p + (1−α) q − p^α q^{1−α}] / (α(1−α)) with d = log(p/q). Near d = 0 it is q [α E(d) − E(αd)] / (α(1−α)) with
+    /// E(y) = e^y − 1 − y, which tends to q E(d) (reverse KL's integrand) as α → 0 without cancelling. Elsewhere it is
+    /// [α(p − q) − q(e^{αd} − 1)] / (α(1−α)), whose terms do not cancel; the E-form there would subtract two multiples
+    /// of q·d, and d reaches −10⁶ where q is broad over a narrow p.
+    /// </summary>
     static T AlphaForm<T, R>(T a, T lp, T lq) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
-        T d = lp - lq;
-        T q = T.Exp(lq);
-        // q E(d) = p − q − q d, taken from p directly where e^d might overflow.
-        T qe = T.Abs(d) < R.Of(0.5) ? q * ExpRemainder<T, R>(d) : T.Exp(lp) - q - q * d;
-        T ad = a * d;
-        T qea = T.Abs(ad) < R.Of(0.5) ? q * ExpRemainder<T, R>(ad) : T.Exp(lq + ad) - q - q * ad;
-        return (a * qe - qea) / (a * (T.One - a));
+        T d = lp - lq, q = T.Exp(lq), ad = a * d, half = R.Of(0.5), scale = a * (T.One - a);
+        if (T.Abs(d) < half) return q * (a * ExpRemainder<T, R>(d) - ExpRemainder<T, R>(ad)) / scale;
+        // q(e^{αd} − 1), by the series where αd is small (α near 0) and from log space where e^{αd} might overflow.
+        T qExpm1 = T.Abs(ad) < half ? q * (ad + ExpRemainder<T, R>(ad)) : T.Exp(lq + ad) - q;
+        return (a * (T.Exp(lp) - q) - qExpm1) / scale;
     }
 
     /// <summary>E(y) = e^y − 1 − y for |y| &lt; ½ by its Taylor series (the direct form loses every digit as y → 0).</summary>
@@ -92,13 +94,19 @@ public static class FDivergence
         _ => double.NaN,
     };
 
-    /// <summary>Whether ∫ of the integrand is finite, for mixtures whose widest components have stds <paramref name="widestP"/>,
-    /// <paramref name="widestQ"/>. At a zero coefficient the tails are exp of a linear term at best: infinite.</summary>
-    public static bool Converges<T>(int kind, T a, T widestP, T widestQ) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// Whether ∫ of the integrand is finite, for mixtures whose widest components have stds <paramref name="widestP"/>,
+    /// <paramref name="widestQ"/>. At a zero coefficient the tails are exp of a linear term at best: infinite. A coefficient
+    /// within rounding of zero (the stds as the working precision holds them) counts as zero: σ = √2 in single precision
+    /// is a hair below √2, and its integral, finite, would only measure the rounding of σ.
+    /// </summary>
+    public static bool Converges<T, R>(int kind, T a, T widestP, T widestQ)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
         if (kind != Pearson && kind != Neyman && kind != Alpha && kind != Renyi && kind != Power) return true;
         T beta = kind == Pearson ? T.One + T.One : kind == Neyman ? -T.One : a;
-        return beta / (widestP * widestP) + (T.One - beta) / (widestQ * widestQ) > T.Zero;
+        T fromP = beta / (widestP * widestP), fromQ = (T.One - beta) / (widestQ * widestQ);
+        return fromP + fromQ > R.Of(16) * R.Epsilon() * (T.Abs(fromP) + T.Abs(fromQ));
     }
 
     /// <summary>

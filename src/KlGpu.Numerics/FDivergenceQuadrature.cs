@@ -89,7 +89,7 @@ public static class FDivergenceQuadrature
             lowMean = T.Min(lowMean, q.Mean(k));
             highMean = T.Max(highMean, q.Mean(k));
         }
-        if (!FDivergence.Converges(kind, a, widestP, widestQ)) return T.PositiveInfinity;
+        if (!FDivergence.Converges<T, R>(kind, a, widestP, widestQ)) return T.PositiveInfinity;
 
         T window = R.Of(Window), tail = FDivergence.TailStd(kind, a, widestP, widestQ);
         T lo = lowMean - window * tail, hi = highMean + window * tail;
