@@ -30,9 +30,9 @@ public readonly struct ArrayRule(double[] nodes, double[] weights) : IQuadrature
 public static class FDivergenceQuadrature
 {
     /// <summary>Window half-width in stds: a Gaussian's density there is e^{−800}, below double's range relative to its peak.</summary>
-    public const double Window = 40;
+    public const double Window = 20;
     /// <summary>Panel width in stds of the narrowest covering component.</summary>
-    public const double PanelStds = 1;
+    public const double PanelStds = 2;
 
     static readonly GaussLegendreRule HostRule = new(LogMixturePlan.PanelOrder);
 

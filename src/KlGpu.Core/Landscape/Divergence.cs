@@ -90,6 +90,9 @@ public sealed record Divergence(DivergenceKind Kind, double Order = 0)
 
     string OrderText => Order.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>The name as a file stem: the order's colon becomes an underscore (alpha_0.5.npy), which every file system takes.</summary>
+    public string FileStem() => Name().Replace(':', '_');
+
     public bool IsKl => Kind is DivergenceKind.Forward or DivergenceKind.Reverse;
 
     /// <summary>

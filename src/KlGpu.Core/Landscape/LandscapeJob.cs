@@ -68,7 +68,7 @@ public static class LandscapeJob
         {
             // ---- the grids, streamed ----
             writeTime.Start();
-            var grids = divergences.Select(d => new NpyWriter(Open(d.Name() + ".npy", "grid:" + d.Name()).Stream, sigma.Count, mu.Count)).ToArray();
+            var grids = divergences.Select(d => new NpyWriter(Open(d.FileStem() + ".npy", "grid:" + d.Name()).Stream, sigma.Count, mu.Count)).ToArray();
             var csv = new CsvGridWriter(Open(TableName, "table").Stream, mu, sigma, divergences);
             writeTime.Stop();
             var previews = divergences.Select(_ => new double[previewSigma.Length, previewMu.Length]).ToArray();
@@ -126,7 +126,7 @@ public static class LandscapeJob
                 {
                     cancel.ThrowIfCancellationRequested();
                     var plot = LandscapeFigure.Heatmap(map, settings.Target, options);
-                    batch.Figure((c, r) => plot.Render(c, r), map.Divergence.Name() + ext, "figure:" + map.Divergence.Name(), options.Width, options.Height);
+                    batch.Figure((c, r) => plot.Render(c, r), map.Divergence.FileStem() + ext, "figure:" + map.Divergence.Name(), options.Width, options.Height);
                 }
                 cancel.ThrowIfCancellationRequested();
                 if (maps.Length <= 2)
