@@ -88,6 +88,22 @@ public sealed record Divergence(DivergenceKind Kind, double Order = 0)
         _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
     };
 
+    /// <summary>The divergence's name in words, as a figure's title starts.</summary>
+    public string Title() => Kind switch
+    {
+        DivergenceKind.Forward => "Forward",
+        DivergenceKind.Reverse => "Reverse",
+        DivergenceKind.JensenShannon => "Jensen–Shannon",
+        DivergenceKind.Hellinger => "Squared Hellinger",
+        DivergenceKind.TotalVariation => "Total variation",
+        DivergenceKind.Pearson => "Pearson",
+        DivergenceKind.Neyman => "Neyman",
+        DivergenceKind.Jeffreys => "Jeffreys",
+        DivergenceKind.Alpha => "Amari",
+        DivergenceKind.Renyi => "Rényi",
+        _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
+    };
+
     string OrderText => Order.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The name as a file stem: the order's colon becomes an underscore (alpha_0.5.npy), which every file system takes.</summary>

@@ -71,7 +71,7 @@ public static class LandscapeFigure
             marked.Add(minimum.Location);
         }
 
-        plot.Title($"{Capitalised(map.Divergence.Name())} {map.Divergence.Label()}, q = N(μ, σ)\n{Wrapped($"target p = {target}")}");
+        plot.Title($"{map.Divergence.Title()} {map.Divergence.Label()}, q = N(μ, σ)\n{Wrapped($"target p = {target}")}");
         plot.XLabel("μ");
         plot.YLabel(map.Sigma.Geometric ? "σ (log scale)" : "σ");
         mu.LabelTicks(plot.Axes.Bottom);

@@ -17,7 +17,15 @@ public sealed class PanelGrid(IReadOnlyList<Plot> panels, int columns)
         for (int i = 0; i < Panels.Count; i++)
         {
             float left = rect.Left + i % Columns * width, top = rect.Top + i / Columns * height;
-            Panels[i].Render(canvas, new PixelRect(left, left + width, top + height, top));
+            // A plot clears the whole canvas it renders on, so each is recorded alone and played back clipped to its cell.
+            using var recorder = new SKPictureRecorder();
+            Panels[i].Render(recorder.BeginRecording(SKRect.Create(width, height)), new PixelRect(0, width, height, 0));
+            using var picture = recorder.EndRecording();
+            canvas.Save();
+            canvas.Translate(left, top);
+            canvas.ClipRect(SKRect.Create(width, height));
+            canvas.DrawPicture(picture);
+            canvas.Restore();
         }
     }
 }
