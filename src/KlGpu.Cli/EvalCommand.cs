@@ -53,7 +53,7 @@ internal static class EvalCommand
                 context.Out.WriteLine($"p = {p}");
                 context.Out.WriteLine($"q = {qq}");
                 foreach (var (d, v) in values)
-                    context.Out.WriteLine($"{d.Name(),-8} {d.Label()} = {(double.IsPositiveInfinity(v) ? "inf" : v.ToString("R", CultureInfo.InvariantCulture))} nats");
+                    context.Out.WriteLine($"{d.Name(),-8} {d.Label()} = {(double.IsPositiveInfinity(v) ? "inf" : v.ToString("R", CultureInfo.InvariantCulture))}{d.Unit}");
                 context.Out.WriteLine($"device: {engine.DeviceKind} ({engine.DeviceName}), {engine.Precision.ToString().ToLowerInvariant()} precision");
             }
             return Cli.Ok;

@@ -105,7 +105,7 @@ internal static class LandscapeCommand
         o.WriteLine(string.Create(c, $"grid: {s.Mu.Count} μ × {s.Sigma.Count} σ = {r.GridPoints:N0} points in {r.Tiles} tile(s), on {r.DeviceKind} ({r.DeviceName}), {s.Precision.ToString().ToLowerInvariant()} precision"));
         o.WriteLine(string.Create(c, $"time: compute {r.ComputeSeconds:0.000} s, write {r.WriteSeconds:0.000} s, total {r.TotalSeconds:0.000} s"));
         foreach (var (d, m) in r.Minima)
-            o.WriteLine(string.Create(c, $"{d.Name(),-8} minimum {d.Label()} = {m.Value:G8} nats at μ = {m.Mu:G6}, σ = {m.Sigma:G6}"));
+            o.WriteLine(string.Create(c, $"{d.Name(),-8} minimum {d.Label()} = {m.Value:G8}{d.Unit} at μ = {m.Mu:G6}, σ = {m.Sigma:G6}"));
         o.WriteLine($"wrote {r.Files.Count} files to {r.OutDir}:");
         foreach (var f in r.Files) o.WriteLine($"  {f.Path,-20} {f.Role}");
     }

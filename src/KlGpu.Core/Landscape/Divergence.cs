@@ -109,6 +109,11 @@ public sealed record Divergence(DivergenceKind Kind, double Order = 0)
     /// <summary>The name as a file stem: the order's colon becomes an underscore (alpha_0.5.npy), which every file system takes.</summary>
     public string FileStem() => Name().Replace(':', '_');
 
+    /// <summary>" nats" for the divergences built on a logarithm (the KLs, JS, Jeffreys, Rényi); the others
+    /// (Hellinger, TV, χ², α) are plain numbers.</summary>
+    public string Unit => Kind is DivergenceKind.Forward or DivergenceKind.Reverse or DivergenceKind.JensenShannon
+        or DivergenceKind.Jeffreys or DivergenceKind.Renyi ? " nats" : "";
+
     public bool IsKl => Kind is DivergenceKind.Forward or DivergenceKind.Reverse;
 
     /// <summary>

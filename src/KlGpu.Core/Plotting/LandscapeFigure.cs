@@ -34,7 +34,7 @@ public static class LandscapeFigure
         if (!colour.HasValues) heatmap.Colormap = ScottPlot.Colormap.FromColors([Colors.LightGray, Colors.LightGray]);
 
         var colourBar = plot.Add.ColorBar(heatmap);
-        colourBar.Label = $"{map.Divergence.Label()} [nats]";
+        colourBar.Label = map.Divergence.Unit.Length > 0 ? $"{map.Divergence.Label()} [nats]" : map.Divergence.Label();
         colourBar.IsVisible = colour.HasValues;
         colour.LabelTicks(colourBar.Axis);
 
@@ -67,7 +67,7 @@ public static class LandscapeFigure
         {
             var minimum = plot.Add.Marker(mu.ToPlot(map.Minimum.Mu), sigma.ToPlot(map.Minimum.Sigma), MarkerShape.OpenCircle, 14, Colors.Red);
             minimum.MarkerLineWidth = 2.5f;
-            minimum.LegendText = $"grid minimum ({LogTicks.Format(map.Minimum.Value)} nats)";
+            minimum.LegendText = $"grid minimum ({LogTicks.Format(map.Minimum.Value)}{map.Divergence.Unit})";
             marked.Add(minimum.Location);
         }
 

@@ -44,14 +44,27 @@ public class DivergenceFamilyCliTests
         var run = CliRun.Of("eval", "--target", "N(0,1)", "--q", "N(0.5,0.6)", "--accelerator", "cpu", "--divergence", "hellinger,pearson,alpha:2,neyman");
         Assert.True(run.ExitCode == 0, run.Stderr);
         string[] lines = run.Stdout.Split('\n');
-        Assert.Contains("pearson  χ²(p || q) = inf nats", lines);
-        Assert.Contains("alpha:2  D_α(p || q), α = 2 = inf nats", lines);
+        Assert.Contains("pearson  χ²(p || q) = inf", lines);
+        Assert.Contains("alpha:2  D_α(p || q), α = 2 = inf", lines);
         string hellinger = Assert.Single(lines, l => l.StartsWith("hellinger "));
-        double value = double.Parse(hellinger.Split(" = ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+        double value = double.Parse(hellinger.Split(" = ")[1], CultureInfo.InvariantCulture);
         // 1 − ∫√(pq) = 1 − √(2σ1σ2/(σ1² + σ2²)) exp(−(μ1 − μ2)²/(4(σ1² + σ2²))).
         double expected = 1 - Math.Sqrt(2 * 1 * 0.6 / (1 + 0.36)) * Math.Exp(-0.25 / (4 * 1.36));
         Assert.Equal(expected, value, 1e-12);
         Assert.DoesNotContain("NaN", run.Stdout);
+    }
+
+    [Fact]
+    public void EvalJsonHasOneKeyPerDivergenceAndInfinityWhereItDiverges()
+    {
+        var run = CliRun.Of("eval", "--target", "N(0,1)", "--q", "N(0,0.6)", "--accelerator", "cpu", "--json", "--divergence", "forward,neyman,pearson");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(run.Stdout);
+        Assert.Equal("Infinity", json.RootElement.GetProperty("pearson").GetString());
+        // ∫q²/p − 1 = (1/σ²)·(2/σ² − 1)^(−1/2)·… for N(0,1), N(0,σ): σ⁻²/√(2σ⁻² − 1) − 1.
+        double s2 = 0.36;
+        Assert.Equal(1 / s2 / Math.Sqrt(2 / s2 - 1) - 1, json.RootElement.GetProperty("neyman").GetDouble(), 1e-12);
+        Assert.Equal(KlGpu.Numerics.Normal.Kl(0, 1, 0, 0.6), json.RootElement.GetProperty("forward").GetDouble(), 1e-12);
     }
 
     [Fact]
