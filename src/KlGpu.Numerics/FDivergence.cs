@@ -4,8 +4,8 @@ namespace KlGpu.Numerics;
 
 /// <summary>
 /// The divergences written as ∫ f-integrands of log p and log q (codes are ints so kernels can take them).
-/// Each integrand is the non-negative f-divergence form: terms that integrate to zero (∫p − ∫q) are added
-/// so values near zero come out near zero instead of as a difference of two numbers near one.
+/// Hellinger, χ², Jeffreys and α use the pointwise non-negative f-divergence form (terms that integrate to zero, such as
+/// ∫p − ∫q, added), so values near zero come out near zero instead of as a difference of two numbers near one.
 /// </summary>
 public static class FDivergence
 {
@@ -80,19 +80,10 @@ public static class FDivergence
         return s * y;
     }
 
-    /// <summary>
-    /// The exponent's leading coefficient decides convergence: in both tails log p ≈ −x²/(2S_p²) and
-    /// log q ≈ −x²/(2S_q²) with S the largest component std, so p^β q^{1−β} decays iff β/S_p² + (1−β)/S_q² &gt; 0.
-    /// Returns that β for the divergences whose integrand grows like p^β q^{1−β}, or NaN where the integral
-    /// always converges (bounded integrands; the KLs grow only polynomially relative to p or q).
-    /// </summary>
-    public static double TailPower(int kind, double a) => kind switch
-    {
-        Pearson => 2,
-        Neyman => -1,
-        Alpha or Renyi or Power => a,
-        _ => double.NaN,
-    };
+    // Convergence is decided by the exponent's leading coefficient: in both tails log p ≈ −x²/(2S_p²) and
+    // log q ≈ −x²/(2S_q²) with S the largest component std, so an integrand growing like p^β q^{1−β} (β = 2 for pearson,
+    // −1 for neyman, α for α and Rényi) decays iff β/S_p² + (1−β)/S_q² > 0. The others are bounded by p + q
+    // (JS, Hellinger, TV) or by it times a polynomial (Jeffreys) and always converge.
 
     /// <summary>
     /// Whether ∫ of the integrand is finite, for mixtures whose widest components have stds <paramref name="widestP"/>,
