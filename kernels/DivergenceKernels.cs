@@ -30,6 +30,21 @@ public static class DivergenceKernels
             reverse[index] = -GaussianKl.Entropy<T, R>(s) - ExpectedLogDensity.Evaluate<T, R>(m, s, target);
     }
 
+    /// <summary>
+    /// One member of the f-divergence family (<see cref="FDivergence"/>'s code and order α) between the target p and
+    /// q = N(μ, σ) on a (μ, σ) grid, one thread per point, by <see cref="FDivergenceQuadrature"/>; output is [σ row, μ].
+    /// </summary>
+    public static void GaussianFDivergence<T, R>(
+        Index2D index, ArrayView<T> mu, ArrayView<T> sigma, LogMixturePlanView<T> target, int kind, T order,
+        ArrayView2D<T, Stride2D.DenseX> output)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T m = mu[index.X], s = sigma[index.Y];
+        var q = new GaussianComponent<T>(-T.Log(s) - R.Of(Normal.LogSqrt2Pi), m, T.One / (s * s));
+        var rule = new RuleView<T>(target.RuleNodes, target.RuleWeights);
+        output[index] = FDivergenceQuadrature.Divergence<T, R, LogMixturePlanView<T>, GaussianComponent<T>, RuleView<T>>(kind, order, target, q, rule);
+    }
+
     /// <summary>E_{N(μ_i, σ_i)}[log f] for a list of Gaussians: the building block of every mixture divergence.</summary>
     public static void ExpectedLog<T, R>(Index1D index, ArrayView<T> mu, ArrayView<T> sigma, LogMixturePlanView<T> f, ArrayView<T> result)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>

@@ -30,3 +30,11 @@ public struct TargetMoments<T> where T : unmanaged
 {
     public T Mean, Variance, Entropy;
 }
+
+/// <summary>A Gauss–Legendre rule on [−1, 1] as device views.</summary>
+public readonly struct RuleView<T>(ArrayView<T> nodes, ArrayView<T> weights) : IQuadratureRule<T> where T : unmanaged
+{
+    public int Order => (int)nodes.Length;
+    public T Node(int i) => nodes[i];
+    public T Weight(int i) => weights[i];
+}

@@ -28,9 +28,13 @@ internal static class CommonOptions
         return option;
     }
 
-    public static Option<string> Divergence() => new("--divergence", "-d")
+    /// <summary>The option, naming the whole family where <paramref name="family"/> (commands that evaluate values),
+    /// only the KLs elsewhere (commands that need a gradient or a pointwise pressure).</summary>
+    public static Option<string> Divergence(bool family = false) => new("--divergence", "-d")
     {
-        Description = "Which divergences, comma-separated: forward = KL(p||q), reverse = KL(q||p), e.g. --divergence reverse",
+        Description = family
+            ? "Which divergences, comma-separated, case-insensitive: forward = KL(p||q), reverse = KL(q||p), js = Jensen–Shannon, hellinger = 1 − ∫√(pq), tv = ½∫|p−q|, pearson = ∫(p−q)²/q, neyman = ∫(p−q)²/p, jeffreys = KL(p||q) + KL(q||p), alpha:A = Amari α (any real A), renyi:A = Rényi (A > 0); a diverging integral is inf, e.g. --divergence js,hellinger,alpha:0.5,renyi:2"
+            : "Which divergences, comma-separated: forward = KL(p||q), reverse = KL(q||p), e.g. --divergence reverse",
         DefaultValueFactory = _ => DefaultDivergences,
         HelpName = "LIST",
     };

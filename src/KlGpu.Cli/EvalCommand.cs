@@ -18,26 +18,26 @@ internal static class EvalCommand
             Required = true,
             HelpName = "SPEC",
         };
-        var divergence = CommonOptions.Divergence();
+        var divergence = CommonOptions.Divergence(family: true);
         var precision = CommonOptions.Precision();
         var accelerator = CommonOptions.Accelerator();
-        var json = new Option<bool>("--json") { Description = "Print one JSON object {\"forward\": ..., \"reverse\": ..., \"precision\": ..., \"device\": ...}, e.g. --json" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object {\"forward\": ..., \"reverse\": ..., \"precision\": ..., \"device\": ...} (one key per divergence; a diverging one is \"Infinity\"), e.g. --json" };
 
-        var command = new Command("eval", "KL(p||q) and KL(q||p) between two Gaussian mixtures, e.g. klgpu eval --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --q \"N(0,2)\"")
+        var command = new Command("eval", "KL(p||q) and KL(q||p), or any --divergence of the family, between two Gaussian mixtures, e.g. klgpu eval --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --q \"N(0,2)\"")
         {
             target, q, divergence, precision, accelerator, json,
         };
         command.SetAction(r =>
         {
             var targetP = CommonOptions.ParseTarget(r, target);
-            var p = targetP.Marginal; // in d dimensions: q along u, N(0, 1) across it, where both KLs add nothing
+            var p = targetP.Marginal; // in d dimensions: q along u, N(0, 1) across it, where p/q depends on x₁ alone and every divergence is its 1-D value
             var qq = CommonOptions.ParseMixture(r, q, "--q");
             var divergences = CommonOptions.ParseDivergences(r, divergence);
             var prec = CommonOptions.ParsePrecision(r, precision);
             var kind = CommonOptions.ParseAccelerator(r, accelerator);
             context.Cancel.ThrowIfCancellationRequested();
             using var engine = KlEngine.Create(kind, prec);
-            var values = divergences.ToDictionary(d => d, d => d == Divergence.Forward ? engine.Forward(p, qq) : engine.Reverse(p, qq));
+            var values = divergences.ToDictionary(d => d, d => engine.Evaluate(p, qq, d));
             if (r.GetValue(json))
             {
                 var obj = new Dictionary<string, object>();
@@ -54,7 +54,7 @@ internal static class EvalCommand
                 context.Out.WriteLine($"p = {targetP}");
                 context.Out.WriteLine(targetP.IsTwoModes ? $"q = {qq} along u, N(0, 1) in the {targetP.Dimension - 1} directions across u" : $"q = {qq}");
                 foreach (var (d, v) in values)
-                    context.Out.WriteLine($"{d.Name(),-8} {d.Label()} = {v.ToString("R", CultureInfo.InvariantCulture)} nats");
+                    context.Out.WriteLine($"{d.Name(),-8} {d.Label()} = {(double.IsPositiveInfinity(v) ? "inf" : v.ToString("R", CultureInfo.InvariantCulture))}{d.Unit}");
                 context.Out.WriteLine($"device: {engine.DeviceKind} ({engine.DeviceName}), {engine.Precision.ToString().ToLowerInvariant()} precision");
             }
             return Cli.Ok;

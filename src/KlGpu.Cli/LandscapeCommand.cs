@@ -30,7 +30,7 @@ internal static class LandscapeCommand
             HelpName = "MIN:MAX:N",
         };
         var logSigma = new Option<bool>("--log-sigma") { Description = "Space σ geometrically, evenly on a log scale, e.g. --log-sigma --sigma 0.01:10:512" };
-        var divergence = CommonOptions.Divergence();
+        var divergence = CommonOptions.Divergence(family: true);
         var precision = CommonOptions.Precision();
         var accelerator = CommonOptions.Accelerator();
         var outDir = new Option<string>("--out", "-o")
@@ -49,7 +49,7 @@ internal static class LandscapeCommand
         };
 
         var command = new Command("landscape",
-            "Map KL(p||q) and KL(q||p) over a (μ, σ) grid of Gaussians q and write .npy grids, a CSV table, figures and a manifest, e.g. klgpu landscape --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --mu -5:5:512 --sigma 0.1:4:512")
+            "Map KL(p||q) and KL(q||p), or any --divergence of the family, over a (μ, σ) grid of Gaussians q and write .npy grids, a CSV table, figures and a manifest, e.g. klgpu landscape --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --mu -5:5:512 --sigma 0.1:4:512")
         {
             target, mu, sigma, logSigma, divergence, precision, accelerator, outDir, svg, linearColor, family,
         };
@@ -84,6 +84,7 @@ internal static class LandscapeCommand
         var p = CommonOptions.ParseOneDimensionalTarget(r, target, "the fixed-σ curve");
         var axis = RangeSpec.ParseAxis(r.GetValue(mu), "--mu");
         var divergences = CommonOptions.ParseDivergences(r, divergence);
+        DivergenceList.RequireKl(divergences, "the fixed-σ curve");
         var prec = CommonOptions.ParsePrecision(r, precision);
         var kind = CommonOptions.ParseAccelerator(r, accelerator);
         string dir = OutputFolder.Prepare(r.GetValue(outDir)!);
@@ -104,7 +105,7 @@ internal static class LandscapeCommand
         o.WriteLine(string.Create(c, $"grid: {s.Mu.Count} μ × {s.Sigma.Count} σ = {r.GridPoints:N0} points in {r.Tiles} tile(s), on {r.DeviceKind} ({r.DeviceName}), {s.Precision.ToString().ToLowerInvariant()} precision"));
         o.WriteLine(string.Create(c, $"time: compute {r.ComputeSeconds:0.000} s, write {r.WriteSeconds:0.000} s, total {r.TotalSeconds:0.000} s"));
         foreach (var (d, m) in r.Minima)
-            o.WriteLine(string.Create(c, $"{d.Name(),-8} minimum {d.Label()} = {m.Value:G8} nats at μ = {m.Mu:G6}, σ = {m.Sigma:G6}"));
+            o.WriteLine(string.Create(c, $"{d.Name(),-8} minimum {d.Label()} = {m.Value:G8}{d.Unit} at μ = {m.Mu:G6}, σ = {m.Sigma:G6}"));
         o.WriteLine($"wrote {r.Files.Count} files to {r.OutDir}:");
         foreach (var f in r.Files) o.WriteLine($"  {f.Path,-20} {f.Role}");
     }

@@ -52,7 +52,7 @@ internal static class SweepCommand
             var t = new TargetTemplate(r.GetValue(template));
             var (name, axis) = SweepSpec.Param(r.GetValue(param), t);
             var settings = new SweepSettings(t, name, axis,
-                BasinsSpec.Divergence(r.GetValue(divergence)),
+                BasinsSpec.Divergence(r.GetValue(divergence), "sweep"),
                 FitFamily.Parse(r.GetValue(family)),
                 BasinsSpec.Count(r.GetValue(restarts), "--restarts", 1, BasinsSpec.MaxRestarts),
                 BasinsSpec.Count(r.GetValue(steps), "--steps", 1, 10_000_000),

@@ -50,6 +50,36 @@ public static class LogMixture
              - half * to * (mo - mk) * (x - mk + (x - mo));
     }
 
+    /// <summary>log p(x) = log Σ_k exp ℓ_k(x), as the largest component plus the log of the others' share.</summary>
+    public static T LogDensity<T, R, S>(in S set, T x)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IComponentSet<T>
+    {
+        int owner = 0;
+        T best = Component<T, R, S>(set, 0, x);
+        for (int k = 1; k < set.Count; k++)
+        {
+            T l = Component<T, R, S>(set, k, x);
+            if (l > best) { best = l; owner = k; }
+        }
+        return set.Count == 1 ? best : best + Remainder<T, R, S>(set, owner, x);
+    }
+
+    /// <summary>∂ₓ log p(x) = Σ_k r_k(x) τ_k (m_k − x), r_k the components' responsibilities (a softmax of ℓ_k).</summary>
+    public static T LogDensitySlope<T, R, S>(in S set, T x)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IComponentSet<T>
+    {
+        T best = T.NegativeInfinity;
+        for (int k = 0; k < set.Count; k++) best = T.Max(best, Component<T, R, S>(set, k, x));
+        T weight = T.Zero, slope = T.Zero;
+        for (int k = 0; k < set.Count; k++)
+        {
+            T r = T.Exp(Component<T, R, S>(set, k, x) - best);
+            weight += r;
+            slope += r * set.Precision(k) * (set.Mean(k) - x);
+        }
+        return slope / weight;
+    }
+
     /// <summary>log(1 + s), accurate for small s without relying on a LogP1 intrinsic in kernels.</summary>
     public static T LogOnePlus<T>(T s) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -65,4 +95,22 @@ public readonly struct ArrayComponents(double[] offsets, double[] means, double[
     public double Offset(int k) => offsets[k];
     public double Mean(int k) => means[k];
     public double Precision(int k) => precisions[k];
+}
+
+/// <summary>A single Gaussian as a component set: q = N(μ, σ) in kernels, without arrays.</summary>
+public readonly struct GaussianComponent<T> : IComponentSet<T> where T : unmanaged
+{
+    readonly T offset, mean, precision;
+
+    public GaussianComponent(T offset, T mean, T precision)
+    {
+        this.offset = offset;
+        this.mean = mean;
+        this.precision = precision;
+    }
+
+    public int Count => 1;
+    public T Offset(int k) => offset;
+    public T Mean(int k) => mean;
+    public T Precision(int k) => precision;
 }

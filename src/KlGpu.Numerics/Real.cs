@@ -13,6 +13,9 @@ public interface IReal<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Truncation toward zero, as a C# cast does.</summary>
     static abstract int ToInt(T value);
+
+    /// <summary>The machine epsilon, 2^(1−digits): the relative spacing of numbers near one.</summary>
+    static abstract T Epsilon();
 }
 
 /// <summary>Double precision: the reference.</summary>
@@ -20,6 +23,7 @@ public struct F64 : IReal<double>
 {
     public static double Of(double value) => value;
     public static int ToInt(double value) => (int)value;
+    public static double Epsilon() => 2.220446049250313e-16;
 }
 
 /// <summary>Single precision: an option whose error is measured, not assumed.</summary>
@@ -27,4 +31,5 @@ public struct F32 : IReal<float>
 {
     public static float Of(double value) => (float)value;
     public static int ToInt(float value) => (int)value;
+    public static float Epsilon() => 1.1920929e-7f;
 }

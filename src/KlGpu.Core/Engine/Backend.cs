@@ -17,6 +17,9 @@ interface IBackend : IDisposable
     void GaussianLandscape(LogMixturePlan target, TargetMoments<double> moments, double[] mu, double[] sigmaRows,
         int mask, double[] forward, double[] reverse);
 
+    /// <summary>An <see cref="FDivergence"/> member over the grid; output is [row, μ].</summary>
+    void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output);
+
     /// <summary>Value and gradient in (μ, log σ) at each point.</summary>
     (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(LogMixturePlan target, TargetMoments<double> moments,
         int divergence, double[] mu, double[] logSigma);
@@ -35,6 +38,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
     Action<Index1D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, ArrayView<T>>? expectedLog;
     Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, int,
         ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>? landscape;
+    Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, int, T, ArrayView2D<T, Stride2D.DenseX>>? fDivergence;
     Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>? gradient;
     Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, OptimizerSettings<T>, AcrossU<T>,
         ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>? optimize;
@@ -115,6 +119,32 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         }
         if ((mask & DivergenceMask.Forward) != 0) CopyOut(fwd.View.AsContiguous().GetAsArray(), forward);
         if ((mask & DivergenceMask.Reverse) != 0) CopyOut(rev.View.AsContiguous().GetAsArray(), reverse);
+    }
+
+    public void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output)
+    {
+        var plan = Upload(target).View;
+        T a = R.Of(order);
+        using var m = Vector(mu);
+        using var s = Vector(sigmaRows);
+        using var values = accelerator.Allocate2DDenseX<T>(new LongIndex2D(mu.Length, sigmaRows.Length));
+        if (parallelCpu)
+        {
+            var (mv, sv, vv) = (m.View, s.View, values.View);
+            Parallel.For(0, sigmaRows.Length, y =>
+            {
+                for (int x = 0; x < mu.Length; x++)
+                    DivergenceKernels.GaussianFDivergence<T, R>(new Index2D(x, y), mv, sv, plan, kind, a, vv);
+            });
+        }
+        else
+        {
+            fDivergence ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, int, T,
+                ArrayView2D<T, Stride2D.DenseX>>(DivergenceKernels.GaussianFDivergence<T, R>);
+            fDivergence(new Index2D(mu.Length, sigmaRows.Length), m.View, s.View, plan, kind, a, values.View);
+            accelerator.Synchronize();
+        }
+        CopyOut(values.View.AsContiguous().GetAsArray(), output);
     }
 
     public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(LogMixturePlan target, TargetMoments<double> moments,

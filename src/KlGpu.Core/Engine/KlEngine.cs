@@ -11,8 +11,12 @@ namespace KlGpu.Engine;
 /// started uniformly in μ and log σ over the boxes from a counter-based stream of Seed; Count = 0 for a 1-D fit.</summary>
 public readonly record struct AcrossStarts(int Count, ulong Seed, double MuMin, double MuMax, double LogSigmaMin, double LogSigmaMax);
 
-/// <summary>One tile of a landscape: rows [FirstRow, FirstRow + Rows) of σ, every μ; arrays are [row, μ].</summary>
-public sealed record LandscapeTile(int FirstRow, int Rows, int Columns, double[]? Forward, double[]? Reverse);
+/// <summary>One tile of a landscape: rows [FirstRow, FirstRow + Rows) of σ, every μ; each divergence's array is [row, μ].</summary>
+public sealed record LandscapeTile(int FirstRow, int Rows, int Columns, IReadOnlyDictionary<Divergence, double[]> Values)
+{
+    public double[]? Forward => Values.GetValueOrDefault(Divergence.Forward);
+    public double[]? Reverse => Values.GetValueOrDefault(Divergence.Reverse);
+}
 
 /// <summary>Where each restart ended (arrays by restart), and the recorded paths: path k belongs to restart
 /// k·TrajectoryStride, and its iterate t is (Trajectories[2(k(MaxSteps+1) + t)], the next entry) in (μ, log σ);
@@ -137,6 +141,20 @@ public sealed class KlEngine : IDisposable
     /// <summary>KL(q||p) = E_q[log q] − E_q[log p].</summary>
     public double Reverse(GaussianMixture p, GaussianMixture q) => CrossExpectation(q, q) - CrossExpectation(q, p);
 
+    /// <summary>
+    /// Any divergence of the family between mixtures p and q. The KLs (and α, Rényi at their KL orders) go to the KL
+    /// code; a Gaussian q runs the f-divergence kernel in the engine's precision; a mixture q runs the same quadrature
+    /// and integrand on the host in double.
+    /// </summary>
+    public double Evaluate(GaussianMixture p, GaussianMixture q, Divergence divergence)
+    {
+        if (divergence.AsKl is { } kl) return kl.Kind == DivergenceKind.Forward ? Forward(p, q) : Reverse(p, q);
+        if (q.Count > 1) return FDivergenceQuadrature.Divergence(divergence.IntegrandCode, divergence.Order, p, q);
+        double[] value = new double[1];
+        backend.GaussianFDivergence(Plan(p), [q.Means[0]], [q.Stds[0]], divergence.IntegrandCode, divergence.Order, value);
+        return value[0];
+    }
+
     /// <summary>p's mean, variance and entropy, computed once per cached target.</summary>
     public TargetMoments<double> Moments(GaussianMixture p)
     {
@@ -151,10 +169,11 @@ public sealed class KlEngine : IDisposable
     public void Landscape(GaussianMixture p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
         Action<LandscapeTile> onTile, CancellationToken cancel = default)
     {
-        int mask = (divergences.Contains(Divergence.Forward) ? DivergenceMask.Forward : 0)
-                 | (divergences.Contains(Divergence.Reverse) ? DivergenceMask.Reverse : 0);
+        // The KLs (also as α or Rényi at their KL orders) come from one launch of the KL kernel; the others one launch each.
+        int mask = 0;
+        foreach (var d in divergences) if (d.AsKl is not null) mask |= d.Mask();
         var plan = Plan(p);
-        var moments = Moments(p);
+        var moments = divergences.Any(d => d.AsKl == Divergence.Forward) ? Moments(p) : default;
         double[] muValues = mu.Values();
         int rowsPerTile = Math.Clamp(TilePoints / mu.Count, 1, sigma.Count);
         for (int first = 0; first < sigma.Count; first += rowsPerTile)
@@ -164,8 +183,20 @@ public sealed class KlEngine : IDisposable
             double[] sigmaRows = Enumerable.Range(first, rows).Select(sigma.At).ToArray();
             var forward = (mask & DivergenceMask.Forward) != 0 ? new double[rows * mu.Count] : null;
             var reverse = (mask & DivergenceMask.Reverse) != 0 ? new double[rows * mu.Count] : null;
-            backend.GaussianLandscape(plan, moments, muValues, sigmaRows, mask, forward ?? [], reverse ?? []);
-            onTile(new LandscapeTile(first, rows, mu.Count, forward, reverse));
+            if (mask != 0) backend.GaussianLandscape(plan, moments, muValues, sigmaRows, mask, forward ?? [], reverse ?? []);
+            var values = new Dictionary<Divergence, double[]>();
+            foreach (var d in divergences)
+            {
+                if (d.AsKl is { } kl)
+                    values[d] = (kl == Divergence.Forward ? forward : reverse)!;
+                else
+                {
+                    var v = new double[rows * mu.Count];
+                    backend.GaussianFDivergence(plan, muValues, sigmaRows, d.IntegrandCode, d.Order, v);
+                    values[d] = v;
+                }
+            }
+            onTile(new LandscapeTile(first, rows, mu.Count, values));
         }
     }
 

@@ -1,35 +1,155 @@
+using System.Globalization;
+using KlGpu.Numerics;
+
 namespace KlGpu.Landscape;
 
-public enum Divergence
+/// <summary>The members of the divergence family the tool evaluates.</summary>
+public enum DivergenceKind
 {
     /// <summary>KL(p||q), mass-covering.</summary>
     Forward,
     /// <summary>KL(q||p), mode-seeking.</summary>
     Reverse,
+    /// <summary>½KL(p||m) + ½KL(q||m), m = (p+q)/2.</summary>
+    JensenShannon,
+    /// <summary>Squared Hellinger, 1 − ∫√(pq).</summary>
+    Hellinger,
+    /// <summary>Total variation, ½∫|p−q|.</summary>
+    TotalVariation,
+    /// <summary>Pearson χ², ∫(p−q)²/q.</summary>
+    Pearson,
+    /// <summary>Neyman χ², ∫(p−q)²/p.</summary>
+    Neyman,
+    /// <summary>KL(p||q) + KL(q||p).</summary>
+    Jeffreys,
+    /// <summary>Amari α, (1 − ∫p^α q^{1−α})/(α(1−α)).</summary>
+    Alpha,
+    /// <summary>Rényi, log(∫p^α q^{1−α})/(α−1), α &gt; 0.</summary>
+    Renyi,
 }
 
-public static class DivergenceNames
+/// <summary>
+/// One divergence between the target p and the approximation q: a kind and, for α and Rényi, its order α.
+/// Spelled on the command line as <see cref="Name"/> (<c>forward</c>, <c>js</c>, <c>alpha:0.5</c>).
+/// </summary>
+public sealed record Divergence(DivergenceKind Kind, double Order = 0)
 {
-    public static string Name(this Divergence d) => d switch
-    {
-        Divergence.Forward => "forward",
-        Divergence.Reverse => "reverse",
-        _ => throw new ArgumentOutOfRangeException(nameof(d)),
-    };
+    public static readonly Divergence Forward = new(DivergenceKind.Forward);
+    public static readonly Divergence Reverse = new(DivergenceKind.Reverse);
 
-    /// <summary>The kernels' code for the divergence.</summary>
-    public static int Mask(this Divergence d) => d switch
+    /// <summary>The names a user may type; α and Rényi take their order after a colon.</summary>
+    public const string ValidNames = "forward, reverse, js, hellinger, tv, pearson, neyman, jeffreys, alpha:A (any real A), renyi:A (A > 0)";
+
+    static readonly (string Name, DivergenceKind Kind)[] Plain =
+    [
+        ("forward", DivergenceKind.Forward), ("reverse", DivergenceKind.Reverse), ("js", DivergenceKind.JensenShannon),
+        ("hellinger", DivergenceKind.Hellinger), ("tv", DivergenceKind.TotalVariation), ("pearson", DivergenceKind.Pearson),
+        ("neyman", DivergenceKind.Neyman), ("jeffreys", DivergenceKind.Jeffreys),
+    ];
+
+    /// <summary>Parses one name, case-insensitive; null when it is not a divergence (the caller words the error).</summary>
+    public static Divergence? TryParse(string text)
     {
-        Divergence.Forward => KlGpu.Kernels.DivergenceMask.Forward,
-        Divergence.Reverse => KlGpu.Kernels.DivergenceMask.Reverse,
-        _ => throw new ArgumentOutOfRangeException(nameof(d)),
+        string s = text.Trim().ToLowerInvariant();
+        foreach (var (name, kind) in Plain)
+            if (s == name) return new Divergence(kind);
+        int colon = s.IndexOf(':');
+        if (colon < 0) return null;
+        string head = s[..colon], tail = s[(colon + 1)..];
+        if (!double.TryParse(tail, NumberStyles.Float, CultureInfo.InvariantCulture, out double a) || !double.IsFinite(a)) return null;
+        return head switch
+        {
+            "alpha" => new Divergence(DivergenceKind.Alpha, a),
+            "renyi" when a > 0 => new Divergence(DivergenceKind.Renyi, a),
+            _ => null,
+        };
+    }
+
+    public string Name() => Kind switch
+    {
+        DivergenceKind.Alpha => "alpha:" + OrderText,
+        DivergenceKind.Renyi => "renyi:" + OrderText,
+        _ => Plain.First(x => x.Kind == Kind).Name,
     };
 
     /// <summary>The mathematical label used in titles and colour bars.</summary>
-    public static string Label(this Divergence d) => d switch
+    public string Label() => Kind switch
     {
-        Divergence.Forward => "KL(p || q)",
-        Divergence.Reverse => "KL(q || p)",
-        _ => throw new ArgumentOutOfRangeException(nameof(d)),
+        DivergenceKind.Forward => "KL(p || q)",
+        DivergenceKind.Reverse => "KL(q || p)",
+        DivergenceKind.JensenShannon => "JS(p, q)",
+        DivergenceKind.Hellinger => "H²(p, q)",
+        DivergenceKind.TotalVariation => "TV(p, q)",
+        DivergenceKind.Pearson => "χ²(p || q)",
+        DivergenceKind.Neyman => "χ²(q || p)",
+        DivergenceKind.Jeffreys => "J(p, q)",
+        DivergenceKind.Alpha => $"D_α(p || q), α = {OrderText}",
+        DivergenceKind.Renyi => $"D_α^Rényi(p || q), α = {OrderText}",
+        _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
     };
+
+    /// <summary>The divergence's name in words, as a figure's title starts.</summary>
+    public string Title() => Kind switch
+    {
+        DivergenceKind.Forward => "Forward",
+        DivergenceKind.Reverse => "Reverse",
+        DivergenceKind.JensenShannon => "Jensen–Shannon",
+        DivergenceKind.Hellinger => "Squared Hellinger",
+        DivergenceKind.TotalVariation => "Total variation",
+        DivergenceKind.Pearson => "Pearson",
+        DivergenceKind.Neyman => "Neyman",
+        DivergenceKind.Jeffreys => "Jeffreys",
+        DivergenceKind.Alpha => "Amari",
+        DivergenceKind.Renyi => "Rényi",
+        _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
+    };
+
+    string OrderText => Order.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>The name as a file stem: the order's colon becomes an underscore (alpha_0.5.npy), which every file system takes.</summary>
+    public string FileStem() => Name().Replace(':', '_');
+
+    /// <summary>" nats" for the divergences built on a logarithm (the KLs, JS, Jeffreys, Rényi); the others
+    /// (Hellinger, TV, χ², α) are plain numbers.</summary>
+    public string Unit => Kind is DivergenceKind.Forward or DivergenceKind.Reverse or DivergenceKind.JensenShannon
+        or DivergenceKind.Jeffreys or DivergenceKind.Renyi ? " nats" : "";
+
+    public bool IsKl => Kind is DivergenceKind.Forward or DivergenceKind.Reverse;
+
+    /// <summary>
+    /// The KL this divergence is exactly, or null: α = 1 and Rényi α = 1 are KL(p||q), α = 0 is KL(q||p).
+    /// These limits go to the KL code instead of an order near 0 or 1.
+    /// </summary>
+    public Divergence? AsKl => Kind switch
+    {
+        DivergenceKind.Forward or DivergenceKind.Reverse => this,
+        DivergenceKind.Alpha when Order == 1 => Forward,
+        DivergenceKind.Alpha when Order == 0 => Reverse,
+        DivergenceKind.Renyi when Order == 1 => Forward,
+        _ => null,
+    };
+
+    /// <summary>The <see cref="FDivergence"/> integrand code of a divergence that is not a KL.</summary>
+    public int IntegrandCode => Kind switch
+    {
+        DivergenceKind.JensenShannon => FDivergence.JensenShannon,
+        DivergenceKind.Hellinger => FDivergence.Hellinger,
+        DivergenceKind.TotalVariation => FDivergence.TotalVariation,
+        DivergenceKind.Pearson => FDivergence.Pearson,
+        DivergenceKind.Neyman => FDivergence.Neyman,
+        DivergenceKind.Jeffreys => FDivergence.Jeffreys,
+        DivergenceKind.Alpha => FDivergence.Alpha,
+        DivergenceKind.Renyi => FDivergence.Renyi,
+        _ => throw new InvalidOperationException($"{Name()} is a KL, not an integrand"),
+    };
+
+    /// <summary>The kernels' mask bit for forward or reverse KL.</summary>
+    public int Mask() => (AsKl?.Kind) switch
+    {
+        DivergenceKind.Forward => KlGpu.Kernels.DivergenceMask.Forward,
+        DivergenceKind.Reverse => KlGpu.Kernels.DivergenceMask.Reverse,
+        _ => throw new InvalidOperationException($"{Name()} has no KL kernel"),
+    };
+
+    public override string ToString() => Name();
 }

@@ -40,7 +40,7 @@ public sealed record LandscapeResult(
 /// <summary>
 /// Computes a landscape with an engine and writes it: per divergence a float64 [σ, μ] <c>.npy</c> grid
 /// and a figure, the long-format <c>landscape.csv</c>, the axes <c>mu.npy</c> and <c>sigma.npy</c>,
-/// a side-by-side figure, and <c>manifest.json</c> last. The grid streams through in the engine's
+/// a figure of all of them (side by side for one or two, else a grid of panels), and <c>manifest.json</c> last. The grid streams through in the engine's
 /// tiles: only a preview (at most <see cref="PreviewPoints"/> per axis) is kept for the figures, and
 /// the minima come from the full grid. Every file is an <see cref="AtomicFile"/> committed only after
 /// everything has been computed and rendered, so a failure or Ctrl-C leaves no output at all.
@@ -68,7 +68,7 @@ public static class LandscapeJob
         {
             // ---- the grids, streamed ----
             writeTime.Start();
-            var grids = divergences.Select(d => new NpyWriter(Open(d.Name() + ".npy", "grid:" + d.Name()).Stream, sigma.Count, mu.Count)).ToArray();
+            var grids = divergences.Select(d => new NpyWriter(Open(d.FileStem() + ".npy", "grid:" + d.Name()).Stream, sigma.Count, mu.Count)).ToArray();
             var csv = new CsvGridWriter(Open(TableName, "table").Stream, mu, sigma, divergences);
             writeTime.Stop();
             var previews = divergences.Select(_ => new double[previewSigma.Length, previewMu.Length]).ToArray();
@@ -88,7 +88,7 @@ public static class LandscapeJob
                 for (int k = 0; k < divergences.Count; k++)
                 {
                     Divergence d = divergences[k];
-                    double[] values = (d == Divergence.Forward ? tile.Forward : tile.Reverse)
+                    double[] values = tile.Values.GetValueOrDefault(d)
                         ?? throw new InvalidOperationException($"the engine returned no {d.Name()} values");
                     Scan(values, tile, d, mu, sigma, ref minima[k]);
                     for (int i = 0; i < tile.Rows; i++)
@@ -126,11 +126,19 @@ public static class LandscapeJob
                 {
                     cancel.ThrowIfCancellationRequested();
                     var plot = LandscapeFigure.Heatmap(map, settings.Target, options);
-                    batch.Figure((c, r) => plot.Render(c, r), map.Divergence.Name() + ext, "figure:" + map.Divergence.Name(), options.Width, options.Height);
+                    batch.Figure((c, r) => plot.Render(c, r), map.Divergence.FileStem() + ext, "figure:" + map.Divergence.Name(), options.Width, options.Height);
                 }
                 cancel.ThrowIfCancellationRequested();
-                var side = LandscapeFigure.SideBySide(maps, settings.Target, options);
-                batch.Figure((c, r) => side.Render(c, r), SideBySideName + ext, "figure:side-by-side", options.Width * maps.Length, options.Height);
+                if (maps.Length <= 2)
+                {
+                    var side = LandscapeFigure.SideBySide(maps, settings.Target, options);
+                    batch.Figure((c, r) => side.Render(c, r), SideBySideName + ext, "figure:side-by-side", options.Width * maps.Length, options.Height);
+                }
+                else
+                {
+                    var grid = LandscapeFigure.Panels(maps, settings.Target, options);
+                    batch.Figure(grid.Render, SideBySideName + ext, "figure:panels", options.Width * grid.Columns, options.Height * grid.Rows);
+                }
             }
             writeTime.Stop();
 
@@ -150,7 +158,10 @@ public static class LandscapeJob
         }
     }
 
-    /// <summary>Throws on a value that is not finite; otherwise updates the running minimum.</summary>
+    /// <summary>
+    /// Throws on NaN or −∞; +∞ is a diverging integral (pearson, neyman, α, Rényi where a tail is too light) and is kept.
+    /// Updates the running minimum; a map that is +∞ everywhere has its first point as minimum, at +∞.
+    /// </summary>
     static void Scan(double[] values, LandscapeTile tile, Divergence d, GridAxis mu, GridAxis sigma, ref GridMinimum? minimum)
     {
         int best = -1;
@@ -158,11 +169,11 @@ public static class LandscapeJob
         for (int i = 0; i < values.Length; i++)
         {
             double v = values[i];
-            if (!double.IsFinite(v))
+            if (double.IsNaN(v) || double.IsNegativeInfinity(v))
             {
                 int row = tile.FirstRow + i / tile.Columns, col = i % tile.Columns;
                 throw new InvalidOperationException(
-                    $"{d.Name()} KL is {v} at μ = {mu.At(col):R}, σ = {sigma.At(row):R}; no files were written");
+                    $"{d.Name()}{(d.IsKl ? " KL" : "")} is {v} at μ = {mu.At(col):R}, σ = {sigma.At(row):R}; no files were written");
             }
             if (v < bestValue)
             {
@@ -171,6 +182,7 @@ public static class LandscapeJob
             }
         }
         if (best >= 0) minimum = new GridMinimum(mu.At(best % tile.Columns), sigma.At(tile.FirstRow + best / tile.Columns), bestValue);
+        else minimum ??= new GridMinimum(mu.At(0), sigma.At(tile.FirstRow), double.PositiveInfinity);
     }
 
     static void WriteAxis(AtomicFile file, GridAxis axis)

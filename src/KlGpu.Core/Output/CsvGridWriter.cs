@@ -6,7 +6,7 @@ namespace KlGpu.Output;
 
 /// <summary>
 /// A (μ, σ) grid as long-format CSV: header <c>sigma,mu,forward,reverse</c> (one column per
-/// divergence, by <see cref="DivergenceNames.Name"/>), one row per grid point. Rows are appended
+/// divergence, by <see cref="Divergence.Name"/>), one row per grid point. Rows are appended
 /// tile by tile as the engine produces them, so a huge grid never has to be in memory; the file
 /// lists points in the order the tiles arrive (σ-major within a tile). Numbers are invariant
 /// culture, shortest round-trip ("R"); non-finite values read "NaN", "Infinity", "-Infinity".
@@ -26,7 +26,7 @@ public sealed class CsvGridWriter
         this.mu = mu;
         this.sigma = sigma;
         divergenceCount = divergences.Count;
-        Columns = ["sigma", "mu", .. divergences.Select(DivergenceNames.Name)];
+        Columns = ["sigma", "mu", .. divergences.Select(d => d.Name())];
         writer = new StreamWriter(stream, new UTF8Encoding(false), bufferSize: 1 << 16, leaveOpen: true) { NewLine = "\n" };
         writer.WriteLine(string.Join(',', Columns));
     }
@@ -79,6 +79,12 @@ public sealed class CsvGridWriter
 
     void Number(double v, Span<char> buffer)
     {
+        // A diverging integral is +∞; numpy's and pandas' readers take "inf".
+        if (double.IsPositiveInfinity(v))
+        {
+            writer.Write("inf");
+            return;
+        }
         if (!v.TryFormat(buffer, out int n, "R", CultureInfo.InvariantCulture))
             throw new InvalidOperationException($"cannot format {v}");
         writer.Write(buffer[..n]);

@@ -34,7 +34,7 @@ public static class LandscapeFigure
         if (!colour.HasValues) heatmap.Colormap = ScottPlot.Colormap.FromColors([Colors.LightGray, Colors.LightGray]);
 
         var colourBar = plot.Add.ColorBar(heatmap);
-        colourBar.Label = $"{map.Divergence.Label()} [nats]";
+        colourBar.Label = map.Divergence.Unit.Length > 0 ? $"{map.Divergence.Label()} [nats]" : map.Divergence.Label();
         colourBar.IsVisible = colour.HasValues;
         colour.LabelTicks(colourBar.Axis);
 
@@ -67,11 +67,11 @@ public static class LandscapeFigure
         {
             var minimum = plot.Add.Marker(mu.ToPlot(map.Minimum.Mu), sigma.ToPlot(map.Minimum.Sigma), MarkerShape.OpenCircle, 14, Colors.Red);
             minimum.MarkerLineWidth = 2.5f;
-            minimum.LegendText = $"grid minimum ({LogTicks.Format(map.Minimum.Value)} nats)";
+            minimum.LegendText = $"grid minimum ({LogTicks.Format(map.Minimum.Value)}{map.Divergence.Unit})";
             marked.Add(minimum.Location);
         }
 
-        plot.Title($"{Capitalised(map.Divergence.Name())} {map.Divergence.Label()}, {Family(target)}\n{Wrapped($"target p = {target}")}");
+        plot.Title($"{map.Divergence.Title()} {map.Divergence.Label()}, {Family(target)}\n{Wrapped($"target p = {target}")}");
         plot.XLabel("μ");
         plot.YLabel(map.Sigma.Geometric ? "σ (log scale)" : "σ");
         mu.LabelTicks(plot.Axes.Bottom);
@@ -106,6 +106,19 @@ public static class LandscapeFigure
         var multiplot = new Multiplot(Heatmap(maps[0], target, options)) { Layout = new ScottPlot.MultiplotLayouts.Columns() };
         foreach (var map in maps.Skip(1)) multiplot.AddPlot(Heatmap(map, target, options));
         return multiplot;
+    }
+
+    /// <summary>
+    /// Several maps of one target as a grid of panels, each a full heatmap over the same μ and σ axes with the same
+    /// marks (target components, moment matching, its own grid minimum) and its own colour bar: up to three in a row,
+    /// more in a near-square grid filled row by row.
+    /// </summary>
+    public static PanelGrid Panels(IReadOnlyList<DivergenceMap> maps, Target target, FigureOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(maps);
+        if (maps.Count == 0) throw new ArgumentException("a panel grid needs at least one map", nameof(maps));
+        int columns = maps.Count <= 3 ? maps.Count : (int)Math.Ceiling(Math.Sqrt(maps.Count));
+        return new PanelGrid(maps.Select(m => Heatmap(m, target, options)).ToArray(), columns);
     }
 
     /// <summary>Writes the figure to <paramref name="path"/>, as SVG if it ends in .svg, otherwise PNG.</summary>

@@ -65,9 +65,10 @@ public static class BasinsSpec
     public static Optimizer Optimizer(string? text) => Choice.Parse<Optimizer>(text, "--optimizer", o => o.ToString().ToLowerInvariant(), "optimizer");
 
     /// <summary>Exactly one divergence: a restart minimizes one objective.</summary>
-    public static Landscape.Divergence Divergence(string? text)
+    public static Landscape.Divergence Divergence(string? text, string command = "basins")
     {
         var list = DivergenceList.Parse(text, "--divergence");
+        DivergenceList.RequireKl(list, command);
         if (list.Count != 1) throw new UsageException($"--divergence: restarts minimize one divergence at a time; give forward or reverse, not {SpecText.Quote(text ?? "")}");
         return list[0];
     }

@@ -3,7 +3,7 @@ using KlGpu.Landscape;
 namespace KlGpu.Specs;
 
 /// <summary>
-/// A comma-separated list of divergence names (<c>forward,reverse</c>), case-insensitive,
+/// A comma-separated list of divergence names (<c>forward,js,alpha:0.5</c>), case-insensitive,
 /// duplicates removed with the first mention's order kept.
 /// </summary>
 public static class DivergenceList
@@ -15,11 +15,20 @@ public static class DivergenceList
         {
             string name = raw.Trim();
             if (name.Length == 0) continue;
-            Divergence d = Choice.Parse<Divergence>(name, what, DivergenceNames.Name, "divergence");
+            Divergence d = Divergence.TryParse(name)
+                ?? throw new UsageException($"{what}: unknown divergence {SpecText.Quote(name)} (valid: {Divergence.ValidNames})");
             if (!result.Contains(d)) result.Add(d);
         }
         if (result.Count == 0)
-            throw new UsageException($"{what}: name at least one divergence ({Choice.ValidList<Divergence>(DivergenceNames.Name)})");
+            throw new UsageException($"{what}: name at least one divergence (valid: {Divergence.ValidNames})");
         return result;
+    }
+
+    /// <summary>For commands that need a gradient: only the KLs have one yet.</summary>
+    public static void RequireKl(IEnumerable<Divergence> divergences, string command, string what = "--divergence")
+    {
+        foreach (var d in divergences)
+            if (!d.IsKl)
+                throw new UsageException($"{what}: {command} supports forward and reverse; {d.Name()} has no gradient yet");
     }
 }

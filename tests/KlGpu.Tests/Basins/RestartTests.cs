@@ -16,9 +16,9 @@ public class RestartTests
     static readonly GaussianMixture Target = new([0.5, 0.5], [-2.75, 2.75], [1, 1]);
 
     static BasinsSettings Settings(Optimizer optimizer = Optimizer.Adam, double lr = BasinsSettings.DefaultLearningRate,
-        Divergence divergence = Divergence.Reverse, int restarts = 256, int trajectories = 0, Precision precision = Precision.Double,
+        Divergence? divergence = null, int restarts = 256, int trajectories = 0, Precision precision = Precision.Double,
         Target? target = null) =>
-        new(target ?? Target, divergence, FitFamily.Gaussian, restarts, BasinsSettings.DefaultSteps, optimizer, lr,
+        new(target ?? Target, divergence ?? Divergence.Reverse, FitFamily.Gaussian, restarts, BasinsSettings.DefaultSteps, optimizer, lr,
             new StartDesign(-6, 6, 0.2, 5, 3), BasinsSettings.DefaultTolerance, BasinsSettings.DefaultClusterRadius, trajectories,
             precision, AcceleratorKind.Cpu);
 

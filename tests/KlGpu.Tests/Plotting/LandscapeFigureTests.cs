@@ -10,11 +10,12 @@ public sealed class LandscapeFigureTests : IDisposable
     public void Dispose() => folder.Dispose();
 
     [Theory]
-    [InlineData(Divergence.Reverse, false)]
-    [InlineData(Divergence.Reverse, true)]
-    [InlineData(Divergence.Forward, true)]
-    public void A_closed_form_map_saves_as_png_and_svg(Divergence divergence, bool geometricSigma)
+    [InlineData(DivergenceKind.Reverse, false)]
+    [InlineData(DivergenceKind.Reverse, true)]
+    [InlineData(DivergenceKind.Forward, true)]
+    public void A_closed_form_map_saves_as_png_and_svg(DivergenceKind kind, bool geometricSigma)
     {
+        var divergence = new Divergence(kind);
         var map = SyntheticMaps.ToStandardNormal(divergence, geometricSigma);
         var plot = LandscapeFigure.Heatmap(map, SyntheticMaps.StandardNormal, FigureOptions.Default);
 

@@ -8,17 +8,42 @@ namespace KlGpu.Tests.Specs;
 public class ChoiceTests
 {
     [Theory]
-    [InlineData("forward", new[] { Divergence.Forward })]
-    [InlineData("reverse", new[] { Divergence.Reverse })]
-    [InlineData("forward,reverse", new[] { Divergence.Forward, Divergence.Reverse })]
-    [InlineData(" Reverse , FORWARD ", new[] { Divergence.Reverse, Divergence.Forward })]
-    [InlineData("forward,reverse,forward,", new[] { Divergence.Forward, Divergence.Reverse })]
-    public void DivergenceListsParseInOrderWithoutDuplicates(string text, Divergence[] expected) =>
-        Assert.Equal(expected, DivergenceList.Parse(text));
+    [InlineData("forward", new[] { "forward" })]
+    [InlineData("reverse", new[] { "reverse" })]
+    [InlineData("forward,reverse", new[] { "forward", "reverse" })]
+    [InlineData(" Reverse , FORWARD ", new[] { "reverse", "forward" })]
+    [InlineData("forward,reverse,forward,", new[] { "forward", "reverse" })]
+    [InlineData("JS,hellinger,tv,pearson,neyman,jeffreys", new[] { "js", "hellinger", "tv", "pearson", "neyman", "jeffreys" })]
+    [InlineData("alpha:0.5,Renyi:2,alpha:-1.5,alpha:1e-6,alpha:0.50", new[] { "alpha:0.5", "renyi:2", "alpha:-1.5", "alpha:1E-06" })]
+    public void DivergenceListsParseInOrderWithoutDuplicates(string text, string[] expected) =>
+        Assert.Equal(expected, DivergenceList.Parse(text).Select(d => d.Name()));
+
+    [Fact]
+    public void TheKlLimitsOfAlphaAndRenyiAreTheKls()
+    {
+        Assert.Equal(Divergence.Forward, Divergence.TryParse("alpha:1")!.AsKl);
+        Assert.Equal(Divergence.Reverse, Divergence.TryParse("alpha:0")!.AsKl);
+        Assert.Equal(Divergence.Forward, Divergence.TryParse("renyi:1")!.AsKl);
+        Assert.Null(Divergence.TryParse("alpha:0.999999")!.AsKl);
+    }
+
+    [Theory]
+    [InlineData("alpha")]
+    [InlineData("alpha:")]
+    [InlineData("alpha:x")]
+    [InlineData("alpha:nan")]
+    [InlineData("renyi:0")]
+    [InlineData("renyi:-1")]
+    [InlineData("renyi")]
+    [InlineData("beta:2")]
+    [InlineData("kl")]
+    public void ABadDivergenceNameListsTheValidNames(string name) =>
+        Assert.Equal($"--divergence: unknown divergence \"{name}\" (valid: {Divergence.ValidNames})",
+            Assert.Throws<UsageException>(() => DivergenceList.Parse("forward," + name)).Message);
 
     [Fact]
     public void AnUnknownDivergenceListsTheValidNames() =>
-        Assert.Equal("--divergence: unknown divergence \"kl\" (valid: forward, reverse)",
+        Assert.Equal($"--divergence: unknown divergence \"kl\" (valid: {Divergence.ValidNames})",
             Assert.Throws<UsageException>(() => DivergenceList.Parse("forward,kl")).Message);
 
     [Theory]
@@ -26,7 +51,7 @@ public class ChoiceTests
     [InlineData(" , ")]
     [InlineData(null)]
     public void AnEmptyDivergenceListIsAnError(string? text) =>
-        Assert.Equal("--divergence: name at least one divergence (valid: forward, reverse)",
+        Assert.Equal($"--divergence: name at least one divergence (valid: {Divergence.ValidNames})",
             Assert.Throws<UsageException>(() => DivergenceList.Parse(text)).Message);
 
     [Theory]

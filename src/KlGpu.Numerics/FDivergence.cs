@@ -1,0 +1,113 @@
+using System.Numerics;
+
+namespace KlGpu.Numerics;
+
+/// <summary>
+/// The divergences written as ∫ f-integrands of log p and log q (codes are ints so kernels can take them).
+/// Hellinger, χ², Jeffreys and α use the pointwise non-negative f-divergence form (terms that integrate to zero, such as
+/// ∫p − ∫q, added), so values near zero come out near zero instead of as a difference of two numbers near one.
+/// </summary>
+public static class FDivergence
+{
+    public const int JensenShannon = 1, Hellinger = 2, TotalVariation = 3, Pearson = 4, Neyman = 5, Jeffreys = 6, Alpha = 7, Renyi = 8;
+
+    /// <summary>p^α q^{1−α} itself: Rényi's integral where it is far below one.</summary>
+    public const int Power = 9;
+
+    /// <summary>The integrand at a point with log p = <paramref name="lp"/>, log q = <paramref name="lq"/>.
+    /// <paramref name="a"/> is α for <see cref="Alpha"/> and <see cref="Renyi"/> (α ∉ {0, 1}; those are the KLs).</summary>
+    public static T Integrand<T, R>(int kind, T a, T lp, T lq)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T half = R.Of(0.5);
+        if (kind == JensenShannon)
+        {
+            // ½ p log(p/m) + ½ q log(q/m), m = (p + q)/2, with log m by log-sum-exp.
+            T hi = T.Max(lp, lq), lo = T.Min(lp, lq);
+            T lm = hi + LogMixture.LogOnePlus<T>(T.Exp(lo - hi)) - R.Of(0.69314718055994530942);
+            return half * (T.Exp(lp) * (lp - lm) + T.Exp(lq) * (lq - lm));
+        }
+        if (kind == Hellinger)
+        {
+            // ½(√p − √q)² integrates to 1 − ∫√(pq).
+            T d = T.Exp(half * lp) - T.Exp(half * lq);
+            return half * d * d;
+        }
+        if (kind == TotalVariation) return half * T.Abs(T.Exp(lp) - T.Exp(lq));
+        if (kind == Pearson) return ChiSquare<T, R>(lp, lq);
+        if (kind == Neyman) return ChiSquare<T, R>(lq, lp);
+        if (kind == Jeffreys) return (T.Exp(lp) - T.Exp(lq)) * (lp - lq);
+        if (kind == Power) return T.Exp(a * lp + (T.One - a) * lq);
+        // Amari α (and Rényi through it): [α p + (1−α) q − p^α q^{1−α}] / (α(1−α)). By the symmetry
+        // D_α(p||q) = D_{1−α}(q||p) the form used always has α ≤ ½, so that neither α → 0 nor α → 1 cancels.
+        return a <= half ? AlphaForm<T, R>(a, lp, lq) : AlphaForm<T, R>(T.One - a, lq, lp);
+    }
+
+    /// <summary>(p − q)²/q = q (p/q − 1)², arranged so neither factor overflows where p ≫ q.</summary>
+    static T ChiSquare<T, R>(T lp, T lq) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T d = lp - lq;
+        if (d > T.Zero)
+        {
+            T u = T.One - T.Exp(-d);
+            return T.Exp(lq + d + d) * u * u;
+        }
+        T v = T.One - T.Exp(d);
+        return T.Exp(lq) * v * v;
+    }
+
+    /// <summary>
+    /// [α p + (1−α) q − p^α q^{1−α}] / (α(1−α)) with d = log(p/q). Near d = 0 it is q [α E(d) − E(αd)] / (α(1−α)) with
+    /// E(y) = e^y − 1 − y, which tends to q E(d) (reverse KL's integrand) as α → 0 without cancelling. Elsewhere it is
+    /// [α(p − q) − q(e^{αd} − 1)] / (α(1−α)), whose terms do not cancel; the E-form there would subtract two multiples
+    /// of q·d, and d reaches −10⁶ where q is broad over a narrow p.
+    /// </summary>
+    static T AlphaForm<T, R>(T a, T lp, T lq) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T d = lp - lq, q = T.Exp(lq), ad = a * d, half = R.Of(0.5), scale = a * (T.One - a);
+        if (T.Abs(d) < half) return q * (a * ExpRemainder<T, R>(d) - ExpRemainder<T, R>(ad)) / scale;
+        // q(e^{αd} − 1), by the series where αd is small (α near 0) and from log space where e^{αd} might overflow.
+        T qExpm1 = T.Abs(ad) < half ? q * (ad + ExpRemainder<T, R>(ad)) : T.Exp(lq + ad) - q;
+        return (a * (T.Exp(lp) - q) - qExpm1) / scale;
+    }
+
+    /// <summary>E(y) = e^y − 1 − y for |y| &lt; ½ by its Taylor series (the direct form loses every digit as y → 0).</summary>
+    public static T ExpRemainder<T, R>(T y) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        // (e^y − 1 − y)/y = y/2 (1 + y/3 (1 + y/4 (…))) by Horner; 18 terms leave < 1e-22 relative for |y| < ½.
+        T s = T.Zero;
+        for (int n = 19; n >= 2; n--) s = (s + T.One) * y / R.Of(n);
+        return s * y;
+    }
+
+    // Convergence is decided by the exponent's leading coefficient: in both tails log p ≈ −x²/(2S_p²) and
+    // log q ≈ −x²/(2S_q²) with S the largest component std, so an integrand growing like p^β q^{1−β} (β = 2 for pearson,
+    // −1 for neyman, α for α and Rényi) decays iff β/S_p² + (1−β)/S_q² > 0. The others are bounded by p + q
+    // (JS, Hellinger, TV) or by it times a polynomial (Jeffreys) and always converge.
+
+    /// <summary>
+    /// Whether ∫ of the integrand is finite, for mixtures whose widest components have stds <paramref name="widestP"/>,
+    /// <paramref name="widestQ"/>. At a zero coefficient the tails are exp of a linear term at best: infinite. A coefficient
+    /// within rounding of zero (the stds as the working precision holds them) counts as zero: σ = √2 in single precision
+    /// is a hair below √2, and its integral, finite, would only measure the rounding of σ.
+    /// </summary>
+    public static bool Converges<T, R>(int kind, T a, T widestP, T widestQ)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        if (kind != Pearson && kind != Neyman && kind != Alpha && kind != Renyi && kind != Power) return true;
+        T beta = kind == Pearson ? T.One + T.One : kind == Neyman ? -T.One : a;
+        T fromP = beta / (widestP * widestP), fromQ = (T.One - beta) / (widestQ * widestQ);
+        return fromP + fromQ > R.Of(16) * R.Epsilon() * (T.Abs(fromP) + T.Abs(fromQ));
+    }
+
+    /// <summary>
+    /// The effective std of the integrand's tails, 1/√(β/S_p² + (1−β)/S_q²) (for bounded integrands the wider of S_p, S_q):
+    /// the quadrature must reach far enough out in its units.
+    /// </summary>
+    public static T TailStd<T>(int kind, T a, T widestP, T widestQ) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (kind != Pearson && kind != Neyman && kind != Alpha && kind != Renyi && kind != Power) return T.Max(widestP, widestQ);
+        T beta = kind == Pearson ? T.One + T.One : kind == Neyman ? -T.One : a;
+        return T.One / T.Sqrt(beta / (widestP * widestP) + (T.One - beta) / (widestQ * widestQ));
+    }
+}

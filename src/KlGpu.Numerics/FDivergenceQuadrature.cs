@@ -1,0 +1,232 @@
+using System.Numerics;
+
+namespace KlGpu.Numerics;
+
+/// <summary>A Gauss–Legendre rule on [−1, 1], over host arrays or device views.</summary>
+public interface IQuadratureRule<T> where T : unmanaged
+{
+    int Order { get; }
+    T Node(int i);
+    T Weight(int i);
+}
+
+/// <summary>A rule held in host arrays (double).</summary>
+public readonly struct ArrayRule(double[] nodes, double[] weights) : IQuadratureRule<double>
+{
+    public int Order => nodes.Length;
+    public double Node(int i) => nodes[i];
+    public double Weight(int i) => weights[i];
+}
+
+/// <summary>
+/// ∫ f(log p, log q) dx for two Gaussian mixtures by composite Gauss–Legendre panels adapted to the components.
+/// Every component of p and q owns a window of ±<see cref="Window"/> of its stds, and the integrand's tails own a window
+/// of ±Window tail stds (<see cref="FDivergence.TailStd{T}"/>) beyond the outermost means. The line is cut at every
+/// window end; each piece is split into panels <see cref="PanelStds"/> wide in the std of the narrowest component whose
+/// window covers it, since that component sets the scale of every feature there (a broad q over narrow p has its
+/// crossings with p at p's scale). For total variation, panels are also cut where p = q, the kinks of |p − q|.
+/// Written once for double and single precision, the CPU and the kernels; it allocates nothing.
+/// </summary>
+public static class FDivergenceQuadrature
+{
+    /// <summary>Window half-width in stds: a Gaussian's density there is e^{−800}, below double's range relative to its peak.</summary>
+    public const double Window = 20;
+    /// <summary>Panel width in stds of the narrowest covering component.</summary>
+    public const double PanelStds = 2;
+
+    static readonly GaussLegendreRule HostRule = new(LogMixturePlan.PanelOrder);
+
+    /// <summary>The divergence between two mixtures in double on the host (the kernels' rule and formula).</summary>
+    public static double Divergence(int kind, double a, GaussianMixture p, GaussianMixture q)
+        => Divergence<double, F64, ArrayComponents, ArrayComponents, ArrayRule>(kind, a, Components(p), Components(q),
+            new ArrayRule(HostRule.Nodes, HostRule.Weights));
+
+    /// <summary>ℓ_k = log π_k − log s_k − ½ log 2π, τ_k = 1/s_k².</summary>
+    public static ArrayComponents Components(GaussianMixture f) => new(
+        Enumerable.Range(0, f.Count).Select(k => Math.Log(f.Weights[k]) - Math.Log(f.Stds[k]) - Normal.LogSqrt2Pi).ToArray(),
+        f.Means.ToArray(),
+        f.Stds.Select(s => 1 / (s * s)).ToArray());
+
+    public static T Divergence<T, R, SP, SQ, RU>(int kind, T a, in SP p, in SQ q, in RU rule)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
+    {
+        T integral = Integral<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule);
+        if (kind != FDivergence.Renyi) return integral;
+        // Rényi: log ∫p^α q^{1−α} = log(1 − α(1−α) D_α) loses everything once ∫p^α q^{1−α} is far below one
+        // (q far from p), and D_α overflows where it is far above one (α > 1); there ∫p^α q^{1−α} itself is integrated,
+        // scaled by its largest value at a component mean. A diverging integral stays +∞ on either path.
+        T u = -a * (T.One - a) * integral;
+        if (T.Abs(u) < R.Of(0.5)) return LogMixture.LogOnePlus<T>(u) / (a - T.One);
+        T shift = T.NegativeInfinity;
+        for (int k = 0; k < p.Count; k++) shift = T.Max(shift, PowerExponent<T, R, SP, SQ>(a, p, q, p.Mean(k)));
+        for (int k = 0; k < q.Count; k++) shift = T.Max(shift, PowerExponent<T, R, SP, SQ>(a, p, q, q.Mean(k)));
+        T power = Integral<T, R, SP, SQ, RU>(FDivergence.Power, a, shift, p, q, rule);
+        return (shift + T.Log(power)) / (a - T.One);
+    }
+
+    /// <summary>α log p(x) + (1 − α) log q(x).</summary>
+    static T PowerExponent<T, R, SP, SQ>(T a, in SP p, in SQ q, T x)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T>
+        => a * LogMixture.LogDensity<T, R, SP>(p, x) + (T.One - a) * LogMixture.LogDensity<T, R, SQ>(q, x);
+
+    /// <summary>∫ of the integrand of <paramref name="kind"/> at log p − shift, log q − shift, +∞ where it diverges (decided from the tails, not by overflow).</summary>
+    public static T Integral<T, R, SP, SQ, RU>(int kind, T a, T shift, in SP p, in SQ q, in RU rule)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
+    {
+        T widestP = T.Zero, widestQ = T.Zero, lowMean = T.PositiveInfinity, highMean = T.NegativeInfinity;
+        for (int k = 0; k < p.Count; k++)
+        {
+            widestP = T.Max(widestP, Std<T, SP>(p, k));
+            lowMean = T.Min(lowMean, p.Mean(k));
+            highMean = T.Max(highMean, p.Mean(k));
+        }
+        for (int k = 0; k < q.Count; k++)
+        {
+            widestQ = T.Max(widestQ, Std<T, SQ>(q, k));
+            lowMean = T.Min(lowMean, q.Mean(k));
+            highMean = T.Max(highMean, q.Mean(k));
+        }
+        if (!FDivergence.Converges<T, R>(kind, a, widestP, widestQ)) return T.PositiveInfinity;
+
+        T window = R.Of(Window), tail = FDivergence.TailStd(kind, a, widestP, widestQ);
+        T lo = lowMean - window * tail, hi = highMean + window * tail;
+        for (int k = 0; k < p.Count; k++)
+        {
+            lo = T.Min(lo, p.Mean(k) - window * Std<T, SP>(p, k));
+            hi = T.Max(hi, p.Mean(k) + window * Std<T, SP>(p, k));
+        }
+        for (int k = 0; k < q.Count; k++)
+        {
+            lo = T.Min(lo, q.Mean(k) - window * Std<T, SQ>(q, k));
+            hi = T.Max(hi, q.Mean(k) + window * Std<T, SQ>(q, k));
+        }
+
+        T total = T.Zero, x = lo;
+        while (x < hi)
+        {
+            // The piece [x, next): up to the nearest window end, at the narrowest covering scale.
+            T next = hi;
+            next = NextEnd(next, x, lowMean - window * tail);
+            next = NextEnd(next, x, highMean + window * tail);
+            for (int k = 0; k < p.Count; k++)
+            {
+                next = NextEnd(next, x, p.Mean(k) - window * Std<T, SP>(p, k));
+                next = NextEnd(next, x, p.Mean(k) + window * Std<T, SP>(p, k));
+            }
+            for (int k = 0; k < q.Count; k++)
+            {
+                next = NextEnd(next, x, q.Mean(k) - window * Std<T, SQ>(q, k));
+                next = NextEnd(next, x, q.Mean(k) + window * Std<T, SQ>(q, k));
+            }
+            T mid = R.Of(0.5) * (x + next), scale = tail;
+            for (int k = 0; k < p.Count; k++)
+                if (T.Abs(mid - p.Mean(k)) <= window * Std<T, SP>(p, k)) scale = T.Min(scale, Std<T, SP>(p, k));
+            for (int k = 0; k < q.Count; k++)
+                if (T.Abs(mid - q.Mean(k)) <= window * Std<T, SQ>(q, k)) scale = T.Min(scale, Std<T, SQ>(q, k));
+
+            int panels = R.ToInt((next - x) / (R.Of(PanelStds) * scale)) + 1;
+            T width = (next - x) / R.Of(panels);
+            for (int j = 0; j < panels; j++)
+            {
+                T left = x + R.Of(j) * width, right = j == panels - 1 ? next : x + R.Of(j + 1) * width;
+                total += kind == FDivergence.TotalVariation
+                    ? KinkedPanel<T, R, SP, SQ, RU>(kind, a, p, q, rule, left, right)
+                    : Panel<T, R, SP, SQ, RU>(kind, a, shift, p, q, rule, left, right);
+            }
+            x = next;
+        }
+        return total;
+    }
+
+    static T Std<T, S>(in S set, int k) where T : unmanaged, IFloatingPointIeee754<T> where S : struct, IComponentSet<T>
+        => T.One / T.Sqrt(set.Precision(k));
+
+    static T NextEnd<T>(T next, T x, T end) where T : unmanaged, IFloatingPointIeee754<T>
+        => end > x && end < next ? end : next;
+
+    static T Panel<T, R, SP, SQ, RU>(int kind, T a, T shift, in SP p, in SQ q, in RU rule, T left, T right)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
+    {
+        T c = R.Of(0.5) * (left + right), h = R.Of(0.5) * (right - left), s = T.Zero;
+        for (int i = 0; i < rule.Order; i++)
+        {
+            T x = c + h * rule.Node(i);
+            s += rule.Weight(i) * FDivergence.Integrand<T, R>(kind, a, LogMixture.LogDensity<T, R, SP>(p, x) - shift, LogMixture.LogDensity<T, R, SQ>(q, x) - shift);
+        }
+        return s * h;
+    }
+
+    /// <summary>
+    /// A panel of |p − q|, cut at every crossing p = q so that no piece integrated contains a kink. g = log p − log q is
+    /// sampled at the panel's ends and the rule's nodes; a sign change is bisected. Two crossings closer than the
+    /// samples (p and q nearly tangent, as where two components share a mean) show as an extremum of g between
+    /// samples, found by bisecting g′; where g changes sign at the extremum, each side holds one crossing.
+    /// </summary>
+    static T KinkedPanel<T, R, SP, SQ, RU>(int kind, T a, in SP p, in SQ q, in RU rule, T left, T right)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
+    {
+        T c = R.Of(0.5) * (left + right), h = R.Of(0.5) * (right - left), total = T.Zero;
+        T from = left, u = left, gu = Gap<T, R, SP, SQ>(p, q, left), su = GapSlope<T, R, SP, SQ>(p, q, left);
+        for (int i = 0; i <= rule.Order; i++)
+        {
+            T v = i == rule.Order ? right : c + h * rule.Node(i), gv = Gap<T, R, SP, SQ>(p, q, v), sv = GapSlope<T, R, SP, SQ>(p, q, v);
+            if ((gu < T.Zero) != (gv < T.Zero))
+            {
+                T cross = Crossing<T, R, SP, SQ>(p, q, u, v, gu);
+                total += Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, from, cross);
+                from = cross;
+            }
+            else if ((su < T.Zero) != (sv < T.Zero))
+            {
+                T lo = u, hi = v;
+                for (int k = 0; k < 64; k++)
+                {
+                    T m = R.Of(0.5) * (lo + hi);
+                    if (m <= lo || m >= hi) break;
+                    if ((GapSlope<T, R, SP, SQ>(p, q, m) < T.Zero) == (su < T.Zero)) lo = m; else hi = m;
+                }
+                T t = R.Of(0.5) * (lo + hi);
+                if ((Gap<T, R, SP, SQ>(p, q, t) < T.Zero) != (gu < T.Zero))
+                {
+                    T first = Crossing<T, R, SP, SQ>(p, q, u, t, gu), second = Crossing<T, R, SP, SQ>(p, q, t, v, -gu);
+                    total += Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, from, first)
+                           + Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, first, second);
+                    from = second;
+                }
+            }
+            u = v;
+            gu = gv;
+            su = sv;
+        }
+        return total + Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, from, right);
+    }
+
+    /// <summary>The root of g in [u, v], where g(u) has the sign of <paramref name="gu"/> and g(v) the other, by bisection.</summary>
+    static T Crossing<T, R, SP, SQ>(in SP p, in SQ q, T u, T v, T gu)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T>
+    {
+        for (int k = 0; k < 64; k++)
+        {
+            T m = R.Of(0.5) * (u + v);
+            if (m <= u || m >= v) break;
+            if ((Gap<T, R, SP, SQ>(p, q, m) < T.Zero) == (gu < T.Zero)) u = m; else v = m;
+        }
+        return R.Of(0.5) * (u + v);
+    }
+
+    static T GapSlope<T, R, SP, SQ>(in SP p, in SQ q, T x)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T>
+        => LogMixture.LogDensitySlope<T, R, SP>(p, x) - LogMixture.LogDensitySlope<T, R, SQ>(q, x);
+
+    static T Gap<T, R, SP, SQ>(in SP p, in SQ q, T x)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T>
+        => LogMixture.LogDensity<T, R, SP>(p, x) - LogMixture.LogDensity<T, R, SQ>(q, x);
+}
