@@ -64,6 +64,7 @@ internal static class BasinsCommand
         {
             var p = CommonOptions.ParseTarget(r, target);
             var fam = FitFamily.Parse(r.GetValue(family));
+            fam.CheckRestarts("basins");
             fam.CheckTarget(p);
             var (gridMu, gridSigma) = BasinsSpec.Starts(r.GetValue(starts), fam);
             var defaults = BasinsSettings.DefaultRanges(p.Marginal);

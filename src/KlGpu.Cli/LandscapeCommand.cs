@@ -43,19 +43,28 @@ internal static class LandscapeCommand
         var linearColor = new Option<bool>("--linear-color") { Description = "Colour the maps linearly in the divergence instead of by its logarithm, e.g. --linear-color" };
         var family = new Option<string>("--family")
         {
-            Description = "gaussian (a map over μ and σ) or gaussian-fixed-sigma:S (a curve over μ at σ = S, both directions on one figure, restarts' end points marked; --sigma is then unused), e.g. --family gaussian-fixed-sigma:1",
+            Description = "gaussian (a map over μ and σ), gaussian-fixed-sigma:S (a curve over μ at σ = S, both directions on one figure, restarts' end points marked; --sigma is then unused) or mixture:K (a 2-D slice of a K-component q: --q, --vary, --x, --y), e.g. --family gaussian-fixed-sigma:1",
             DefaultValueFactory = _ => "gaussian",
             HelpName = "FAMILY",
         };
+        var q = new Option<string>("--q") { Description = "With --family mixture:K, the mixture q whose slice is mapped, e.g. --q \"0.5*N(-1,0.5) + 0.5*N(1,0.5)\"", HelpName = "SPEC" };
+        var vary = new Option<string>("--vary") { Description = "With --family mixture:K, the two parameters of q that vary (weightK, meanK, stdK), e.g. --vary mean1,mean2", HelpName = "A,B" };
+        var x = new Option<string>("--x") { Description = "With --family mixture:K, the range of the first varied parameter, e.g. --x -3:3:128", HelpName = "MIN:MAX:N" };
+        var y = new Option<string>("--y") { Description = "With --family mixture:K, the range of the second varied parameter, e.g. --y -3:3:128", HelpName = "MIN:MAX:N" };
 
         var command = new Command("landscape",
             "Map KL(p||q) and KL(q||p), or any --divergence of the family, over a (μ, σ) grid of Gaussians q and write .npy grids, a CSV table, figures and a manifest, e.g. klgpu landscape --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --mu -5:5:512 --sigma 0.1:4:512")
         {
-            target, mu, sigma, logSigma, divergence, precision, accelerator, outDir, svg, linearColor, family,
+            target, mu, sigma, logSigma, divergence, precision, accelerator, outDir, svg, linearColor, family, q, vary, x, y,
         };
         command.SetAction(r =>
         {
-            if (KlGpu.Basins.FitFamily.Parse(r.GetValue(family)).FixedSigma is { } fixedSigma)
+            var fam = KlGpu.Basins.FitFamily.Parse(r.GetValue(family));
+            if (fam.IsMixture)
+                return Slice(context, r, fam.Components, target, q, vary, x, y, divergence, precision, accelerator, outDir, svg, linearColor);
+            foreach (var o in new[] { q, vary, x, y })
+                if (r.GetResult(o) is not null) throw new UsageException($"{o.Name}: only with --family mixture:K (slices of a mixture q)");
+            if (fam.FixedSigma is { } fixedSigma)
                 return FixedSigma(context, r, fixedSigma, target, mu, divergence, precision, accelerator, outDir, svg);
             bool geometric = r.GetValue(logSigma);
             var settings = new LandscapeSettings(
@@ -76,6 +85,29 @@ internal static class LandscapeCommand
             return Cli.Ok;
         });
         return command;
+    }
+
+    static int Slice(CliContext context, ParseResult r, int components, Option<string> target, Option<string> q, Option<string> vary,
+        Option<string> x, Option<string> y, Option<string> divergence, Option<string> precision, Option<string> accelerator,
+        Option<string> outDir, Option<bool> svg, Option<bool> linearColor)
+    {
+        var slice = SliceSpec.Parse(components, r.GetValue(q), r.GetValue(vary), r.GetValue(x), r.GetValue(y));
+        if ((long)slice.X.Axis.Count * slice.Y.Axis.Count > MixtureSliceJob.MaxPoints)
+            throw new UsageException($"--x, --y: {slice.X.Axis.Count} × {slice.Y.Axis.Count} points are more than a slice holds ({MixtureSliceJob.MaxPoints:N0}); ask for fewer");
+        var settings = new MixtureSliceSettings(CommonOptions.ParseTarget(r, target), slice, CommonOptions.ParseDivergences(r, divergence),
+            CommonOptions.ParsePrecision(r, precision), CommonOptions.ParseAccelerator(r, accelerator), r.GetValue(outDir)!,
+            r.GetValue(svg), !r.GetValue(linearColor));
+        string dir = OutputFolder.Prepare(settings.OutDir); // a bad --out fails before any work
+        context.Cancel.ThrowIfCancellationRequested();
+        using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var files = MixtureSliceJob.Run(settings, engine, context.Cancel);
+        context.Out.WriteLine($"target p = {settings.Target}");
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"q = {slice.Q}, {slice.X.Parameter} × {slice.Y.Parameter} over {slice.X.Axis.Count} × {slice.Y.Axis.Count} points, on {engine.DeviceKind} ({engine.DeviceName}), {clock.Elapsed.TotalSeconds:0.000} s"));
+        context.Out.WriteLine($"wrote {files.Count} files to {dir}:");
+        foreach (var f in files) context.Out.WriteLine($"  {f.Path,-20} {f.Role}");
+        return Cli.Ok;
     }
 
     static int FixedSigma(CliContext context, ParseResult r, double sigma, Option<string> target, Option<string> mu, Option<string> divergence,

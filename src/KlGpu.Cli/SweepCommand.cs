@@ -49,6 +49,7 @@ internal static class SweepCommand
         };
         command.SetAction(r =>
         {
+            FitFamily.Parse(r.GetValue(family)).CheckRestarts("sweep");
             var t = new TargetTemplate(r.GetValue(template));
             var (name, axis) = SweepSpec.Param(r.GetValue(param), t);
             var settings = new SweepSettings(t, name, axis,

@@ -14,6 +14,9 @@ public static class FDivergence
     /// <summary>p^α q^{1−α} itself: Rényi's integral where it is far below one.</summary>
     public const int Power = 9;
 
+    /// <summary>KL(p||q) and KL(q||p) as integrands, for a mixture q (a Gaussian q has closed forms and plans instead).</summary>
+    public const int ForwardKl = 10, ReverseKl = 11;
+
     /// <summary>The integrand at a point with log p = <paramref name="lp"/>, log q = <paramref name="lq"/>.
     /// <paramref name="a"/> is α for <see cref="Alpha"/> and <see cref="Renyi"/> (α ∉ {0, 1}; those are the KLs).</summary>
     public static T Integrand<T, R>(int kind, T a, T lp, T lq)
@@ -38,6 +41,8 @@ public static class FDivergence
         if (kind == Neyman) return ChiSquare<T, R>(lq, lp);
         if (kind == Jeffreys) return (T.Exp(lp) - T.Exp(lq)) * (lp - lq);
         if (kind == Power) return T.Exp(a * lp + (T.One - a) * lq);
+        if (kind == ForwardKl) return KlForm<T, R>(lp, lq);
+        if (kind == ReverseKl) return KlForm<T, R>(lq, lp);
         // Amari α (and Rényi through it): [α p + (1−α) q − p^α q^{1−α}] / (α(1−α)). By the symmetry
         // D_α(p||q) = D_{1−α}(q||p) the form used always has α ≤ ½, so that neither α → 0 nor α → 1 cancels.
         return a <= half ? AlphaForm<T, R>(a, lp, lq) : AlphaForm<T, R>(T.One - a, lq, lp);
@@ -69,6 +74,17 @@ public static class FDivergence
         // q(e^{αd} − 1), by the series where αd is small (α near 0) and from log space where e^{αd} might overflow.
         T qExpm1 = T.Abs(ad) < half ? q * (ad + ExpRemainder<T, R>(ad)) : T.Exp(lq + ad) - q;
         return (a * (T.Exp(lp) - q) - qExpm1) / scale;
+    }
+
+    /// <summary>
+    /// a log(a/b) − a + b ≥ 0 from log a and log b (its integral is KL(a||b), since ∫a = ∫b = 1): a E(d) with d = log(b/a)
+    /// and E(y) = e^y − 1 − y, by the series near d = 0 and as b − a(1 + d) elsewhere, where no term cancels.
+    /// </summary>
+    static T KlForm<T, R>(T la, T lb) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T d = lb - la, a = T.Exp(la);
+        if (T.Abs(d) < R.Of(0.5)) return a * ExpRemainder<T, R>(d);
+        return T.Exp(lb) - a * (T.One + d);
     }
 
     /// <summary>E(y) = e^y − 1 − y for |y| &lt; ½ by its Taylor series (the direct form loses every digit as y → 0).</summary>

@@ -2,15 +2,27 @@ using KlGpu.Specs;
 
 namespace KlGpu.Basins;
 
-/// <summary>The model q being fitted: a Gaussian with free σ, or with σ fixed (a line of μ instead of a plane).</summary>
-public sealed record FitFamily(double? FixedSigma)
+/// <summary>The model q being fitted: a Gaussian with free σ, with σ fixed (a line of μ instead of a plane), or a
+/// mixture of <see cref="Components"/> Gaussians.</summary>
+public sealed record FitFamily(double? FixedSigma, int Components = 1)
 {
     public static FitFamily Gaussian { get; } = new((double?)null);
 
-    public bool SigmaFixed => FixedSigma is not null;
+    /// <summary>The most components a mixture q may have.</summary>
+    public const int MaxComponents = 8;
 
-    /// <summary>The user's name: <c>gaussian</c> or <c>gaussian-fixed-sigma:S</c>.</summary>
-    public string Name => FixedSigma is { } s ? "gaussian-fixed-sigma:" + SpecText.Show(s) : "gaussian";
+    public bool SigmaFixed => FixedSigma is not null;
+    public bool IsMixture => Components > 1;
+
+    /// <summary>The user's name: <c>gaussian</c>, <c>gaussian-fixed-sigma:S</c> or <c>mixture:K</c>.</summary>
+    public string Name => FixedSigma is { } s ? "gaussian-fixed-sigma:" + SpecText.Show(s) : IsMixture ? $"mixture:{Components}" : "gaussian";
+
+    /// <summary>Restarts and sweeps fit a Gaussian q; a mixture family has landscape slices only, so far.</summary>
+    public void CheckRestarts(string command)
+    {
+        if (IsMixture)
+            throw new UsageException($"--family: {command} fits a Gaussian q; restarts of a {Name} q are not implemented yet (landscape --family {Name} --q … --vary … maps its slices)");
+    }
 
     /// <summary>σ fixed is a family of 1-D Gaussians; the d-dimensional target needs a q with a free covariance.</summary>
     public void CheckTarget(Numerics.Target target, string what = "--target")
@@ -30,7 +42,15 @@ public sealed record FitFamily(double? FixedSigma)
             if (!(s > 0)) throw new UsageException($"--family: the fixed σ must be positive, got {SpecText.Show(s)}");
             return new FitFamily(s);
         }
-        throw new UsageException($"--family: unknown family {(t.Length == 0 ? "(empty)" : SpecText.Quote(t))} (valid: gaussian, gaussian-fixed-sigma:S)");
+        const string mixture = "mixture:";
+        if (t.StartsWith(mixture, StringComparison.OrdinalIgnoreCase))
+        {
+            double k = SpecText.ParseNumber(t[mixture.Length..], "--family", "the number of components");
+            if (k != Math.Floor(k) || k < 1 || k > MaxComponents)
+                throw new UsageException($"--family: mixture:K needs K a whole number from 1 to {MaxComponents}, got {SpecText.Show(k)}");
+            return k == 1 ? Gaussian : new FitFamily(null, (int)k);
+        }
+        throw new UsageException($"--family: unknown family {(t.Length == 0 ? "(empty)" : SpecText.Quote(t))} (valid: gaussian, gaussian-fixed-sigma:S, mixture:K)");
     }
 }
 

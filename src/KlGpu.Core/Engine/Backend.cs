@@ -20,6 +20,10 @@ interface IBackend : IDisposable
     /// <summary>An <see cref="FDivergence"/> member over the grid; output is [row, μ].</summary>
     void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output);
 
+    /// <summary>A divergence over a slice of a mixture q ([3][K] weights, means, stds) varying two of its parameters; output [y, x].</summary>
+    void MixtureSlice(LogMixturePlan target, double[] baseQ, int parameterX, int parameterY, double[] x, double[] y, int kind, double order,
+        double[] output);
+
     /// <summary>Value and gradient in (μ, log σ) at each point.</summary>
     (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(LogMixturePlan target, TargetMoments<double> moments,
         int divergence, double[] mu, double[] logSigma);
@@ -39,6 +43,8 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
     Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, int,
         ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>? landscape;
     Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, int, T, ArrayView2D<T, Stride2D.DenseX>>? fDivergence;
+    Action<Index2D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, LogMixturePlanView<T>, int, T, ArrayView<T>,
+        ArrayView2D<T, Stride2D.DenseX>>? mixtureSlice;
     Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>? gradient;
     Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, OptimizerSettings<T>, AcrossU<T>,
         ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>? optimize;
@@ -142,6 +148,33 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             fDivergence ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, int, T,
                 ArrayView2D<T, Stride2D.DenseX>>(DivergenceKernels.GaussianFDivergence<T, R>);
             fDivergence(new Index2D(mu.Length, sigmaRows.Length), m.View, s.View, plan, kind, a, values.View);
+            accelerator.Synchronize();
+        }
+        CopyOut(values.View.AsContiguous().GetAsArray(), output);
+    }
+
+    public void MixtureSlice(LogMixturePlan target, double[] baseQ, int parameterX, int parameterY, double[] x, double[] y, int kind,
+        double order, double[] output)
+    {
+        var plan = Upload(target).View;
+        T a = R.Of(order);
+        using var xs = Vector(x);
+        using var ys = Vector(y);
+        using var q = Vector(baseQ);
+        using var scratch = accelerator.Allocate1D<T>((long)x.Length * y.Length * baseQ.Length);
+        using var values = accelerator.Allocate2DDenseX<T>(new LongIndex2D(x.Length, y.Length));
+        var (xv, yv, qv, sv, vv) = (xs.View, ys.View, q.View, scratch.View, values.View);
+        if (parallelCpu)
+            Parallel.For(0, y.Length, j =>
+            {
+                for (int i = 0; i < x.Length; i++)
+                    MixtureSliceKernels.Slice<T, R>(new Index2D(i, j), xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, vv);
+            });
+        else
+        {
+            mixtureSlice ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int,
+                LogMixturePlanView<T>, int, T, ArrayView<T>, ArrayView2D<T, Stride2D.DenseX>>(MixtureSliceKernels.Slice<T, R>);
+            mixtureSlice(new Index2D(x.Length, y.Length), xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, vv);
             accelerator.Synchronize();
         }
         CopyOut(values.View.AsContiguous().GetAsArray(), output);

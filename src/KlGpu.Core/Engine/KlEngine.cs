@@ -155,6 +155,22 @@ public sealed class KlEngine : IDisposable
         return value[0];
     }
 
+    /// <summary>
+    /// A divergence over a 2-D slice of mixtures q: <paramref name="slice"/>'s q with its two named parameters set to each
+    /// (x, y) of the grid; values [y, x]. Every divergence, the KLs included, is integrated on the f-divergence panels,
+    /// since a q that changes per point has no prepared plan.
+    /// </summary>
+    public double[] MixtureSlice(GaussianMixture p, MixtureSlice slice, Divergence divergence)
+    {
+        int kind = divergence.AsKl is { } kl ? (kl.Kind == DivergenceKind.Forward ? FDivergence.ForwardKl : FDivergence.ReverseKl) : divergence.IntegrandCode;
+        var q = slice.Q;
+        double[] baseQ = [.. q.Weights, .. q.Means, .. q.Stds];
+        var output = new double[slice.X.Axis.Count * slice.Y.Axis.Count];
+        backend.MixtureSlice(Plan(p), baseQ, slice.X.Parameter.Code(q.Count), slice.Y.Parameter.Code(q.Count), slice.X.Axis.Values(),
+            slice.Y.Axis.Values(), kind, divergence.Order, output);
+        return output;
+    }
+
     /// <summary>p's mean, variance and entropy, computed once per cached target.</summary>
     public TargetMoments<double> Moments(GaussianMixture p)
     {

@@ -17,7 +17,7 @@ public static class RunFile
         {
             ["target"] = "--target", ["mu"] = "--mu", ["sigma"] = "--sigma", ["log_sigma"] = "--log-sigma", ["divergences"] = "--divergence",
             ["divergence"] = "--divergence", ["precision"] = "--precision", ["accelerator"] = "--accelerator", ["svg"] = "--svg",
-            ["log_color"] = "--linear-color", ["family"] = "--family",
+            ["log_color"] = "--linear-color", ["family"] = "--family", ["q"] = "--q", ["vary"] = "--vary", ["x"] = "--x", ["y"] = "--y",
         },
         ["basins"] = new()
         {

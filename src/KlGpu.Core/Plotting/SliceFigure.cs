@@ -1,0 +1,67 @@
+using KlGpu.Landscape;
+using KlGpu.Numerics;
+using ScottPlot;
+
+namespace KlGpu.Plotting;
+
+/// <summary>A divergence over a 2-D slice of a mixture family: a heatmap over the two varied parameters, with the given q
+/// (where it falls on the slice) and the grid minimum marked.</summary>
+public static class SliceFigure
+{
+    public static Plot Heatmap(Divergence divergence, MixtureSlice slice, double[,] values, Target target, bool logColor)
+    {
+        FigureFonts.EnsureRegistered();
+        var x = new GridScale(slice.X.Axis);
+        var y = new GridScale(slice.Y.Axis);
+        var colour = ColourScale.For(values, logColor);
+        var plot = new Plot();
+
+        var heatmap = plot.Add.Heatmap(colour.Intensities);
+        heatmap.Extent = new CoordinateRect(x.First, x.Last, y.First, y.Last);
+        heatmap.FlipVertically = true; // row 0 is the smallest y
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        heatmap.ManualRange = colour.Range;
+        heatmap.NaNCellColor = Colors.LightGray;
+        var bar = plot.Add.ColorBar(heatmap);
+        bar.Label = divergence.Unit.Length > 0 ? $"{divergence.Label()} [nats]" : divergence.Label();
+        bar.IsVisible = colour.HasValues;
+        colour.LabelTicks(bar.Axis);
+
+        double gx = slice.X.Parameter.ValueIn(slice.Q), gy = slice.Y.Parameter.ValueIn(slice.Q);
+        if (x.Covers(gx) && y.Covers(gy))
+        {
+            var given = plot.Add.Marker(x.ToPlot(gx), y.ToPlot(gy), MarkerShape.Eks, 14, Colors.White);
+            given.MarkerLineWidth = 2.5f;
+            given.LegendText = "the given q";
+        }
+        var (best, bi, bj) = Minimum(values);
+        if (double.IsFinite(best))
+        {
+            var minimum = plot.Add.Marker(x.ToPlot(slice.X.Axis.At(bi)), y.ToPlot(slice.Y.Axis.At(bj)), MarkerShape.OpenCircle, 14, Colors.Red);
+            minimum.MarkerLineWidth = 2.5f;
+            minimum.LegendText = $"grid minimum ({LogTicks.Format(best)}{divergence.Unit})";
+        }
+
+        plot.Title($"{divergence.Title()} {divergence.Label()} over {slice.X.Parameter}, {slice.Y.Parameter} of q\n"
+            + LandscapeFigure.Wrapped($"q = {slice.Q}; target p = {target}"));
+        plot.XLabel(slice.X.Parameter.Name);
+        plot.YLabel(slice.Y.Parameter.Name);
+        x.LabelTicks(plot.Axes.Bottom);
+        y.LabelTicks(plot.Axes.Left);
+        plot.Axes.SetLimits(heatmap.GetAlignedExtent());
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.Legend.BackgroundColor = Colors.Black.WithAlpha(0.55);
+        plot.Legend.FontColor = Colors.White;
+        return plot;
+    }
+
+    /// <summary>The smallest finite value and its (x, y) indices; values are [y, x].</summary>
+    public static (double Value, int X, int Y) Minimum(double[,] values)
+    {
+        (double v, int i, int j) best = (double.PositiveInfinity, 0, 0);
+        for (int j = 0; j < values.GetLength(0); j++)
+            for (int i = 0; i < values.GetLength(1); i++)
+                if (values[j, i] < best.v) best = (values[j, i], i, j);
+        return best;
+    }
+}
