@@ -55,7 +55,10 @@ internal static class EvalCommand
                 context.Out.WriteLine(targetP.IsTwoModes ? $"q = {qq} along u, N(0, 1) in the {targetP.Dimension - 1} directions across u" : $"q = {qq}");
                 foreach (var (d, v) in values)
                     context.Out.WriteLine($"{d.Name(),-8} {d.Label()} = {(double.IsPositiveInfinity(v) ? "inf" : v.ToString("R", CultureInfo.InvariantCulture))}{d.Unit}");
-                context.Out.WriteLine($"device: {engine.DeviceKind} ({engine.DeviceName}), {engine.Precision.ToString().ToLowerInvariant()} precision");
+                // A mixture q's non-KL divergences run on the host in double whatever --precision says; say so.
+                bool hostDouble = qq.Count > 1 && engine.Precision != Precision.Double && divergences.Any(d => d.AsKl is null);
+                context.Out.WriteLine($"device: {engine.DeviceKind} ({engine.DeviceName}), {engine.Precision.ToString().ToLowerInvariant()} precision"
+                    + (hostDouble ? " (divergences other than the KLs with a mixture q: double, on the host)" : ""));
             }
             return Cli.Ok;
         });
