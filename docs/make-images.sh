@@ -19,3 +19,9 @@ dotnet run --project src/KlGpu.Cli -c Release -- sweep --target-template "0.5*N(
 cp "$tmp/sweep/bifurcation.png" docs/images/bifurcation.png
 dotnet run --project src/KlGpu.Cli -c Release -- pressure --target "0.5*N(-2,0.5) + 0.5*N(2,0.5)" --q "N(2,0.6)" --out "$tmp/pressure"
 cp "$tmp/pressure/pressure.png" docs/images/pressure.png
+dotnet run --project src/KlGpu.Cli -c Release -- landscape --family mixture:2 --q "0.5*N(-1,0.5) + 0.5*N(1,0.5)" \
+    --vary mean1,mean2 --x -3:3:96 --y -3:3:96 --divergence reverse --out "$tmp/slice"
+cp "$tmp/slice/reverse.png" docs/images/mixture-slice.png
+dotnet run --project src/KlGpu.Cli -c Release -- landscape --mu -5:5:200 --sigma 0.05:5:200 \
+    --divergence forward,reverse,js,hellinger,alpha:0.5,renyi:2 --out "$tmp/family"
+cp "$tmp/family/landscape.png" docs/images/divergence-family.png
