@@ -12,7 +12,7 @@ internal static class PressureCommand
     {
         var target = CommonOptions.Target(required: true, oneDimensional: true);
         var q = new Option<string>("--q") { Description = "The approximation q, a mixture in the same language, e.g. --q \"N(2.5,0.8)\"", Required = true, HelpName = "SPEC" };
-        var divergence = CommonOptions.Divergence();
+        var divergence = CommonOptions.Divergence(family: true);
         var x = new Option<string>("--x") { Description = "The x axis as MIN:MAX:N (default: every component of p and q ± 4 stds, 801 points), e.g. --x -8:8:1601", HelpName = "MIN:MAX:N" };
         var outDir = new Option<string>("--out", "-o") { Description = "Output folder for pressure.png, pressure.csv and manifest.json, e.g. --out runs/pressure", DefaultValueFactory = _ => "output/pressure", HelpName = "DIR" };
         var svg = new Option<bool>("--svg") { Description = "Also write the figure as SVG, e.g. --svg" };
@@ -26,7 +26,6 @@ internal static class PressureCommand
             var p = CommonOptions.ParseOneDimensionalTarget(r, target, "pressure");
             var qq = CommonOptions.ParseMixture(r, q, "--q");
             var divergences = CommonOptions.ParseDivergences(r, divergence);
-            DivergenceList.RequireKl(divergences, "pressure");
             var axis = r.GetValue(x) is { } text ? RangeSpec.ParseAxis(text, "--x") : PressureJob.DefaultAxis(p, qq);
             string dir = OutputFolder.Prepare(r.GetValue(outDir)!);
             var files = PressureJob.Run(p, qq, axis, divergences, dir, r.GetValue(svg), context.Cancel);

@@ -10,14 +10,60 @@ namespace KlGpu.Pressure;
 
 /// <summary>
 /// The pointwise pressure each divergence puts on q(x), its functional derivative δD/δq(x): forward KL −p/q, which
-/// explodes where q → 0 but p &gt; 0, and reverse KL log(q/p) + 1, which grows only logarithmically. Both are computed
-/// from log-densities, so neither overflows where the ratio is astronomically large.
+/// explodes where q → 0 but p &gt; 0, and reverse KL log(q/p) + 1, which grows only logarithmically; and the rest of the
+/// family, each from its integrand's derivative in q. All are computed from log-densities, so none overflows where the
+/// ratio p/q is merely astronomically large. (A functional derivative under ∫q = 1 is defined up to a constant; these are
+/// the plain derivatives of each divergence's own integrand.)
 /// </summary>
 public static class PressureJob
 {
-    public static double Pressure(Divergence d, double logP, double logQ) => d == Divergence.Forward
-        ? -Math.Exp(logP - logQ)
-        : logQ - logP + 1;
+    /// <summary>δD/δq at a point with log p, log q; <paramref name="renyiLogIntegral"/> is log ∫p^α q^{1−α} for Rényi.</summary>
+    public static double Pressure(Divergence d, double logP, double logQ, double renyiLogIntegral = 0)
+    {
+        double t = logP - logQ; // log(p/q)
+        switch ((d.AsKl ?? d).Kind)
+        {
+            case DivergenceKind.Forward: return -Math.Exp(t);
+            case DivergenceKind.Reverse: return 1 - t;
+            case DivergenceKind.JensenShannon: return 0.5 * (Math.Log(2) - LogOnePlusExp(t));          // ½ log(2q/(p+q))
+            case DivergenceKind.Hellinger: return 0.5 * -double.ExpM1(0.5 * t);                            // ½(1 − √(p/q))
+            case DivergenceKind.TotalVariation: return t == 0 ? 0 : 0.5 * -Math.Sign(t);                 // ½ sign(q − p)
+            case DivergenceKind.Pearson: return -double.ExpM1(2 * t);                                      // 1 − (p/q)²
+            case DivergenceKind.Neyman: return 2 * double.ExpM1(-t);                                       // 2(q/p − 1)
+            case DivergenceKind.Jeffreys: return 1 - t - Math.Exp(t);                                    // log(q/p) + 1 − p/q
+            case DivergenceKind.Alpha: return -double.ExpM1(d.Order * t) / d.Order;                        // (1 − (p/q)^α)/α
+            default: return -Math.Exp(d.Order * t - renyiLogIntegral);                                   // −(p/q)^α / ∫p^α q^{1−α}
+        }
+    }
+
+    /// <summary>What each curve is, for the legend.</summary>
+    public static string Formula(Divergence d) => (d.AsKl ?? d).Kind switch
+    {
+        DivergenceKind.Forward => "−p/q",
+        DivergenceKind.Reverse => "log(q/p) + 1",
+        DivergenceKind.JensenShannon => "½ log(2q/(p + q))",
+        DivergenceKind.Hellinger => "½(1 − √(p/q))",
+        DivergenceKind.TotalVariation => "½ sign(q − p)",
+        DivergenceKind.Pearson => "1 − (p/q)²",
+        DivergenceKind.Neyman => "2(q/p − 1)",
+        DivergenceKind.Jeffreys => "log(q/p) + 1 − p/q",
+        DivergenceKind.Alpha => "(1 − (p/q)^α)/α",
+        _ => "−(p/q)^α / ∫p^α q^(1−α)",
+    };
+
+    static double LogOnePlusExp(double t) => t > 0 ? t + Math.Log(1 + Math.Exp(-t)) : Math.Log(1 + Math.Exp(t));
+
+    /// <summary>log10 |δD/δq| from the logs where the ratio dominates, so the figure shows it where the value itself overflows.</summary>
+    static double LogMagnitude(Divergence d, double value, double logP, double logQ, double renyiLogIntegral)
+    {
+        double t = logP - logQ, ln10 = Math.Log(10);
+        return (d.AsKl ?? d).Kind switch
+        {
+            DivergenceKind.Forward => t / ln10,
+            DivergenceKind.Renyi => (d.Order * t - renyiLogIntegral) / ln10,
+            _ => Math.Log10(Math.Max(Math.Abs(value), 1e-300)),
+        };
+    }
 
     /// <summary>The x range that shows both densities: every component's mean ± 4 stds.</summary>
     public static GridAxis DefaultAxis(GaussianMixture p, GaussianMixture q, int count = 801)
@@ -31,7 +77,16 @@ public static class PressureJob
     {
         double[] xs = x.Values();
         double[] logP = xs.Select(p.LogDensity).ToArray(), logQ = xs.Select(q.LogDensity).ToArray();
-        var curves = divergences.Select(d => (d, xs.Select((_, i) => Pressure(d, logP[i], logQ[i])).ToArray())).ToList();
+        var renyi = divergences.Where(d => d.AsKl is null && d.Kind == DivergenceKind.Renyi).ToDictionary(d => d, d =>
+        {
+            // log ∫p^α q^{1−α} = (α − 1) D_α, from the family's quadrature; where it diverges the derivative does not exist.
+            double value = FDivergenceQuadrature.Divergence(FDivergence.Renyi, d.Order, p, q);
+            if (!double.IsFinite(value))
+                throw new UsageException($"--divergence: {d.Name()} is +∞ for this p and q (∫p^α q^(1−α) diverges), so it has no pressure");
+            return (d.Order - 1) * value;
+        });
+        double LogIntegral(Divergence d) => renyi.TryGetValue(d, out double v) ? v : 0;
+        var curves = divergences.Select(d => (d, xs.Select((_, i) => Pressure(d, logP[i], logQ[i], LogIntegral(d))).ToArray())).ToList();
         foreach (var (d, values) in curves)
         {
             int bad = Array.FindIndex(values, v => !double.IsFinite(v));
@@ -47,7 +102,8 @@ public static class PressureJob
                 w.WriteLine(string.Join(",", new[] { xs[i], Math.Exp(logP[i]), Math.Exp(logQ[i]) }.Concat(curves.Select(c => c.Item2[i]))
                     .Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
         }
-        var figure = Figure(p, q, xs, logP, logQ, curves);
+        var magnitudes = curves.Select(c => xs.Select((_, i) => LogMagnitude(c.d, c.Item2[i], logP[i], logQ[i], LogIntegral(c.d))).ToArray()).ToList();
+        var figure = Figure(p, q, xs, logP, logQ, curves, magnitudes);
         foreach (string ext in svg ? [".png", ".svg"] : new[] { ".png" })
             batch.Figure((c, r) => figure.Render(c, r), "pressure" + ext, "figure:pressure", 1000, 900);
         cancel.ThrowIfCancellationRequested();
@@ -70,21 +126,17 @@ public static class PressureJob
 
     /// <summary>Above, log10 |δD/δq| over x for each divergence; below, p shaded and q drawn on the same x axis.</summary>
     static Multiplot Figure(GaussianMixture p, GaussianMixture q, double[] xs, double[] logP, double[] logQ,
-        IReadOnlyList<(Divergence D, double[] Values)> curves)
+        IReadOnlyList<(Divergence D, double[] Values)> curves, IReadOnlyList<double[]> magnitudes)
     {
         Plotting.FigureFonts.EnsureRegistered();
         var top = new Plot();
-        Color[] colours = [Colors.RoyalBlue, Colors.Crimson];
+        Color[] colours = [Colors.RoyalBlue, Colors.Crimson, Colors.DarkGreen, Colors.DarkOrange, Colors.Purple, Colors.Teal, Colors.Brown, Colors.Magenta];
         for (int k = 0; k < curves.Count; k++)
         {
-            var (d, values) = curves[k];
-            // Forward: log10(p/q) exactly from the logs, never from an overflowing ratio.
-            double[] magnitude = d == Divergence.Forward
-                ? xs.Select((_, i) => (logP[i] - logQ[i]) / Math.Log(10)).ToArray()
-                : values.Select(v => Math.Log10(Math.Max(Math.Abs(v), 1e-300))).ToArray();
-            var line = top.Add.ScatterLine(xs, magnitude, colours[k % colours.Length]);
+            var d = curves[k].D;
+            var line = top.Add.ScatterLine(xs, magnitudes[k], colours[k % colours.Length]);
             line.LineWidth = 2.5f;
-            line.LegendText = d == Divergence.Forward ? "forward KL: |−p/q|" : "reverse KL: |log(q/p) + 1|";
+            line.LegendText = $"{d.Name()}: |{Formula(d)}|";
         }
         top.Title($"Pressure on q(x): the functional derivative of each divergence\np = {p}, q = {q}");
         top.YLabel("log10 |δD/δq(x)|");

@@ -26,7 +26,6 @@ public class DivergenceFamilyCliTests
     [Theory]
     [InlineData("basins", new[] { "basins", "--target", "N(0,1)" }, "basins")]
     [InlineData("sweep", new[] { "sweep", "--target-template", "0.5*N(-{d},1) + 0.5*N({d},1)", "--param", "d=0:2:3" }, "sweep")]
-    [InlineData("pressure", new[] { "pressure", "--target", "N(0,1)", "--q", "N(0,2)" }, "pressure")]
     [InlineData("fixed-σ curve", new[] { "landscape", "--target", "N(0,1)", "--family", "gaussian-fixed-sigma:1" }, "the fixed-σ curve")]
     public void CommandsThatNeedAGradientRejectTheNewNames(string why, string[] args, string command)
     {
