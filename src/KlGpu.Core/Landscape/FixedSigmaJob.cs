@@ -44,8 +44,7 @@ public static class FixedSigmaJob
                 w.WriteLine(x[i].ToString("R", CultureInfo.InvariantCulture) + "," + string.Join(",", curves.Select(cv => cv.Item2[i].ToString("R", CultureInfo.InvariantCulture))));
         }
         var plot = CurveFigure.Create(target, sigma, x, curves);
-        foreach (string ext in svg ? [".png", ".svg"] : new[] { ".png" })
-            batch.Figure((c, r) => plot.Render(c, r), "curve" + ext, "figure:curve", FigureOptions.Default.Width, FigureOptions.Default.Height);
+        batch.Figures((c, r) => plot.Render(c, r), "curve", "figure:curve", FigureOptions.Default.Width, FigureOptions.Default.Height, svg);
         cancel.ThrowIfCancellationRequested();
         return batch.Commit(files => new
         {

@@ -62,8 +62,7 @@ public static class MixtureSliceJob
         foreach (var (d, values) in grids)
         {
             var plot = SliceFigure.Heatmap(d, slice, values, s.Target, s.LogColor);
-            foreach (string ext in s.Svg ? [".png", ".svg"] : new[] { ".png" })
-                batch.Figure((c, r) => plot.Render(c, r), d.FileStem() + ext, "figure:" + d.Name(), o.Width, o.Height);
+            batch.Figures((c, r) => plot.Render(c, r), d.FileStem(), "figure:" + d.Name(), o.Width, o.Height, s.Svg);
         }
         cancel.ThrowIfCancellationRequested();
         return batch.Commit(files => new

@@ -25,6 +25,13 @@ public sealed class OutputBatch(string dir) : IDisposable
     }
 
     /// <summary>Draws a figure into a new file of the batch, as SVG for ".svg", otherwise PNG.</summary>
+    /// <summary><paramref name="stem"/>.png, and with <paramref name="svg"/> also <paramref name="stem"/>.svg, of one drawing.</summary>
+    public void Figures(Action<SKCanvas, PixelRect> draw, string stem, string role, int width, int height, bool svg)
+    {
+        Figure(draw, stem + ".png", role, width, height);
+        if (svg) Figure(draw, stem + ".svg", role, width, height);
+    }
+
     public void Figure(Action<SKCanvas, PixelRect> draw, string name, string role, int width, int height)
     {
         var file = Open(name, role);

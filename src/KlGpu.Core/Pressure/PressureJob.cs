@@ -104,8 +104,7 @@ public static class PressureJob
         }
         var magnitudes = curves.Select(c => xs.Select((_, i) => LogMagnitude(c.d, c.Item2[i], logP[i], logQ[i], LogIntegral(c.d))).ToArray()).ToList();
         var figure = Figure(p, q, xs, logP, logQ, curves, magnitudes);
-        foreach (string ext in svg ? [".png", ".svg"] : new[] { ".png" })
-            batch.Figure((c, r) => figure.Render(c, r), "pressure" + ext, "figure:pressure", 1000, 900);
+        batch.Figures((c, r) => figure.Render(c, r), "pressure", "figure:pressure", 1000, 900, svg);
         cancel.ThrowIfCancellationRequested();
         return batch.Commit(files => new
         {
