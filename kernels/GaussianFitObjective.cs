@@ -10,11 +10,21 @@ namespace KlGpu.Kernels;
 /// </summary>
 public static class GaussianFitObjective
 {
-    public static T ValueAndGradient<T, R>(int divergence, T mu, T logSigma, in LogMixturePlanView<T> target,
+    /// <summary><paramref name="divergence"/> is a KL's <see cref="DivergenceMask"/> bit when <paramref name="kind"/> is 0;
+    /// otherwise <paramref name="kind"/> is an <see cref="FDivergence"/> code of order <paramref name="order"/>.
+    /// Where the value is +∞ (a χ² or α integral that diverges) the gradient is NaN.</summary>
+    public static T ValueAndGradient<T, R>(int divergence, int kind, T order, T mu, T logSigma, in LogMixturePlanView<T> target,
         in TargetMoments<T> moments, out T gradMu, out T gradLogSigma)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
         T sigma = T.Exp(logSigma);
+        if (kind != 0)
+        {
+            var q = new GaussianComponent<T>(-logSigma - R.Of(Normal.LogSqrt2Pi), mu, T.One / (sigma * sigma));
+            var rule = new RuleView<T>(target.RuleNodes, target.RuleWeights);
+            return FDivergenceQuadrature.DivergenceWithGradient<T, R, LogMixturePlanView<T>, RuleView<T>>(kind, order, target, q, rule,
+                out gradMu, out gradLogSigma);
+        }
         if (divergence == DivergenceMask.Forward)
         {
             // KL(p||q) = −H(p) + ½log 2π + s + (V + (m − μ)²)/(2σ²).

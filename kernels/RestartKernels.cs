@@ -25,7 +25,11 @@ public static class RestartStatus
 /// <summary>Everything a restart kernel needs besides the target: one value type, passed by value to the kernel.</summary>
 public struct OptimizerSettings<T> where T : unmanaged
 {
+    /// <summary>A KL's <see cref="DivergenceMask"/> bit when <see cref="Kind"/> is 0.</summary>
     public int Divergence, Method, MaxSteps;
+    /// <summary>Non-zero: the <see cref="FDivergence"/> code minimized instead of a KL, with its order α.</summary>
+    public int Kind;
+    public T Order;
     public T LearningRate, Beta1, Beta2, Epsilon, Tolerance;
     /// <summary>When non-zero, log σ stays at its start and only μ moves.</summary>
     public int FixSigma;
@@ -105,9 +109,17 @@ public static class RestartKernels
                 taken = t;
                 break;
             }
-            f = GaussianFitObjective.ValueAndGradient<T, R>(settings.Divergence, m, s, target, moments, out T gm, out T gs);
+            f = GaussianFitObjective.ValueAndGradient<T, R>(settings.Divergence, settings.Kind, settings.Order, m, s, target, moments,
+                out T gm, out T gs);
             if (settings.FixSigma != 0) gs = T.Zero;
             T squaredNorm = gm * gm + gs * gs;
+            // A diverging integral (χ² or α with q too narrow) has no gradient: the restart has left the domain.
+            if (settings.Kind != 0 && !(T.IsFinite(f) && T.IsFinite(squaredNorm)))
+            {
+                outcome = RestartStatus.Diverged;
+                taken = t;
+                break;
+            }
             if (across.Count > 0 && !across.AddValueAndSquaredGradient<R>(index, settings.Divergence, ref f, ref squaredNorm))
             {
                 outcome = RestartStatus.Diverged;
@@ -145,11 +157,11 @@ public static class RestartKernels
     }
 
     /// <summary>Value and gradient in (μ, log σ) at given points: for polishing and for tests.</summary>
-    public static void Gradient<T, R>(Index1D index, int divergence, ArrayView<T> mu, ArrayView<T> logSigma,
+    public static void Gradient<T, R>(Index1D index, int divergence, int kind, T order, ArrayView<T> mu, ArrayView<T> logSigma,
         LogMixturePlanView<T> target, TargetMoments<T> moments, ArrayView<T> value, ArrayView<T> gradMu, ArrayView<T> gradLogSigma)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
-        value[index] = GaussianFitObjective.ValueAndGradient<T, R>(divergence, mu[index], logSigma[index], target, moments,
+        value[index] = GaussianFitObjective.ValueAndGradient<T, R>(divergence, kind, order, mu[index], logSigma[index], target, moments,
             out T gm, out T gs);
         gradMu[index] = gm;
         gradLogSigma[index] = gs;

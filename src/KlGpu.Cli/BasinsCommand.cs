@@ -18,7 +18,7 @@ internal static class BasinsCommand
         var target = CommonOptions.Target(required: false);
         var divergence = new Option<string>("--divergence", "-d")
         {
-            Description = "The divergence every restart minimizes: forward = KL(p||q) or reverse = KL(q||p), e.g. --divergence forward",
+            Description = "The divergence every restart minimizes: forward = KL(p||q), reverse = KL(q||p), js, hellinger, tv, pearson, neyman, jeffreys, alpha:A or renyi:A, e.g. --divergence forward",
             DefaultValueFactory = _ => "reverse",
             HelpName = "NAME",
         };
@@ -81,7 +81,7 @@ internal static class BasinsCommand
                 throw new UsageException($"--trajectories: {paths} paths of {stepCount + 1} points are too many to record; ask for fewer paths or steps");
             var settings = new BasinsSettings(
                 p,
-                BasinsSpec.Divergence(r.GetValue(divergence)),
+                BasinsSpec.Divergence(r.GetValue(divergence), p),
                 fam,
                 restartCount,
                 stepCount,

@@ -48,6 +48,48 @@ public static class FDivergence
         return a <= half ? AlphaForm<T, R>(a, lp, lq) : AlphaForm<T, R>(T.One - a, lq, lp);
     }
 
+    /// <summary>
+    /// q ∂g/∂q, the integrand's response to q at a point with log p = <paramref name="lp"/>, log q = <paramref name="lq"/>:
+    /// for q = N(μ, σ), ∂D/∂θ = ∫ q ∂g/∂q · ∂log q/∂θ dx with ∂log q/∂μ = (x−μ)/σ² and ∂log q/∂log σ = (x−μ)²/σ² − 1.
+    /// For <see cref="Power"/> (Rényi's integral) it is (1−α) p^α q^{1−α}; Rényi itself is the chain rule through the log.
+    /// </summary>
+    public static T Sensitivity<T, R>(int kind, T a, T lp, T lq)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T half = R.Of(0.5);
+        if (kind == JensenShannon)
+        {
+            // ∂g/∂q = ½ log(q/m): the −p/(4m) and −q/(4m) terms cancel the +½.
+            T hi = T.Max(lp, lq), lo = T.Min(lp, lq);
+            T lm = hi + LogMixture.LogOnePlus<T>(T.Exp(lo - hi)) - R.Of(0.69314718055994530942);
+            return half * T.Exp(lq) * (lq - lm);
+        }
+        // ∂g/∂q = ½(1 − √(p/q)).
+        if (kind == Hellinger) return half * (T.Exp(lq) - T.Exp(half * (lp + lq)));
+        // ∂g/∂q = −½ sign(p − q); the kinks p = q are panel ends, and |p − q| vanishes there, so they add nothing.
+        if (kind == TotalVariation) return lp > lq ? -half * T.Exp(lq) : lp < lq ? half * T.Exp(lq) : T.Zero;
+        // ∂g/∂q = 1 − p²/q².
+        if (kind == Pearson) return T.Exp(lq) - T.Exp(lp + lp - lq);
+        // ∂g/∂q = 2(q/p − 1).
+        if (kind == Neyman) return (T.One + T.One) * (T.Exp(lq + lq - lp) - T.Exp(lq));
+        // ∂g/∂q = 1 − p/q − log(p/q).
+        if (kind == Jeffreys) return T.Exp(lq) * (T.One - (lp - lq)) - T.Exp(lp);
+        if (kind == Power) return (T.One - a) * T.Exp(a * lp + (T.One - a) * lq);
+        // α: ∂g/∂q = (1 − (p/q)^α)/α, so q ∂g/∂q = −q d (e^{αd} − 1)/(αd) with d = log(p/q): → q log(q/p) as α → 0
+        // (reverse KL's) and q − p at α = 1 (forward KL's), neither dividing by a vanishing α.
+        T d = lp - lq, ad = a * d;
+        if (T.Abs(ad) < half) return -T.Exp(lq) * d * Expm1OverArgument<T, R>(ad);
+        return (T.Exp(lq) - T.Exp(lq + ad)) / a;
+    }
+
+    /// <summary>(e^y − 1)/y for |y| &lt; ½ by its Taylor series, 1 at y = 0.</summary>
+    static T Expm1OverArgument<T, R>(T y) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T s = T.Zero;
+        for (int n = 20; n >= 2; n--) s = (s + T.One) * y / R.Of(n);
+        return s + T.One;
+    }
+
     /// <summary>(p − q)²/q = q (p/q − 1)², arranged so neither factor overflows where p ≫ q.</summary>
     static T ChiSquare<T, R>(T lp, T lq) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {

@@ -76,6 +76,48 @@ public static class FDivergenceQuadrature
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
     {
+        T gradMu = T.Zero, gradLogSigma = T.Zero;
+        return Integral<T, R, SP, SQ, RU>(kind, a, shift, p, q, rule, false, ref gradMu, ref gradLogSigma);
+    }
+
+    /// <summary>
+    /// The divergence between p and a Gaussian q = N(μ, σ) with its gradient in (μ, log σ): ∫ q ∂g/∂q · ∂log q/∂θ dx
+    /// (<see cref="FDivergence.Sensitivity{T, R}"/>) on the value's own panels. Rényi, D = log I/(α−1) with
+    /// I = ∫ p^α q^{1−α}, has ∂D/∂θ = ∂I/∂θ / ((α−1) I), both integrals scaled alike (the scale cancels).
+    /// Where the value is +∞ the gradient is undefined: NaN.
+    /// </summary>
+    public static T DivergenceWithGradient<T, R, SP, RU>(int kind, T a, in SP p, in GaussianComponent<T> q, in RU rule,
+        out T gradMu, out T gradLogSigma)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where SP : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
+    {
+        gradMu = T.Zero;
+        gradLogSigma = T.Zero;
+        T value;
+        if (kind != FDivergence.Renyi)
+            value = Integral<T, R, SP, GaussianComponent<T>, RU>(kind, a, T.Zero, p, q, rule, true, ref gradMu, ref gradLogSigma);
+        else
+        {
+            value = Divergence<T, R, SP, GaussianComponent<T>, RU>(kind, a, p, q, rule);
+            T shift = PowerExponent<T, R, SP, GaussianComponent<T>>(a, p, q, q.Mean(0));
+            for (int k = 0; k < p.Count; k++) shift = T.Max(shift, PowerExponent<T, R, SP, GaussianComponent<T>>(a, p, q, p.Mean(k)));
+            T power = Integral<T, R, SP, GaussianComponent<T>, RU>(FDivergence.Power, a, shift, p, q, rule, true, ref gradMu, ref gradLogSigma);
+            T scale = T.One / ((a - T.One) * power);
+            gradMu *= scale;
+            gradLogSigma *= scale;
+        }
+        if (!T.IsFinite(value))
+        {
+            gradMu = T.NaN;
+            gradLogSigma = T.NaN;
+        }
+        return value;
+    }
+
+    static T Integral<T, R, SP, SQ, RU>(int kind, T a, T shift, in SP p, in SQ q, in RU rule, bool gradient, ref T gradMu, ref T gradLogSigma)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
+    {
         T widestP = T.Zero, widestQ = T.Zero, lowMean = T.PositiveInfinity, highMean = T.NegativeInfinity;
         for (int k = 0; k < p.Count; k++)
         {
@@ -133,8 +175,8 @@ public static class FDivergenceQuadrature
             {
                 T left = x + R.Of(j) * width, right = j == panels - 1 ? next : x + R.Of(j + 1) * width;
                 total += kind == FDivergence.TotalVariation
-                    ? KinkedPanel<T, R, SP, SQ, RU>(kind, a, p, q, rule, left, right)
-                    : Panel<T, R, SP, SQ, RU>(kind, a, shift, p, q, rule, left, right);
+                    ? KinkedPanel<T, R, SP, SQ, RU>(kind, a, p, q, rule, left, right, gradient, ref gradMu, ref gradLogSigma)
+                    : Panel<T, R, SP, SQ, RU>(kind, a, shift, p, q, rule, left, right, gradient, ref gradMu, ref gradLogSigma);
             }
             x = next;
         }
@@ -147,15 +189,31 @@ public static class FDivergenceQuadrature
     static T NextEnd<T>(T next, T x, T end) where T : unmanaged, IFloatingPointIeee754<T>
         => end > x && end < next ? end : next;
 
-    static T Panel<T, R, SP, SQ, RU>(int kind, T a, T shift, in SP p, in SQ q, in RU rule, T left, T right)
+    /// <summary>One panel's integral; with <paramref name="gradient"/>, also adds its part of the gradient in (μ, log σ)
+    /// of a Gaussian q (its only component's mean and precision).</summary>
+    static T Panel<T, R, SP, SQ, RU>(int kind, T a, T shift, in SP p, in SQ q, in RU rule, T left, T right,
+        bool gradient, ref T gradMu, ref T gradLogSigma)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
     {
-        T c = R.Of(0.5) * (left + right), h = R.Of(0.5) * (right - left), s = T.Zero;
+        T c = R.Of(0.5) * (left + right), h = R.Of(0.5) * (right - left), s = T.Zero, sMu = T.Zero, sLogSigma = T.Zero;
         for (int i = 0; i < rule.Order; i++)
         {
             T x = c + h * rule.Node(i);
-            s += rule.Weight(i) * FDivergence.Integrand<T, R>(kind, a, LogMixture.LogDensity<T, R, SP>(p, x) - shift, LogMixture.LogDensity<T, R, SQ>(q, x) - shift);
+            T lp = LogMixture.LogDensity<T, R, SP>(p, x) - shift, lq = LogMixture.LogDensity<T, R, SQ>(q, x) - shift;
+            s += rule.Weight(i) * FDivergence.Integrand<T, R>(kind, a, lp, lq);
+            if (gradient)
+            {
+                // ∂log q/∂μ = (x−μ)/σ², ∂log q/∂log σ = (x−μ)²/σ² − 1.
+                T k = rule.Weight(i) * FDivergence.Sensitivity<T, R>(kind, a, lp, lq), t = (x - q.Mean(0)) * q.Precision(0);
+                sMu += k * t;
+                sLogSigma += k * (t * (x - q.Mean(0)) - T.One);
+            }
+        }
+        if (gradient)
+        {
+            gradMu += sMu * h;
+            gradLogSigma += sLogSigma * h;
         }
         return s * h;
     }
@@ -166,7 +224,8 @@ public static class FDivergenceQuadrature
     /// samples (p and q nearly tangent, as where two components share a mean) show as an extremum of g between
     /// samples, found by bisecting g′; where g changes sign at the extremum, each side holds one crossing.
     /// </summary>
-    static T KinkedPanel<T, R, SP, SQ, RU>(int kind, T a, in SP p, in SQ q, in RU rule, T left, T right)
+    static T KinkedPanel<T, R, SP, SQ, RU>(int kind, T a, in SP p, in SQ q, in RU rule, T left, T right,
+        bool gradient, ref T gradMu, ref T gradLogSigma)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
     {
@@ -178,7 +237,7 @@ public static class FDivergenceQuadrature
             if ((gu < T.Zero) != (gv < T.Zero))
             {
                 T cross = Crossing<T, R, SP, SQ>(p, q, u, v, gu);
-                total += Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, from, cross);
+                total += Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, from, cross, gradient, ref gradMu, ref gradLogSigma);
                 from = cross;
             }
             else if ((su < T.Zero) != (sv < T.Zero))
@@ -194,8 +253,8 @@ public static class FDivergenceQuadrature
                 if ((Gap<T, R, SP, SQ>(p, q, t) < T.Zero) != (gu < T.Zero))
                 {
                     T first = Crossing<T, R, SP, SQ>(p, q, u, t, gu), second = Crossing<T, R, SP, SQ>(p, q, t, v, -gu);
-                    total += Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, from, first)
-                           + Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, first, second);
+                    total += Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, from, first, gradient, ref gradMu, ref gradLogSigma)
+                           + Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, first, second, gradient, ref gradMu, ref gradLogSigma);
                     from = second;
                 }
             }
@@ -203,7 +262,7 @@ public static class FDivergenceQuadrature
             gu = gv;
             su = sv;
         }
-        return total + Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, from, right);
+        return total + Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, from, right, gradient, ref gradMu, ref gradLogSigma);
     }
 
     /// <summary>The root of g in [u, v], where g(u) has the sign of <paramref name="gu"/> and g(v) the other, by bisection.</summary>

@@ -68,7 +68,9 @@ public sealed record BasinsSettings(
 
     public OptimizerSettings<double> Kernel(int trajectories) => new()
     {
-        Divergence = Divergence.Mask(),
+        Divergence = Divergence.Objective().Mask,
+        Kind = Divergence.Objective().Kind,
+        Order = Divergence.Objective().Order,
         Method = Optimizer switch { Optimizer.Sgd => OptimizerMethod.Sgd, Optimizer.Momentum => OptimizerMethod.Momentum, _ => OptimizerMethod.Adam },
         MaxSteps = Steps,
         LearningRate = LearningRate,
@@ -250,7 +252,7 @@ public static class BasinsJob
         GridMinimum? best = null;
         engine.Landscape(s.Target.Marginal, mu, sigma, [s.Divergence], tile =>
         {
-            double[] v = (s.Divergence == Divergence.Forward ? tile.Forward : tile.Reverse)!;
+            double[] v = tile.Values[s.Divergence];
             for (int r = 0; r < tile.Rows; r++)
                 for (int c = 0; c < tile.Columns; c++)
                 {

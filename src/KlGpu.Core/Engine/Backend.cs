@@ -26,7 +26,7 @@ interface IBackend : IDisposable
 
     /// <summary>Value and gradient in (μ, log σ) at each point.</summary>
     (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(LogMixturePlan target, TargetMoments<double> moments,
-        int divergence, double[] mu, double[] logSigma);
+        int divergence, int kind, double order, double[] mu, double[] logSigma);
 
     /// <summary>Runs restarts [first, first + mu.Length): mu and logSigma go in as starts and come back as end points.</summary>
     void Optimize(LogMixturePlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, AcrossStarts across, int first,
@@ -45,7 +45,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
     Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, int, T, ArrayView2D<T, Stride2D.DenseX>>? fDivergence;
     Action<Index2D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, LogMixturePlanView<T>, int, T, ArrayView<T>,
         ArrayView2D<T, Stride2D.DenseX>>? mixtureSlice;
-    Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>? gradient;
+    Action<Index1D, int, int, T, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>? gradient;
     Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, OptimizerSettings<T>, AcrossU<T>,
         ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>? optimize;
     (LogMixturePlan Plan, DevicePlan<T, R> Device)? cached;
@@ -181,8 +181,9 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
     }
 
     public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(LogMixturePlan target, TargetMoments<double> moments,
-        int divergence, double[] mu, double[] logSigma)
+        int divergence, int kind, double order, double[] mu, double[] logSigma)
     {
+        T a = R.Of(order);
         var plan = Upload(target).View;
         var tm = Convert(moments);
         using var m = Vector(mu);
@@ -192,12 +193,12 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         using var gs = accelerator.Allocate1D<T>(mu.Length);
         var (mv, sv, fv, gmv, gsv) = (m.View, s.View, f.View, gm.View, gs.View);
         if (parallelCpu)
-            Parallel.For(0, mu.Length, i => RestartKernels.Gradient<T, R>(i, divergence, mv, sv, plan, tm, fv, gmv, gsv));
+            Parallel.For(0, mu.Length, i => RestartKernels.Gradient<T, R>(i, divergence, kind, a, mv, sv, plan, tm, fv, gmv, gsv));
         else
         {
-            gradient ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
+            gradient ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, T, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
                 TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>(RestartKernels.Gradient<T, R>);
-            gradient(mu.Length, divergence, mv, sv, plan, tm, fv, gmv, gsv);
+            gradient(mu.Length, divergence, kind, a, mv, sv, plan, tm, fv, gmv, gsv);
             accelerator.Synchronize();
         }
         double[] Read(MemoryBuffer1D<T, Stride1D.Dense> b)
@@ -217,7 +218,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         var tm = Convert(moments);
         var os = new OptimizerSettings<T>
         {
-            Divergence = settings.Divergence, Method = settings.Method, MaxSteps = settings.MaxSteps,
+            Divergence = settings.Divergence, Kind = settings.Kind, Order = R.Of(settings.Order), Method = settings.Method, MaxSteps = settings.MaxSteps,
             LearningRate = R.Of(settings.LearningRate), Beta1 = R.Of(settings.Beta1), Beta2 = R.Of(settings.Beta2),
             Epsilon = R.Of(settings.Epsilon), Tolerance = R.Of(settings.Tolerance), FixSigma = settings.FixSigma,
             TrajectoryCount = settings.TrajectoryCount, TrajectoryStride = Math.Max(1, settings.TrajectoryStride),

@@ -222,9 +222,10 @@ public sealed class KlEngine : IDisposable
     {
         if (mu.Length != logSigma.Length) throw new ArgumentException("mu and logSigma differ in length");
         if (mu.Length == 0) return ([], [], []);
-        // Only forward KL reads the moments; reverse KL needs no entropy of p.
-        var moments = divergence == Divergence.Forward ? Moments(p) : default;
-        return backend.Gradient(Plan(p), moments, divergence.Mask(), mu, logSigma);
+        // Only forward KL reads the moments; reverse KL and the f-divergences need no entropy of p.
+        var (mask, kind, order) = divergence.Objective();
+        var moments = mask == DivergenceMask.Forward ? Moments(p) : default;
+        return backend.Gradient(Plan(p), moments, mask, kind, order, mu, logSigma);
     }
 
     /// <summary>
@@ -237,6 +238,7 @@ public sealed class KlEngine : IDisposable
     {
         // The state across u is 6(d − 1) numbers per restart on the device: launches stay under MaxAcrossState of them.
         if (across.Count > 0) batch = (int)Math.Clamp(MaxAcrossState / ((long)across.Count * AcrossU<double>.Slots), 1, batch);
+        if (across.Count > 0 && settings.Kind != 0) throw new ArgumentException("across u only the KLs split into a sum over coordinates");
         int n = startMu.Length;
         if (startLogSigma.Length != n) throw new ArgumentException("start arrays differ in length");
         if (settings.TrajectoryCount > n) throw new ArgumentException("more trajectories than restarts");

@@ -151,5 +151,9 @@ public sealed record Divergence(DivergenceKind Kind, double Order = 0)
         _ => throw new InvalidOperationException($"{Name()} has no KL kernel"),
     };
 
+    /// <summary>How the restart objective takes this divergence: a KL's mask bit with kind 0 (the KL fast path, α and Rényi
+    /// at their KL orders included), or mask 0 with the integrand code and order.</summary>
+    public (int Mask, int Kind, double Order) Objective() => AsKl is not null ? (Mask(), 0, 0) : (0, IntegrandCode, Order);
+
     public override string ToString() => Name();
 }

@@ -62,7 +62,8 @@ public static class DensityFigure
         var moment = new DensityFit(target.Marginal.Mean, Math.Sqrt(target.Marginal.Variance),
             string.Create(c, $"moment matching: N({target.Marginal.Mean:0.###}, {Math.Sqrt(target.Marginal.Variance):0.###})"), 1, Colors.Black, Dashed: true);
         var range = Range(target, fits.Append(moment));
-        string label = divergence == Landscape.Divergence.Forward ? "forward KL(p || q): mass-covering" : "reverse KL(q || p): mode-seeking";
+        string label = divergence.AsKl == Landscape.Divergence.Forward && divergence.IsKl ? "forward KL(p || q): mass-covering"
+            : divergence.IsKl ? "reverse KL(q || p): mode-seeking" : $"{divergence.Title().ToLowerInvariant()} {divergence.Label()}";
         var run = Panel(target, $"Minima of {label}\np = {target}", fits, range);
         if (divergence == Landscape.Divergence.Forward) return new Multiplot(run);
         var forward = Panel(target, $"Minimum of forward KL(p || q): mass-covering\np = {target}", [moment], range);

@@ -64,12 +64,29 @@ public static class BasinsSpec
 
     public static Optimizer Optimizer(string? text) => Choice.Parse<Optimizer>(text, "--optimizer", o => o.ToString().ToLowerInvariant(), "optimizer");
 
-    /// <summary>Exactly one divergence: a restart minimizes one objective.</summary>
-    public static Landscape.Divergence Divergence(string? text, string command = "basins")
+    /// <summary>Exactly one divergence: a restart minimizes one objective. Sweeps still take only the KLs.</summary>
+    public static Landscape.Divergence Divergence(string? text, string command)
     {
         var list = DivergenceList.Parse(text, "--divergence");
         DivergenceList.RequireKl(list, command);
-        if (list.Count != 1) throw new UsageException($"--divergence: restarts minimize one divergence at a time; give forward or reverse, not {SpecText.Quote(text ?? "")}");
+        return Single(list, text, "forward or reverse");
+    }
+
+    /// <summary>basins: every divergence of the family has a gradient. Across u of a d-dimensional target only the KLs
+    /// split into a sum over coordinates (the other divergences of a product q do not), so there the KLs alone.</summary>
+    public static Landscape.Divergence Divergence(string? text, Target target)
+    {
+        var list = DivergenceList.Parse(text, "--divergence");
+        if (target.Dimension > 1)
+            foreach (var d in list)
+                if (d.AsKl is null)
+                    throw new UsageException($"--divergence: a {target.Dimension}-dimensional target takes forward or reverse; {d.Name()} does not split across u");
+        return Single(list, text, "one name");
+    }
+
+    static Landscape.Divergence Single(IReadOnlyList<Landscape.Divergence> list, string? text, string give)
+    {
+        if (list.Count != 1) throw new UsageException($"--divergence: restarts minimize one divergence at a time; give {give}, not {SpecText.Quote(text ?? "")}");
         return list[0];
     }
 
