@@ -33,6 +33,8 @@ public static class FDivergenceQuadrature
     public const double Window = 20;
     /// <summary>Panel width in stds of the narrowest covering component.</summary>
     public const double PanelStds = 2;
+    /// <summary>At most this many panels per piece: a guard against int overflow, never reached by the windows' own counts.</summary>
+    const double MaxPanels = 1 << 16;
 
     static readonly GaussLegendreRule HostRule = new(LogMixturePlan.PanelOrder);
 
@@ -163,13 +165,16 @@ public static class FDivergenceQuadrature
                 next = NextEnd(next, x, q.Mean(k) - window * Std<T, SQ>(q, k));
                 next = NextEnd(next, x, q.Mean(k) + window * Std<T, SQ>(q, k));
             }
-            T mid = R.Of(0.5) * (x + next), scale = tail;
+            // The tail's scale holds only inside its window: beyond it (a broad q far out) q's own std is the scale,
+            // and a χ² tail std below q's would cut q's window into millions of panels.
+            T mid = R.Of(0.5) * (x + next);
+            T scale = mid >= lowMean - window * tail && mid <= highMean + window * tail ? tail : T.PositiveInfinity;
             for (int k = 0; k < p.Count; k++)
                 if (T.Abs(mid - p.Mean(k)) <= window * Std<T, SP>(p, k)) scale = T.Min(scale, Std<T, SP>(p, k));
             for (int k = 0; k < q.Count; k++)
                 if (T.Abs(mid - q.Mean(k)) <= window * Std<T, SQ>(q, k)) scale = T.Min(scale, Std<T, SQ>(q, k));
 
-            int panels = R.ToInt((next - x) / (R.Of(PanelStds) * scale)) + 1;
+            int panels = R.ToInt(T.Min((next - x) / (R.Of(PanelStds) * scale), R.Of(MaxPanels))) + 1;
             T width = (next - x) / R.Of(panels);
             for (int j = 0; j < panels; j++)
             {
