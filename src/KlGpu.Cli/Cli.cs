@@ -24,6 +24,7 @@ public static class Cli
         DevicesCommand.Create,
         BasinsCommand.Create,
         SweepCommand.Create,
+        SweepCommand.CreateAlpha,
         BenchCommand.Create,
         PressureCommand.Create,
         RunCommand.Create,

@@ -116,7 +116,6 @@ internal static class LandscapeCommand
         var p = CommonOptions.ParseOneDimensionalTarget(r, target, "the fixed-σ curve");
         var axis = RangeSpec.ParseAxis(r.GetValue(mu), "--mu");
         var divergences = CommonOptions.ParseDivergences(r, divergence);
-        DivergenceList.RequireKl(divergences, "the fixed-σ curve");
         var prec = CommonOptions.ParsePrecision(r, precision);
         var kind = CommonOptions.ParseAccelerator(r, accelerator);
         string dir = OutputFolder.Prepare(r.GetValue(outDir)!);

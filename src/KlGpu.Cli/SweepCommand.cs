@@ -28,32 +28,91 @@ internal static class SweepCommand
             Required = true,
             HelpName = "NAME=MIN:MAX:N",
         };
-        var divergence = new Option<string>("--divergence", "-d") { Description = "forward or reverse, e.g. --divergence forward", DefaultValueFactory = _ => "reverse", HelpName = "NAME" };
-        var family = new Option<string>("--family") { Description = "gaussian or gaussian-fixed-sigma:S, e.g. --family gaussian-fixed-sigma:1", DefaultValueFactory = _ => "gaussian", HelpName = "FAMILY" };
-        var restarts = new Option<string>("--restarts") { Description = "Restarts at every parameter value, e.g. --restarts 4096", DefaultValueFactory = _ => "512", HelpName = "N" };
-        var steps = new Option<string>("--steps") { Description = "Most Adam steps per restart, e.g. --steps 5000", DefaultValueFactory = _ => "2000", HelpName = "T" };
-        var lr = new Option<string>("--lr") { Description = "Adam's learning rate, e.g. --lr 0.02", DefaultValueFactory = _ => "0.05", HelpName = "X" };
-        var seed = new Option<string>("--seed") { Description = "Seed of the starts (the same at every value), e.g. --seed 7", DefaultValueFactory = _ => "1", HelpName = "K" };
-        var mu = new Option<string>("--mu") { Description = "Start range of μ as MIN:MAX (default: from each value's target), e.g. --mu -6:6", HelpName = "MIN:MAX" };
-        var sigma = new Option<string>("--sigma") { Description = "Start range of σ as MIN:MAX (default: from each value's target), e.g. --sigma 0.1:10", HelpName = "MIN:MAX" };
-        var precision = CommonOptions.Precision();
-        var accelerator = CommonOptions.Accelerator();
-        var json = new Option<bool>("--json") { Description = "Print one JSON object: values (each with its basins) and transitions (param, kind = pitchfork|fold|switch, the points involved), e.g. --json" };
-        var outDir = new Option<string>("--out", "-o") { Description = "Output folder for sweep.json, sweep.csv, the bifurcation figure and manifest.json, e.g. --out runs/sweep", DefaultValueFactory = _ => DefaultOut, HelpName = "DIR" };
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress line on the terminal, e.g. --quiet" };
-
-        var command = new Command("sweep",
-            "Run the restarts at every value of a target parameter and locate where the minima change (pitchfork, fold) and where the global minimum switches, e.g. klgpu sweep --target-template \"0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)\" --param d=0:8:81")
+        var divergence = new Option<string>("--divergence", "-d")
         {
-            template, param, divergence, family, restarts, steps, lr, seed, mu, sigma, precision, accelerator, json, outDir, quiet,
+            Description = $"One divergence ({Divergence.ValidNames}), or an order swept instead of the target as alpha:{{a}} or renyi:{{a}}, e.g. --divergence alpha:{{a}} --param a=0:1:21",
+            DefaultValueFactory = _ => "reverse",
+            HelpName = "NAME",
         };
+        var run = new RunOptions();
+        var command = new Command("sweep",
+            "Run the restarts at every value of a target parameter (or a divergence's order) and locate where the minima change (pitchfork, fold) and where the global minimum switches, e.g. klgpu sweep --target-template \"0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)\" --param d=0:8:81")
+        {
+            template, param, divergence,
+        };
+        run.AddTo(command);
         command.SetAction(r =>
         {
-            FitFamily.Parse(r.GetValue(family)).CheckRestarts("sweep");
             var t = new TargetTemplate(r.GetValue(template));
-            var (name, axis) = SweepSpec.Param(r.GetValue(param), t);
-            var settings = new SweepSettings(t, name, axis,
-                BasinsSpec.Divergence(r.GetValue(divergence), "sweep"),
+            var d = new DivergenceTemplate(r.GetValue(divergence));
+            var (name, axis) = SweepSpec.Param(r.GetValue(param), t, d);
+            return run.Execute(context, r, t, d, name, axis, "--target-template");
+        });
+        return command;
+    }
+
+    /// <summary><c>klgpu sweep-alpha</c>: the sweep of a fixed target over the order of the α (or Rényi) divergence.</summary>
+    public static Command CreateAlpha(CliContext context)
+    {
+        var target = CommonOptions.Target(required: true);
+        var alpha = new Option<string>("--alpha")
+        {
+            Description = "The orders as MIN:MAX:N, both ends included; α = 0 is KL(q||p) and α = 1 is KL(p||q), e.g. --alpha 0:1:41",
+            Required = true,
+            HelpName = "MIN:MAX:N",
+        };
+        var family = new Option<string>("--divergence", "-d")
+        {
+            Description = "alpha (Amari, any real α) or renyi (α > 0), e.g. --divergence renyi",
+            DefaultValueFactory = _ => "alpha",
+            HelpName = "NAME",
+        };
+        var run = new RunOptions();
+        var command = new Command("sweep-alpha",
+            "Run the restarts at every order α of the α-divergence between reverse KL (α = 0) and forward KL (α = 1) and locate where mode-seeking begins, e.g. klgpu sweep-alpha --target \"0.5*N(-2,0.6) + 0.5*N(2,0.6)\" --alpha 0:1:41")
+        {
+            target, alpha, family,
+        };
+        run.AddTo(command);
+        command.SetAction(r =>
+        {
+            string kind = (r.GetValue(family) ?? "").Trim().ToLowerInvariant();
+            if (kind is not ("alpha" or "renyi"))
+                throw new UsageException($"--divergence: sweep-alpha sweeps the order of alpha or renyi, not \"{kind}\"");
+            var t = new TargetTemplate(CommonOptions.ParseTarget(r, target).ToString());
+            var d = new DivergenceTemplate(kind + ":{alpha}");
+            var (name, axis) = SweepSpec.Param("alpha=" + r.GetValue(alpha), t, d);
+            return run.Execute(context, r, t, d, name, axis, "--target");
+        });
+        return command;
+    }
+
+    /// <summary>The options both sweeps share, and the run itself.</summary>
+    sealed class RunOptions
+    {
+        readonly Option<string> family = new("--family") { Description = "gaussian or gaussian-fixed-sigma:S, e.g. --family gaussian-fixed-sigma:1", DefaultValueFactory = _ => "gaussian", HelpName = "FAMILY" };
+        readonly Option<string> restarts = new("--restarts") { Description = "Restarts at every parameter value, e.g. --restarts 4096", DefaultValueFactory = _ => "512", HelpName = "N" };
+        readonly Option<string> steps = new("--steps") { Description = "Most Adam steps per restart, e.g. --steps 5000", DefaultValueFactory = _ => "2000", HelpName = "T" };
+        readonly Option<string> lr = new("--lr") { Description = "Adam's learning rate, e.g. --lr 0.02", DefaultValueFactory = _ => "0.05", HelpName = "X" };
+        readonly Option<string> seed = new("--seed") { Description = "Seed of the starts (the same at every value), e.g. --seed 7", DefaultValueFactory = _ => "1", HelpName = "K" };
+        readonly Option<string> mu = new("--mu") { Description = "Start range of μ as MIN:MAX (default: from each value's target), e.g. --mu -6:6", HelpName = "MIN:MAX" };
+        readonly Option<string> sigma = new("--sigma") { Description = "Start range of σ as MIN:MAX (default: from each value's target), e.g. --sigma 0.1:10", HelpName = "MIN:MAX" };
+        readonly Option<string> precision = CommonOptions.Precision();
+        readonly Option<string> accelerator = CommonOptions.Accelerator();
+        readonly Option<bool> json = new("--json") { Description = "Print one JSON object: values (each with its basins) and transitions (param, kind = pitchfork|fold|switch, the points involved), e.g. --json" };
+        readonly Option<string> outDir = new("--out", "-o") { Description = "Output folder for sweep.json, sweep.csv, the bifurcation figure and manifest.json, e.g. --out runs/sweep", DefaultValueFactory = _ => DefaultOut, HelpName = "DIR" };
+        readonly Option<bool> quiet = new("--quiet", "-q") { Description = "No progress line on the terminal, e.g. --quiet" };
+
+        public void AddTo(Command command)
+        {
+            foreach (var o in new Option[] { family, restarts, steps, lr, seed, mu, sigma, precision, accelerator, json, outDir, quiet })
+                command.Options.Add(o);
+        }
+
+        public int Execute(CliContext context, ParseResult r, TargetTemplate t, DivergenceTemplate d, string name, GridAxis axis, string targetOption)
+        {
+            FitFamily.Parse(r.GetValue(family)).CheckRestarts("sweep");
+            var settings = new SweepSettings(t, name, axis, d,
                 FitFamily.Parse(r.GetValue(family)),
                 BasinsSpec.Count(r.GetValue(restarts), "--restarts", 1, BasinsSpec.MaxRestarts),
                 BasinsSpec.Count(r.GetValue(steps), "--steps", 1, 10_000_000),
@@ -63,7 +122,13 @@ internal static class SweepCommand
                 r.GetValue(sigma) is { } s ? BasinsSpec.Interval(s, "--sigma", positive: true) : null,
                 CommonOptions.ParsePrecision(r, precision),
                 CommonOptions.ParseAccelerator(r, accelerator));
-            foreach (double v in axis.Values()) settings.Family.CheckTarget(t.At(name, v), "--target-template"); // an invalid value fails before any work, naming it
+            foreach (double v in axis.Values()) // an invalid value fails before any work, naming it
+            {
+                var p = t.At(name, v);
+                settings.Family.CheckTarget(p, targetOption);
+                d.At(name, v);
+                d.CheckTarget(p, targetOption);
+            }
             string dir = OutputFolder.Prepare(r.GetValue(outDir)!);
             context.Cancel.ThrowIfCancellationRequested();
 
@@ -75,8 +140,7 @@ internal static class SweepCommand
             if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(result)));
             else Table(context.Out, result, dir, files.Count);
             return Cli.Ok;
-        });
-        return command;
+        }
     }
 
     /// <summary>A symmetric point's μ of 1e-15 is printed as 0, not "-0".</summary>
@@ -86,8 +150,8 @@ internal static class SweepCommand
     {
         var c = CultureInfo.InvariantCulture;
         var s = r.Settings;
-        o.WriteLine($"target p = {s.Template.Text}, {s.Parameter} from {s.Values.Min.ToString("G6", c)} to {s.Values.Max.ToString("G6", c)} in {s.Values.Count} values");
-        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = {(s.Family.FixedSigma is { } f ? $"N(μ, {f:G6}) with σ fixed" : "N(μ, σ)")}; {s.Restarts:N0} restarts per value; {r.Seconds:0.0} s"));
+        o.WriteLine($"target p = {s.Template.Text}, {(s.Divergence.Fixed is null ? "the order " : "")}{s.Parameter} from {s.Values.Min.ToString("G6", c)} to {s.Values.Max.ToString("G6", c)} in {s.Values.Count} values");
+        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}{(s.Divergence.Fixed is null ? $" with α = {s.Parameter}" : "")}, q = {(s.Family.FixedSigma is { } f ? $"N(μ, {f:G6}) with σ fixed" : "N(μ, σ)")}; {s.Restarts:N0} restarts per value; {r.Seconds:0.0} s"));
         o.WriteLine();
         o.WriteLine($"{s.Parameter,12}  minima  minimum locations (μ, σ)");
         int? previous = null;

@@ -28,7 +28,10 @@ public static class FixedSigmaJob
             cancel.ThrowIfCancellationRequested();
             double[] values = engine.Gradient(target, d, x, logSigma).Value;
             int index = Array.FindIndex(values, v => !double.IsFinite(v));
-            if (index >= 0) throw new InvalidOperationException($"{d.Name()} KL is {values[index]} at μ = {x[index]:R}; no files were written");
+            // Whether a χ² or α integral converges depends on σ alone, so a diverging one diverges along the whole line.
+            if (index >= 0 && double.IsPositiveInfinity(values[index]) && d.AsKl is null)
+                throw new UsageException($"--family: {d.Name()} is +∞ at σ = {sigma.ToString("G6", CultureInfo.InvariantCulture)} (its integral diverges); choose a broader σ or another divergence");
+            if (index >= 0) throw new InvalidOperationException($"{d.Name()} is {values[index]} at μ = {x[index]:R}; no files were written");
             int starts = Math.Min(mu.Count, 256);
             var settings = new BasinsSettings(target, d, family, starts, BasinsSettings.DefaultSteps, Optimizer.Adam, BasinsSettings.DefaultLearningRate,
                 new StartDesign(mu.Min, mu.Max, sigma, sigma * 2, 1, starts, 1), BasinsSettings.DefaultTolerance, BasinsSettings.DefaultClusterRadius, 0,

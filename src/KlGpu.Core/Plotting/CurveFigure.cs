@@ -46,7 +46,7 @@ public static class CurveFigure
         }
         plot.Title(string.Create(c, $"Both divergences over μ with σ fixed at {sigma:G6}\ntarget p = {target}"));
         plot.XLabel("μ");
-        plot.YLabel("divergence [nats]");
+        plot.YLabel(curves.All(cv => cv.Item1.Unit.Length > 0) ? "divergence [nats]" : "divergence");
         plot.Axes.Right.Label.Text = "p(x)";
         plot.Axes.SetLimitsY(0, 1.1 * density.Max(), plot.Axes.Right);
         plot.ShowLegend(Alignment.UpperCenter);

@@ -64,30 +64,22 @@ public static class BasinsSpec
 
     public static Optimizer Optimizer(string? text) => Choice.Parse<Optimizer>(text, "--optimizer", o => o.ToString().ToLowerInvariant(), "optimizer");
 
-    /// <summary>Exactly one divergence: a restart minimizes one objective. Sweeps still take only the KLs.</summary>
-    public static Landscape.Divergence Divergence(string? text, string command)
+    /// <summary>Exactly one divergence: a restart minimizes one objective. Every member of the family has a gradient.</summary>
+    public static Landscape.Divergence Divergence(string? text)
     {
         var list = DivergenceList.Parse(text, "--divergence");
-        DivergenceList.RequireKl(list, command);
-        return Single(list, text, "forward or reverse");
+        if (list.Count != 1) throw new UsageException($"--divergence: restarts minimize one divergence at a time; give one name, not {SpecText.Quote(text ?? "")}");
+        return list[0];
     }
 
-    /// <summary>basins: every divergence of the family has a gradient. Across u of a d-dimensional target only the KLs
-    /// split into a sum over coordinates (the other divergences of a product q do not), so there the KLs alone.</summary>
+    /// <summary>Across u of a d-dimensional target only the KLs split into a sum over coordinates (the other divergences
+    /// of a product q do not), so there the KLs alone.</summary>
     public static Landscape.Divergence Divergence(string? text, Target target)
     {
-        var list = DivergenceList.Parse(text, "--divergence");
-        if (target.Dimension > 1)
-            foreach (var d in list)
-                if (d.AsKl is null)
-                    throw new UsageException($"--divergence: a {target.Dimension}-dimensional target takes forward or reverse; {d.Name()} does not split across u");
-        return Single(list, text, "one name");
-    }
-
-    static Landscape.Divergence Single(IReadOnlyList<Landscape.Divergence> list, string? text, string give)
-    {
-        if (list.Count != 1) throw new UsageException($"--divergence: restarts minimize one divergence at a time; give {give}, not {SpecText.Quote(text ?? "")}");
-        return list[0];
+        var d = Divergence(text);
+        if (target.Dimension > 1 && d.AsKl is null)
+            throw new UsageException($"--divergence: a {target.Dimension}-dimensional target takes forward or reverse; {d.Name()} does not split across u");
+        return d;
     }
 
     /// <summary>A seed is any whole number 0 … 2⁶⁴−1.</summary>

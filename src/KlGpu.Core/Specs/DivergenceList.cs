@@ -23,12 +23,4 @@ public static class DivergenceList
             throw new UsageException($"{what}: name at least one divergence (valid: {Divergence.ValidNames})");
         return result;
     }
-
-    /// <summary>For commands that need a gradient: only the KLs have one yet.</summary>
-    public static void RequireKl(IEnumerable<Divergence> divergences, string command, string what = "--divergence")
-    {
-        foreach (var d in divergences)
-            if (!d.IsKl)
-                throw new UsageException($"{what}: {command} supports forward and reverse; {d.Name()} has no gradient yet");
-    }
 }

@@ -44,7 +44,7 @@ public static class BifurcationFigure
         top.Add.Marker(double.NaN, double.NaN, MarkerShape.OpenCircle, 8, Colors.Black).LegendText = "saddle (reached by some restarts)";
         if (all.Count > 0)
             top.Add.Marker(double.NaN, double.NaN, MarkerShape.FilledSquare, 8, Colour(lo)).LegendText =
-                string.Create(CultureInfo.InvariantCulture, $"colour: {s.Divergence.Label()} from {lo:G4} (purple) to {hi:G4} nats (yellow)");
+                string.Create(CultureInfo.InvariantCulture, $"colour: {s.Divergence.Label()} from {lo:G4} (purple) to {hi:G4}{s.Divergence.Unit} (yellow)");
         top.Title($"Stationary points of {s.Divergence.Label()} as {s.Parameter} varies\ntarget p = {s.Template.Text}");
         top.XLabel(s.Parameter);
         top.YLabel("μ");

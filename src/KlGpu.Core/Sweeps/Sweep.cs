@@ -12,7 +12,7 @@ public sealed record SweepSettings(
     TargetTemplate Template,
     string Parameter,
     GridAxis Values,
-    Divergence Divergence,
+    DivergenceTemplate Divergence,
     FitFamily Family,
     int Restarts,
     int Steps,
@@ -48,7 +48,9 @@ public static class SweepJob
     {
         var clock = Stopwatch.StartNew();
         double[] values = s.Values.Values();
-        var targets = values.Select(v => s.Template.At(s.Parameter, v)).ToArray(); // every instance is checked before any work
+        // Every instance is checked before any work.
+        var targets = values.Select(v => s.Template.At(s.Parameter, v)).ToArray();
+        var divergences = values.Select(v => s.Divergence.At(s.Parameter, v)).ToArray();
         var points = new List<SweepPoint>();
         for (int i = 0; i < values.Length; i++)
         {
@@ -57,7 +59,7 @@ public static class SweepJob
             var d = BasinsSettings.DefaultRanges(p.Marginal);
             var (muMin, muMax) = s.Mu ?? (d.MuMin, d.MuMax);
             var (sMin, sMax) = s.Sigma ?? (d.SigmaMin, d.SigmaMax);
-            var settings = new BasinsSettings(p, s.Divergence, s.Family, s.Restarts, s.Steps, Optimizer.Adam, s.LearningRate,
+            var settings = new BasinsSettings(p, divergences[i], s.Family, s.Restarts, s.Steps, Optimizer.Adam, s.LearningRate,
                 new StartDesign(muMin, muMax, sMin, sMax, s.Seed), BasinsSettings.DefaultTolerance, BasinsSettings.DefaultClusterRadius, 0,
                 s.Precision, s.Accelerator);
             var run = BasinsJob.Compute(settings, engine, cancel: cancel);

@@ -15,7 +15,7 @@ public static class SweepOutput
     {
         Template = r.Settings.Template.Text,
         Parameter = r.Settings.Parameter,
-        Divergence = r.Settings.Divergence.Name(),
+        Divergence = r.Settings.Divergence.Text,
         Family = r.Settings.Family.Name,
         RestartsPerValue = r.Settings.Restarts,
         Values = r.Points.Select(p => new
@@ -62,7 +62,7 @@ public static class SweepOutput
             {
                 Template = r.Settings.Template.Text,
                 Param = FormattableString.Invariant($"{r.Settings.Parameter}={r.Settings.Values.Min:R}:{r.Settings.Values.Max:R}:{r.Settings.Values.Count}"),
-                Divergence = r.Settings.Divergence.Name(),
+                Divergence = r.Settings.Divergence.Text,
                 Family = r.Settings.Family.Name,
                 r.Settings.Restarts,
                 r.Settings.Steps,

@@ -9,7 +9,8 @@ namespace KlGpu.Sweeps;
 /// <summary>
 /// A target spec with <c>{name}</c> placeholders, e.g. <c>0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)</c>. Each weight and each
 /// argument of N(…) may be an arithmetic expression (+ − * / and parentheses) in the placeholders; an instance at a
-/// parameter value is evaluated to numbers and then parsed and checked like any other spec.
+/// parameter value is evaluated to numbers and then parsed and checked like any other spec. A template without
+/// placeholders is one fixed target (a sweep of the divergence's order).
 /// </summary>
 public sealed partial class TargetTemplate
 {
@@ -21,7 +22,6 @@ public sealed partial class TargetTemplate
         if (string.IsNullOrWhiteSpace(text)) throw new UsageException("--target-template: empty template; expected e.g. \"0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)\"");
         Text = text.Trim();
         Placeholders = Placeholder().Matches(Text).Select(m => m.Groups[1].Value).Distinct().ToArray();
-        if (Placeholders.Count == 0) throw new UsageException($"--target-template: no {{name}} placeholder in {SpecText.Quote(Text)}");
     }
 
     [GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_]*)\}")]

@@ -33,7 +33,8 @@ public sealed class TransitionFinder(SweepSettings settings, KlEngine cpu)
     BasinFinder.Stationary Newton(double t, double mu, double logSigma)
     {
         var p = Target(t);
-        var finder = new BasinFinder((m, s) => cpu.Gradient(p, settings.Divergence, m, s), settings.Family.SigmaFixed, BasinsSettings.DefaultClusterRadius);
+        var divergence = settings.Divergence.At(settings.Parameter, t);
+        var finder = new BasinFinder((m, s) => cpu.Gradient(p, divergence, m, s), settings.Family.SigmaFixed, BasinsSettings.DefaultClusterRadius);
         return finder.Polish(mu, logSigma);
     }
 

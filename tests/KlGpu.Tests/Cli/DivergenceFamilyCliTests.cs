@@ -6,7 +6,7 @@ using Xunit;
 
 namespace KlGpu.Tests.Cli;
 
-/// <summary>The divergence family on the command line: eval, landscape, and the commands that still take only the KLs.</summary>
+/// <summary>The divergence family on the command line: eval, landscape, and the commands that minimize one.</summary>
 public class DivergenceFamilyCliTests
 {
     [Theory]
@@ -24,16 +24,35 @@ public class DivergenceFamilyCliTests
     }
 
     [Theory]
-    [InlineData("basins", new[] { "basins", "--target", "N(0,1)" }, "basins")]
-    [InlineData("sweep", new[] { "sweep", "--target-template", "0.5*N(-{d},1) + 0.5*N({d},1)", "--param", "d=0:2:3" }, "sweep")]
-    [InlineData("fixed-σ curve", new[] { "landscape", "--target", "N(0,1)", "--family", "gaussian-fixed-sigma:1" }, "the fixed-σ curve")]
-    public void CommandsThatNeedAGradientRejectTheNewNames(string why, string[] args, string command)
+    [InlineData("basins", new[] { "basins", "--target", "0.5*N(-2,1) + 0.5*N(2,1)", "--restarts", "16", "--steps", "400" }, "basins.json")]
+    [InlineData("sweep", new[] { "sweep", "--target-template", "0.5*N(-{d},1) + 0.5*N({d},1)", "--param", "d=1:2:2", "--restarts", "16", "--steps", "400" }, "sweep.json")]
+    [InlineData("fixed-σ curve", new[] { "landscape", "--target", "0.5*N(-2,1) + 0.5*N(2,1)", "--family", "gaussian-fixed-sigma:1", "--mu", "-4:4:33" }, "curve.csv")]
+    public void CommandsThatNeedAGradientTakeEveryName(string why, string[] args, string file)
     {
         using var dir = new TempFolder();
-        var run = CliRun.Of([.. args, "--divergence", "js", "--out", dir.Path]);
+        var run = CliRun.Of([.. args, "--divergence", "js", "--accelerator", "cpu", "--out", dir.Path]);
+        Assert.True(run.ExitCode == 0, $"{why}: {run.Stderr}");
+        Assert.Contains(file, dir.Names());
+        Assert.Contains("js", File.ReadAllText(Path.Combine(dir.Path, "manifest.json")));
+    }
+
+    [Fact]
+    public void AFixedSigmaCurveWhoseIntegralDivergesSaysSoInOneLine()
+    {
+        // ∫p²/q diverges for σ below p's std over √2, at every μ.
+        using var dir = new TempFolder();
+        var run = CliRun.Of("landscape", "--target", "N(0,1)", "--family", "gaussian-fixed-sigma:0.5", "--divergence", "pearson", "--accelerator", "cpu", "--out", dir.Path);
         run.AssertUsageError();
-        Assert.True($"klgpu: --divergence: {command} supports forward and reverse; js has no gradient yet" == run.StderrLines[0], $"{why}: {run.Stderr}");
+        Assert.Equal("klgpu: --family: pearson is +∞ at σ = 0.5 (its integral diverges); choose a broader σ or another divergence", run.StderrLines[0]);
         Assert.Empty(dir.Names());
+    }
+
+    [Fact]
+    public void ADimensionalTargetTakesOnlyTheKls()
+    {
+        var run = CliRun.Of("basins", "--target", "two-modes(d=3, sep=4)", "--divergence", "hellinger", "--accelerator", "cpu");
+        run.AssertUsageError();
+        Assert.Equal("klgpu: --divergence: a 3-dimensional target takes forward or reverse; hellinger does not split across u", run.StderrLines[0]);
     }
 
     [Fact]

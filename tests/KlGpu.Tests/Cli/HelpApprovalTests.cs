@@ -18,6 +18,7 @@ public sealed class HelpApprovalTests
     [InlineData("devices")]
     [InlineData("basins")]
     [InlineData("sweep")]
+    [InlineData("sweep-alpha")]
     [InlineData("bench")]
     [InlineData("run")]
     [InlineData("pressure")]
