@@ -224,7 +224,7 @@ public static class MixtureBasinsJob
         WriteRestarts(batch.Open("restarts.csv", "table:restarts"), run);
         batch.Open("basins.json", "basins").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(run))));
         var o = FigureOptions.Default;
-        var plot = MixtureDensityFigure.ForRun(s.Target, s.Divergence, run.Basins);
+        var plot = MixtureDensityFigure.ForRun(s.Target, s.Divergence, s.Components, run.Basins);
         batch.Figures((c, r) => plot.Render(c, r), "densities", "figure:densities", o.Width, o.Height, svg);
         cancel.ThrowIfCancellationRequested();
         return batch.Commit(files => new

@@ -35,8 +35,11 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
     const double FlatEigenvalue = 1e-7;
     /// <summary>A weight below this is a component that collapsed away.</summary>
     public const double NegligibleWeight = 1e-6;
-    /// <summary>Weights below this, or pairs closer than this (means in stds, log stds), are tried as collapses.</summary>
-    const double CollapseTrial = 1e-2;
+    /// <summary>Weights below this are tried as collapses.</summary>
+    const double LightTrial = 1e-2;
+    /// <summary>Pairs closer than this (means in stds, log stds) are tried as collapses: generous, since near a collapse onto two
+    /// equal components the value is quartic in their distance, and Newton stalls well before they meet.</summary>
+    const double PairTrial = 0.25;
 
     public MixtureStationary Polish(GaussianMixture start)
     {
@@ -54,7 +57,7 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
     static GaussianMixture? Collapse(GaussianMixture q)
     {
         int light = Enumerable.Range(0, q.Count).MinBy(k => q.Weights[k]);
-        if (q.Weights[light] < CollapseTrial)
+        if (q.Weights[light] < LightTrial)
         {
             var keep = Enumerable.Range(0, q.Count).Where(k => k != light).ToArray();
             double rest = keep.Sum(k => q.Weights[k]);
@@ -67,7 +70,7 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
                 double d = Math.Max(Math.Abs(q.Means[i] - q.Means[j]) / Math.Max(q.Stds[i], q.Stds[j]), Math.Abs(Math.Log(q.Stds[i] / q.Stds[j])));
                 if (d < best.D) best = (i, j, d);
             }
-        if (best.D >= CollapseTrial) return null;
+        if (best.D >= PairTrial) return null;
         var (a, b, _) = best;
         double w = q.Weights[a] + q.Weights[b];
         double m = (q.Weights[a] * q.Means[a] + q.Weights[b] * q.Means[b]) / w;
@@ -168,10 +171,11 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
 
     static double Norm(double[] g) => Math.Sqrt(g.Sum(v => v * v));
 
-    /// <summary>Components sorted by mean, ties by std, then by weight: the order that makes permutations one point.</summary>
+    /// <summary>Components sorted by mean (to 1e-8), ties by std, then by weight: the order that makes permutations one point.</summary>
     public static GaussianMixture Canonical(GaussianMixture q)
     {
-        var order = Enumerable.Range(0, q.Count).OrderBy(k => q.Means[k]).ThenBy(k => q.Stds[k]).ThenBy(k => q.Weights[k]).ToArray();
+        // Means equal to 1e-8 (a symmetric optimum's, equal up to rounding) are ties, settled by the std.
+        var order = Enumerable.Range(0, q.Count).OrderBy(k => Math.Round(q.Means[k] * 1e8)).ThenBy(k => q.Stds[k]).ThenBy(k => q.Weights[k]).ToArray();
         return new GaussianMixture(order.Select(k => q.Weights[k]).ToArray(), order.Select(k => q.Means[k]).ToArray(), order.Select(k => q.Stds[k]).ToArray());
     }
 

@@ -8,7 +8,7 @@ namespace KlGpu.Plotting;
 /// <summary>The target p shaded and the fitted mixture q of each basin drawn over it, a line as thick as its share of restarts.</summary>
 public static class MixtureDensityFigure
 {
-    public static Plot ForRun(Target target, Landscape.Divergence divergence, IReadOnlyList<MixtureBasin> basins)
+    public static Plot ForRun(Target target, Landscape.Divergence divergence, int components, IReadOnlyList<MixtureBasin> basins)
     {
         FigureFonts.EnsureRegistered();
         var c = CultureInfo.InvariantCulture;
@@ -36,7 +36,7 @@ public static class MixtureDensityFigure
             line.LegendText = string.Create(c, $"B{b.Id}{(b.Kind == MixtureKind.Degenerate ? " (degenerate)" : "")}: {b.Q.Count} comp., value {b.Value:G4}, {b.Fraction:0.0%}");
         }
         string label = divergence == Landscape.Divergence.Forward ? "forward KL(p || q)" : "reverse KL(q || p)";
-        plot.Title($"Optima of {label}, q a {basins.Select(b => b.Q.Count).DefaultIfEmpty(0).Max()}-component mixture\np = {target}");
+        plot.Title($"Optima of {label}, q a {components}-component mixture\np = {target}");
         plot.XLabel("x");
         plot.YLabel("density");
         plot.Axes.SetLimitsX(lo, hi);
