@@ -61,7 +61,7 @@ internal static class MixtureBasinsCommand
         o.WriteLine($"{"basin",5}  {"kind",-10}  {s.Divergence.Label(),14}  {"restarts",8}  {"fraction",8}  {"weights",-22}  {"means",-24}  {"stds",-22}");
         foreach (var b in run.Basins)
         {
-            string List(double[] v, string format) => string.Join(", ", v.Select(x => x.ToString(format, c)));
+            string List(double[] v, string format) => string.Join(", ", v.Select(x => (Math.Abs(x) < 5e-7 ? 0 : x).ToString(format, c))); // no "-0.000000"
             o.WriteLine(string.Create(c, $"{"B" + b.Id,5}  {b.Kind.ToString().ToLowerInvariant(),-10}  {b.Value,14:G10}  {b.Count,8:N0}  {b.Fraction,8:P1}  {List(b.Q.Weights, "F6"),-22}  {List(b.Q.Means, "F6"),-24}  {List(b.Q.Stds, "F6"),-22}{(b.Polished ? "" : "  (not polished)")}"));
         }
         o.WriteLine();
