@@ -250,8 +250,8 @@ public static class MixtureBasinsJob
                 s.Accelerator,
             },
             Device = new { Kind = run.DeviceKind, Name = run.DeviceName },
-            Timing = new { run.OptimizeSeconds, run.PolishSeconds },
-            Note = "landscape and basin-map figures are drawn for a Gaussian q only",
+            Timings = new { run.OptimizeSeconds, run.PolishSeconds },
+            Result = new { run.Minima, Summary = run.Summary(), Note = "landscape and basin-map figures are drawn for a Gaussian q only" },
             Files = files,
         });
     }

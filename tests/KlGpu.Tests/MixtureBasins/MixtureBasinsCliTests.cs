@@ -29,6 +29,12 @@ public class MixtureBasinsCliTests
         Assert.Equal(2.0, Assert.Single(b.GetProperty("stds").EnumerateArray()).GetDouble(), 1e-6);
         Assert.True(Math.Abs(b.GetProperty("value").GetDouble()) < 1e-12);
         Assert.Equal(["basins.json", "densities.png", "manifest.json", "restarts.csv"], folder.Names());
+
+        // The manifest is a run file that repeats the run.
+        using var again = new TempFolder();
+        var rerun = CliRun.Of("run", folder.File("manifest.json"), "--out", again.Path);
+        Assert.True(rerun.ExitCode == 0, rerun.Stderr);
+        Assert.Equal(File.ReadAllText(folder.File("basins.json")), File.ReadAllText(again.File("basins.json")));
     }
 
     [Theory]
