@@ -29,7 +29,7 @@ internal static class MixtureBasinsCommand
         var defaults = BasinsSettings.DefaultRanges(p.Marginal);
         var (muMin, muMax) = r.GetValue(o.Mu) is { } m ? BasinsSpec.Interval(m, "--mu") : (defaults.MuMin, defaults.MuMax);
         var (sMin, sMax) = r.GetValue(o.Sigma) is { } s ? BasinsSpec.Interval(s, "--sigma", positive: true) : (defaults.SigmaMin, defaults.SigmaMax);
-        int restarts = Given(r, o.Restarts) ? BasinsSpec.Count(r.GetValue(o.Restarts), "--restarts", 1, BasinsSpec.MaxRestarts) : MixtureBasinsSettings.DefaultRestarts;
+        int restarts = Given(r, o.Restarts) ? BasinsSpec.Count(r.GetValue(o.Restarts), "--restarts", 1, MixtureBasinsSettings.MaxRestarts) : MixtureBasinsSettings.DefaultRestarts;
         int steps = Given(r, o.Steps) ? BasinsSpec.Count(r.GetValue(o.Steps), "--steps", 1, 10_000_000) : MixtureBasinsSettings.DefaultSteps;
         double radius = Given(r, o.ClusterRadius) ? BasinsSpec.Positive(r.GetValue(o.ClusterRadius), "--cluster-radius") : MixtureBasinsSettings.DefaultClusterRadius;
         var settings = new MixtureBasinsSettings(p, d, family.Components, restarts, steps, BasinsSpec.Optimizer(r.GetValue(o.Optimizer)),

@@ -33,6 +33,9 @@ public sealed record MixtureBasinsSettings(
     /// <summary>Each restart integrates on panels (about a thousand nodes a step), so fewer than for a Gaussian q.</summary>
     public const int DefaultRestarts = 256, DefaultSteps = 1500;
 
+    /// <summary>Restarts run in one launch, their θ and scratch (15K numbers each) held whole: this bounds that memory.</summary>
+    public const int MaxRestarts = 1 << 20;
+
     /// <summary>End points closer than this (weights, means, log stds, after canonical ordering) are polished once.</summary>
     public const double DefaultClusterRadius = 1e-2;
 

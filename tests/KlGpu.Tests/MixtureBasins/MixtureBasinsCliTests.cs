@@ -45,10 +45,12 @@ public class MixtureBasinsCliTests
     [InlineData("--family", "mixture:2", "--starts", "grid:4x4")]
     [InlineData("--family", "mixture:2", "--trajectories", "3")]
     [InlineData("--family", "mixture:2", "--target", "two-modes(d=3, sep=4)")]
+    [InlineData("--family", "mixture:2", "--restarts", "2000000")]
     public void BadInputIsOneLineAndExitCodeTwo(params string[] args)
     {
         using var folder = new TempFolder();
         string[] target = args.Contains("--target") ? [] : ["--target", "N(0,1)"];
-        CliRun.Of(["basins", .. target, .. args, "--restarts", "2", "--out", folder.Path]).AssertUsageError();
+        string[] restarts = args.Contains("--restarts") ? [] : ["--restarts", "2"];
+        CliRun.Of(["basins", .. target, .. args, .. restarts, "--out", folder.Path]).AssertUsageError();
     }
 }
