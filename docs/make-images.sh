@@ -25,3 +25,8 @@ cp "$tmp/slice/reverse.png" docs/images/mixture-slice.png
 dotnet run --project src/KlGpu.Cli -c Release -- landscape --mu -5:5:200 --sigma 0.05:5:200 \
     --divergence forward,reverse,js,hellinger,alpha:0.5,renyi:2 --out "$tmp/family"
 cp "$tmp/family/landscape.png" docs/images/divergence-family.png
+for d in reverse forward; do
+    dotnet run --project src/KlGpu.Cli -c Release -- basins --family mixture:2 --target "0.3*N(-2,0.3) + 0.4*N(0,0.4) + 0.3*N(2,0.3)" \
+        --divergence "$d" --restarts 64 --out "$tmp/mixture-$d"
+    cp "$tmp/mixture-$d/densities.png" "docs/images/mixture-basins-$d.png"
+done

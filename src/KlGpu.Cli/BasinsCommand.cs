@@ -24,7 +24,7 @@ internal static class BasinsCommand
         };
         var family = new Option<string>("--family")
         {
-            Description = "The model q: gaussian (μ and σ free) or gaussian-fixed-sigma:S (μ only, σ = S), e.g. --family gaussian-fixed-sigma:1",
+            Description = "The model q: gaussian (μ and σ free), gaussian-fixed-sigma:S (μ only, σ = S) or mixture:K (K ≤ 8 components: weights, means and stds; forward or reverse KL; default 256 restarts × 1500 steps), e.g. --family mixture:2",
             DefaultValueFactory = _ => "gaussian",
             HelpName = "FAMILY",
         };
@@ -64,6 +64,9 @@ internal static class BasinsCommand
         {
             var p = CommonOptions.ParseTarget(r, target);
             var fam = FitFamily.Parse(r.GetValue(family));
+            if (fam.IsMixture)
+                return MixtureBasinsCommand.Run(context, r, fam, p, new(divergence, restarts, steps, optimizer, lr, seed, starts, mu, sigma,
+                    tolerance, radius, trajectories, precision, accelerator, json, outDir, svg, animate));
             fam.CheckRestarts("basins");
             fam.CheckTarget(p);
             var (gridMu, gridSigma) = BasinsSpec.Starts(r.GetValue(starts), fam);

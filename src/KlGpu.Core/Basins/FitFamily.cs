@@ -17,11 +17,11 @@ public sealed record FitFamily(double? FixedSigma, int Components = 1)
     /// <summary>The user's name: <c>gaussian</c>, <c>gaussian-fixed-sigma:S</c> or <c>mixture:K</c>.</summary>
     public string Name => FixedSigma is { } s ? "gaussian-fixed-sigma:" + SpecText.Show(s) : IsMixture ? $"mixture:{Components}" : "gaussian";
 
-    /// <summary>Restarts and sweeps fit a Gaussian q; a mixture family has landscape slices only, so far.</summary>
+    /// <summary>Sweeps fit a Gaussian q; a mixture family has restarts (basins, its own job) and landscape slices, so far.</summary>
     public void CheckRestarts(string command)
     {
         if (IsMixture)
-            throw new UsageException($"--family: {command} fits a Gaussian q; restarts of a {Name} q are not implemented yet (landscape --family {Name} --q … --vary … maps its slices)");
+            throw new UsageException($"--family: {command} fits a Gaussian q; a {command} of a {Name} q is not implemented yet (basins --family {Name} counts its optima; landscape --family {Name} --q … --vary … maps its slices)");
     }
 
     /// <summary>σ fixed is a family of 1-D Gaussians; the d-dimensional target needs a q with a free covariance.</summary>

@@ -24,6 +24,10 @@ interface IBackend : IDisposable
     void MixtureSlice(LogMixturePlan target, double[] baseQ, int parameterX, int parameterY, double[] x, double[] y, int kind, double order,
         double[] output);
 
+    /// <summary>Restarts of a K-component mixture q: theta (3K numbers per restart) goes in as starts and comes back as end points.</summary>
+    void MixtureOptimize(LogMixturePlan target, int count, OptimizerSettings<double> settings, double[] theta, double[] value,
+        double[] gradientNorm, int[] steps, int[] status);
+
     /// <summary>Value and gradient in (μ, log σ) at each point.</summary>
     (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(LogMixturePlan target, TargetMoments<double> moments,
         int divergence, int kind, double order, double[] mu, double[] logSigma);
@@ -45,6 +49,8 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
     Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, int, T, ArrayView2D<T, Stride2D.DenseX>>? fDivergence;
     Action<Index2D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, LogMixturePlanView<T>, int, T, ArrayView<T>,
         ArrayView2D<T, Stride2D.DenseX>>? mixtureSlice;
+    Action<Index1D, int, ArrayView<T>, LogMixturePlanView<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>,
+        ArrayView<int>, ArrayView<int>>? mixtureOptimize;
     Action<Index1D, int, int, T, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>? gradient;
     Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, OptimizerSettings<T>, AcrossU<T>,
         ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>? optimize;
@@ -178,6 +184,40 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             accelerator.Synchronize();
         }
         CopyOut(values.View.AsContiguous().GetAsArray(), output);
+    }
+
+    public void MixtureOptimize(LogMixturePlan target, int count, OptimizerSettings<double> settings, double[] theta, double[] value,
+        double[] gradientNorm, int[] steps, int[] status)
+    {
+        var plan = Upload(target).View;
+        var os = new OptimizerSettings<T>
+        {
+            Divergence = settings.Divergence, Method = settings.Method, MaxSteps = settings.MaxSteps,
+            LearningRate = R.Of(settings.LearningRate), Beta1 = R.Of(settings.Beta1), Beta2 = R.Of(settings.Beta2),
+            Epsilon = R.Of(settings.Epsilon), Tolerance = R.Of(settings.Tolerance), TrajectoryStride = 1,
+        };
+        int n = value.Length;
+        using var th = Vector(theta);
+        using var scratch = accelerator.Allocate1D<T>((long)n * count * MixtureRestartKernels.ScratchPerComponent);
+        using var f = accelerator.Allocate1D<T>(n);
+        using var norm = accelerator.Allocate1D<T>(n);
+        using var taken = accelerator.Allocate1D<int>(n);
+        using var outcome = accelerator.Allocate1D<int>(n);
+        var (tv, sv, fv, nv, kv, ov) = (th.View, scratch.View, f.View, norm.View, taken.View, outcome.View);
+        if (parallelCpu)
+            Parallel.For(0, n, i => MixtureRestartKernels.Optimize<T, R>(i, count, tv, plan, os, sv, fv, nv, kv, ov));
+        else
+        {
+            mixtureOptimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<T>, LogMixturePlanView<T>, OptimizerSettings<T>,
+                ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>>(MixtureRestartKernels.Optimize<T, R>);
+            mixtureOptimize(n, count, tv, plan, os, sv, fv, nv, kv, ov);
+            accelerator.Synchronize();
+        }
+        CopyOut(th.GetAsArray1D(), theta);
+        CopyOut(f.GetAsArray1D(), value);
+        CopyOut(norm.GetAsArray1D(), gradientNorm);
+        taken.CopyToCPU(steps);
+        outcome.CopyToCPU(status);
     }
 
     public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(LogMixturePlan target, TargetMoments<double> moments,

@@ -171,6 +171,21 @@ public sealed class KlEngine : IDisposable
         return output;
     }
 
+    /// <summary>
+    /// Optimizer restarts of a <paramref name="count"/>-component mixture q, one per start: <paramref name="theta"/> holds 3K
+    /// numbers per restart (<see cref="MixtureFit"/>'s logits, means, log stds) and receives the end points;
+    /// settings.Divergence is <see cref="FDivergence.ForwardKl"/> or <see cref="FDivergence.ReverseKl"/>.
+    /// </summary>
+    public (double[] Value, double[] GradientNorm, int[] Steps, int[] Status) MixtureOptimize(GaussianMixture p, int count,
+        OptimizerSettings<double> settings, double[] theta)
+    {
+        int n = theta.Length / (MixtureFit.ParametersPerComponent * count);
+        if (n * MixtureFit.ParametersPerComponent * count != theta.Length) throw new ArgumentException("theta is not a whole number of restarts");
+        var result = (new double[n], new double[n], new int[n], new int[n]);
+        if (n > 0) backend.MixtureOptimize(Plan(p), count, settings, theta, result.Item1, result.Item2, result.Item3, result.Item4);
+        return result;
+    }
+
     /// <summary>p's mean, variance and entropy, computed once per cached target.</summary>
     public TargetMoments<double> Moments(GaussianMixture p)
     {

@@ -1,0 +1,92 @@
+using System.Numerics;
+using ILGPU;
+using ILGPU.Runtime;
+using KlGpu.Numerics;
+
+namespace KlGpu.Kernels;
+
+/// <summary>A device view as a vector.</summary>
+public readonly struct ViewVector<T>(ArrayView<T> data) : IVector<T> where T : unmanaged
+{
+    public T this[int i]
+    {
+        get => data[i];
+        set => data[i] = value;
+    }
+}
+
+/// <summary>Optimizer restarts of a K-component mixture q: θ = (logits, means, log stds), 3K numbers per restart.</summary>
+public static class MixtureRestartKernels
+{
+    /// <summary>Scratch numbers per restart and component: q's triple, the gradient, and the update rule's two moments.</summary>
+    public const int ScratchPerComponent = 12;
+
+    /// <summary>
+    /// One restart per thread: <paramref name="theta"/>'s 3K numbers from index·3K hold the start and receive the end point;
+    /// settings.Divergence is <see cref="FDivergence.ForwardKl"/> or <see cref="FDivergence.ReverseKl"/>. A restart stops at
+    /// the first iterate whose gradient norm is below the tolerance; it diverges if a log std leaves ±LogSigmaLimit or
+    /// anything stops being finite. The logits are re-centred after each step (their gradient sums to zero; only their
+    /// differences matter), so they cannot drift.
+    /// </summary>
+    public static void Optimize<T, R>(Index1D index, int count, ArrayView<T> theta, LogMixturePlanView<T> target,
+        OptimizerSettings<T> settings, ArrayView<T> scratch, ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps,
+        ArrayView<int> status)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        int n = MixtureFit.ParametersPerComponent * count;
+        var th = new ViewVector<T>(theta.SubView((long)index.X * n, n));
+        var work = scratch.SubView((long)index.X * ScratchPerComponent * count, ScratchPerComponent * count);
+        var q = new ViewVector<T>(work.SubView(0, n));
+        var g = new ViewVector<T>(work.SubView(n, n));
+        var m1 = work.SubView(2 * n, n);
+        var m2 = work.SubView(3 * n, n);
+        for (int i = 0; i < n; i++)
+        {
+            m1[i] = T.Zero;
+            m2[i] = T.Zero;
+        }
+        var rule = new RuleView<T>(target.RuleNodes, target.RuleWeights);
+        T beta1Power = T.One, beta2Power = T.One, f = T.Zero, norm = T.Zero;
+        int outcome = RestartStatus.StepLimit, taken = settings.MaxSteps;
+        for (int t = 0; t <= settings.MaxSteps; t++)
+        {
+            bool finite = true;
+            for (int i = 0; i < n; i++) finite &= T.IsFinite(th[i]);
+            for (int k = 0; k < count; k++) finite &= T.Abs(th[2 * count + k]) <= R.Of(RestartKernels.LogSigmaLimit);
+            if (finite)
+            {
+                f = MixtureFit.ValueAndGradient<T, R, LogMixturePlanView<T>, ViewVector<T>, RuleView<T>>(settings.Divergence, target,
+                    count, th, q, g, rule);
+                T squared = T.Zero;
+                for (int i = 0; i < n; i++) squared += g[i] * g[i];
+                norm = T.Sqrt(squared);
+                finite = T.IsFinite(f) && T.IsFinite(norm);
+            }
+            if (!finite)
+            {
+                outcome = RestartStatus.Diverged;
+                taken = t;
+                break;
+            }
+            if (norm < settings.Tolerance)
+            {
+                outcome = RestartStatus.Converged;
+                taken = t;
+                break;
+            }
+            if (t == settings.MaxSteps) break;
+            beta1Power *= settings.Beta1;
+            beta2Power *= settings.Beta2;
+            var update = new UpdateRule<T>(settings, beta1Power, beta2Power);
+            for (int i = 0; i < n; i++) th[i] = th[i] - update.Step(g[i], ref m1[i], ref m2[i]);
+            T mean = T.Zero;
+            for (int k = 0; k < count; k++) mean += th[k];
+            mean /= R.Of(count);
+            for (int k = 0; k < count; k++) th[k] = th[k] - mean;
+        }
+        value[index] = f;
+        gradientNorm[index] = norm;
+        steps[index] = taken;
+        status[index] = outcome;
+    }
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using KlGpu.Basins;
+using KlGpu.Engine;
+using KlGpu.Numerics;
+using KlGpu.Output;
+using KlGpu.Specs;
+
+namespace KlGpu.Cli;
+
+/// <summary><c>klgpu basins --family mixture:K</c>: the same options → <see cref="MixtureBasinsSettings"/> → <see cref="MixtureBasinsJob"/> → a table or JSON.</summary>
+internal static class MixtureBasinsCommand
+{
+    /// <summary>The options of `klgpu basins` that a mixture run reads.</summary>
+    public sealed record Options(Option<string> Divergence, Option<string> Restarts, Option<string> Steps, Option<string> Optimizer,
+        Option<string> LearningRate, Option<string> Seed, Option<string> Starts, Option<string> Mu, Option<string> Sigma,
+        Option<string> Tolerance, Option<string> ClusterRadius, Option<string> Trajectories, Option<string> Precision,
+        Option<string> Accelerator, Option<bool> Json, Option<string> OutDir, Option<bool> Svg, Option<bool> Animate);
+
+    public static int Run(CliContext context, ParseResult r, FitFamily family, Target p, Options o)
+    {
+        if (p.Dimension > 1) throw new UsageException($"--family: {family.Name} fits a 1-D mixture; {p} is {p.Dimension}-dimensional (use --family gaussian)");
+        var d = BasinsSpec.Divergence(r.GetValue(o.Divergence));
+        MixtureBasinsSettings.CheckDivergence(d);
+        if (!r.GetValue(o.Starts)!.Trim().Equals("random", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"--starts: a {family.Name} q starts at random (a grid of starts spans the (μ, σ) plane of a Gaussian q)");
+        if (r.GetValue(o.Animate) || r.GetValue(o.Trajectories)!.Trim() != "0")
+            throw new UsageException($"--trajectories/--animate: paths are drawn over the (μ, σ) plane of a Gaussian q; a {family.Name} q has none");
+        var defaults = BasinsSettings.DefaultRanges(p.Marginal);
+        var (muMin, muMax) = r.GetValue(o.Mu) is { } m ? BasinsSpec.Interval(m, "--mu") : (defaults.MuMin, defaults.MuMax);
+        var (sMin, sMax) = r.GetValue(o.Sigma) is { } s ? BasinsSpec.Interval(s, "--sigma", positive: true) : (defaults.SigmaMin, defaults.SigmaMax);
+        int restarts = Given(r, o.Restarts) ? BasinsSpec.Count(r.GetValue(o.Restarts), "--restarts", 1, MixtureBasinsSettings.MaxRestarts) : MixtureBasinsSettings.DefaultRestarts;
+        int steps = Given(r, o.Steps) ? BasinsSpec.Count(r.GetValue(o.Steps), "--steps", 1, 10_000_000) : MixtureBasinsSettings.DefaultSteps;
+        double radius = Given(r, o.ClusterRadius) ? BasinsSpec.Positive(r.GetValue(o.ClusterRadius), "--cluster-radius") : MixtureBasinsSettings.DefaultClusterRadius;
+        var settings = new MixtureBasinsSettings(p, d, family.Components, restarts, steps, BasinsSpec.Optimizer(r.GetValue(o.Optimizer)),
+            BasinsSpec.Positive(r.GetValue(o.LearningRate), "--lr"), BasinsSpec.Seed(r.GetValue(o.Seed)), muMin, muMax, sMin, sMax,
+            BasinsSpec.Positive(r.GetValue(o.Tolerance), "--tolerance"), radius,
+            CommonOptions.ParsePrecision(r, o.Precision), CommonOptions.ParseAccelerator(r, o.Accelerator));
+        string dir = OutputFolder.Prepare(r.GetValue(o.OutDir)!); // a bad --out fails before any work
+        context.Cancel.ThrowIfCancellationRequested();
+
+        using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
+        var run = MixtureBasinsJob.Compute(settings, engine, context.Cancel);
+        var files = MixtureBasinsJob.Write(run, dir, r.GetValue(o.Svg), context.Cancel);
+        if (r.GetValue(o.Json)) context.Out.Write(JsonFile.Serialize(MixtureBasinsJob.Summary(run)));
+        else Table(context.Out, run, dir, files.Count);
+        return Cli.Ok;
+    }
+
+    /// <summary>Whether the user gave the option: a mixture run has its own defaults for restarts, steps and the cluster radius.</summary>
+    static bool Given(ParseResult r, Option<string> option) => r.GetResult(option) is { Implicit: false };
+
+    static void Table(TextWriter o, MixtureBasinsRun run, string dir, int files)
+    {
+        var s = run.Settings;
+        var c = CultureInfo.InvariantCulture;
+        o.WriteLine($"target p = {s.Target}");
+        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = a mixture of {s.Components} Gaussians (logits, means, log stds); {run.Status.Length:N0} restarts × ≤ {s.Steps:N0} {s.Optimizer.ToString().ToLowerInvariant()} steps (lr {s.LearningRate:G6}) on {run.DeviceKind}, {s.Precision.ToString().ToLowerInvariant()} precision"));
+        o.WriteLine(string.Create(c, $"time: restarts {run.OptimizeSeconds:0.000} s, polish {run.PolishSeconds:0.000} s; mean steps {run.Steps.Average():0.0}"));
+        o.WriteLine();
+        o.WriteLine($"{"basin",5}  {"kind",-10}  {s.Divergence.Label(),14}  {"restarts",8}  {"fraction",8}  {"weights",-22}  {"means",-24}  {"stds",-22}");
+        foreach (var b in run.Basins)
+        {
+            string List(double[] v, string format) => string.Join(", ", v.Select(x => (Math.Abs(x) < 5e-7 ? 0 : x).ToString(format, c))); // no "-0.000000"
+            o.WriteLine(string.Create(c, $"{"B" + b.Id,5}  {b.Kind.ToString().ToLowerInvariant(),-10}  {b.Value,14:G10}  {b.Count,8:N0}  {b.Fraction,8:P1}  {List(b.Q.Weights, "F6"),-22}  {List(b.Q.Means, "F6"),-24}  {List(b.Q.Stds, "F6"),-22}{(b.Polished ? "" : "  (not polished)")}"));
+        }
+        o.WriteLine();
+        o.WriteLine(run.Summary());
+        o.WriteLine($"wrote {files} files to {dir}");
+    }
+}
