@@ -1,0 +1,154 @@
+using System.Numerics;
+
+namespace KlGpu.Numerics;
+
+/// <summary>
+/// A mixture's components with the breakpoints of their upper envelope (where the largest component changes), as
+/// <see cref="LogMixturePlan"/> computes them: the score ∂ₓ log p switches slope there, over a width 1/|ℓ′_left − ℓ′_right|.
+/// Breakpoint j separates interval j (owner <see cref="IntervalOwner"/>(j)) from interval j + 1.
+/// </summary>
+public interface IScoreEnvelope<T> : IComponentSet<T> where T : unmanaged
+{
+    int BreakpointCount { get; }
+    T Breakpoint(int j);
+    int IntervalOwner(int j);
+}
+
+/// <summary>A plan's components and envelope in host arrays (double).</summary>
+public readonly struct ArrayEnvelope(LogMixturePlan plan) : IScoreEnvelope<double>
+{
+    public int Count => plan.Offsets.Length;
+    public double Offset(int k) => plan.Offsets[k];
+    public double Mean(int k) => plan.Means[k];
+    public double Precision(int k) => plan.Precisions[k];
+    public int BreakpointCount => plan.Breakpoints.Length;
+    public double Breakpoint(int j) => plan.Breakpoints[j];
+    public int IntervalOwner(int j) => plan.IntervalOwners[j];
+}
+
+/// <summary>
+/// The squared kernel Stein discrepancy KSD²(q, p) = E_{x,y~q iid}[u_p(x, y)] between q = N(μ, σ) and the target p, with
+/// the inverse multiquadric kernel k(x, y) = (c² + (x − y)²)^β (c &gt; 0, β &lt; 0) and the Stein kernel
+/// u_p(x, y) = s(x)s(y)k + s(x)∂_y k + s(y)∂_x k + ∂_x∂_y k, s = ∂ₓ log p. Only p's score enters, never its normalization.
+///
+/// It is computed in the equivalent form E_{x,y~q}[δ(x) k(x, y) δ(y)] with δ = s_p − s_q (Liu, Lee and Jordan 2016, Thm 3.6:
+/// Stein's identity for q, integrating the ∂k terms by parts against q; k and ∂k are bounded and q's tails Gaussian, so no
+/// boundary term remains). That form is zero where p = q without cancellation, and needs no derivative of k. The tests
+/// integrate u_p itself, which shares no code with this.
+///
+/// The double integral ∫∫ g(x) k(x − y) g(y) dx dy, g = qδ, is symmetric, so it is twice the triangle y &lt; x: for each outer
+/// node x an inner integral over y up to x. Both are composite Gauss–Legendre on panels chosen as they are walked (no
+/// arrays, so kernels can run it): at most 2σ wide (q's scale), 2 s_k within ±<see cref="Window"/> s_k of a component of p,
+/// graded geometrically toward every envelope breakpoint down to the score's transition width, and, in the inner integral,
+/// toward y = x down to c (k is analytic with poles at x − y = ±ic). The inner integral, as a function of x, is as smooth
+/// as g (shift y = x − r), so the outer panels need only g's scales. q's window is ±<see cref="Window"/> σ.
+/// </summary>
+public static class SteinDiscrepancy
+{
+    /// <summary>Half-width in stds of q's window and of each component's fine region: e^{−72} relative mass beyond.</summary>
+    public const double Window = 12;
+
+    /// <summary>A negative sum within this many machine epsilons of ∫∫|g(x)| k |g(y)| is rounding around zero and returned as 0.</summary>
+    public const double RoundingBound = 1024;
+
+    /// <summary>The inverse multiquadric kernel (c² + r²)^β, from c² and β.</summary>
+    public static T Imq<T>(T c2, T beta, T r) where T : unmanaged, IFloatingPointIeee754<T>
+        => T.Exp(beta * T.Log(c2 + r * r));
+
+    /// <summary>KSD²(N(μ, σ), p) in double on the host, with the kernels' formula and rule.</summary>
+    public static double Squared(LogMixturePlan p, double mu, double sigma, double c, double beta)
+        => Squared<double, F64, ArrayEnvelope, ArrayRule>(new ArrayEnvelope(p), mu, sigma, c, beta, new ArrayRule(p.Rule.Nodes, p.Rule.Weights));
+
+    /// <summary>KSD²(N(μ, σ), p) = 2 ∫ g(x) ∫_{y&lt;x} k(x − y) g(y) dy dx, g = qδ.</summary>
+    public static T Squared<T, R, S, RU>(in S p, T mu, T sigma, T c, T beta, in RU rule)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where S : struct, IScoreEnvelope<T> where RU : struct, IQuadratureRule<T>
+    {
+        T window = R.Of(Window), lo = mu - window * sigma, hi = mu + window * sigma, c2 = c * c;
+        T total = T.Zero, magnitude = T.Zero, a = lo;
+        while (a < hi)
+        {
+            T b = PanelEnd<T, R, S>(p, sigma, c, a, hi, false);
+            T centre = R.Of(0.5) * (a + b), half = R.Of(0.5) * (b - a);
+            for (int i = 0; i < rule.Order; i++)
+            {
+                T x = centre + half * rule.Node(i), w = half * rule.Weight(i);
+                T gx = Weighted<T, R, S>(p, mu, sigma, x);
+                if (gx == T.Zero) continue;
+                T inner = Inner<T, R, S, RU>(p, mu, sigma, c, c2, beta, rule, lo, x, out T innerMagnitude);
+                total += w * gx * inner;
+                magnitude += w * T.Abs(gx) * innerMagnitude;
+            }
+            a = b;
+        }
+        // q's density was left unnormalized in g: each of the two factors owes 1/(σ√2π).
+        T norm = T.One / (R.Of(2 * Math.PI) * sigma * sigma), value = R.Of(2) * total * norm;
+        if (value < T.Zero && -value <= R.Of(RoundingBound) * R.Epsilon() * R.Of(2) * magnitude * norm) return T.Zero;
+        return value;
+    }
+
+    /// <summary>∫_lo^x k(x − y) g(y) dy and, in <paramref name="magnitude"/>, ∫ k |g|.</summary>
+    static T Inner<T, R, S, RU>(in S p, T mu, T sigma, T c, T c2, T beta, in RU rule, T lo, T x, out T magnitude)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where S : struct, IScoreEnvelope<T> where RU : struct, IQuadratureRule<T>
+    {
+        T total = T.Zero, a = lo;
+        magnitude = T.Zero;
+        while (a < x)
+        {
+            T b = PanelEnd<T, R, S>(p, sigma, c, a, x, true);
+            T centre = R.Of(0.5) * (a + b), half = R.Of(0.5) * (b - a);
+            for (int i = 0; i < rule.Order; i++)
+            {
+                T y = centre + half * rule.Node(i);
+                T term = half * rule.Weight(i) * Imq(c2, beta, x - y);
+                T gy = Weighted<T, R, S>(p, mu, sigma, y);
+                total += term * gy;
+                magnitude += term * T.Abs(gy);
+            }
+            a = b;
+        }
+        return total;
+    }
+
+    /// <summary>g(x) = e^{−z²/2} δ(x), z = (x − μ)/σ: q's density without its constant, times s_p − s_q.</summary>
+    public static T Weighted<T, R, S>(in S p, T mu, T sigma, T x)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IComponentSet<T>
+    {
+        T z = (x - mu) / sigma;
+        T delta = LogMixture.LogDensitySlope<T, R, S>(p, x) + (x - mu) * (T.One / (sigma * sigma));
+        return T.Exp(-R.Of(0.5) * z * z) * delta;
+    }
+
+    /// <summary>
+    /// The end of the panel that starts at <paramref name="a"/>, before <paramref name="end"/> (the window's end, or x in the
+    /// inner integral, where <paramref name="towardEnd"/> grades toward the kernel's peak). A panel never crosses a breakpoint or
+    /// the edge of a component's fine region, so the width allowed at its start holds over all of it.
+    /// </summary>
+    static T PanelEnd<T, R, S>(in S p, T sigma, T c, T a, T end, bool towardEnd)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IScoreEnvelope<T>
+    {
+        T half = R.Of(0.5), window = R.Of(Window), width = R.Of(2) * sigma, next = end;
+        for (int k = 0; k < p.Count; k++)
+        {
+            T s = T.One / T.Sqrt(p.Precision(k)), m = p.Mean(k), left = m - window * s, right = m + window * s;
+            if (a >= left && a < right) width = T.Min(width, R.Of(2) * s);
+            if (left > a && left < next) next = left;
+            if (right > a && right < next) next = right;
+        }
+        for (int j = 0; j < p.BreakpointCount; j++)
+        {
+            // Across breakpoint t the responsibilities are a logistic of ℓ_L − ℓ_R, whose poles lie π/|ℓ′_L − ℓ′_R| off the line.
+            T t = p.Breakpoint(j);
+            int l = p.IntervalOwner(j), r = p.IntervalOwner(j + 1);
+            T slope = p.Precision(l) * (p.Mean(l) - t) - p.Precision(r) * (p.Mean(r) - t);
+            T scale = R.Of(Math.PI) / T.Abs(slope);
+            width = T.Min(width, T.Max(scale, half * T.Abs(a - t)));
+            if (t > a && t < next) next = t;
+        }
+        if (towardEnd) width = T.Min(width, T.Max(c, half * (end - a)));
+        T b = T.Min(a + width, next);
+        // Where a + width rounds to a (a panel far below the spacing of numbers near a), the rest is one panel.
+        return b > a ? b : end;
+    }
+}
