@@ -38,22 +38,28 @@ public readonly struct ArrayEnvelope(LogMixturePlan plan) : IScoreEnvelope<doubl
 ///
 /// The double integral ∫∫ g(x) k(x − y) g(y) dx dy, g = qδ, is symmetric, so it is twice the triangle y &lt; x: for each outer
 /// node x an inner integral over y up to x. Both are composite Gauss–Legendre on panels chosen as they are walked (no
-/// arrays, so kernels can run it): at most 2σ wide (q's scale), 2 s_k within ±<see cref="Window"/> s_k of a component of p,
+/// arrays, so kernels can run it): at most 3σ wide (q's scale), 3 s_k within ±<see cref="ComponentWindow"/> s_k of a component of p,
 /// graded geometrically toward every envelope breakpoint down to the score's transition width, and, in the inner integral,
 /// toward y = x down to c (k is analytic with poles at x − y = ±ic). The inner integral, as a function of x, is as smooth
 /// as g (shift y = x − r), so the outer panels need only g's scales. q's window is ±<see cref="Window"/> σ.
 /// </summary>
 public static class SteinDiscrepancy
 {
-    /// <summary>Half-width in stds of q's window and of each component's fine region: e^{−72} relative mass beyond.</summary>
-    public const double Window = 12;
+    /// <summary>Half-width of q's window in σ: beyond it q's mass is below e^{−40}, under 1e-16 even weighted by δ².</summary>
+    public const double Window = 9;
+
+    /// <summary>Half-width in s_k of each component's fine region, where panels are at most <see cref="PanelStds"/> s_k wide.</summary>
+    public const double ComponentWindow = 6;
+
+    /// <summary>Panel width in stds of q, or of the component whose fine region holds the panel.</summary>
+    public const double PanelStds = 3;
 
     /// <summary>A negative sum within this many machine epsilons of ∫∫|g(x)| k |g(y)| is rounding around zero and returned as 0.</summary>
     public const double RoundingBound = 1024;
 
     /// <summary>The inverse multiquadric kernel (c² + r²)^β, from c² and β.</summary>
-    public static T Imq<T>(T c2, T beta, T r) where T : unmanaged, IFloatingPointIeee754<T>
-        => T.Exp(beta * T.Log(c2 + r * r));
+    public static T Imq<T, R>(T c2, T beta, T r) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        => beta == R.Of(-0.5) ? T.One / T.Sqrt(c2 + r * r) : T.Exp(beta * T.Log(c2 + r * r));
 
     /// <summary>KSD²(N(μ, σ), p) in double on the host, with the kernels' formula and rule.</summary>
     public static double Squared(LogMixturePlan p, double mu, double sigma, double c, double beta)
@@ -101,7 +107,7 @@ public static class SteinDiscrepancy
             for (int i = 0; i < rule.Order; i++)
             {
                 T y = centre + half * rule.Node(i);
-                T term = half * rule.Weight(i) * Imq(c2, beta, x - y);
+                T term = half * rule.Weight(i) * Imq<T, R>(c2, beta, x - y);
                 T gy = Weighted<T, R, S>(p, mu, sigma, y);
                 total += term * gy;
                 magnitude += term * T.Abs(gy);
@@ -128,11 +134,11 @@ public static class SteinDiscrepancy
     static T PanelEnd<T, R, S>(in S p, T sigma, T c, T a, T end, bool towardEnd)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IScoreEnvelope<T>
     {
-        T half = R.Of(0.5), window = R.Of(Window), width = R.Of(2) * sigma, next = end;
+        T half = R.Of(0.5), window = R.Of(ComponentWindow), panel = R.Of(PanelStds), width = panel * sigma, next = end;
         for (int k = 0; k < p.Count; k++)
         {
             T s = T.One / T.Sqrt(p.Precision(k)), m = p.Mean(k), left = m - window * s, right = m + window * s;
-            if (a >= left && a < right) width = T.Min(width, R.Of(2) * s);
+            if (a >= left && a < right) width = T.Min(width, panel * s);
             if (left > a && left < next) next = left;
             if (right > a && right < next) next = right;
         }
