@@ -38,7 +38,7 @@ public readonly struct ArrayEnvelope(LogMixturePlan plan) : IScoreEnvelope<doubl
 ///
 /// The double integral ∫∫ g(x) k(x − y) g(y) dx dy, g = qδ, is symmetric, so it is twice the triangle y &lt; x: for each outer
 /// node x an inner integral over y up to x. Both are composite Gauss–Legendre on panels chosen as they are walked (no
-/// arrays, so kernels can run it): at most 3σ wide (q's scale), 3 s_k within ±<see cref="ComponentWindow"/> s_k of a component of p,
+/// arrays, so kernels can run it): at most 3σ wide (q's scale), 4 s_k within ±<see cref="ComponentWindow"/> s_k of a component of p,
 /// graded geometrically toward every envelope breakpoint down to the score's transition width, and, in the inner integral,
 /// toward y = x down to c (k is analytic with poles at x − y = ±ic). The inner integral, as a function of x, is as smooth
 /// as g (shift y = x − r), so the outer panels need only g's scales. q's window is ±<see cref="Window"/> σ.
@@ -48,11 +48,14 @@ public static class SteinDiscrepancy
     /// <summary>Half-width of q's window in σ: beyond it q's mass is below e^{−40}, under 1e-16 even weighted by δ².</summary>
     public const double Window = 9;
 
-    /// <summary>Half-width in s_k of each component's fine region, where panels are at most <see cref="PanelStds"/> s_k wide.</summary>
+    /// <summary>Half-width in s_k of each component's fine region, where panels are at most <see cref="ComponentPanelStds"/> s_k wide.</summary>
     public const double ComponentWindow = 6;
 
-    /// <summary>Panel width in stds of q, or of the component whose fine region holds the panel.</summary>
+    /// <summary>Panel width in q's stds: 16 nodes resolve q's Gaussian factor over 3σ to 1e-13 (4σ leaves 4e-10).</summary>
     public const double PanelStds = 3;
+
+    /// <summary>Panel width in a component's stds, where δ is close to linear away from the breakpoints.</summary>
+    public const double ComponentPanelStds = 4;
 
     /// <summary>A negative sum within this many machine epsilons of ∫∫|g(x)| k |g(y)| is rounding around zero and returned as 0.</summary>
     public const double RoundingBound = 1024;
@@ -134,7 +137,7 @@ public static class SteinDiscrepancy
     static T PanelEnd<T, R, S>(in S p, T sigma, T c, T a, T end, bool towardEnd)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IScoreEnvelope<T>
     {
-        T half = R.Of(0.5), window = R.Of(ComponentWindow), panel = R.Of(PanelStds), width = panel * sigma, next = end;
+        T half = R.Of(0.5), window = R.Of(ComponentWindow), panel = R.Of(ComponentPanelStds), width = R.Of(PanelStds) * sigma, next = end;
         for (int k = 0; k < p.Count; k++)
         {
             T s = T.One / T.Sqrt(p.Precision(k)), m = p.Mean(k), left = m - window * s, right = m + window * s;
