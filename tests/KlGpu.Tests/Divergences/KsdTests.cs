@@ -117,9 +117,8 @@ public class KsdTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Single precision against double, measured: about 1e-7 to 1e-6 relative for σ ≳ 0.1, but narrow q loses (s/σ)² ε:
-    /// δ = s_p − s_q carries s_q = −(x − μ)/σ², so the terms summed are ~1/σ² while KSD² tends to s_p(μ)² + 1 (measured
-    /// 4.9e-4 at σ = 0.02 on s = 0.5, where the bound below sits).
+    /// Single precision against double, measured: 1e-7 to 1e-6 relative for most points, worst 1.4e-5 at σ = 0.02 far
+    /// from the modes. (Before narrow q switched to u_p, δ's s_q ~ 1/σ cost (s/σ)² ε there: 4.9e-4.)
     /// </summary>
     [Fact]
     public void SinglePrecisionErrorIsMeasured()
@@ -137,7 +136,7 @@ public class KsdTests(ITestOutputHelper output)
                 worst = Math.Max(worst, error);
             }
         output.WriteLine($"single precision: worst relative error {worst:E2} over {grid.Length} points, σ from 0.02 to 60");
-        Assert.True(worst <= 1e-3, $"single precision is off by {worst:E2}");
+        Assert.True(worst <= 1e-4, $"single precision is off by {worst:E2}");
     }
 
     /// <summary>q = p: δ = s_p − s_q vanishes identically, so KSD² is zero (to 1e-12) for any kernel and scale.</summary>
