@@ -25,3 +25,6 @@ cp "$tmp/slice/reverse.png" docs/images/mixture-slice.png
 dotnet run --project src/KlGpu.Cli -c Release -- landscape --mu -5:5:200 --sigma 0.05:5:200 \
     --divergence forward,reverse,js,hellinger,alpha:0.5,renyi:2 --out "$tmp/family"
 cp "$tmp/family/landscape.png" docs/images/divergence-family.png
+dotnet run --project src/KlGpu.Cli -c Release -- landscape --target "0.5*N(-2,0.5) + 0.5*N(2,0.5)" \
+    --divergence reverse,forward,ksd --mu -5:5:128 --sigma 0.05:5:128 --out "$tmp/ksd"
+cp "$tmp/ksd/landscape.png" docs/images/ksd-landscape.png
