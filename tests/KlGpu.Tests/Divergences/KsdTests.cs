@@ -34,6 +34,8 @@ public class KsdTests(ITestOutputHelper output)
         [0.0, 1.0, 0.4, 2.0, 2.0, -1.0],
         [0.0, 1.0, 0.4, 2.0, 0.5, -2.5],
         [0.0, 1.0, 0.4, 2.0, 1.0, -0.05],
+        [0.0, 1.0, 0.7, 0.2499, 1.0, -0.5],   // either side of the switch to u_p for narrow q (σ < ¼ min(c, s))
+        [0.0, 1.0, 0.7, 0.2501, 1.0, -0.5],
     ];
 
     [Theory]
