@@ -30,3 +30,6 @@ for d in reverse forward; do
         --divergence "$d" --restarts 64 --out "$tmp/mixture-$d"
     cp "$tmp/mixture-$d/densities.png" "docs/images/mixture-basins-$d.png"
 done
+dotnet run --project src/KlGpu.Cli -c Release -- landscape --target "0.5*N(-2,0.5) + 0.5*N(2,0.5)" \
+    --divergence reverse,forward,ksd --mu -5:5:128 --sigma 0.05:5:128 --out "$tmp/ksd"
+cp "$tmp/ksd/landscape.png" docs/images/ksd-landscape.png

@@ -45,6 +45,19 @@ public static class DivergenceKernels
         output[index] = FDivergenceQuadrature.Divergence<T, R, LogMixturePlanView<T>, GaussianComponent<T>, RuleView<T>>(kind, order, target, q, rule);
     }
 
+    /// <summary>
+    /// The squared kernel Stein discrepancy KSD²(q, p) with the IMQ kernel (c² + r²)^β between q = N(μ, σ) and the target p on a
+    /// (μ, σ) grid, one thread per point, by <see cref="SteinDiscrepancy"/>; output is [σ row, μ].
+    /// </summary>
+    public static void GaussianKsd<T, R>(
+        Index2D index, ArrayView<T> mu, ArrayView<T> sigma, LogMixturePlanView<T> target, T c, T beta,
+        ArrayView2D<T, Stride2D.DenseX> output)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        var rule = new RuleView<T>(target.RuleNodes, target.RuleWeights);
+        output[index] = SteinDiscrepancy.Squared<T, R, LogMixturePlanView<T>, RuleView<T>>(target, mu[index.X], sigma[index.Y], c, beta, rule);
+    }
+
     /// <summary>E_{N(μ_i, σ_i)}[log f] for a list of Gaussians: the building block of every mixture divergence.</summary>
     public static void ExpectedLog<T, R>(Index1D index, ArrayView<T> mu, ArrayView<T> sigma, LogMixturePlanView<T> f, ArrayView<T> result)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>

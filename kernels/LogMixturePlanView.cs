@@ -5,7 +5,7 @@ using KlGpu.Numerics;
 namespace KlGpu.Kernels;
 
 /// <summary>A <see cref="LogMixturePlan"/> as device views, in the kernel's precision T.</summary>
-public struct LogMixturePlanView<T> : IComponentSet<T> where T : unmanaged
+public struct LogMixturePlanView<T> : IScoreEnvelope<T> where T : unmanaged
 {
     public ArrayView<T> Offsets, Means, Precisions;
     public ArrayView<T> Breakpoints;
@@ -23,6 +23,9 @@ public struct LogMixturePlanView<T> : IComponentSet<T> where T : unmanaged
     public readonly T Offset(int k) => Offsets[k];
     public readonly T Mean(int k) => Means[k];
     public readonly T Precision(int k) => Precisions[k];
+    public readonly int BreakpointCount => (int)Breakpoints.Length;
+    public readonly T Breakpoint(int j) => Breakpoints[j];
+    public readonly int IntervalOwner(int j) => IntervalOwners[j];
 }
 
 /// <summary>Moments and entropy of the target p, which make forward KL to a Gaussian closed-form.</summary>

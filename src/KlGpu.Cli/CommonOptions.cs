@@ -33,7 +33,7 @@ internal static class CommonOptions
     public static Option<string> Divergence(bool family = false) => new("--divergence", "-d")
     {
         Description = family
-            ? "Which divergences, comma-separated, case-insensitive: forward = KL(p||q), reverse = KL(q||p), js = Jensen–Shannon, hellinger = 1 − ∫√(pq), tv = ½∫|p−q|, pearson = ∫(p−q)²/q, neyman = ∫(p−q)²/p, jeffreys = KL(p||q) + KL(q||p), alpha:A = Amari α (any real A), renyi:A = Rényi (A > 0); a diverging integral is inf, e.g. --divergence js,hellinger,alpha:0.5,renyi:2"
+            ? "Which divergences, comma-separated, case-insensitive: forward = KL(p||q), reverse = KL(q||p), js = Jensen–Shannon, hellinger = 1 − ∫√(pq), tv = ½∫|p−q|, pearson = ∫(p−q)²/q, neyman = ∫(p−q)²/p, jeffreys = KL(p||q) + KL(q||p), alpha:A = Amari α (any real A), renyi:A = Rényi (A > 0), ksd = kernel Stein discrepancy KSD²(q, p) with the IMQ kernel (c² + (x−y)²)^β, c = 1, β = −0.5, or ksd:c=C:beta=B (C > 0, B < 0); a diverging integral is inf, e.g. --divergence js,hellinger,alpha:0.5,renyi:2,ksd:c=2"
             : "Which divergences, comma-separated: forward = KL(p||q), reverse = KL(q||p), e.g. --divergence reverse",
         DefaultValueFactory = _ => DefaultDivergences,
         HelpName = "LIST",

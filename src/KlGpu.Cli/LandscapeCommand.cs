@@ -92,6 +92,7 @@ internal static class LandscapeCommand
         Option<string> outDir, Option<bool> svg, Option<bool> linearColor)
     {
         var slice = SliceSpec.Parse(components, r.GetValue(q), r.GetValue(vary), r.GetValue(x), r.GetValue(y));
+        DivergenceList.RefuseKsd(CommonOptions.ParseDivergences(r, divergence), "a mixture slice");
         if ((long)slice.X.Axis.Count * slice.Y.Axis.Count > MixtureSliceJob.MaxPoints)
             throw new UsageException($"--x, --y: {slice.X.Axis.Count} × {slice.Y.Axis.Count} points are more than a slice holds ({MixtureSliceJob.MaxPoints:N0}); ask for fewer");
         var settings = new MixtureSliceSettings(CommonOptions.ParseTarget(r, target), slice, CommonOptions.ParseDivergences(r, divergence),
@@ -116,6 +117,7 @@ internal static class LandscapeCommand
         var p = CommonOptions.ParseOneDimensionalTarget(r, target, "the fixed-σ curve");
         var axis = RangeSpec.ParseAxis(r.GetValue(mu), "--mu");
         var divergences = CommonOptions.ParseDivergences(r, divergence);
+        DivergenceList.RefuseKsd(divergences, "the fixed-σ curve");
         var prec = CommonOptions.ParsePrecision(r, precision);
         var kind = CommonOptions.ParseAccelerator(r, accelerator);
         string dir = OutputFolder.Prepare(r.GetValue(outDir)!);

@@ -26,6 +26,7 @@ internal static class PressureCommand
             var p = CommonOptions.ParseOneDimensionalTarget(r, target, "pressure");
             var qq = CommonOptions.ParseMixture(r, q, "--q");
             var divergences = CommonOptions.ParseDivergences(r, divergence);
+            DivergenceList.RefuseKsd(divergences, "pressure");
             var axis = r.GetValue(x) is { } text ? RangeSpec.ParseAxis(text, "--x") : PressureJob.DefaultAxis(p, qq);
             string dir = OutputFolder.Prepare(r.GetValue(outDir)!);
             var files = PressureJob.Run(p, qq, axis, divergences, dir, r.GetValue(svg), context.Cancel);

@@ -30,7 +30,7 @@ internal static class SweepCommand
         };
         var divergence = new Option<string>("--divergence", "-d")
         {
-            Description = $"One divergence ({Divergence.ValidNames}), or an order swept instead of the target as alpha:{{a}} or renyi:{{a}}, e.g. --divergence alpha:{{a}} --param a=0:1:21",
+            Description = "One divergence with a gradient (forward, reverse, js, hellinger, tv, pearson, neyman, jeffreys, alpha:A, renyi:A), or an order swept instead of the target as alpha:{a} or renyi:{a}, e.g. --divergence alpha:{a} --param a=0:1:21",
             DefaultValueFactory = _ => "reverse",
             HelpName = "NAME",
         };

@@ -20,6 +20,9 @@ interface IBackend : IDisposable
     /// <summary>An <see cref="FDivergence"/> member over the grid; output is [row, μ].</summary>
     void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output);
 
+    /// <summary>KSD²(N(μ, σ), p) with the IMQ kernel (c² + r²)^β over the grid; output is [row, μ].</summary>
+    void GaussianKsd(LogMixturePlan target, double[] mu, double[] sigmaRows, double c, double beta, double[] output);
+
     /// <summary>A divergence over a slice of a mixture q ([3][K] weights, means, stds) varying two of its parameters; output [y, x].</summary>
     void MixtureSlice(LogMixturePlan target, double[] baseQ, int parameterX, int parameterY, double[] x, double[] y, int kind, double order,
         double[] output);
@@ -47,6 +50,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
     Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, int,
         ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>? landscape;
     Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, int, T, ArrayView2D<T, Stride2D.DenseX>>? fDivergence;
+    Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, T, T, ArrayView2D<T, Stride2D.DenseX>>? ksd;
     Action<Index2D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, LogMixturePlanView<T>, int, T, ArrayView<T>,
         ArrayView2D<T, Stride2D.DenseX>>? mixtureSlice;
     Action<Index1D, int, ArrayView<T>, LogMixturePlanView<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>,
@@ -154,6 +158,30 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             fDivergence ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, int, T,
                 ArrayView2D<T, Stride2D.DenseX>>(DivergenceKernels.GaussianFDivergence<T, R>);
             fDivergence(new Index2D(mu.Length, sigmaRows.Length), m.View, s.View, plan, kind, a, values.View);
+            accelerator.Synchronize();
+        }
+        CopyOut(values.View.AsContiguous().GetAsArray(), output);
+    }
+
+    public void GaussianKsd(LogMixturePlan target, double[] mu, double[] sigmaRows, double c, double beta, double[] output)
+    {
+        var plan = Upload(target).View;
+        T tc = R.Of(c), tb = R.Of(beta);
+        using var m = Vector(mu);
+        using var s = Vector(sigmaRows);
+        using var values = accelerator.Allocate2DDenseX<T>(new LongIndex2D(mu.Length, sigmaRows.Length));
+        if (parallelCpu)
+        {
+            var (mv, sv, vv) = (m.View, s.View, values.View);
+            // Points, not rows, in parallel: a row of one σ costs the same everywhere, but a few rows may be all there is.
+            Parallel.For(0, (long)mu.Length * sigmaRows.Length, i =>
+                DivergenceKernels.GaussianKsd<T, R>(new Index2D((int)(i % mu.Length), (int)(i / mu.Length)), mv, sv, plan, tc, tb, vv));
+        }
+        else
+        {
+            ksd ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, T, T,
+                ArrayView2D<T, Stride2D.DenseX>>(DivergenceKernels.GaussianKsd<T, R>);
+            ksd(new Index2D(mu.Length, sigmaRows.Length), m.View, s.View, plan, tc, tb, values.View);
             accelerator.Synchronize();
         }
         CopyOut(values.View.AsContiguous().GetAsArray(), output);

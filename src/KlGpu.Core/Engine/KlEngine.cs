@@ -149,6 +149,13 @@ public sealed class KlEngine : IDisposable
     public double Evaluate(GaussianMixture p, GaussianMixture q, Divergence divergence)
     {
         if (divergence.AsKl is { } kl) return kl.Kind == DivergenceKind.Forward ? Forward(p, q) : Reverse(p, q);
+        if (divergence.Kernel is { } imq)
+        {
+            if (q.Count > 1) throw new UsageException($"--q: {divergence.Name()} takes a single Gaussian q, not a mixture of {q.Count}");
+            double[] ksd = new double[1];
+            backend.GaussianKsd(Plan(p), [q.Means[0]], [q.Stds[0]], imq.C, imq.Beta, ksd);
+            return ksd[0];
+        }
         if (q.Count > 1) return FDivergenceQuadrature.Divergence(divergence.IntegrandCode, divergence.Order, p, q);
         double[] value = new double[1];
         backend.GaussianFDivergence(Plan(p), [q.Means[0]], [q.Stds[0]], divergence.IntegrandCode, divergence.Order, value);
@@ -162,6 +169,7 @@ public sealed class KlEngine : IDisposable
     /// </summary>
     public double[] MixtureSlice(GaussianMixture p, MixtureSlice slice, Divergence divergence)
     {
+        if (divergence.Kernel is not null) throw new UsageException($"--divergence: {divergence.Name()} maps Gaussian q only; a mixture slice has no KSD yet");
         int kind = divergence.AsKl is { } kl ? (kl.Kind == DivergenceKind.Forward ? FDivergence.ForwardKl : FDivergence.ReverseKl) : divergence.IntegrandCode;
         var q = slice.Q;
         double[] baseQ = [.. q.Weights, .. q.Means, .. q.Stds];
@@ -220,6 +228,12 @@ public sealed class KlEngine : IDisposable
             {
                 if (d.AsKl is { } kl)
                     values[d] = (kl == Divergence.Forward ? forward : reverse)!;
+                else if (d.Kernel is { } imq)
+                {
+                    var v = new double[rows * mu.Count];
+                    backend.GaussianKsd(plan, muValues, sigmaRows, imq.C, imq.Beta, v);
+                    values[d] = v;
+                }
                 else
                 {
                     var v = new double[rows * mu.Count];

@@ -26,19 +26,32 @@ public enum DivergenceKind
     Alpha,
     /// <summary>Rényi, log(∫p^α q^{1−α})/(α−1), α &gt; 0.</summary>
     Renyi,
+    /// <summary>Squared kernel Stein discrepancy KSD²(q, p) with an inverse multiquadric kernel; needs only p's score.</summary>
+    Ksd,
+}
+
+/// <summary>The inverse multiquadric kernel k(x, y) = (c² + (x − y)²)^β of the kernel Stein discrepancy: c &gt; 0, β &lt; 0.</summary>
+public sealed record ImqKernel(double C = 1, double Beta = -0.5)
+{
+    public static readonly ImqKernel Default = new();
 }
 
 /// <summary>
 /// One divergence between the target p and the approximation q: a kind and, for α and Rényi, its order α.
-/// Spelled on the command line as <see cref="Name"/> (<c>forward</c>, <c>js</c>, <c>alpha:0.5</c>).
+/// Spelled on the command line as <see cref="Name"/> (<c>forward</c>, <c>js</c>, <c>alpha:0.5</c>, <c>ksd:c=2:beta=-0.5</c>).
+/// The kernel Stein discrepancy carries its kernel in <see cref="Kernel"/> (null for every other kind).
 /// </summary>
-public sealed record Divergence(DivergenceKind Kind, double Order = 0)
+public sealed record Divergence(DivergenceKind Kind, double Order = 0, ImqKernel? Kernel = null)
 {
     public static readonly Divergence Forward = new(DivergenceKind.Forward);
     public static readonly Divergence Reverse = new(DivergenceKind.Reverse);
 
     /// <summary>The names a user may type; α and Rényi take their order after a colon.</summary>
-    public const string ValidNames = "forward, reverse, js, hellinger, tv, pearson, neyman, jeffreys, alpha:A (any real A), renyi:A (A > 0)";
+    public const string ValidNames = "forward, reverse, js, hellinger, tv, pearson, neyman, jeffreys, alpha:A (any real A), renyi:A (A > 0), "
+        + "ksd or ksd:c=C:beta=B (C > 0, B < 0; defaults c=1, beta=-0.5)";
+
+    /// <summary>KSD² with the default kernel c = 1, β = −½.</summary>
+    public static readonly Divergence Ksd = new(DivergenceKind.Ksd, 0, ImqKernel.Default);
 
     static readonly (string Name, DivergenceKind Kind)[] Plain =
     [
@@ -53,6 +66,7 @@ public sealed record Divergence(DivergenceKind Kind, double Order = 0)
         string s = text.Trim().ToLowerInvariant();
         foreach (var (name, kind) in Plain)
             if (s == name) return new Divergence(kind);
+        if (s == "ksd" || s.StartsWith("ksd:", StringComparison.Ordinal)) return ParseKsd(s);
         int colon = s.IndexOf(':');
         if (colon < 0) return null;
         string head = s[..colon], tail = s[(colon + 1)..];
@@ -65,8 +79,32 @@ public sealed record Divergence(DivergenceKind Kind, double Order = 0)
         };
     }
 
+    /// <summary><c>ksd</c>, or <c>ksd:</c> and colon-separated <c>c=C</c>, <c>beta=B</c> in any order, each at most once
+    /// (a colon, since commas separate divergences). Null for c ≤ 0, β ≥ 0, a non-finite number or any other key.</summary>
+    static Divergence? ParseKsd(string s)
+    {
+        double c = ImqKernel.Default.C, beta = ImqKernel.Default.Beta;
+        bool seenC = false, seenBeta = false;
+        string[] parts = s.Split(':');
+        if (parts.Length == 1) return Ksd;
+        for (int i = 1; i < parts.Length; i++)
+        {
+            int eq = parts[i].IndexOf('=');
+            if (eq < 0) return null;
+            string key = parts[i][..eq].Trim(), text = parts[i][(eq + 1)..].Trim();
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v)) return null;
+            if (key == "c" && !seenC) { c = v; seenC = true; }
+            else if (key == "beta" && !seenBeta) { beta = v; seenBeta = true; }
+            else return null;
+        }
+        if (!(c > 0) || !(beta < 0)) return null;
+        return new Divergence(DivergenceKind.Ksd, 0, new ImqKernel(c, beta));
+    }
+
     public string Name() => Kind switch
     {
+        DivergenceKind.Ksd => Kernel == ImqKernel.Default ? "ksd"
+            : "ksd:c=" + Kernel!.C.ToString("R", CultureInfo.InvariantCulture) + ":beta=" + Kernel.Beta.ToString("R", CultureInfo.InvariantCulture),
         DivergenceKind.Alpha => "alpha:" + OrderText,
         DivergenceKind.Renyi => "renyi:" + OrderText,
         _ => Plain.First(x => x.Kind == Kind).Name,
@@ -85,6 +123,8 @@ public sealed record Divergence(DivergenceKind Kind, double Order = 0)
         DivergenceKind.Jeffreys => "J(p, q)",
         DivergenceKind.Alpha => $"D_α(p || q), α = {OrderText}",
         DivergenceKind.Renyi => $"D_α^Rényi(p || q), α = {OrderText}",
+        DivergenceKind.Ksd => Kernel == ImqKernel.Default ? "KSD²(q, p)"
+            : string.Create(CultureInfo.InvariantCulture, $"KSD²(q, p), c = {Kernel!.C:R}, β = {Kernel.Beta:R}"),
         _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
     };
 
@@ -101,6 +141,7 @@ public sealed record Divergence(DivergenceKind Kind, double Order = 0)
         DivergenceKind.Jeffreys => "Jeffreys",
         DivergenceKind.Alpha => "Amari",
         DivergenceKind.Renyi => "Rényi",
+        DivergenceKind.Ksd => "Kernel Stein (IMQ)",
         _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
     };
 
@@ -140,7 +181,7 @@ public sealed record Divergence(DivergenceKind Kind, double Order = 0)
         DivergenceKind.Jeffreys => FDivergence.Jeffreys,
         DivergenceKind.Alpha => FDivergence.Alpha,
         DivergenceKind.Renyi => FDivergence.Renyi,
-        _ => throw new InvalidOperationException($"{Name()} is a KL, not an integrand"),
+        _ => throw new InvalidOperationException($"{Name()} is {(Kind == DivergenceKind.Ksd ? "a double integral" : "a KL")}, not an integrand"),
     };
 
     /// <summary>The kernels' mask bit for forward or reverse KL.</summary>

@@ -4,6 +4,7 @@ using KlGpu.Accelerators;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
 using KlGpu.Output;
+using KlGpu.Specs;
 using ScottPlot;
 
 namespace KlGpu.Pressure;
@@ -75,6 +76,7 @@ public static class PressureJob
     public static IReadOnlyList<OutputFileEntry> Run(GaussianMixture p, GaussianMixture q, GridAxis x, IReadOnlyList<Divergence> divergences,
         string dir, bool svg, CancellationToken cancel = default)
     {
+        DivergenceList.RefuseKsd(divergences, "pressure");
         double[] xs = x.Values();
         double[] logP = xs.Select(p.LogDensity).ToArray(), logQ = xs.Select(q.LogDensity).ToArray();
         var renyi = divergences.Where(d => d.AsKl is null && d.Kind == DivergenceKind.Renyi).ToDictionary(d => d, d =>

@@ -64,11 +64,13 @@ public static class BasinsSpec
 
     public static Optimizer Optimizer(string? text) => Choice.Parse<Optimizer>(text, "--optimizer", o => o.ToString().ToLowerInvariant(), "optimizer");
 
-    /// <summary>Exactly one divergence: a restart minimizes one objective. Every member of the family has a gradient.</summary>
+    /// <summary>Exactly one divergence: a restart minimizes one objective. Every member of the f-divergence family has a gradient; KSD has not.</summary>
     public static Landscape.Divergence Divergence(string? text)
     {
         var list = DivergenceList.Parse(text, "--divergence");
         if (list.Count != 1) throw new UsageException($"--divergence: restarts minimize one divergence at a time; give one name, not {SpecText.Quote(text ?? "")}");
+        if (list[0].Kind == Landscape.DivergenceKind.Ksd)
+            throw new UsageException($"--divergence: restarts need a gradient, and {list[0].Name()} has none yet (eval and landscape map it)");
         return list[0];
     }
 

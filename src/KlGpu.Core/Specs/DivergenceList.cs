@@ -23,4 +23,12 @@ public static class DivergenceList
             throw new UsageException($"{what}: name at least one divergence (valid: {Divergence.ValidNames})");
         return result;
     }
+
+    /// <summary>For commands whose q is not a single Gaussian, or that need a pointwise integrand: KSD has neither.</summary>
+    public static void RefuseKsd(IEnumerable<Divergence> divergences, string command, string what = "--divergence")
+    {
+        foreach (var d in divergences)
+            if (d.Kind == DivergenceKind.Ksd)
+                throw new UsageException($"{what}: {d.Name()} is not available for {command} (KSD maps a Gaussian q only, from eval and landscape)");
+    }
 }
