@@ -216,6 +216,66 @@ public sealed class KlEngine : IDisposable
         }
     }
 
+    /// <summary>The most recent heavy-tailed target, its plan and its moments (H(p) is one host quadrature in double).</summary>
+    (HeavyTailedMixture Mixture, HeavyTailPlan Plan, TargetMoments<double> Moments)? preparedTails;
+
+    public HeavyTailPlan Plan(HeavyTailedMixture p) => PrepareTails(p).Plan;
+
+    /// <summary>p's mean (0 where it has none: the variance is then +∞ and forward KL is +∞ whatever μ), variance and entropy.</summary>
+    public TargetMoments<double> Moments(HeavyTailedMixture p) => PrepareTails(p).Moments;
+
+    (HeavyTailedMixture Mixture, HeavyTailPlan Plan, TargetMoments<double> Moments) PrepareTails(HeavyTailedMixture p)
+    {
+        if (preparedTails is { } c && ReferenceEquals(c.Mixture, p)) return c;
+        var plan = new HeavyTailPlan(p);
+        preparedTails = (p, plan, new TargetMoments<double> { Mean = p.Mean ?? 0, Variance = p.Variance, Entropy = plan.Entropy() });
+        return preparedTails.Value;
+    }
+
+    /// <summary>Forward or reverse KL between a heavy-tailed p and a Gaussian q, in the engine's precision.</summary>
+    public double Evaluate(HeavyTailedMixture p, GaussianMixture q, Divergence divergence)
+    {
+        RequireHeavyTailSupport(q.Count, [divergence]);
+        double value = 0;
+        Landscape(p, new GridAxis(q.Means[0], q.Means[0], 1), new GridAxis(q.Stds[0], q.Stds[0], 1), [divergence],
+            tile => value = tile.Values[divergence][0]);
+        return value;
+    }
+
+    /// <summary>What a heavy-tailed target supports: a single Gaussian q and the two KLs (α, Rényi at their KL orders).</summary>
+    public static void RequireHeavyTailSupport(int qComponents, IEnumerable<Divergence> divergences)
+    {
+        if (qComponents != 1)
+            throw new UsageException($"--q: a target with Student-t or Laplace components takes a single Gaussian q, not a {qComponents}-component mixture");
+        foreach (var d in divergences)
+            if (d.AsKl is null)
+                throw new UsageException($"--divergence: {d.Name()} is not available for a target with Student-t or Laplace components (use forward, reverse)");
+    }
+
+    /// <summary>The (μ, σ) landscape of forward and reverse KL for a heavy-tailed target, tile by tile like the Gaussian one.</summary>
+    public void Landscape(HeavyTailedMixture p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
+        Action<LandscapeTile> onTile, CancellationToken cancel = default)
+    {
+        RequireHeavyTailSupport(1, divergences);
+        int mask = 0;
+        foreach (var d in divergences) mask |= d.Mask();
+        var prepared = PrepareTails(p);
+        double[] muValues = mu.Values();
+        int rowsPerTile = Math.Clamp(TilePoints / mu.Count, 1, sigma.Count);
+        for (int first = 0; first < sigma.Count; first += rowsPerTile)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int rows = Math.Min(rowsPerTile, sigma.Count - first);
+            double[] sigmaRows = Enumerable.Range(first, rows).Select(sigma.At).ToArray();
+            var forward = (mask & DivergenceMask.Forward) != 0 ? new double[rows * mu.Count] : null;
+            var reverse = (mask & DivergenceMask.Reverse) != 0 ? new double[rows * mu.Count] : null;
+            backend.HeavyTailLandscape(prepared.Plan, prepared.Moments, muValues, sigmaRows, mask, forward ?? [], reverse ?? []);
+            var values = new Dictionary<Divergence, double[]>();
+            foreach (var d in divergences) values[d] = (d.AsKl == Divergence.Forward ? forward : reverse)!;
+            onTile(new LandscapeTile(first, rows, mu.Count, values));
+        }
+    }
+
     /// <summary>Value and gradient in (μ, log σ) of the divergence between p and N(μ_i, e^{s_i}) at each point.</summary>
     public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(GaussianMixture p, Divergence divergence,
         double[] mu, double[] logSigma)
