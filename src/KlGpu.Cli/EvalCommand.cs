@@ -29,15 +29,18 @@ internal static class EvalCommand
         };
         command.SetAction(r =>
         {
-            var targetP = CommonOptions.ParseTarget(r, target);
-            var p = targetP.Marginal; // in d dimensions: q along u, N(0, 1) across it, where p/q depends on x₁ alone and every divergence is its 1-D value
+            var targetP = CommonOptions.ParseTarget(r, target, heavyTails: true);
             var qq = CommonOptions.ParseMixture(r, q, "--q");
             var divergences = CommonOptions.ParseDivergences(r, divergence);
             var prec = CommonOptions.ParsePrecision(r, precision);
             var kind = CommonOptions.ParseAccelerator(r, accelerator);
+            if (targetP.HeavyTails is not null) KlEngine.RequireHeavyTailSupport(qq.Count, divergences);
             context.Cancel.ThrowIfCancellationRequested();
             using var engine = KlEngine.Create(kind, prec);
-            var values = divergences.ToDictionary(d => d, d => engine.Evaluate(p, qq, d));
+            // In d dimensions: q along u, N(0, 1) across it, where p/q depends on x₁ alone and every divergence is its 1-D value.
+            var values = divergences.ToDictionary(d => d, d => targetP.HeavyTails is { } heavy
+                ? engine.Evaluate(heavy, qq, d)
+                : engine.Evaluate(targetP.Marginal, qq, d));
             if (r.GetValue(json))
             {
                 var obj = new Dictionary<string, object>();

@@ -68,7 +68,7 @@ internal static class LandscapeCommand
                 return FixedSigma(context, r, fixedSigma, target, mu, divergence, precision, accelerator, outDir, svg);
             bool geometric = r.GetValue(logSigma);
             var settings = new LandscapeSettings(
-                CommonOptions.ParseTarget(r, target),
+                CommonOptions.ParseTarget(r, target, heavyTails: true),
                 RangeSpec.ParseAxis(r.GetValue(mu), "--mu"),
                 RangeSpec.ParseAxis(r.GetValue(sigma), "--sigma", positive: true, geometric: geometric),
                 CommonOptions.ParseDivergences(r, divergence),
@@ -77,6 +77,7 @@ internal static class LandscapeCommand
                 r.GetValue(outDir)!,
                 r.GetValue(svg),
                 !r.GetValue(linearColor));
+            if (settings.Target.HeavyTails is not null) KlEngine.RequireHeavyTailSupport(1, settings.Divergences);
             OutputFolder.Prepare(settings.OutDir); // a bad --out fails before any work
             context.Cancel.ThrowIfCancellationRequested();
             using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
@@ -137,7 +138,9 @@ internal static class LandscapeCommand
         o.WriteLine(string.Create(c, $"grid: {s.Mu.Count} μ × {s.Sigma.Count} σ = {r.GridPoints:N0} points in {r.Tiles} tile(s), on {r.DeviceKind} ({r.DeviceName}), {s.Precision.ToString().ToLowerInvariant()} precision"));
         o.WriteLine(string.Create(c, $"time: compute {r.ComputeSeconds:0.000} s, write {r.WriteSeconds:0.000} s, total {r.TotalSeconds:0.000} s"));
         foreach (var (d, m) in r.Minima)
-            o.WriteLine(string.Create(c, $"{d.Name(),-8} minimum {d.Label()} = {m.Value:G8}{d.Unit} at μ = {m.Mu:G6}, σ = {m.Sigma:G6}"));
+            o.WriteLine(double.IsPositiveInfinity(m.Value)
+                ? $"{d.Name(),-8} {d.Label()} = inf at every grid point"
+                : string.Create(c, $"{d.Name(),-8} minimum {d.Label()} = {m.Value:G8}{d.Unit} at μ = {m.Mu:G6}, σ = {m.Sigma:G6}"));
         o.WriteLine($"wrote {r.Files.Count} files to {r.OutDir}:");
         foreach (var f in r.Files) o.WriteLine($"  {f.Path,-20} {f.Role}");
     }

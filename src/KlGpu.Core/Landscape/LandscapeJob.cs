@@ -81,7 +81,7 @@ public static class LandscapeJob
 
             TimeSpan writtenBefore = writeTime.Elapsed;
             var compute = Stopwatch.StartNew();
-            engine.Landscape(settings.Target.Marginal, mu, sigma, divergences, tile =>
+            void OnTile(LandscapeTile tile)
             {
                 writeTime.Start();
                 var blocks = new ReadOnlyMemory<double>[divergences.Count];
@@ -104,7 +104,9 @@ public static class LandscapeJob
                 tiles++;
                 writeTime.Stop();
                 cancel.ThrowIfCancellationRequested();
-            }, cancel);
+            }
+            if (settings.Target.HeavyTails is { } heavy) engine.Landscape(heavy, mu, sigma, divergences, OnTile, cancel);
+            else engine.Landscape(settings.Target.Marginal, mu, sigma, divergences, OnTile, cancel);
             compute.Stop();
             double computeSeconds = (compute.Elapsed - (writeTime.Elapsed - writtenBefore)).TotalSeconds; // the tiles' writing is not compute
 
