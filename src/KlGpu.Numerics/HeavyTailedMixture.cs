@@ -68,6 +68,10 @@ public sealed class HeavyTailedMixture
         Offsets = Enumerable.Range(0, n).Select(k => Math.Log(Weights[k]) + LogNormaliser(Kinds[k], Nus[k], Scales[k])).ToArray();
     }
 
+    /// <summary>A Gaussian mixture as a mixture of this kind (for a Student-t q against a Gaussian target).</summary>
+    public static HeavyTailedMixture FromGaussian(GaussianMixture p) =>
+        new(p.Weights, Enumerable.Repeat(ComponentKind.Normal, p.Count).ToArray(), new double[p.Count], p.Means, p.Stds);
+
     /// <summary>log of the density's constant: −log(√(2π) s); log Γ((ν+1)/2) − log Γ(ν/2) − ½ log(νπ) − log s; −log 2b.</summary>
     public static double LogNormaliser(ComponentKind kind, double nu, double scale) => kind switch
     {

@@ -49,7 +49,8 @@ static class HeavyTailReference
     }
 
     /// <summary>∫ p·g dx over the whole line: x = c + S·sinh(u), |u| ≤ U, break points at the components' centres.</summary>
-    public static double ExpectationUnderP(IReadOnlyList<Component> p, Func<double, double, double> g, double uMax)
+    public static double ExpectationUnderP(IReadOnlyList<Component> p, Func<double, double, double> g, double uMax,
+        IReadOnlyList<Component>? other = null)
     {
         double c = p.Sum(k => k.Weight * k.Mean), scale = p.Min(k => k.Scale);
         double Integrand(double u)
@@ -58,7 +59,8 @@ static class HeavyTailReference
             return density == 0 ? 0 : density * g(x, l) * scale * Math.Cosh(u);
         }
         var breaks = new List<double> { -uMax, uMax };
-        foreach (double x in Landmarks(p)) breaks.Add(Math.Asinh((x - c) / scale));
+        foreach (double x in Landmarks(p).Concat(other is null ? [] : Landmarks(other)))
+            if (Math.Abs(Math.Asinh((x - c) / scale)) < uMax) breaks.Add(Math.Asinh((x - c) / scale));
         return Integrate(Integrand, breaks);
     }
 
@@ -74,6 +76,21 @@ static class HeavyTailReference
     /// <summary>KL(p || N(μ, σ)) = ∫ p (log p − log q), directly (no moments).</summary>
     public static double Forward(IReadOnlyList<Component> p, double mu, double sigma) =>
         ExpectationUnderP(p, (x, l) => l - Normal.LogPdf(x, mu, sigma), TailExtent(p, 2));
+
+    /// <summary>KL(t_ν(μ, s) || p) = ∫ q (log q − log p), directly: no entropy formula, no moments.</summary>
+    public static double ReverseStudent(IReadOnlyList<Component> p, double nu, double mu, double s)
+    {
+        Component[] q = [new(ComponentKind.StudentT, 1, mu, s, nu)];
+        double growth = p.Any(c => c.Kind == ComponentKind.StudentT) ? 0 : p.Any(c => c.Kind == ComponentKind.Laplace) ? 1 : 2;
+        return ExpectationUnderP(q, (x, l) => l - LogDensity(p, x), Math.Min(700, 50 + 45 / Math.Min(nu - growth, 1)), p);
+    }
+
+    /// <summary>KL(p || t_ν(μ, s)) = ∫ p (log p − log q).</summary>
+    public static double ForwardStudent(IReadOnlyList<Component> p, double nu, double mu, double s)
+    {
+        Component[] q = [new(ComponentKind.StudentT, 1, mu, s, nu)];
+        return ExpectationUnderP(p, (x, l) => l - LogDensity(q, x), TailExtent(p, 0), q);
+    }
 
     /// <summary>KL(N(μ, σ) || p).</summary>
     public static double Reverse(IReadOnlyList<Component> p, double mu, double sigma) => -Normal.Entropy(sigma) - ExpectedLog(p, mu, sigma);
