@@ -48,4 +48,20 @@ public static class HeavyTailKernels
         if ((mask & DivergenceMask.Reverse) != 0)
             reverse[index] = HeavyTailQuadrature.Reverse<T, R, HeavyTailPlanView<T>>(m, s, target);
     }
+
+    /// <summary>
+    /// Forward and reverse KL between a target (heavy-tailed, or Gaussian as a mixture of Normal components) and
+    /// q = t_ν(μ, s) with ν fixed, on a (μ, s) grid: one <see cref="StudentQ"/> quadrature per divergence and point.
+    /// </summary>
+    public static void StudentLandscape<T, R>(
+        Index2D index, ArrayView<T> mu, ArrayView<T> scale, HeavyTailPlanView<T> target, TargetMoments<T> moments, StudentShape<T> q,
+        int mask, ArrayView2D<T, Stride2D.DenseX> forward, ArrayView2D<T, Stride2D.DenseX> reverse)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T m = mu[index.X], s = scale[index.Y];
+        if ((mask & DivergenceMask.Forward) != 0)
+            forward[index] = StudentQ.Forward<T, R, HeavyTailPlanView<T>>(m, s, q, target, moments.Entropy);
+        if ((mask & DivergenceMask.Reverse) != 0)
+            reverse[index] = StudentQ.Reverse<T, R, HeavyTailPlanView<T>>(m, s, q, target);
+    }
 }

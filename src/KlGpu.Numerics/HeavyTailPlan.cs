@@ -205,7 +205,8 @@ public static class HeavyTailQuadrature
                 for (int n = 0; n < plan.Order; n++)
                 {
                     T x = centre + radius * plan.Node(n), z = (x - mu) / sigma;
-                    panel += plan.Weight(n) * T.Exp(-half * z * z) * TailDensity.LogDensity<T, R, P>(plan, x);
+                    T density = T.Exp(-half * z * z); // where it underflows log p may be −∞ in single precision: 0, not NaN
+                    if (density > T.Zero) panel += plan.Weight(n) * density * TailDensity.LogDensity<T, R, P>(plan, x);
                 }
                 sum += panel * radius;
                 a = b;

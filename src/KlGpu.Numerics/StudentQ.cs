@@ -86,7 +86,9 @@ public static class StudentQ
                     T x = centre + radius * plan.Node(n);
                     T logQ = TailDensity.Component<T, R>((int)ComponentKind.StudentT, offset, mu, invScale, q.Exponent, q.InvSqrtNu, x);
                     T logP = TailDensity.LogDensity<T, R, P>(plan, x);
-                    panel += plan.Weight(n) * (reverse ? T.Exp(logQ) * logP : T.Exp(logP) * logQ);
+                    // Where the weighting density underflows the other log may be −∞ (in single precision, far out): 0, not NaN.
+                    T density = T.Exp(reverse ? logQ : logP);
+                    if (density > T.Zero) panel += plan.Weight(n) * density * (reverse ? logP : logQ);
                 }
                 sum += panel * radius;
             }

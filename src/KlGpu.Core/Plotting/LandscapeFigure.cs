@@ -60,7 +60,7 @@ public static class LandscapeFigure
             marks.MarkerLineWidth = 2.5f;
             marks.LegendText = means.Length == 1 ? "target p" : "target components";
         }
-        if ((means.Length > 1 || heavy is not null) && momentMean is { } mm && mu.Covers(mm) && sigma.Covers(momentSigma))
+        if ((means.Length > 1 || heavy is not null) && o.Family is null && momentMean is { } mm && mu.Covers(mm) && sigma.Covers(momentSigma))
         {
             var moment = plot.Add.Marker(mu.ToPlot(mm), sigma.ToPlot(momentSigma), MarkerShape.Cross, 16, Colors.Orange);
             moment.MarkerLineWidth = 2.5f;
@@ -76,9 +76,9 @@ public static class LandscapeFigure
             marked.Add(minimum.Location);
         }
 
-        plot.Title($"{map.Divergence.Title()} {map.Divergence.Label()}, {Family(target)}\n{Wrapped($"target p = {target}")}");
+        plot.Title($"{map.Divergence.Title()} {map.Divergence.Label()}, {o.Family ?? Family(target)}\n{Wrapped($"target p = {target}")}");
         plot.XLabel("μ");
-        plot.YLabel(map.Sigma.Geometric ? "σ (log scale)" : "σ");
+        plot.YLabel(map.Sigma.Geometric ? $"{o.ScaleName} (log scale)" : o.ScaleName);
         mu.LabelTicks(plot.Axes.Bottom);
         sigma.LabelTicks(plot.Axes.Left);
         CoordinateRect cells = heatmap.GetAlignedExtent();
