@@ -30,7 +30,7 @@ public class HeavyTailQuadratureTests
     };
 
     /// <summary>q: standard, narrow, broad, far away, and off-centre.</summary>
-    static readonly (double Mu, double Sigma)[] Qs = [(0, 1), (0.3, 0.01), (0, 50), (30, 0.5), (-5, 3), (2, 0.001), (0, 0.1)];
+    static readonly (double Mu, double Sigma)[] Qs = [(0, 1), (0.3, 0.01), (0, 50), (30, 0.5), (-5, 3), (2, 0.001), (0, 0.1), (1, 1e-4), (0, 1e4)];
 
     public static IEnumerable<object[]> TargetNames() => Targets.Keys.Select(k => new object[] { k });
     public static IEnumerable<object[]> TargetsAndQs() =>
