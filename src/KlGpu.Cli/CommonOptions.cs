@@ -54,7 +54,8 @@ internal static class CommonOptions
     };
 
     public static GaussianMixture ParseMixture(ParseResult r, Option<string> o, string what) => MixtureSpec.Parse(r.GetValue(o), what);
-    public static Target ParseTarget(ParseResult r, Option<string> o) => TargetSpec.Parse(r.GetValue(o), "--target");
+    /// <summary>With <paramref name="heavyTails"/> the target may have Student-t and Laplace components (eval and the Gaussian landscape).</summary>
+    public static Target ParseTarget(ParseResult r, Option<string> o, bool heavyTails = false) => TargetSpec.Parse(r.GetValue(o), "--target", heavyTails);
 
     /// <summary>A target for a view that is drawn over x on one line, where a d-dimensional target has no single answer.</summary>
     public static GaussianMixture ParseOneDimensionalTarget(ParseResult r, Option<string> o, string view)

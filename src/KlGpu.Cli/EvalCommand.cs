@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using KlGpu.Engine;
 using KlGpu.Landscape;
+using KlGpu.Numerics;
 using KlGpu.Output;
+using KlGpu.Specs;
 
 namespace KlGpu.Cli;
 
@@ -29,15 +31,26 @@ internal static class EvalCommand
         };
         command.SetAction(r =>
         {
-            var targetP = CommonOptions.ParseTarget(r, target);
-            var p = targetP.Marginal; // in d dimensions: q along u, N(0, 1) across it, where p/q depends on x₁ alone and every divergence is its 1-D value
-            var qq = CommonOptions.ParseMixture(r, q, "--q");
+            var targetP = CommonOptions.ParseTarget(r, target, heavyTails: true);
+            // q may also be one Student-t, T(nu,mean,scale), against a 1-D target.
+            var (qGaussian, qStudent) = MixtureSpec.ParseWithTails(r.GetValue(q), "--q");
+            if (qStudent is not null && (qStudent.Count != 1 || qStudent.Kinds[0] != ComponentKind.StudentT))
+                throw new UsageException($"--q: a heavy-tailed q must be a single Student-t T(nu,mean,scale), not \"{qStudent}\"");
+            string qText = qGaussian?.ToString() ?? qStudent!.ToString();
             var divergences = CommonOptions.ParseDivergences(r, divergence);
             var prec = CommonOptions.ParsePrecision(r, precision);
             var kind = CommonOptions.ParseAccelerator(r, accelerator);
+            if (targetP.HeavyTails is not null || qStudent is not null) KlEngine.RequireHeavyTailSupport(qGaussian?.Count ?? 1, divergences);
+            if (qStudent is not null && targetP.IsTwoModes)
+                throw new UsageException($"--q: a Student-t q takes a 1-D target; {targetP} is {targetP.Dimension}-dimensional");
             context.Cancel.ThrowIfCancellationRequested();
             using var engine = KlEngine.Create(kind, prec);
-            var values = divergences.ToDictionary(d => d, d => engine.Evaluate(p, qq, d));
+            // In d dimensions: q along u, N(0, 1) across it, where p/q depends on x₁ alone and every divergence is its 1-D value.
+            var values = divergences.ToDictionary(d => d, d =>
+                qStudent is not null ? engine.EvaluateStudent(targetP, qStudent.Nus[0], qStudent.Means[0], qStudent.Scales[0], d)
+                : targetP.HeavyTails is { } heavy ? engine.Evaluate(heavy, qGaussian!, d)
+                : engine.Evaluate(targetP.Marginal, qGaussian!, d));
+            var qq = qGaussian;
             if (r.GetValue(json))
             {
                 var obj = new Dictionary<string, object>();
@@ -46,17 +59,17 @@ internal static class EvalCommand
                 obj["device"] = engine.DeviceKind;
                 obj["device_name"] = engine.DeviceName;
                 obj["target"] = targetP.ToString();
-                obj["q"] = qq.ToString();
+                obj["q"] = qText;
                 context.Out.Write(JsonFile.Serialize(obj));
             }
             else
             {
                 context.Out.WriteLine($"p = {targetP}");
-                context.Out.WriteLine(targetP.IsTwoModes ? $"q = {qq} along u, N(0, 1) in the {targetP.Dimension - 1} directions across u" : $"q = {qq}");
+                context.Out.WriteLine(targetP.IsTwoModes ? $"q = {qq} along u, N(0, 1) in the {targetP.Dimension - 1} directions across u" : $"q = {qText}");
                 foreach (var (d, v) in values)
                     context.Out.WriteLine($"{d.Name(),-8} {d.Label()} = {(double.IsPositiveInfinity(v) ? "inf" : v.ToString("R", CultureInfo.InvariantCulture))}{d.Unit}");
                 // A mixture q's non-KL divergences run on the host in double whatever --precision says; say so.
-                bool hostDouble = qq.Count > 1 && engine.Precision != Precision.Double && divergences.Any(d => d.AsKl is null);
+                bool hostDouble = qq is { Count: > 1 } && engine.Precision != Precision.Double && divergences.Any(d => d.AsKl is null);
                 context.Out.WriteLine($"device: {engine.DeviceKind} ({engine.DeviceName}), {engine.Precision.ToString().ToLowerInvariant()} precision"
                     + (hostDouble ? " (divergences other than the KLs with a mixture q: double, on the host)" : ""));
             }

@@ -43,7 +43,7 @@ internal static class LandscapeCommand
         var linearColor = new Option<bool>("--linear-color") { Description = "Colour the maps linearly in the divergence instead of by its logarithm, e.g. --linear-color" };
         var family = new Option<string>("--family")
         {
-            Description = "gaussian (a map over μ and σ), gaussian-fixed-sigma:S (a curve over μ at σ = S, both directions on one figure, restarts' end points marked; --sigma is then unused) or mixture:K (a 2-D slice of a K-component q: --q, --vary, --x, --y), e.g. --family gaussian-fixed-sigma:1",
+            Description = "gaussian (a map over μ and σ), gaussian-fixed-sigma:S (a curve over μ at σ = S, both directions on one figure, restarts' end points marked; --sigma is then unused), mixture:K (a 2-D slice of a K-component q: --q, --vary, --x, --y) or student:NU (q = t_ν(μ, s) with ν fixed, a map over μ and the scale s on the --sigma axis), e.g. --family gaussian-fixed-sigma:1",
             DefaultValueFactory = _ => "gaussian",
             HelpName = "FAMILY",
         };
@@ -59,7 +59,8 @@ internal static class LandscapeCommand
         };
         command.SetAction(r =>
         {
-            var fam = KlGpu.Basins.FitFamily.Parse(r.GetValue(family));
+            double? studentNu = StudentFamilySpec.Parse(r.GetValue(family));
+            var fam = studentNu is null ? KlGpu.Basins.FitFamily.Parse(r.GetValue(family)) : KlGpu.Basins.FitFamily.Gaussian;
             if (fam.IsMixture)
                 return Slice(context, r, fam.Components, target, q, vary, x, y, divergence, precision, accelerator, outDir, svg, linearColor);
             foreach (var o in new[] { q, vary, x, y })
@@ -68,7 +69,7 @@ internal static class LandscapeCommand
                 return FixedSigma(context, r, fixedSigma, target, mu, divergence, precision, accelerator, outDir, svg);
             bool geometric = r.GetValue(logSigma);
             var settings = new LandscapeSettings(
-                CommonOptions.ParseTarget(r, target),
+                CommonOptions.ParseTarget(r, target, heavyTails: true),
                 RangeSpec.ParseAxis(r.GetValue(mu), "--mu"),
                 RangeSpec.ParseAxis(r.GetValue(sigma), "--sigma", positive: true, geometric: geometric),
                 CommonOptions.ParseDivergences(r, divergence),
@@ -76,7 +77,11 @@ internal static class LandscapeCommand
                 CommonOptions.ParseAccelerator(r, accelerator),
                 r.GetValue(outDir)!,
                 r.GetValue(svg),
-                !r.GetValue(linearColor));
+                !r.GetValue(linearColor),
+                studentNu);
+            if (settings.Target.HeavyTails is not null || studentNu is not null) KlEngine.RequireHeavyTailSupport(1, settings.Divergences);
+            if (studentNu is not null && settings.Target.IsTwoModes)
+                throw new UsageException($"--family: student:NU takes a 1-D target; {settings.Target} is {settings.Target.Dimension}-dimensional");
             OutputFolder.Prepare(settings.OutDir); // a bad --out fails before any work
             context.Cancel.ThrowIfCancellationRequested();
             using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
@@ -135,10 +140,13 @@ internal static class LandscapeCommand
     {
         var c = CultureInfo.InvariantCulture;
         o.WriteLine($"target p = {s.Target}");
+        if (s.StudentNu is { } nu) o.WriteLine(string.Create(c, $"q = t_ν(μ, s) with ν = {nu:R} fixed; the --sigma axis is the scale s"));
         o.WriteLine(string.Create(c, $"grid: {s.Mu.Count} μ × {s.Sigma.Count} σ = {r.GridPoints:N0} points in {r.Tiles} tile(s), on {r.DeviceKind} ({r.DeviceName}), {s.Precision.ToString().ToLowerInvariant()} precision"));
         o.WriteLine(string.Create(c, $"time: compute {r.ComputeSeconds:0.000} s, write {r.WriteSeconds:0.000} s, total {r.TotalSeconds:0.000} s"));
         foreach (var (d, m) in r.Minima)
-            o.WriteLine(string.Create(c, $"{d.Name(),-8} minimum {d.Label()} = {m.Value:G8}{d.Unit} at μ = {m.Mu:G6}, σ = {m.Sigma:G6}"));
+            o.WriteLine(double.IsPositiveInfinity(m.Value)
+                ? $"{d.Name(),-8} {d.Label()} = inf at every grid point"
+                : string.Create(c, $"{d.Name(),-8} minimum {d.Label()} = {m.Value:G8}{d.Unit} at μ = {m.Mu:G6}, {(s.StudentNu is null ? "σ" : "s")} = {m.Sigma:G6}"));
         o.WriteLine($"wrote {r.Files.Count} files to {r.OutDir}:");
         foreach (var f in r.Files) o.WriteLine($"  {f.Path,-20} {f.Role}");
     }

@@ -16,20 +16,30 @@ public sealed class Target
     /// <summary>The largest d accepted: restarts carry 2d numbers each.</summary>
     public const int MaxDimension = 100_000;
 
-    /// <summary>p's law along the coordinate that (μ, σ) describe: p itself in 1-D, the law along u in d dimensions.</summary>
-    public GaussianMixture Marginal { get; }
+    readonly GaussianMixture? marginal;
+
+    /// <summary>p's law along the coordinate that (μ, σ) describe: p itself in 1-D, the law along u in d dimensions.
+    /// A heavy-tailed target has none (see <see cref="HeavyTails"/>).</summary>
+    public GaussianMixture Marginal => marginal
+        ?? throw new InvalidOperationException($"the target {HeavyTails} has Student-t or Laplace components; this view takes Gaussian mixtures only");
+
+    /// <summary>A 1-D target with Student-t or Laplace components; null for Gaussian targets.</summary>
+    public HeavyTailedMixture? HeavyTails { get; }
     public int Dimension { get; }
     /// <summary>‖u‖ for the two-mode target; null for a 1-D mixture.</summary>
     public double? Separation { get; }
 
-    Target(GaussianMixture marginal, int dimension, double? separation)
+    Target(GaussianMixture? marginal, int dimension, double? separation, HeavyTailedMixture? heavyTails = null)
     {
-        Marginal = marginal;
+        this.marginal = marginal;
+        HeavyTails = heavyTails;
         Dimension = dimension;
         Separation = separation;
     }
 
     public static Target OneDimensional(GaussianMixture p) => new(p, 1, null);
+
+    public static Target HeavyTailed(HeavyTailedMixture p) => new(null, 1, null, p);
 
     public static Target TwoModes(int dimension, double separation)
     {
@@ -47,7 +57,7 @@ public sealed class Target
 
     /// <summary>The spec text that parses back to this target.</summary>
     public override string ToString() =>
-        IsTwoModes ? $"two-modes(d={Dimension}, sep={Format(Separation!.Value)})" : Marginal.ToString();
+        IsTwoModes ? $"two-modes(d={Dimension}, sep={Format(Separation!.Value)})" : HeavyTails?.ToString() ?? Marginal.ToString();
 
     static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

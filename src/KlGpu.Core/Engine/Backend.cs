@@ -17,6 +17,14 @@ interface IBackend : IDisposable
     void GaussianLandscape(LogMixturePlan target, TargetMoments<double> moments, double[] mu, double[] sigmaRows,
         int mask, double[] forward, double[] reverse);
 
+    /// <summary>Forward and reverse KL between a heavy-tailed target and q = N(μ, σ) over the grid; outputs are [row, μ].</summary>
+    void HeavyTailLandscape(HeavyTailPlan target, TargetMoments<double> moments, double[] mu, double[] sigmaRows, int mask,
+        double[] forward, double[] reverse);
+
+    /// <summary>Forward and reverse KL between a target and q = t_ν(μ, s) over the grid; outputs are [row, μ].</summary>
+    void StudentLandscape(HeavyTailPlan target, TargetMoments<double> moments, StudentShape<double> q, double[] mu, double[] scaleRows,
+        int mask, double[] forward, double[] reverse);
+
     /// <summary>An <see cref="FDivergence"/> member over the grid; output is [row, μ].</summary>
     void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output);
 
@@ -58,7 +66,12 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
     Action<Index1D, int, int, T, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>? gradient;
     Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, OptimizerSettings<T>, AcrossU<T>,
         ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>? optimize;
+    Action<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>, TargetMoments<T>, int,
+        ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>? heavyTailLandscape;
+    Action<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>, TargetMoments<T>, StudentShape<T>, int,
+        ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>? studentLandscape;
     (LogMixturePlan Plan, DevicePlan<T, R> Device)? cached;
+    (HeavyTailPlan Plan, DeviceHeavyTailPlan<T, R> Device)? cachedTails;
 
     static TargetMoments<T> Convert(TargetMoments<double> m) =>
         new() { Mean = R.Of(m.Mean), Variance = R.Of(m.Variance), Entropy = R.Of(m.Entropy) };
@@ -131,6 +144,80 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             landscape ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, int,
                 ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>(DivergenceKernels.GaussianLandscape<T, R>);
             landscape(new Index2D(mu.Length, sigmaRows.Length), m.View, s.View, plan, tm, mask, fwd.View, rev.View);
+            accelerator.Synchronize();
+        }
+        if ((mask & DivergenceMask.Forward) != 0) CopyOut(fwd.View.AsContiguous().GetAsArray(), forward);
+        if ((mask & DivergenceMask.Reverse) != 0) CopyOut(rev.View.AsContiguous().GetAsArray(), reverse);
+    }
+
+    HeavyTailPlanView<T> UploadTails(HeavyTailPlan target)
+    {
+        if (cachedTails is not { } c || !ReferenceEquals(c.Plan, target))
+        {
+            cachedTails?.Device.Dispose();
+            cachedTails = (target, new DeviceHeavyTailPlan<T, R>(accelerator, target));
+        }
+        return cachedTails.Value.Device.View;
+    }
+
+    public void StudentLandscape(HeavyTailPlan target, TargetMoments<double> moments, StudentShape<double> shape, double[] mu,
+        double[] scaleRows, int mask, double[] forward, double[] reverse)
+    {
+        var plan = UploadTails(target);
+        var tm = Convert(moments);
+        var q = StudentQ.Convert<T, R>(shape);
+        using var m = Vector(mu);
+        using var s = Vector(scaleRows);
+        var extent = new LongIndex2D(mu.Length, scaleRows.Length);
+        var unused = new LongIndex2D(1, 1);
+        using var fwd = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Forward) != 0 ? extent : unused);
+        using var rev = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Reverse) != 0 ? extent : unused);
+        if (parallelCpu)
+        {
+            var (mv, sv, fv, rv) = (m.View, s.View, fwd.View, rev.View);
+            Parallel.For(0, scaleRows.Length, y =>
+            {
+                for (int x = 0; x < mu.Length; x++)
+                    HeavyTailKernels.StudentLandscape<T, R>(new Index2D(x, y), mv, sv, plan, tm, q, mask, fv, rv);
+            });
+        }
+        else
+        {
+            studentLandscape ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
+                TargetMoments<T>, StudentShape<T>, int, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>(
+                HeavyTailKernels.StudentLandscape<T, R>);
+            studentLandscape(new Index2D(mu.Length, scaleRows.Length), m.View, s.View, plan, tm, q, mask, fwd.View, rev.View);
+            accelerator.Synchronize();
+        }
+        if ((mask & DivergenceMask.Forward) != 0) CopyOut(fwd.View.AsContiguous().GetAsArray(), forward);
+        if ((mask & DivergenceMask.Reverse) != 0) CopyOut(rev.View.AsContiguous().GetAsArray(), reverse);
+    }
+
+    public void HeavyTailLandscape(HeavyTailPlan target, TargetMoments<double> moments, double[] mu, double[] sigmaRows, int mask,
+        double[] forward, double[] reverse)
+    {
+        var plan = UploadTails(target);
+        var tm = Convert(moments);
+        using var m = Vector(mu);
+        using var s = Vector(sigmaRows);
+        var extent = new LongIndex2D(mu.Length, sigmaRows.Length);
+        var unused = new LongIndex2D(1, 1);
+        using var fwd = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Forward) != 0 ? extent : unused);
+        using var rev = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Reverse) != 0 ? extent : unused);
+        if (parallelCpu)
+        {
+            var (mv, sv, fv, rv) = (m.View, s.View, fwd.View, rev.View);
+            Parallel.For(0, sigmaRows.Length, y =>
+            {
+                for (int x = 0; x < mu.Length; x++)
+                    HeavyTailKernels.GaussianLandscape<T, R>(new Index2D(x, y), mv, sv, plan, tm, mask, fv, rv);
+            });
+        }
+        else
+        {
+            heavyTailLandscape ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
+                TargetMoments<T>, int, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>(HeavyTailKernels.GaussianLandscape<T, R>);
+            heavyTailLandscape(new Index2D(mu.Length, sigmaRows.Length), m.View, s.View, plan, tm, mask, fwd.View, rev.View);
             accelerator.Synchronize();
         }
         if ((mask & DivergenceMask.Forward) != 0) CopyOut(fwd.View.AsContiguous().GetAsArray(), forward);
@@ -331,6 +418,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
     public void Dispose()
     {
         cached?.Device.Dispose();
+        cachedTails?.Device.Dispose();
         accelerator.Dispose();
     }
 }

@@ -47,3 +47,35 @@ sealed class DevicePlan<T, R> : IDisposable where T : unmanaged, IFloatingPointI
         foreach (var b in buffers) b.Dispose();
     }
 }
+
+/// <summary>A <see cref="HeavyTailPlan"/> uploaded to an accelerator in precision T.</summary>
+sealed class DeviceHeavyTailPlan<T, R> : IDisposable where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+{
+    readonly List<IDisposable> buffers = [];
+    public HeavyTailPlanView<T> View;
+
+    public DeviceHeavyTailPlan(Accelerator accelerator, HeavyTailPlan plan)
+    {
+        ArrayView<T> Real(double[] values)
+        {
+            var b = accelerator.Allocate1D<T>(Math.Max(1, values.Length));
+            buffers.Add(b);
+            if (values.Length > 0) b.View.SubView(0, values.Length).CopyFromCPU(values.Select(R.Of).ToArray());
+            return b.View.SubView(0, values.Length);
+        }
+        var p = plan.Mixture;
+        var kinds = accelerator.Allocate1D(p.KindCodes);
+        buffers.Add(kinds);
+        View = new HeavyTailPlanView<T>
+        {
+            Kinds = kinds.View, Offsets = Real(p.Offsets), Means = Real(p.Means), InvScales = Real(p.InvScales),
+            Exponents = Real(p.Exponents), InvSqrtNus = Real(p.InvSqrtNus), Breakpoints = Real(plan.Breakpoints),
+            RuleNodes = Real(plan.Rule.Nodes), RuleWeights = Real(plan.Rule.Weights),
+        };
+    }
+
+    public void Dispose()
+    {
+        foreach (var b in buffers) b.Dispose();
+    }
+}

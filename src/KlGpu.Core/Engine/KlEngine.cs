@@ -245,6 +245,104 @@ public sealed class KlEngine : IDisposable
         }
     }
 
+    /// <summary>The most recent heavy-tailed target, its plan and its moments (H(p) is one host quadrature in double).</summary>
+    (HeavyTailedMixture Mixture, HeavyTailPlan Plan, TargetMoments<double> Moments, GaussianMixture? Source)? preparedTails;
+
+    public HeavyTailPlan Plan(HeavyTailedMixture p) => PrepareTails(p).Plan;
+
+    /// <summary>p's mean (0 where it has none: the variance is then +∞ and forward KL is +∞ whatever μ), variance and entropy.</summary>
+    public TargetMoments<double> Moments(HeavyTailedMixture p) => PrepareTails(p).Moments;
+
+    /// <summary>The plan and moments of p, kept for the most recent target (<paramref name="source"/>: the Gaussian mixture p was made from).</summary>
+    (HeavyTailedMixture Mixture, HeavyTailPlan Plan, TargetMoments<double> Moments, GaussianMixture? Source) PrepareTails(HeavyTailedMixture p,
+        GaussianMixture? source = null)
+    {
+        if (preparedTails is { } c && ReferenceEquals(c.Mixture, p)) return c;
+        var plan = new HeavyTailPlan(p);
+        preparedTails = (p, plan, new TargetMoments<double> { Mean = p.Mean ?? 0, Variance = p.Variance, Entropy = plan.Entropy() }, source);
+        return preparedTails.Value;
+    }
+
+    /// <summary>Forward or reverse KL between a heavy-tailed p and a Gaussian q, in the engine's precision.</summary>
+    public double Evaluate(HeavyTailedMixture p, GaussianMixture q, Divergence divergence)
+    {
+        RequireHeavyTailSupport(q.Count, [divergence]);
+        double value = 0;
+        Landscape(p, new GridAxis(q.Means[0], q.Means[0], 1), new GridAxis(q.Stds[0], q.Stds[0], 1), [divergence],
+            tile => value = tile.Values[divergence][0]);
+        return value;
+    }
+
+    /// <summary>What a heavy-tailed target supports: a single Gaussian q and the two KLs (α, Rényi at their KL orders).</summary>
+    public static void RequireHeavyTailSupport(int qComponents, IEnumerable<Divergence> divergences)
+    {
+        if (qComponents != 1)
+            throw new UsageException($"--q: a target with Student-t or Laplace components takes a single Gaussian q, not a {qComponents}-component mixture");
+        foreach (var d in divergences)
+            if (d.AsKl is null)
+                throw new UsageException($"--divergence: {d.Name()} is not available for a target with Student-t or Laplace components (use forward, reverse)");
+    }
+
+    /// <summary>Forward or reverse KL between a target and q = t_ν(μ, s); a Gaussian target is taken as Normal components.</summary>
+    public double EvaluateStudent(Target p, double nu, double mu, double scale, Divergence divergence)
+    {
+        double value = 0;
+        StudentLandscape(p, nu, new GridAxis(mu, mu, 1), new GridAxis(scale, scale, 1), [divergence], tile => value = tile.Values[divergence][0]);
+        return value;
+    }
+
+    /// <summary>The (μ, s) landscape of forward and reverse KL for q = t_ν(μ, s) with ν fixed, tile by tile.</summary>
+    public void StudentLandscape(Target p, double nu, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
+        Action<LandscapeTile> onTile, CancellationToken cancel = default)
+    {
+        if (p.IsTwoModes) throw new UsageException($"--target: a Student-t q takes a 1-D target; {p} is {p.Dimension}-dimensional");
+        if (!(nu > 0) || !double.IsFinite(nu)) throw new UsageException($"--family: student:NU needs ν > 0, got {nu}");
+        RequireHeavyTailSupport(1, divergences);
+        var mixture = p.HeavyTails ?? (preparedTails is { } c && c.Source == p.Marginal ? c.Mixture : HeavyTailedMixture.FromGaussian(p.Marginal));
+        var prepared = PrepareTails(mixture, p.HeavyTails is null ? p.Marginal : null);
+        var shape = StudentQ.Shape(nu, mixture);
+        int mask = 0;
+        foreach (var d in divergences) mask |= d.Mask();
+        double[] muValues = mu.Values();
+        int rowsPerTile = Math.Clamp(TilePoints / mu.Count, 1, scale.Count);
+        for (int first = 0; first < scale.Count; first += rowsPerTile)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int rows = Math.Min(rowsPerTile, scale.Count - first);
+            double[] scaleRows = Enumerable.Range(first, rows).Select(scale.At).ToArray();
+            var forward = (mask & DivergenceMask.Forward) != 0 ? new double[rows * mu.Count] : null;
+            var reverse = (mask & DivergenceMask.Reverse) != 0 ? new double[rows * mu.Count] : null;
+            backend.StudentLandscape(prepared.Plan, prepared.Moments, shape, muValues, scaleRows, mask, forward ?? [], reverse ?? []);
+            var values = new Dictionary<Divergence, double[]>();
+            foreach (var d in divergences) values[d] = (d.AsKl == Divergence.Forward ? forward : reverse)!;
+            onTile(new LandscapeTile(first, rows, mu.Count, values));
+        }
+    }
+
+    /// <summary>The (μ, σ) landscape of forward and reverse KL for a heavy-tailed target, tile by tile like the Gaussian one.</summary>
+    public void Landscape(HeavyTailedMixture p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
+        Action<LandscapeTile> onTile, CancellationToken cancel = default)
+    {
+        RequireHeavyTailSupport(1, divergences);
+        int mask = 0;
+        foreach (var d in divergences) mask |= d.Mask();
+        var prepared = PrepareTails(p);
+        double[] muValues = mu.Values();
+        int rowsPerTile = Math.Clamp(TilePoints / mu.Count, 1, sigma.Count);
+        for (int first = 0; first < sigma.Count; first += rowsPerTile)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int rows = Math.Min(rowsPerTile, sigma.Count - first);
+            double[] sigmaRows = Enumerable.Range(first, rows).Select(sigma.At).ToArray();
+            var forward = (mask & DivergenceMask.Forward) != 0 ? new double[rows * mu.Count] : null;
+            var reverse = (mask & DivergenceMask.Reverse) != 0 ? new double[rows * mu.Count] : null;
+            backend.HeavyTailLandscape(prepared.Plan, prepared.Moments, muValues, sigmaRows, mask, forward ?? [], reverse ?? []);
+            var values = new Dictionary<Divergence, double[]>();
+            foreach (var d in divergences) values[d] = (d.AsKl == Divergence.Forward ? forward : reverse)!;
+            onTile(new LandscapeTile(first, rows, mu.Count, values));
+        }
+    }
+
     /// <summary>Value and gradient in (μ, log σ) of the divergence between p and N(μ_i, e^{s_i}) at each point.</summary>
     public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(GaussianMixture p, Divergence divergence,
         double[] mu, double[] logSigma)

@@ -19,7 +19,8 @@ public sealed record LandscapeSettings(
     AcceleratorKind Accelerator,
     string OutDir,
     bool Svg,
-    bool LogColor);
+    bool LogColor,
+    double? StudentNu = null);
 
 /// <summary>One file a run wrote: its path relative to the output folder and what it holds.</summary>
 public sealed record OutputFileEntry(string Path, string Role);
@@ -81,7 +82,7 @@ public static class LandscapeJob
 
             TimeSpan writtenBefore = writeTime.Elapsed;
             var compute = Stopwatch.StartNew();
-            engine.Landscape(settings.Target.Marginal, mu, sigma, divergences, tile =>
+            void OnTile(LandscapeTile tile)
             {
                 writeTime.Start();
                 var blocks = new ReadOnlyMemory<double>[divergences.Count];
@@ -104,7 +105,10 @@ public static class LandscapeJob
                 tiles++;
                 writeTime.Stop();
                 cancel.ThrowIfCancellationRequested();
-            }, cancel);
+            }
+            if (settings.StudentNu is { } nu) engine.StudentLandscape(settings.Target, nu, mu, sigma, divergences, OnTile, cancel);
+            else if (settings.Target.HeavyTails is { } heavy) engine.Landscape(heavy, mu, sigma, divergences, OnTile, cancel);
+            else engine.Landscape(settings.Target.Marginal, mu, sigma, divergences, OnTile, cancel);
             compute.Stop();
             double computeSeconds = (compute.Elapsed - (writeTime.Elapsed - writtenBefore)).TotalSeconds; // the tiles' writing is not compute
 
@@ -118,7 +122,9 @@ public static class LandscapeJob
             var previewMuAxis = PreviewAxis(mu, previewMu);
             var previewSigmaAxis = PreviewAxis(sigma, previewSigma);
             var maps = divergences.Select((d, k) => new DivergenceMap(d, previewMuAxis, previewSigmaAxis, previews[k], minima[k]!)).ToArray();
-            var options = FigureOptions.Default with { LogColor = settings.LogColor };
+            var options = settings.StudentNu is { } studentNu
+                ? FigureOptions.Default with { LogColor = settings.LogColor, Family = FormattableString.Invariant($"q = t_ν(μ, s), ν = {studentNu:R}"), ScaleName = "s" }
+                : FigureOptions.Default with { LogColor = settings.LogColor };
             string[] extensions = settings.Svg ? [".png", ".svg"] : [".png"];
             foreach (string ext in extensions)
             {
@@ -208,6 +214,7 @@ public static class LandscapeJob
         Parameters = new
         {
             Target = s.Target.ToString(),
+            Family = s.StudentNu is { } nu ? FormattableString.Invariant($"student:{nu:R}") : "gaussian",
             Mu = AxisText(s.Mu),
             Sigma = AxisText(s.Sigma),
             LogSigma = s.Sigma.Geometric,

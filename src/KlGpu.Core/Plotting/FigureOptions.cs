@@ -20,4 +20,9 @@ public sealed record FigureOptions
 
     /// <summary>A ScottPlot colormap by name, case-insensitive ("Viridis", "Turbo", "Inferno", …).</summary>
     public string Colormap { get; init; } = "Viridis";
+
+    /// <summary>The q family named in titles, and the name of its scale axis; null: the Gaussian family, "σ".
+    /// A family other than the Gaussian one draws no moment-matching marker (that is the Gaussian forward optimum).</summary>
+    public string? Family { get; init; }
+    public string ScaleName { get; init; } = "σ";
 }

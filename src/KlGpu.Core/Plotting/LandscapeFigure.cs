@@ -44,26 +44,31 @@ public static class LandscapeFigure
         // the moment-matching Gaussian (mean and std of p, the forward-KL optimum; for a single
         // Gaussian target that is the target itself, so it is not drawn twice) and the grid minimum.
         var marked = new List<Coordinates>();
-        var components = Enumerable.Range(0, target.Marginal.Count)
-            .Where(k => mu.Covers(target.Marginal.Means[k]) && sigma.Covers(target.Marginal.Stds[k]))
-            .Select(k => new Coordinates(mu.ToPlot(target.Marginal.Means[k]), sigma.ToPlot(target.Marginal.Stds[k])))
+        // A heavy-tailed target marks its components at (mean, scale) and its moment match only where p has a variance.
+        var heavy = target.HeavyTails;
+        double[] means = heavy?.Means ?? target.Marginal.Means, scales = heavy?.Scales ?? target.Marginal.Stds;
+        double? momentMean = heavy is null ? target.Marginal.Mean : heavy.HasFiniteVariance ? heavy.Mean : null;
+        double momentSigma = Math.Sqrt(heavy?.Variance ?? target.Marginal.Variance);
+        var components = Enumerable.Range(0, means.Length)
+            .Where(k => mu.Covers(means[k]) && sigma.Covers(scales[k]))
+            .Select(k => new Coordinates(mu.ToPlot(means[k]), sigma.ToPlot(scales[k])))
             .ToArray();
         marked.AddRange(components);
         if (components.Length > 0)
         {
             var marks = plot.Add.Markers(components, MarkerShape.Eks, 14, Colors.White);
             marks.MarkerLineWidth = 2.5f;
-            marks.LegendText = target.Marginal.Count == 1 ? "target p" : "target components";
+            marks.LegendText = means.Length == 1 ? "target p" : "target components";
         }
-        double momentSigma = Math.Sqrt(target.Marginal.Variance);
-        if (target.Marginal.Count > 1 && mu.Covers(target.Marginal.Mean) && sigma.Covers(momentSigma))
+        if ((means.Length > 1 || heavy is not null) && o.Family is null && momentMean is { } mm && mu.Covers(mm) && sigma.Covers(momentSigma))
         {
-            var moment = plot.Add.Marker(mu.ToPlot(target.Marginal.Mean), sigma.ToPlot(momentSigma), MarkerShape.Cross, 16, Colors.Orange);
+            var moment = plot.Add.Marker(mu.ToPlot(mm), sigma.ToPlot(momentSigma), MarkerShape.Cross, 16, Colors.Orange);
             moment.MarkerLineWidth = 2.5f;
             moment.LegendText = "moment matching";
             marked.Add(moment.Location);
         }
-        if (mu.Covers(map.Minimum.Mu) && sigma.Covers(map.Minimum.Sigma))
+        // A map that is +∞ everywhere (forward KL to a t with ν ≤ 2) has no minimum to mark.
+        if (double.IsFinite(map.Minimum.Value) && mu.Covers(map.Minimum.Mu) && sigma.Covers(map.Minimum.Sigma))
         {
             var minimum = plot.Add.Marker(mu.ToPlot(map.Minimum.Mu), sigma.ToPlot(map.Minimum.Sigma), MarkerShape.OpenCircle, 14, Colors.Red);
             minimum.MarkerLineWidth = 2.5f;
@@ -71,9 +76,9 @@ public static class LandscapeFigure
             marked.Add(minimum.Location);
         }
 
-        plot.Title($"{map.Divergence.Title()} {map.Divergence.Label()}, {Family(target)}\n{Wrapped($"target p = {target}")}");
+        plot.Title($"{map.Divergence.Title()} {map.Divergence.Label()}, {o.Family ?? Family(target)}\n{Wrapped($"target p = {target}")}");
         plot.XLabel("μ");
-        plot.YLabel(map.Sigma.Geometric ? "σ (log scale)" : "σ");
+        plot.YLabel(map.Sigma.Geometric ? $"{o.ScaleName} (log scale)" : o.ScaleName);
         mu.LabelTicks(plot.Axes.Bottom);
         sigma.LabelTicks(plot.Axes.Left);
         CoordinateRect cells = heatmap.GetAlignedExtent();

@@ -17,23 +17,38 @@ public static class MixtureSpec
     /// <summary>An example for help text and messages.</summary>
     public const string Example = "0.3*N(-2,0.3) + 0.4*N(0,0.4) + 0.3*N(2,0.3)";
 
-    public static GaussianMixture Parse(string? text, string what = "target")
+    /// <summary>A heavy-tailed example: Student-t T(ν, mean, scale) and Laplace L(mean, scale) components beside Gaussians.</summary>
+    public const string HeavyTailedExample = "0.5*T(3,-2,1) + 0.5*L(2,0.5)";
+
+    public static GaussianMixture Parse(string? text, string what = "target") =>
+        ParseAny(text, what, heavyTails: false).Gaussian!;
+
+    /// <summary>
+    /// A mixture whose terms may also be <c>T(nu,mean,scale)</c> (Student-t, ν &gt; 0) and <c>L(mean,scale)</c> (Laplace):
+    /// a Gaussian mixture when every term is N (so Gaussian targets keep their own paths, unchanged), else a
+    /// <see cref="HeavyTailedMixture"/>. Exactly one of the two is set.
+    /// </summary>
+    public static (GaussianMixture? Gaussian, HeavyTailedMixture? HeavyTailed) ParseWithTails(string? text, string what = "target") =>
+        ParseAny(text, what, heavyTails: true);
+
+    static (GaussianMixture? Gaussian, HeavyTailedMixture? HeavyTailed) ParseAny(string? text, string what, bool heavyTails)
     {
         if (string.IsNullOrWhiteSpace(text))
             throw new UsageException($"{what}: empty mixture; expected e.g. {Example}");
         string trimmed = text.Trim();
-        return trimmed.StartsWith('@') ? ParseFile(trimmed[1..].Trim(), what) : ParseText(text, what);
+        return trimmed.StartsWith('@') ? (ParseFile(trimmed[1..].Trim(), what), null) : ParseText(text, what, heavyTails);
     }
 
-    readonly record struct Term(double? Weight, double Mean, double Std, string Text);
+    /// <summary>One term: its kind, ν (t only), mean and std or scale.</summary>
+    readonly record struct Term(double? Weight, ComponentKind Kind, double Nu, double Mean, double Std, string Text);
 
-    static GaussianMixture ParseText(string s, string what)
+    static (GaussianMixture?, HeavyTailedMixture?) ParseText(string s, string what, bool heavyTails)
     {
         var terms = new List<Term>();
         int pos = 0;
         while (true)
         {
-            terms.Add(ReadTerm(s, ref pos, what));
+            terms.Add(ReadTerm(s, ref pos, what, heavyTails));
             pos = SpecText.SkipSpace(s, pos);
             if (pos == s.Length) break;
             if (s[pos] != '+')
@@ -52,20 +67,35 @@ public static class MixtureSpec
             ? Enumerable.Repeat(1.0 / terms.Count, terms.Count).ToArray()
             : terms.Select(t => t.Weight!.Value).ToArray();
         CheckWeightSum(weights, what);
-        return Build(weights, terms.Select(t => t.Mean).ToArray(), terms.Select(t => t.Std).ToArray(), s, what);
+        double[] means = terms.Select(t => t.Mean).ToArray(), stds = terms.Select(t => t.Std).ToArray();
+        if (terms.All(t => t.Kind == ComponentKind.Normal)) return (Build(weights, means, stds, s, what), null);
+        try
+        {
+            return (null, new HeavyTailedMixture(weights, terms.Select(t => t.Kind).ToArray(), terms.Select(t => t.Nu).ToArray(), means, stds));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{what}: {SpecText.OneLine(e.Message)} in {SpecText.Quote(s)}");
+        }
     }
 
-    /// <summary><c>[w*]N(mean,std)</c>, whitespace anywhere between the pieces.</summary>
-    static Term ReadTerm(string s, ref int pos, string what)
+    static bool IsKindLetter(char c, bool heavyTails) => c == 'N' || (heavyTails && c is 'T' or 'L');
+
+    /// <summary><c>[w*]N(mean,std)</c>, and with heavy tails also <c>[w*]T(nu,mean,scale)</c> and <c>[w*]L(mean,scale)</c>,
+    /// whitespace anywhere between the pieces.</summary>
+    static Term ReadTerm(string s, ref int pos, string what, bool heavyTails)
     {
         int start = SpecText.SkipSpace(s, pos);
         pos = start;
         double? weight = null;
-        if (pos < s.Length && (s[pos] != 'N' || SpecText.IsNonNumberAt(s, pos)))
+        if (pos < s.Length && (!IsKindLetter(s[pos], heavyTails) || SpecText.IsNonNumberAt(s, pos)))
         {
             // Anything but 'N' must be a weight; a word here ("M(0,1)") is a malformed term.
             if (SpecText.ScanNumber(s, pos) == 0 && !SpecText.IsNonNumberAt(s, pos))
-                throw ExpectedTerm(s, pos, what);
+            {
+                if (!heavyTails && s[pos] is 'T' or 'L') throw HeavyTailsNotHere(s, pos, what);
+                throw ExpectedTerm(s, pos, what, heavyTails);
+            }
             weight = SpecText.ReadNumber(s, ref pos, what, "a weight");
             pos = SpecText.SkipSpace(s, pos);
             if (pos >= s.Length || s[pos] != '*')
@@ -73,10 +103,13 @@ public static class MixtureSpec
             pos = SpecText.SkipSpace(s, pos + 1);
         }
         int nAt = pos;
-        if (pos >= s.Length || s[pos] != 'N') throw ExpectedTerm(s, pos, what);
+        if (!heavyTails && pos < s.Length && s[pos] is 'T' or 'L') throw HeavyTailsNotHere(s, pos, what);
+        if (pos >= s.Length || !IsKindLetter(s[pos], heavyTails)) throw ExpectedTerm(s, pos, what, heavyTails);
+        char kind = s[pos];
         pos = SpecText.SkipSpace(s, pos + 1);
-        if (pos >= s.Length || s[pos] != '(') throw ExpectedTerm(s, nAt, what);
+        if (pos >= s.Length || s[pos] != '(') throw ExpectedTerm(s, nAt, what, heavyTails);
         pos++;
+        if (kind != 'N') return ReadHeavyTerm(s, ref pos, start, kind, weight, what);
         double mean = SpecText.ReadNumber(s, ref pos, what, "the mean");
         Expect(s, ref pos, ',', "between mean and std", what);
         double std = SpecText.ReadNumber(s, ref pos, what, "the std");
@@ -87,11 +120,55 @@ public static class MixtureSpec
             throw new UsageException($"{what}: std must be positive in {SpecText.Quote(termText)}");
         if (weight <= 0)
             throw new UsageException($"{what}: weight must be positive in {SpecText.Quote(termText)}");
-        return new Term(weight, mean, std, termText);
+        return new Term(weight, ComponentKind.Normal, 0, mean, std, termText);
     }
 
-    static UsageException ExpectedTerm(string s, int pos, string what) =>
-        new($"{what}: expected N(mean,std) at {SpecText.At(s, pos)}");
+    /// <summary>The numbers of <c>T(nu,mean,scale)</c> or <c>L(mean,scale)</c> after the '(' up to the ')', checked for
+    /// their count (naming the term's form) and their ranges (ν &gt; 0, scale &gt; 0).</summary>
+    static Term ReadHeavyTerm(string s, ref int pos, int start, char kind, double? weight, string what)
+    {
+        string form = kind == 'T' ? "T(nu,mean,scale)" : "L(mean,scale)";
+        int arity = kind == 'T' ? 3 : 2;
+        var numbers = new List<double>();
+        while (true)
+        {
+            numbers.Add(SpecText.ReadNumber(s, ref pos, what, numbers.Count switch
+            {
+                0 => kind == 'T' ? "ν" : "the mean",
+                1 => kind == 'T' ? "the mean" : "the scale",
+                _ => kind == 'T' && numbers.Count == 2 ? "the scale" : "a number",
+            }));
+            pos = SpecText.SkipSpace(s, pos);
+            if (pos < s.Length && s[pos] == ',') { pos++; continue; }
+            if (pos < s.Length && s[pos] == ')') { pos++; break; }
+            throw new UsageException($"{what}: expected ',' or ')' in {form} at {SpecText.At(s, pos)}");
+        }
+        string termText = s[start..pos].Trim();
+        if (numbers.Count != arity)
+            throw new UsageException($"{what}: {form} takes {arity} numbers; {SpecText.Quote(termText)} has {numbers.Count}");
+        double nu = kind == 'T' ? numbers[0] : 0, mean = numbers[arity - 2], scale = numbers[arity - 1];
+        if (kind == 'T' && nu <= 0)
+            throw new UsageException($"{what}: ν must be positive in {SpecText.Quote(termText)}");
+        if (scale <= 0)
+            throw new UsageException($"{what}: scale must be positive in {SpecText.Quote(termText)}");
+        if (weight <= 0)
+            throw new UsageException($"{what}: weight must be positive in {SpecText.Quote(termText)}");
+        return new Term(weight, kind == 'T' ? ComponentKind.StudentT : ComponentKind.Laplace, nu, mean, scale, termText);
+    }
+
+    static UsageException HeavyTailsNotHere(string s, int pos, string what) =>
+        new($"{what}: {SpecText.Quote(TermAt(s, pos))} is a Student-t or Laplace component; only the --target of eval and of landscape "
+            + $"(--family gaussian or student:NU) takes them (e.g. --target \"{HeavyTailedExample}\"), and eval's --q a single T(nu,mean,scale)");
+
+    /// <summary>The text of the term starting at pos, up to its ')' (or the end), for messages.</summary>
+    static string TermAt(string s, int pos)
+    {
+        int close = s.IndexOf(')', pos);
+        return close < 0 ? s[pos..].Trim() : s[pos..(close + 1)];
+    }
+
+    static UsageException ExpectedTerm(string s, int pos, string what, bool heavyTails) =>
+        new($"{what}: expected {(heavyTails ? "N(mean,std), T(nu,mean,scale) or L(mean,scale)" : "N(mean,std)")} at {SpecText.At(s, pos)}");
 
     static void Expect(string s, ref int pos, char c, string where, string what)
     {

@@ -14,11 +14,17 @@ public static class TargetSpec
     public const string TwoModesName = "two-modes";
     public const string TwoModesExample = "two-modes(d=20, sep=5)";
 
-    public static Target Parse(string? text, string what = "--target")
+    /// <summary>With <paramref name="heavyTails"/>, a mixture may also hold Student-t and Laplace components
+    /// (<see cref="MixtureSpec.ParseWithTails"/>); elsewhere such a term is refused with a line naming it.</summary>
+    public static Target Parse(string? text, string what = "--target", bool heavyTails = false)
     {
         string t = (text ?? "").Trim();
         if (!t.StartsWith(TwoModesName, StringComparison.OrdinalIgnoreCase))
-            return Target.OneDimensional(MixtureSpec.Parse(text, what));
+        {
+            if (!heavyTails) return Target.OneDimensional(MixtureSpec.Parse(text, what));
+            var (gaussian, tails) = MixtureSpec.ParseWithTails(text, what);
+            return gaussian is not null ? Target.OneDimensional(gaussian) : Target.HeavyTailed(tails!);
+        }
 
         string rest = t[TwoModesName.Length..].Trim();
         if (!rest.StartsWith('(') || !rest.EndsWith(')'))

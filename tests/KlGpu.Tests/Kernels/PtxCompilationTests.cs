@@ -15,7 +15,8 @@ namespace KlGpu.Tests.Kernels;
 /// </summary>
 public class PtxCompilationTests
 {
-    static readonly Type[] KernelClasses = [typeof(DivergenceKernels), typeof(RestartKernels), typeof(MixtureSliceKernels), typeof(MixtureRestartKernels)];
+    static readonly Type[] KernelClasses =
+        [typeof(DivergenceKernels), typeof(RestartKernels), typeof(MixtureSliceKernels), typeof(MixtureRestartKernels), typeof(HeavyTailKernels)];
 
     public static IEnumerable<object[]> KernelsAndPrecisions() =>
         from c in KernelClasses
@@ -25,7 +26,7 @@ public class PtxCompilationTests
 
     /// <summary>A new kernel must be added to this count on purpose, so none slips past the PTX check.</summary>
     [Fact]
-    public void EveryKernelIsCovered() => Assert.Equal(8 * 2, KernelsAndPrecisions().Count());
+    public void EveryKernelIsCovered() => Assert.Equal(10 * 2, KernelsAndPrecisions().Count());
 
     [Theory]
     [MemberData(nameof(KernelsAndPrecisions))]
