@@ -97,25 +97,84 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         for (int i = 0; i < target.Length; i++) target[i] = double.CreateTruncating(staging[i]);
     }
 
+    static OptimizerSettings<T> Convert(OptimizerSettings<double> s) => new()
+    {
+        Divergence = s.Divergence, Kind = s.Kind, Order = R.Of(s.Order), Method = s.Method, MaxSteps = s.MaxSteps,
+        LearningRate = R.Of(s.LearningRate), Beta1 = R.Of(s.Beta1), Beta2 = R.Of(s.Beta2), Epsilon = R.Of(s.Epsilon),
+        Tolerance = R.Of(s.Tolerance), FixSigma = s.FixSigma, TrajectoryCount = s.TrajectoryCount,
+        TrajectoryStride = Math.Max(1, s.TrajectoryStride),
+    };
+
+    /// <summary>A kernel over <paramref name="count"/> points: Parallel.For over the same method on the CPU path, one launch
+    /// (loaded once into its field by <paramref name="launch"/>) on an accelerator.</summary>
+    void OverPoints(int count, Action<Index1D> point, Action<Index1D> launch)
+    {
+        if (parallelCpu) Parallel.For(0, count, i => point(i));
+        else
+        {
+            launch(count);
+            accelerator.Synchronize();
+        }
+    }
+
+    /// <summary>A kernel over a width × height grid; on the CPU path the rows run in parallel.</summary>
+    void OverGrid(int width, int height, Action<Index2D> cell, Action<Index2D> launch)
+    {
+        if (parallelCpu)
+            Parallel.For(0, height, y =>
+            {
+                for (int x = 0; x < width; x++) cell(new Index2D(x, y));
+            });
+        else
+        {
+            launch(new Index2D(width, height));
+            accelerator.Synchronize();
+        }
+    }
+
+    /// <summary>A map with one output grid [row, column].</summary>
+    void Map(int width, int height, double[] output, Action<Index2D, ArrayView2D<T, Stride2D.DenseX>> cell,
+        Action<Index2D, ArrayView2D<T, Stride2D.DenseX>> launch)
+    {
+        using var values = accelerator.Allocate2DDenseX<T>(new LongIndex2D(width, height));
+        var v = values.View;
+        OverGrid(width, height, i => cell(i, v), e => launch(e, v));
+        CopyOut(v.AsContiguous().GetAsArray(), output);
+    }
+
+    /// <summary>A map of forward and reverse KL; an output not in <paramref name="mask"/> gets a 1×1 stand-in the kernel never writes.</summary>
+    void KlMap(int width, int height, int mask, double[] forward, double[] reverse,
+        Action<Index2D, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>> cell,
+        Action<Index2D, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>> launch)
+    {
+        var extent = new LongIndex2D(width, height);
+        var unused = new LongIndex2D(1, 1);
+        using var fwd = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Forward) != 0 ? extent : unused);
+        using var rev = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Reverse) != 0 ? extent : unused);
+        var (fv, rv) = (fwd.View, rev.View);
+        OverGrid(width, height, i => cell(i, fv, rv), e => launch(e, fv, rv));
+        if ((mask & DivergenceMask.Forward) != 0) CopyOut(fv.AsContiguous().GetAsArray(), forward);
+        if ((mask & DivergenceMask.Reverse) != 0) CopyOut(rv.AsContiguous().GetAsArray(), reverse);
+    }
+
+    double[] Read(MemoryBuffer1D<T, Stride1D.Dense> b)
+    {
+        var output = new double[b.Length];
+        CopyOut(b.GetAsArray1D(), output);
+        return output;
+    }
+
     public double[] ExpectedLog(LogMixturePlan f, double[] mu, double[] sigma)
     {
         var plan = Upload(f).View;
         using var m = Vector(mu);
         using var s = Vector(sigma);
         using var result = accelerator.Allocate1D<T>(mu.Length);
-        if (parallelCpu)
-            Parallel.For(0, mu.Length, i => DivergenceKernels.ExpectedLog<T, R>(i, m.View, s.View, plan, result.View));
-        else
-        {
-            expectedLog ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, ArrayView<T>>(
-                DivergenceKernels.ExpectedLog<T, R>);
-            expectedLog(mu.Length, m.View, s.View, plan, result.View);
-            accelerator.Synchronize();
-        }
-        var staging = result.GetAsArray1D();
-        var output = new double[mu.Length];
-        CopyOut(staging, output);
-        return output;
+        var (mv, sv, rv) = (m.View, s.View, result.View);
+        OverPoints(mu.Length, i => DivergenceKernels.ExpectedLog<T, R>(i, mv, sv, plan, rv),
+            e => (expectedLog ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, ArrayView<T>>(
+                DivergenceKernels.ExpectedLog<T, R>))(e, mv, sv, plan, rv));
+        return Read(result);
     }
 
     public void GaussianLandscape(LogMixturePlan target, TargetMoments<double> moments, double[] mu, double[] sigmaRows,
@@ -125,29 +184,12 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         var tm = Convert(moments);
         using var m = Vector(mu);
         using var s = Vector(sigmaRows);
-        var extent = new LongIndex2D(mu.Length, sigmaRows.Length);
-        // An output that is not asked for gets a 1×1 stand-in: the kernel never writes it.
-        var unused = new LongIndex2D(1, 1);
-        using var fwd = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Forward) != 0 ? extent : unused);
-        using var rev = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Reverse) != 0 ? extent : unused);
-        if (parallelCpu)
-        {
-            var (mv, sv, fv, rv) = (m.View, s.View, fwd.View, rev.View);
-            Parallel.For(0, sigmaRows.Length, y =>
-            {
-                for (int x = 0; x < mu.Length; x++)
-                    DivergenceKernels.GaussianLandscape<T, R>(new Index2D(x, y), mv, sv, plan, tm, mask, fv, rv);
-            });
-        }
-        else
-        {
-            landscape ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, int,
-                ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>(DivergenceKernels.GaussianLandscape<T, R>);
-            landscape(new Index2D(mu.Length, sigmaRows.Length), m.View, s.View, plan, tm, mask, fwd.View, rev.View);
-            accelerator.Synchronize();
-        }
-        if ((mask & DivergenceMask.Forward) != 0) CopyOut(fwd.View.AsContiguous().GetAsArray(), forward);
-        if ((mask & DivergenceMask.Reverse) != 0) CopyOut(rev.View.AsContiguous().GetAsArray(), reverse);
+        var (mv, sv) = (m.View, s.View);
+        KlMap(mu.Length, sigmaRows.Length, mask, forward, reverse,
+            (i, f, r) => DivergenceKernels.GaussianLandscape<T, R>(i, mv, sv, plan, tm, mask, f, r),
+            (e, f, r) => (landscape ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
+                TargetMoments<T>, int, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>(DivergenceKernels.GaussianLandscape<T, R>))(
+                e, mv, sv, plan, tm, mask, f, r));
     }
 
     HeavyTailPlanView<T> UploadTails(HeavyTailPlan target)
@@ -168,29 +210,12 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         var q = StudentQ.Convert<T, R>(shape);
         using var m = Vector(mu);
         using var s = Vector(scaleRows);
-        var extent = new LongIndex2D(mu.Length, scaleRows.Length);
-        var unused = new LongIndex2D(1, 1);
-        using var fwd = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Forward) != 0 ? extent : unused);
-        using var rev = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Reverse) != 0 ? extent : unused);
-        if (parallelCpu)
-        {
-            var (mv, sv, fv, rv) = (m.View, s.View, fwd.View, rev.View);
-            Parallel.For(0, scaleRows.Length, y =>
-            {
-                for (int x = 0; x < mu.Length; x++)
-                    HeavyTailKernels.StudentLandscape<T, R>(new Index2D(x, y), mv, sv, plan, tm, q, mask, fv, rv);
-            });
-        }
-        else
-        {
-            studentLandscape ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
+        var (mv, sv) = (m.View, s.View);
+        KlMap(mu.Length, scaleRows.Length, mask, forward, reverse,
+            (i, f, r) => HeavyTailKernels.StudentLandscape<T, R>(i, mv, sv, plan, tm, q, mask, f, r),
+            (e, f, r) => (studentLandscape ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
                 TargetMoments<T>, StudentShape<T>, int, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>(
-                HeavyTailKernels.StudentLandscape<T, R>);
-            studentLandscape(new Index2D(mu.Length, scaleRows.Length), m.View, s.View, plan, tm, q, mask, fwd.View, rev.View);
-            accelerator.Synchronize();
-        }
-        if ((mask & DivergenceMask.Forward) != 0) CopyOut(fwd.View.AsContiguous().GetAsArray(), forward);
-        if ((mask & DivergenceMask.Reverse) != 0) CopyOut(rev.View.AsContiguous().GetAsArray(), reverse);
+                HeavyTailKernels.StudentLandscape<T, R>))(e, mv, sv, plan, tm, q, mask, f, r));
     }
 
     public void HeavyTailLandscape(HeavyTailPlan target, TargetMoments<double> moments, double[] mu, double[] sigmaRows, int mask,
@@ -200,28 +225,12 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         var tm = Convert(moments);
         using var m = Vector(mu);
         using var s = Vector(sigmaRows);
-        var extent = new LongIndex2D(mu.Length, sigmaRows.Length);
-        var unused = new LongIndex2D(1, 1);
-        using var fwd = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Forward) != 0 ? extent : unused);
-        using var rev = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Reverse) != 0 ? extent : unused);
-        if (parallelCpu)
-        {
-            var (mv, sv, fv, rv) = (m.View, s.View, fwd.View, rev.View);
-            Parallel.For(0, sigmaRows.Length, y =>
-            {
-                for (int x = 0; x < mu.Length; x++)
-                    HeavyTailKernels.GaussianLandscape<T, R>(new Index2D(x, y), mv, sv, plan, tm, mask, fv, rv);
-            });
-        }
-        else
-        {
-            heavyTailLandscape ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
-                TargetMoments<T>, int, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>(HeavyTailKernels.GaussianLandscape<T, R>);
-            heavyTailLandscape(new Index2D(mu.Length, sigmaRows.Length), m.View, s.View, plan, tm, mask, fwd.View, rev.View);
-            accelerator.Synchronize();
-        }
-        if ((mask & DivergenceMask.Forward) != 0) CopyOut(fwd.View.AsContiguous().GetAsArray(), forward);
-        if ((mask & DivergenceMask.Reverse) != 0) CopyOut(rev.View.AsContiguous().GetAsArray(), reverse);
+        var (mv, sv) = (m.View, s.View);
+        KlMap(mu.Length, sigmaRows.Length, mask, forward, reverse,
+            (i, f, r) => HeavyTailKernels.GaussianLandscape<T, R>(i, mv, sv, plan, tm, mask, f, r),
+            (e, f, r) => (heavyTailLandscape ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
+                TargetMoments<T>, int, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>(HeavyTailKernels.GaussianLandscape<T, R>))(
+                e, mv, sv, plan, tm, mask, f, r));
     }
 
     public void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output)
@@ -230,24 +239,11 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         T a = R.Of(order);
         using var m = Vector(mu);
         using var s = Vector(sigmaRows);
-        using var values = accelerator.Allocate2DDenseX<T>(new LongIndex2D(mu.Length, sigmaRows.Length));
-        if (parallelCpu)
-        {
-            var (mv, sv, vv) = (m.View, s.View, values.View);
-            Parallel.For(0, sigmaRows.Length, y =>
-            {
-                for (int x = 0; x < mu.Length; x++)
-                    DivergenceKernels.GaussianFDivergence<T, R>(new Index2D(x, y), mv, sv, plan, kind, a, vv);
-            });
-        }
-        else
-        {
-            fDivergence ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, int, T,
-                ArrayView2D<T, Stride2D.DenseX>>(DivergenceKernels.GaussianFDivergence<T, R>);
-            fDivergence(new Index2D(mu.Length, sigmaRows.Length), m.View, s.View, plan, kind, a, values.View);
-            accelerator.Synchronize();
-        }
-        CopyOut(values.View.AsContiguous().GetAsArray(), output);
+        var (mv, sv) = (m.View, s.View);
+        Map(mu.Length, sigmaRows.Length, output,
+            (i, v) => DivergenceKernels.GaussianFDivergence<T, R>(i, mv, sv, plan, kind, a, v),
+            (e, v) => (fDivergence ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, int, T,
+                ArrayView2D<T, Stride2D.DenseX>>(DivergenceKernels.GaussianFDivergence<T, R>))(e, mv, sv, plan, kind, a, v));
     }
 
     public void GaussianKsd(LogMixturePlan target, double[] mu, double[] sigmaRows, double c, double beta, double[] output)
@@ -283,34 +279,19 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         using var ys = Vector(y);
         using var q = Vector(baseQ);
         using var scratch = accelerator.Allocate1D<T>((long)x.Length * y.Length * baseQ.Length);
-        using var values = accelerator.Allocate2DDenseX<T>(new LongIndex2D(x.Length, y.Length));
-        var (xv, yv, qv, sv, vv) = (xs.View, ys.View, q.View, scratch.View, values.View);
-        if (parallelCpu)
-            Parallel.For(0, y.Length, j =>
-            {
-                for (int i = 0; i < x.Length; i++)
-                    MixtureSliceKernels.Slice<T, R>(new Index2D(i, j), xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, vv);
-            });
-        else
-        {
-            mixtureSlice ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int,
-                LogMixturePlanView<T>, int, T, ArrayView<T>, ArrayView2D<T, Stride2D.DenseX>>(MixtureSliceKernels.Slice<T, R>);
-            mixtureSlice(new Index2D(x.Length, y.Length), xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, vv);
-            accelerator.Synchronize();
-        }
-        CopyOut(values.View.AsContiguous().GetAsArray(), output);
+        var (xv, yv, qv, sv) = (xs.View, ys.View, q.View, scratch.View);
+        Map(x.Length, y.Length, output,
+            (i, v) => MixtureSliceKernels.Slice<T, R>(i, xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, v),
+            (e, v) => (mixtureSlice ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int,
+                LogMixturePlanView<T>, int, T, ArrayView<T>, ArrayView2D<T, Stride2D.DenseX>>(MixtureSliceKernels.Slice<T, R>))(
+                e, xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, v));
     }
 
     public void MixtureOptimize(LogMixturePlan target, int count, OptimizerSettings<double> settings, double[] theta, double[] value,
         double[] gradientNorm, int[] steps, int[] status)
     {
         var plan = Upload(target).View;
-        var os = new OptimizerSettings<T>
-        {
-            Divergence = settings.Divergence, Method = settings.Method, MaxSteps = settings.MaxSteps,
-            LearningRate = R.Of(settings.LearningRate), Beta1 = R.Of(settings.Beta1), Beta2 = R.Of(settings.Beta2),
-            Epsilon = R.Of(settings.Epsilon), Tolerance = R.Of(settings.Tolerance), TrajectoryStride = 1,
-        };
+        var os = Convert(settings);
         int n = value.Length;
         using var th = Vector(theta);
         using var scratch = accelerator.Allocate1D<T>((long)n * count * MixtureRestartKernels.ScratchPerComponent);
@@ -319,15 +300,10 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         using var taken = accelerator.Allocate1D<int>(n);
         using var outcome = accelerator.Allocate1D<int>(n);
         var (tv, sv, fv, nv, kv, ov) = (th.View, scratch.View, f.View, norm.View, taken.View, outcome.View);
-        if (parallelCpu)
-            Parallel.For(0, n, i => MixtureRestartKernels.Optimize<T, R>(i, count, tv, plan, os, sv, fv, nv, kv, ov));
-        else
-        {
-            mixtureOptimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<T>, LogMixturePlanView<T>, OptimizerSettings<T>,
-                ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>>(MixtureRestartKernels.Optimize<T, R>);
-            mixtureOptimize(n, count, tv, plan, os, sv, fv, nv, kv, ov);
-            accelerator.Synchronize();
-        }
+        OverPoints(n, i => MixtureRestartKernels.Optimize<T, R>(i, count, tv, plan, os, sv, fv, nv, kv, ov),
+            e => (mixtureOptimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<T>, LogMixturePlanView<T>, OptimizerSettings<T>,
+                ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>>(MixtureRestartKernels.Optimize<T, R>))(
+                e, count, tv, plan, os, sv, fv, nv, kv, ov));
         CopyOut(th.GetAsArray1D(), theta);
         CopyOut(f.GetAsArray1D(), value);
         CopyOut(norm.GetAsArray1D(), gradientNorm);
@@ -347,21 +323,10 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         using var gm = accelerator.Allocate1D<T>(mu.Length);
         using var gs = accelerator.Allocate1D<T>(mu.Length);
         var (mv, sv, fv, gmv, gsv) = (m.View, s.View, f.View, gm.View, gs.View);
-        if (parallelCpu)
-            Parallel.For(0, mu.Length, i => RestartKernels.Gradient<T, R>(i, divergence, kind, a, mv, sv, plan, tm, fv, gmv, gsv));
-        else
-        {
-            gradient ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, T, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
-                TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>(RestartKernels.Gradient<T, R>);
-            gradient(mu.Length, divergence, kind, a, mv, sv, plan, tm, fv, gmv, gsv);
-            accelerator.Synchronize();
-        }
-        double[] Read(MemoryBuffer1D<T, Stride1D.Dense> b)
-        {
-            var output = new double[mu.Length];
-            CopyOut(b.GetAsArray1D(), output);
-            return output;
-        }
+        OverPoints(mu.Length, i => RestartKernels.Gradient<T, R>(i, divergence, kind, a, mv, sv, plan, tm, fv, gmv, gsv),
+            e => (gradient ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, T, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
+                TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>(RestartKernels.Gradient<T, R>))(
+                e, divergence, kind, a, mv, sv, plan, tm, fv, gmv, gsv));
         return (Read(f), Read(gm), Read(gs));
     }
 
@@ -371,13 +336,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
     {
         var plan = Upload(target).View;
         var tm = Convert(moments);
-        var os = new OptimizerSettings<T>
-        {
-            Divergence = settings.Divergence, Kind = settings.Kind, Order = R.Of(settings.Order), Method = settings.Method, MaxSteps = settings.MaxSteps,
-            LearningRate = R.Of(settings.LearningRate), Beta1 = R.Of(settings.Beta1), Beta2 = R.Of(settings.Beta2),
-            Epsilon = R.Of(settings.Epsilon), Tolerance = R.Of(settings.Tolerance), FixSigma = settings.FixSigma,
-            TrajectoryCount = settings.TrajectoryCount, TrajectoryStride = Math.Max(1, settings.TrajectoryStride),
-        };
+        var os = Convert(settings);
         int n = mu.Length;
         using var m = Vector(mu);
         using var s = Vector(logSigma);
@@ -395,16 +354,10 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             MuMin = R.Of(across.MuMin), MuMax = R.Of(across.MuMax), LogSigmaMin = R.Of(across.LogSigmaMin), LogSigmaMax = R.Of(across.LogSigmaMax),
         };
         var (mv, sv, fv, nv, tv, ov, pv) = (m.View, s.View, f.View, norm.View, taken.View, outcome.View, path.View);
-        if (parallelCpu)
-            Parallel.For(0, n, i => RestartKernels.Optimize<T, R>(i, first, mv, sv, plan, tm, os, au, fv, nv, tv, ov, pv));
-        else
-        {
-            optimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
+        OverPoints(n, i => RestartKernels.Optimize<T, R>(i, first, mv, sv, plan, tm, os, au, fv, nv, tv, ov, pv),
+            e => (optimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
                 TargetMoments<T>, OptimizerSettings<T>, AcrossU<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>(
-                RestartKernels.Optimize<T, R>);
-            optimize(n, first, mv, sv, plan, tm, os, au, fv, nv, tv, ov, pv);
-            accelerator.Synchronize();
-        }
+                RestartKernels.Optimize<T, R>))(e, first, mv, sv, plan, tm, os, au, fv, nv, tv, ov, pv));
         if (across.Count > 0) CopyOut(deviation.View.SubView(0, 2 * n).AsContiguous().GetAsArray(), acrossDeviation);
         CopyOut(m.GetAsArray1D(), mu);
         CopyOut(s.GetAsArray1D(), logSigma);
