@@ -33,3 +33,6 @@ done
 dotnet run --project src/KlGpu.Cli -c Release -- landscape --target "0.5*N(-2,0.5) + 0.5*N(2,0.5)" \
     --divergence reverse,forward,ksd --mu -5:5:128 --sigma 0.05:5:128 --out "$tmp/ksd"
 cp "$tmp/ksd/landscape.png" docs/images/ksd-landscape.png
+dotnet run --project src/KlGpu.Cli -c Release -- sweep-alpha --target "0.5*N(-3,1) + 0.5*N(3,1)" --alpha 0:1:21 --restarts 256 \
+    --quiet --out "$tmp/alpha"
+cp "$tmp/alpha/bifurcation.png" docs/images/alpha-sweep.png

@@ -38,7 +38,7 @@ public static class BifurcationFigure
                 _ => Colors.SteelBlue,
             }, LinePattern.Dashed);
             line.Text = string.Create(CultureInfo.InvariantCulture, $"{t.Kind.ToString().ToLowerInvariant()} {t.Parameter:0.####}");
-            line.LabelOppositeAxis = false;
+            line.LabelOppositeAxis = true; // above the plot: below, the label would cover the axis' numbers
         }
         top.Add.Marker(double.NaN, double.NaN, MarkerShape.FilledCircle, 8, Colors.Black).LegendText = "minimum";
         top.Add.Marker(double.NaN, double.NaN, MarkerShape.OpenCircle, 8, Colors.Black).LegendText = "saddle (reached by some restarts)";
@@ -48,7 +48,8 @@ public static class BifurcationFigure
         top.Title($"Stationary points of {s.Divergence.Label()} as {s.Parameter} varies\ntarget p = {s.Template.Text}");
         top.XLabel(s.Parameter);
         top.YLabel("μ");
-        top.ShowLegend(Alignment.UpperLeft);
+        top.ShowLegend(Edge.Bottom); // beneath: any corner of the plot may hold a branch
+        top.Axes.Top.MinimumSize = 40; // room for the transitions' labels between the title and the plot
 
         var bottom = new Plot();
         foreach (var (param, b) in all.Where(x => x.Basin.Kind == StationaryKind.Minimum))
