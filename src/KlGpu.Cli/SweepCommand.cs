@@ -69,7 +69,7 @@ internal static class SweepCommand
         };
         var run = new RunOptions();
         var command = new Command("sweep-alpha",
-            "Run the restarts at every order α of the α-divergence between reverse KL (α = 0) and forward KL (α = 1) and locate where mode-seeking begins, e.g. klgpu sweep-alpha --target \"0.5*N(-2,0.6) + 0.5*N(2,0.6)\" --alpha 0:1:41")
+            "Run the restarts at every order α of the α-divergence between reverse KL (α = 0) and forward KL (α = 1) and locate where mode-seeking begins, e.g. klgpu sweep-alpha --target \"0.5*N(-3,1) + 0.5*N(3,1)\" --alpha 0:1:21")
         {
             target, alpha, family,
         };
