@@ -214,35 +214,49 @@ public sealed class KlEngine : IDisposable
         var plan = Plan(p);
         var moments = divergences.Any(d => d.AsKl == Divergence.Forward) ? Moments(p) : default;
         double[] muValues = mu.Values();
-        int rowsPerTile = Math.Clamp(TilePoints / mu.Count, 1, sigma.Count);
-        for (int first = 0; first < sigma.Count; first += rowsPerTile)
+        ByTiles(mu, sigma, onTile, cancel, (sigmaRows, points) =>
         {
-            cancel.ThrowIfCancellationRequested();
-            int rows = Math.Min(rowsPerTile, sigma.Count - first);
-            double[] sigmaRows = Enumerable.Range(first, rows).Select(sigma.At).ToArray();
-            var forward = (mask & DivergenceMask.Forward) != 0 ? new double[rows * mu.Count] : null;
-            var reverse = (mask & DivergenceMask.Reverse) != 0 ? new double[rows * mu.Count] : null;
-            if (mask != 0) backend.GaussianLandscape(plan, moments, muValues, sigmaRows, mask, forward ?? [], reverse ?? []);
-            var values = new Dictionary<Divergence, double[]>();
+            var values = KlValues(divergences, mask, points,
+                (forward, reverse) => backend.GaussianLandscape(plan, moments, muValues, sigmaRows, mask, forward, reverse));
             foreach (var d in divergences)
             {
-                if (d.AsKl is { } kl)
-                    values[d] = (kl == Divergence.Forward ? forward : reverse)!;
-                else if (d.Kernel is { } imq)
-                {
-                    var v = new double[rows * mu.Count];
-                    backend.GaussianKsd(plan, muValues, sigmaRows, imq.C, imq.Beta, v);
-                    values[d] = v;
-                }
-                else
-                {
-                    var v = new double[rows * mu.Count];
-                    backend.GaussianFDivergence(plan, muValues, sigmaRows, d.IntegrandCode, d.Order, v);
-                    values[d] = v;
-                }
+                if (d.AsKl is not null) continue;
+                var v = new double[points];
+                if (d.Kernel is { } imq) backend.GaussianKsd(plan, muValues, sigmaRows, imq.C, imq.Beta, v);
+                else backend.GaussianFDivergence(plan, muValues, sigmaRows, d.IntegrandCode, d.Order, v);
+                values[d] = v;
             }
-            onTile(new LandscapeTile(first, rows, mu.Count, values));
+            return values;
+        });
+    }
+
+    /// <summary>Splits the grid's rows into tiles of at most <see cref="TilePoints"/> points; <paramref name="tile"/> maps one
+    /// tile's row values (and its point count) to each divergence's values there, handed on in order.</summary>
+    void ByTiles(GridAxis columns, GridAxis rows, Action<LandscapeTile> onTile, CancellationToken cancel,
+        Func<double[], int, Dictionary<Divergence, double[]>> tile)
+    {
+        int rowsPerTile = Math.Clamp(TilePoints / columns.Count, 1, rows.Count);
+        for (int first = 0; first < rows.Count; first += rowsPerTile)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int count = Math.Min(rowsPerTile, rows.Count - first);
+            double[] rowValues = Enumerable.Range(first, count).Select(rows.At).ToArray();
+            onTile(new LandscapeTile(first, count, columns.Count, tile(rowValues, count * columns.Count)));
         }
+    }
+
+    /// <summary>The KLs of <paramref name="divergences"/> over one tile from one backend call that fills the outputs in
+    /// <paramref name="mask"/> (none when the mask is empty).</summary>
+    static Dictionary<Divergence, double[]> KlValues(IReadOnlyCollection<Divergence> divergences, int mask, int points,
+        Action<double[], double[]> fill)
+    {
+        var forward = (mask & DivergenceMask.Forward) != 0 ? new double[points] : [];
+        var reverse = (mask & DivergenceMask.Reverse) != 0 ? new double[points] : [];
+        if (mask != 0) fill(forward, reverse);
+        var values = new Dictionary<Divergence, double[]>();
+        foreach (var d in divergences)
+            if (d.AsKl is { } kl) values[d] = kl == Divergence.Forward ? forward : reverse;
+        return values;
     }
 
     /// <summary>The most recent heavy-tailed target, its plan and its moments (H(p) is one host quadrature in double).</summary>
@@ -304,19 +318,8 @@ public sealed class KlEngine : IDisposable
         int mask = 0;
         foreach (var d in divergences) mask |= d.Mask();
         double[] muValues = mu.Values();
-        int rowsPerTile = Math.Clamp(TilePoints / mu.Count, 1, scale.Count);
-        for (int first = 0; first < scale.Count; first += rowsPerTile)
-        {
-            cancel.ThrowIfCancellationRequested();
-            int rows = Math.Min(rowsPerTile, scale.Count - first);
-            double[] scaleRows = Enumerable.Range(first, rows).Select(scale.At).ToArray();
-            var forward = (mask & DivergenceMask.Forward) != 0 ? new double[rows * mu.Count] : null;
-            var reverse = (mask & DivergenceMask.Reverse) != 0 ? new double[rows * mu.Count] : null;
-            backend.StudentLandscape(prepared.Plan, prepared.Moments, shape, muValues, scaleRows, mask, forward ?? [], reverse ?? []);
-            var values = new Dictionary<Divergence, double[]>();
-            foreach (var d in divergences) values[d] = (d.AsKl == Divergence.Forward ? forward : reverse)!;
-            onTile(new LandscapeTile(first, rows, mu.Count, values));
-        }
+        ByTiles(mu, scale, onTile, cancel, (scaleRows, points) => KlValues(divergences, mask, points,
+            (forward, reverse) => backend.StudentLandscape(prepared.Plan, prepared.Moments, shape, muValues, scaleRows, mask, forward, reverse)));
     }
 
     /// <summary>The (μ, σ) landscape of forward and reverse KL for a heavy-tailed target, tile by tile like the Gaussian one.</summary>
@@ -328,19 +331,8 @@ public sealed class KlEngine : IDisposable
         foreach (var d in divergences) mask |= d.Mask();
         var prepared = PrepareTails(p);
         double[] muValues = mu.Values();
-        int rowsPerTile = Math.Clamp(TilePoints / mu.Count, 1, sigma.Count);
-        for (int first = 0; first < sigma.Count; first += rowsPerTile)
-        {
-            cancel.ThrowIfCancellationRequested();
-            int rows = Math.Min(rowsPerTile, sigma.Count - first);
-            double[] sigmaRows = Enumerable.Range(first, rows).Select(sigma.At).ToArray();
-            var forward = (mask & DivergenceMask.Forward) != 0 ? new double[rows * mu.Count] : null;
-            var reverse = (mask & DivergenceMask.Reverse) != 0 ? new double[rows * mu.Count] : null;
-            backend.HeavyTailLandscape(prepared.Plan, prepared.Moments, muValues, sigmaRows, mask, forward ?? [], reverse ?? []);
-            var values = new Dictionary<Divergence, double[]>();
-            foreach (var d in divergences) values[d] = (d.AsKl == Divergence.Forward ? forward : reverse)!;
-            onTile(new LandscapeTile(first, rows, mu.Count, values));
-        }
+        ByTiles(mu, sigma, onTile, cancel, (sigmaRows, points) => KlValues(divergences, mask, points,
+            (forward, reverse) => backend.HeavyTailLandscape(prepared.Plan, prepared.Moments, muValues, sigmaRows, mask, forward, reverse)));
     }
 
     /// <summary>Value and gradient in (μ, log σ) of the divergence between p and N(μ_i, e^{s_i}) at each point.</summary>
