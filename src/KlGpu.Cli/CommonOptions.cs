@@ -30,11 +30,16 @@ internal static class CommonOptions
 
     /// <summary>The option, naming the whole family where <paramref name="family"/> (commands that evaluate values),
     /// only the KLs elsewhere (commands that need a gradient or a pointwise pressure).</summary>
-    public static Option<string> Divergence(bool family = false) => new("--divergence", "-d")
+    const string FamilyNames = "Which divergences, comma-separated, case-insensitive: forward = KL(p||q), reverse = KL(q||p), js = Jensen–Shannon, hellinger = 1 − ∫√(pq), tv = ½∫|p−q|, pearson = ∫(p−q)²/q, neyman = ∫(p−q)²/p, jeffreys = KL(p||q) + KL(q||p), alpha:A = Amari α (any real A), renyi:A = Rényi (A > 0)";
+
+    /// <summary>The --divergence list; <paramref name="ksd"/> adds the kernel Stein discrepancy, which only the maps take.</summary>
+    public static Option<string> Divergence(bool family = false, bool ksd = false) => new("--divergence", "-d")
     {
-        Description = family
-            ? "Which divergences, comma-separated, case-insensitive: forward = KL(p||q), reverse = KL(q||p), js = Jensen–Shannon, hellinger = 1 − ∫√(pq), tv = ½∫|p−q|, pearson = ∫(p−q)²/q, neyman = ∫(p−q)²/p, jeffreys = KL(p||q) + KL(q||p), alpha:A = Amari α (any real A), renyi:A = Rényi (A > 0), ksd = kernel Stein discrepancy KSD²(q, p) with the IMQ kernel (c² + (x−y)²)^β, c = 1, β = −0.5, or ksd:c=C:beta=B (C > 0, B < 0); a diverging integral is inf, e.g. --divergence js,hellinger,alpha:0.5,renyi:2,ksd:c=2"
-            : "Which divergences, comma-separated: forward = KL(p||q), reverse = KL(q||p), e.g. --divergence reverse",
+        Description = !family
+            ? "Which divergences, comma-separated: forward = KL(p||q), reverse = KL(q||p), e.g. --divergence reverse"
+            : ksd
+                ? FamilyNames + ", ksd = kernel Stein discrepancy KSD²(q, p) with the IMQ kernel (c² + (x−y)²)^β, c = 1, β = −0.5, or ksd:c=C:beta=B (C > 0, B < 0); a diverging integral is inf, e.g. --divergence js,hellinger,alpha:0.5,renyi:2,ksd:c=2"
+                : FamilyNames + "; a diverging integral is inf, e.g. --divergence js,hellinger,alpha:0.5,renyi:2",
         DefaultValueFactory = _ => DefaultDivergences,
         HelpName = "LIST",
     };

@@ -20,7 +20,7 @@ internal static class EvalCommand
             Required = true,
             HelpName = "SPEC",
         };
-        var divergence = CommonOptions.Divergence(family: true);
+        var divergence = CommonOptions.Divergence(family: true, ksd: true);
         var precision = CommonOptions.Precision();
         var accelerator = CommonOptions.Accelerator();
         var json = new Option<bool>("--json") { Description = "Print one JSON object {\"forward\": ..., \"reverse\": ..., \"precision\": ..., \"device\": ...} (one key per divergence; a diverging one is \"Infinity\"), e.g. --json" };

@@ -30,7 +30,7 @@ internal static class LandscapeCommand
             HelpName = "MIN:MAX:N",
         };
         var logSigma = new Option<bool>("--log-sigma") { Description = "Space σ geometrically, evenly on a log scale, e.g. --log-sigma --sigma 0.01:10:512" };
-        var divergence = CommonOptions.Divergence(family: true);
+        var divergence = CommonOptions.Divergence(family: true, ksd: true);
         var precision = CommonOptions.Precision();
         var accelerator = CommonOptions.Accelerator();
         var outDir = new Option<string>("--out", "-o")
