@@ -165,6 +165,8 @@ public static class FDivergenceQuadrature
                 next = NextEnd(next, x, q.Mean(k) - window * Std<T, SQ>(q, k));
                 next = NextEnd(next, x, q.Mean(k) + window * Std<T, SQ>(q, k));
             }
+            next = CrossingCuts<T, R, SP>(p, x, next);
+            next = CrossingCuts<T, R, SQ>(q, x, next);
             // The tail's scale holds only inside its window: beyond it (a broad q far out) q's own std is the scale,
             // and a χ² tail std below q's would cut q's window into millions of panels.
             T mid = R.Of(0.5) * (x + next);
@@ -186,6 +188,31 @@ public static class FDivergenceQuadrature
             x = next;
         }
         return total;
+    }
+
+    /// <summary>
+    /// Where two components of one mixture cross far from both, its log density turns from one parabola to the other
+    /// within a width w = 1/|ℓ_j′ − ℓ_k′| (<see cref="MixtureFit.Crossing{T, R, S}"/>), far narrower than either
+    /// component. Cuts at root ± w·2ⁿ, up to a panel of the components' own scale, grade the panels geometrically towards
+    /// the turn: each is no wider than its distance from it, so the turn's complex singularities (±iπw off the root) stay a
+    /// panel's width away and the rule converges on every panel, for a handful of extra panels per sharp crossing.
+    /// </summary>
+    static T CrossingCuts<T, R, S>(in S set, T x, T next)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IComponentSet<T>
+    {
+        for (int j = 0; j < set.Count; j++)
+            for (int k = j + 1; k < set.Count; k++)
+                for (int which = 0; which < 2; which++)
+                    if (MixtureFit.Crossing<T, R, S>(set, j, k, which, out T root, out T width))
+                    {
+                        T reach = R.Of(PanelStds) * T.Min(Std<T, S>(set, j), Std<T, S>(set, k));
+                        for (T d = width; d < reach; d += d)
+                        {
+                            next = NextEnd(next, x, root - d);
+                            next = NextEnd(next, x, root + d);
+                        }
+                    }
+        return next;
     }
 
     static T Std<T, S>(in S set, int k) where T : unmanaged, IFloatingPointIeee754<T> where S : struct, IComponentSet<T>

@@ -171,7 +171,7 @@ public static class MixtureFit
     /// crossing owns a window of ±<see cref="CrossingWindow"/> widths, in panels of its width. Root <paramref name="which"/>
     /// (0 or 1) of the quadratic ℓ_j − ℓ_k = A x² + B x + C; false if there is none.
     /// </summary>
-    static bool Crossing<T, R, S>(in S set, int j, int k, int which, out T root, out T width)
+    internal static bool Crossing<T, R, S>(in S set, int j, int k, int which, out T root, out T width)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IComponentSet<T>
     {
         T tj = set.Precision(j), tk = set.Precision(k), mj = set.Mean(j), mk = set.Mean(k), half = R.Of(0.5);

@@ -125,7 +125,8 @@ static class FiniteDifferenceNewton
     }
 
     /// <summary>Newton where the difference Hessian is positive definite, steepest descent elsewhere, each step halved until
-    /// the value does not rise; a minimum when the gradient falls below 1e-10 with a positive definite Hessian.</summary>
+    /// the value does not rise (undamped once the gradient is below 1e-6, where the value's rounding hides any decrease);
+    /// a minimum when the gradient falls below 1e-10 with a positive definite Hessian.</summary>
     static Point? Descend(GaussianMixture p, Divergence d, double mu, double s)
     {
         double f = Value(p, d, mu, s);
@@ -138,6 +139,13 @@ static class FiniteDifferenceNewton
             bool definite = hmm > 0 && det > 0;
             if (Math.Sqrt(g[0] * g[0] + g[1] * g[1]) < 1e-10) return definite ? new Point(mu, s, f) : null;
             double[] step = definite ? [(hss * g[0] - hms * g[1]) / det, (hmm * g[1] - hms * g[0]) / det] : [g[0], g[1]];
+            // Near the minimum the value changes by less than its rounding: take Newton's step as it is.
+            if (definite && Math.Sqrt(g[0] * g[0] + g[1] * g[1]) < 1e-6)
+            {
+                (mu, s) = (mu - step[0], s - step[1]);
+                f = Value(p, d, mu, s);
+                continue;
+            }
             bool moved = false;
             for (double t = 1; t > 1e-12 && !moved; t *= 0.5)
             {
