@@ -25,18 +25,23 @@ public static class GaussianFitObjective
             return FDivergenceQuadrature.DivergenceWithGradient<T, R, LogMixturePlanView<T>, RuleView<T>>(kind, order, target, q, rule,
                 out gradMu, out gradLogSigma);
         }
-        if (divergence == DivergenceMask.Forward)
-        {
-            // KL(p||q) = −H(p) + ½log 2π + s + (V + (m − μ)²)/(2σ²).
-            T d = mu - moments.Mean, spread = (moments.Variance + d * d) / (sigma * sigma);
-            gradMu = d / (sigma * sigma);
-            gradLogSigma = T.One - spread;
-            return -moments.Entropy + R.Of(Normal.LogSqrt2Pi) + logSigma + R.Of(0.5) * spread;
-        }
+        if (divergence == DivergenceMask.Forward) return Forward<T, R>(mu, logSigma, moments, out gradMu, out gradLogSigma);
         // KL(q||p) = −H(q) − E_q[log p], H(q) = ½log(2πe) + s.
         T expected = ExpectedLogDensity.EvaluateWithGradient<T, R>(mu, sigma, target, out T slope, out T zSlope);
         gradMu = -slope;
         gradLogSigma = -T.One - sigma * zSlope;
         return -GaussianKl.Entropy<T, R>(sigma) - expected;
+    }
+
+    /// <summary>Forward KL from p's mean, variance and entropy alone (any target with a finite variance):
+    /// KL(p||q) = −H(p) + ½log 2π + s + (V + (m − μ)²)/(2σ²).</summary>
+    public static T Forward<T, R>(T mu, T logSigma, in TargetMoments<T> moments, out T gradMu, out T gradLogSigma)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T sigma = T.Exp(logSigma);
+        T d = mu - moments.Mean, spread = (moments.Variance + d * d) / (sigma * sigma);
+        gradMu = d / (sigma * sigma);
+        gradLogSigma = T.One - spread;
+        return -moments.Entropy + R.Of(Normal.LogSqrt2Pi) + logSigma + R.Of(0.5) * spread;
     }
 }

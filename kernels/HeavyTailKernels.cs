@@ -64,4 +64,58 @@ public static class HeavyTailKernels
         if ((mask & DivergenceMask.Reverse) != 0)
             reverse[index] = StudentQ.Reverse<T, R, HeavyTailPlanView<T>>(m, s, q, target);
     }
+
+    /// <summary>
+    /// One restart of q = N(μ, σ) against a heavy-tailed target per thread, as <see cref="RestartKernels.Optimize{T, R}"/>
+    /// without recorded paths or coordinates across u: (mu, logSigma) hold the start and receive the end point; a
+    /// restart stops at the first iterate whose gradient norm is below the tolerance.
+    /// </summary>
+    public static void Optimize<T, R>(Index1D index, ArrayView<T> mu, ArrayView<T> logSigma, HeavyTailPlanView<T> target,
+        TargetMoments<T> moments, OptimizerSettings<T> settings, ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps,
+        ArrayView<int> status)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T m = mu[index], s = logSigma[index];
+        T moment1Mu = T.Zero, moment1S = T.Zero, moment2Mu = T.Zero, moment2S = T.Zero;
+        T beta1Power = T.One, beta2Power = T.One;
+        int outcome = RestartStatus.StepLimit, taken = settings.MaxSteps;
+        T f = T.Zero, norm = T.Zero;
+        for (int t = 0; t <= settings.MaxSteps; t++)
+        {
+            if (!T.IsFinite(m) || !(T.Abs(s) <= R.Of(RestartKernels.LogSigmaLimit)))
+            {
+                outcome = RestartStatus.Diverged;
+                taken = t;
+                break;
+            }
+            f = HeavyTailFitObjective.ValueAndGradient<T, R, HeavyTailPlanView<T>>(settings.Divergence, m, s, target, moments, out T gm, out T gs);
+            if (settings.FixSigma != 0) gs = T.Zero;
+            T squaredNorm = gm * gm + gs * gs;
+            if (!(T.IsFinite(f) && T.IsFinite(squaredNorm)))
+            {
+                outcome = RestartStatus.Diverged;
+                taken = t;
+                break;
+            }
+            norm = T.Sqrt(squaredNorm);
+            if (norm < settings.Tolerance)
+            {
+                outcome = RestartStatus.Converged;
+                taken = t;
+                break;
+            }
+            if (t == settings.MaxSteps) break;
+            beta1Power *= settings.Beta1;
+            beta2Power *= settings.Beta2;
+            var rule = new UpdateRule<T>(settings, beta1Power, beta2Power);
+            m -= rule.Step(gm, ref moment1Mu, ref moment2Mu);
+            s -= rule.Step(gs, ref moment1S, ref moment2S);
+        }
+        mu[index] = m;
+        logSigma[index] = s;
+        value[index] = f;
+        gradientNorm[index] = norm;
+        steps[index] = taken;
+        status[index] = outcome;
+    }
 }

@@ -62,15 +62,16 @@ internal static class BasinsCommand
         };
         command.SetAction(r =>
         {
-            var p = CommonOptions.ParseTarget(r, target);
+            var p = CommonOptions.ParseTarget(r, target, heavyTails: true);
             var fam = FitFamily.Parse(r.GetValue(family));
+            if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailFamily(fam);
             if (fam.IsMixture)
                 return MixtureBasinsCommand.Run(context, r, fam, p, new(divergence, restarts, steps, optimizer, lr, seed, starts, mu, sigma,
                     tolerance, radius, trajectories, precision, accelerator, json, outDir, svg, animate));
             fam.CheckRestarts("basins");
             fam.CheckTarget(p);
             var (gridMu, gridSigma) = BasinsSpec.Starts(r.GetValue(starts), fam);
-            var defaults = BasinsSettings.DefaultRanges(p.Marginal);
+            var defaults = p.HeavyTails is { } heavy ? BasinsSettings.DefaultRanges(heavy) : BasinsSettings.DefaultRanges(p.Marginal);
             var (muMin, muMax) = r.GetValue(mu) is { } m ? BasinsSpec.Interval(m, "--mu") : (defaults.MuMin, defaults.MuMax);
             var (sMin, sMax) = r.GetValue(sigma) is { } s ? BasinsSpec.Interval(s, "--sigma", positive: true) : (defaults.SigmaMin, defaults.SigmaMax);
             int stepCount = BasinsSpec.Count(r.GetValue(steps), "--steps", 1, 10_000_000);
@@ -96,6 +97,7 @@ internal static class BasinsCommand
                 paths,
                 CommonOptions.ParsePrecision(r, precision),
                 CommonOptions.ParseAccelerator(r, accelerator));
+            if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailSupport(settings);
             string dir = OutputFolder.Prepare(r.GetValue(outDir)!); // a bad --out fails before any work
             context.Cancel.ThrowIfCancellationRequested();
 

@@ -179,44 +179,127 @@ public static class HeavyTailQuadrature
     public static T ExpectedLog<T, R, P>(T mu, T sigma, in P plan)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
     {
-        T lo = mu - R.Of(Window) * sigma, half = R.Of(0.5), sum = T.Zero;
-        // The first break point above the window's left end (binary search; the plan's list is sorted).
-        int first = 0, last = plan.BreakpointCount;
-        while (first < last)
+        T half = R.Of(0.5), sum = T.Zero;
+        var panels = new QuadraturePanels<T, R, P>(mu, sigma, plan);
+        while (panels.Next(plan, out T a, out T b))
         {
-            int middle = (first + last) / 2;
-            if (plan.Breakpoint(middle) <= lo) first = middle + 1; else last = middle;
-        }
-        int count = R.ToInt(R.Of(2 * Window / PanelSpan));
-        int i = first, u = 1;
-        T a = lo;
-        while (u <= count)
-        {
-            T b = mu + R.Of(u * PanelSpan - Window) * sigma;
-            if (i < plan.BreakpointCount && plan.Breakpoint(i) < b)
+            T centre = half * (a + b), radius = half * (b - a), panel = T.Zero;
+            for (int n = 0; n < plan.Order; n++)
             {
-                b = plan.Breakpoint(i);
-                i++;
+                T x = centre + radius * plan.Node(n), z = (x - mu) / sigma;
+                T density = T.Exp(-half * z * z); // where it underflows log p may be −∞ in single precision: 0, not NaN
+                if (density > T.Zero) panel += plan.Weight(n) * density * TailDensity.LogDensity<T, R, P>(plan, x);
             }
-            else u++;
-            if (b > a)
-            {
-                T centre = half * (a + b), radius = half * (b - a), panel = T.Zero;
-                for (int n = 0; n < plan.Order; n++)
-                {
-                    T x = centre + radius * plan.Node(n), z = (x - mu) / sigma;
-                    T density = T.Exp(-half * z * z); // where it underflows log p may be −∞ in single precision: 0, not NaN
-                    if (density > T.Zero) panel += plan.Weight(n) * density * TailDensity.LogDensity<T, R, P>(plan, x);
-                }
-                sum += panel * radius;
-                a = b;
-            }
+            sum += panel * radius;
         }
         return sum * R.Of(StandardNormal.InvSqrt2Pi) / sigma;
+    }
+
+    /// <summary>
+    /// E_q[log p] with, on the same panels, <paramref name="slope"/> = E_q[∂ₓ log p(X)] and
+    /// <paramref name="zSlope"/> = E_z[z ∂ₓ log p(μ + σz)] (the derivatives in μ and σ of E_q[log p], by x = μ + σz).
+    /// The score jumps where a Laplace component peaks; that point is a break point, so every panel's integrand is smooth.
+    /// </summary>
+    public static T ExpectedLogWithGradient<T, R, P>(T mu, T sigma, in P plan, out T slope, out T zSlope)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
+    {
+        T half = R.Of(0.5), sum = T.Zero, sumSlope = T.Zero, sumZSlope = T.Zero;
+        var panels = new QuadraturePanels<T, R, P>(mu, sigma, plan);
+        while (panels.Next(plan, out T a, out T b))
+        {
+            T centre = half * (a + b), radius = half * (b - a), panel = T.Zero, panelSlope = T.Zero, panelZSlope = T.Zero;
+            for (int n = 0; n < plan.Order; n++)
+            {
+                T x = centre + radius * plan.Node(n), z = (x - mu) / sigma;
+                T density = T.Exp(-half * z * z);
+                if (density > T.Zero)
+                {
+                    T w = plan.Weight(n) * density;
+                    T log = TailDensity.LogDensityAndScore<T, R, P>(plan, x, out T score);
+                    panel += w * log;
+                    panelSlope += w * score;
+                    panelZSlope += w * z * score;
+                }
+            }
+            sum += panel * radius;
+            sumSlope += panelSlope * radius;
+            sumZSlope += panelZSlope * radius;
+        }
+        T scale = R.Of(StandardNormal.InvSqrt2Pi) / sigma;
+        slope = sumSlope * scale;
+        zSlope = sumZSlope * scale;
+        return sum * scale;
+    }
+
+    /// <summary>KL(q||p) for q = N(μ, e^s) with its gradient in (μ, s): −H(q) − E_q[log p], H(q) = ½ log(2πe) + s, so
+    /// ∂/∂μ = −E_q[∂ₓ log p] and ∂/∂s = −1 − σ E_z[z ∂ₓ log p(μ + σz)].</summary>
+    public static T ReverseWithGradient<T, R, P>(T mu, T logSigma, in P plan, out T gradMu, out T gradLogSigma)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
+    {
+        T sigma = T.Exp(logSigma);
+        T expected = ExpectedLogWithGradient<T, R, P>(mu, sigma, plan, out T slope, out T zSlope);
+        gradMu = -slope;
+        gradLogSigma = -T.One - sigma * zSlope;
+        return -GaussianKl.Entropy<T, R>(sigma) - expected;
     }
 
     /// <summary>KL(q||p) = −H(q) − E_q[log p].</summary>
     public static T Reverse<T, R, P>(T mu, T sigma, in P plan)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
         => -GaussianKl.Entropy<T, R>(sigma) - ExpectedLog<T, R, P>(mu, sigma, plan);
+}
+
+/// <summary>
+/// q's panels for <see cref="HeavyTailQuadrature"/>: the grid μ + σ(−40 + 2u), u = 0…40, cut by the plan's break points
+/// that fall inside it, in increasing order; empty panels are skipped.
+/// </summary>
+public struct QuadraturePanels<T, R, P>
+    where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
+{
+    readonly T mu, sigma;
+    readonly int count;
+    int next, u;
+    T a;
+
+    public QuadraturePanels(T mu, T sigma, in P plan)
+    {
+        this.mu = mu;
+        this.sigma = sigma;
+        a = mu - R.Of(HeavyTailQuadrature.Window) * sigma;
+        // The first break point above the window's left end (binary search; the plan's list is sorted).
+        int first = 0, last = plan.BreakpointCount;
+        while (first < last)
+        {
+            int middle = (first + last) / 2;
+            if (plan.Breakpoint(middle) <= a) first = middle + 1; else last = middle;
+        }
+        next = first;
+        count = R.ToInt(R.Of(2 * HeavyTailQuadrature.Window / HeavyTailQuadrature.PanelSpan));
+        u = 1;
+    }
+
+    /// <summary>The next panel [lo, hi] with lo &lt; hi; false when the window is done.</summary>
+    public bool Next(in P plan, out T lo, out T hi)
+    {
+        while (u <= count)
+        {
+            T b = mu + R.Of(u * HeavyTailQuadrature.PanelSpan - HeavyTailQuadrature.Window) * sigma;
+            if (next < plan.BreakpointCount && plan.Breakpoint(next) < b)
+            {
+                b = plan.Breakpoint(next);
+                next++;
+            }
+            else u++;
+            if (b > a)
+            {
+                lo = a;
+                hi = b;
+                a = b;
+                return true;
+            }
+        }
+        lo = T.Zero;
+        hi = T.Zero;
+        return false;
+    }
 }

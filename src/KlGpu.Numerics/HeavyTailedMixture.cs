@@ -174,6 +174,53 @@ public static class TailDensity
         }
         return max + T.Log(sum);
     }
+
+    /// <summary>
+    /// ∂ₓ log π_k p_k(x): −z/s (Gaussian), −(ν+1)z/(s(ν + z²)) (Student-t), −sign(z)/b (Laplace; 0 at the peak).
+    /// The t's is written in a = z/√ν as −2·((ν+1)/2)·(1/√ν)(1/s)·a/(1 + a²), with a/(1 + a²) = 1/(a + 1/a) for |a| ≥ 1 so a² never overflows.
+    /// </summary>
+    public static T ComponentScore<T, R>(int kind, T mean, T invScale, T exponent, T invSqrtNu, T x)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T z = (x - mean) * invScale;
+        if (kind == (int)ComponentKind.Laplace) return z > T.Zero ? -invScale : z < T.Zero ? invScale : T.Zero;
+        if (kind == (int)ComponentKind.StudentT)
+        {
+            T a = z * invSqrtNu;
+            T ratio = T.Abs(a) < T.One ? a / (T.One + a * a) : T.One / (a + T.One / a);
+            return -R.Of(2.0) * exponent * invSqrtNu * invScale * ratio;
+        }
+        return -z * invScale;
+    }
+
+    /// <summary>log p(x) as <see cref="LogDensity{T, R, S}"/>, and <paramref name="score"/> = ∂ₓ log p(x): the components'
+    /// scores weighted by their responsibilities π_k p_k(x)/p(x) (a softmax of the component log-densities).</summary>
+    public static T LogDensityAndScore<T, R, S>(in S set, T x, out T score)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : ITailComponents<T>
+    {
+        T max = T.NegativeInfinity, sum = T.Zero, weighted = T.Zero;
+        for (int k = 0; k < set.Count; k++)
+        {
+            T l = Component<T, R>(set.Kind(k), set.Offset(k), set.Mean(k), set.InvScale(k), set.Exponent(k), set.InvSqrtNu(k), x);
+            if (!(l > T.NegativeInfinity)) continue;
+            T d = ComponentScore<T, R>(set.Kind(k), set.Mean(k), set.InvScale(k), set.Exponent(k), set.InvSqrtNu(k), x);
+            if (l > max)
+            {
+                T shrink = T.Exp(max - l);
+                sum = sum * shrink + T.One;
+                weighted = weighted * shrink + d;
+                max = l;
+            }
+            else
+            {
+                T e = T.Exp(l - max);
+                sum += e;
+                weighted += e * d;
+            }
+        }
+        score = weighted / sum;
+        return max + T.Log(sum);
+    }
 }
 
 /// <summary>The per-component numbers of a <see cref="HeavyTailedMixture"/>, as host arrays or device views.</summary>

@@ -45,6 +45,20 @@ public sealed record BasinsSettings(
         return (lo, hi, p.Stds.Min() / 4, 2 * Math.Sqrt(p.Variance));
     }
 
+    /// <summary>
+    /// Default start ranges for a heavy-tailed target: μ over every component's mean ± 3 scales, σ from a quarter of the
+    /// narrowest scale to twice the spread √(Σ π_k (s_k² + (m_k − m̄)²)), m̄ = Σ π_k m_k, taken with scales in place of
+    /// variances so that it is finite for every ν (p's own variance is +∞ for a t with ν ≤ 2).
+    /// </summary>
+    public static (double MuMin, double MuMax, double SigmaMin, double SigmaMax) DefaultRanges(HeavyTailedMixture p)
+    {
+        double lo = Enumerable.Range(0, p.Count).Min(k => p.Means[k] - 3 * p.Scales[k]);
+        double hi = Enumerable.Range(0, p.Count).Max(k => p.Means[k] + 3 * p.Scales[k]);
+        double centre = Enumerable.Range(0, p.Count).Sum(k => p.Weights[k] * p.Means[k]);
+        double spread = Math.Sqrt(Enumerable.Range(0, p.Count).Sum(k => p.Weights[k] * (p.Scales[k] * p.Scales[k] + Math.Pow(p.Means[k] - centre, 2))));
+        return (lo, hi, p.Scales.Min() / 4, 2 * spread);
+    }
+
     /// <summary>Recorded restarts are every stride-th. On a grid the stride (between half and all of the widest) steps
     /// the column by about the golden fraction of a row, so the paths scatter over the grid instead of lining up.</summary>
     public int TrajectoryStride(int restarts, int trajectories)
@@ -127,6 +141,7 @@ public static class BasinsJob
     public static BasinsRun Compute(BasinsSettings s, KlEngine engine, Action<int>? progress = null, CancellationToken cancel = default,
         int batch = 1 << 16)
     {
+        if (s.Target.HeavyTails is { } heavy) return ComputeHeavyTails(s, heavy, engine, progress, cancel, batch);
         var (mu, logSigma) = s.Starts.Generate(s.Restarts, s.Family);
         int trajectories = Math.Min(s.Trajectories, mu.Length);
         var clock = Stopwatch.StartNew();
@@ -144,6 +159,43 @@ public static class BasinsJob
         var finder = new BasinFinder((m, ls) => polishEngine.Gradient(s.Target.Marginal, s.Divergence, m, ls), s.Family.SigmaFixed, s.ClusterRadius);
         var report = finder.Find(outcome);
         return new BasinsRun(s, mu, logSigma, outcome, report, engine.DeviceKind, engine.DeviceName, optimize, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>A heavy-tailed target's restarts run on the engine (<see cref="KlEngine.Optimize(HeavyTailedMixture, OptimizerSettings{double}, double[], double[], int, Action{int}?, CancellationToken)"/>);
+    /// the polish takes the host gradient in double.</summary>
+    static BasinsRun ComputeHeavyTails(BasinsSettings s, HeavyTailedMixture heavy, KlEngine engine, Action<int>? progress,
+        CancellationToken cancel, int batch)
+    {
+        RequireHeavyTailSupport(s);
+        var (mu, logSigma) = s.Starts.Generate(s.Restarts, s.Family);
+        var clock = Stopwatch.StartNew();
+        var outcome = engine.Optimize(heavy, s.Kernel(0), mu, logSigma, batch, progress, cancel);
+        double optimize = clock.Elapsed.TotalSeconds;
+        cancel.ThrowIfCancellationRequested();
+        clock.Restart();
+        var finder = new BasinFinder((m, ls) => engine.Gradient(heavy, s.Divergence, m, ls), s.Family.SigmaFixed, s.ClusterRadius);
+        var report = finder.Find(outcome);
+        return new BasinsRun(s, mu, logSigma, outcome, report, engine.DeviceKind, engine.DeviceName, optimize, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>A target with Student-t or Laplace components takes q = N(μ, σ) (σ free or fixed), forward or reverse KL,
+    /// and no recorded paths; forward KL only where p's variance is finite (otherwise it is +∞ for every q).</summary>
+    public static void RequireHeavyTailSupport(BasinsSettings s)
+    {
+        RequireHeavyTailFamily(s.Family);
+        KlEngine.RequireHeavyTailSupport(1, [s.Divergence]);
+        if (s.Divergence.AsKl == Divergence.Forward && !s.Target.HeavyTails!.HasFiniteVariance)
+            throw new UsageException("--divergence: forward KL(p||q) is +∞ for every Gaussian q here, since p has a Student-t component with ν ≤ 2 "
+                + "and so an infinite variance; there are no basins to find (use --divergence reverse)");
+        if (s.Trajectories > 0)
+            throw new UsageException("--trajectories: restarts against a target with Student-t or Laplace components record no paths (leave out --trajectories and --animate)");
+    }
+
+    /// <summary>Basins of a heavy-tailed target fit a single Gaussian q.</summary>
+    public static void RequireHeavyTailFamily(FitFamily family)
+    {
+        if (family.IsMixture)
+            throw new UsageException($"--family: a target with Student-t or Laplace components takes --family gaussian or gaussian-fixed-sigma:S, not {family.Name}");
     }
 
     /// <summary>The object `--json` prints and basins.json holds.</summary>
@@ -215,7 +267,10 @@ public static class BasinsJob
             if (s.Family.FixedSigma is { } fixedSigma)
             {
                 double[] mu = new GridAxis(s.Starts.MuMin, s.Starts.MuMax, 801).Values();
-                double[] values = engine.Gradient(s.Target.Marginal, s.Divergence, mu, mu.Select(_ => Math.Log(fixedSigma)).ToArray()).Value;
+                double[] logSigma = mu.Select(_ => Math.Log(fixedSigma)).ToArray();
+                double[] values = s.Target.HeavyTails is { } heavy
+                    ? engine.Gradient(heavy, s.Divergence, mu, logSigma).Value
+                    : engine.Gradient(s.Target.Marginal, s.Divergence, mu, logSigma).Value;
                 basinsPlot = BasinFigure.Curve(s.Target, s.Divergence.Label(), fixedSigma, mu, values, run.Report.Basins, paths.Select(p => p.Mu).ToList());
             }
             else basinsPlot = BasinFigure.Landscape(map!, s.Target, run.Report.Basins, paths, options);
@@ -250,7 +305,7 @@ public static class BasinsJob
         var sigma = new GridAxis(sMin, sMax, n, Geometric: true);
         var values = new double[n, n];
         GridMinimum? best = null;
-        engine.Landscape(s.Target.Marginal, mu, sigma, [s.Divergence], tile =>
+        void OnTile(LandscapeTile tile)
         {
             double[] v = tile.Values[s.Divergence];
             for (int r = 0; r < tile.Rows; r++)
@@ -260,7 +315,9 @@ public static class BasinsJob
                     values[tile.FirstRow + r, c] = x;
                     if (best is null || x < best.Value) best = new GridMinimum(mu.At(c), sigma.At(tile.FirstRow + r), x);
                 }
-        });
+        }
+        if (s.Target.HeavyTails is { } heavy) engine.Landscape(heavy, mu, sigma, [s.Divergence], OnTile);
+        else engine.Landscape(s.Target.Marginal, mu, sigma, [s.Divergence], OnTile);
         return new DivergenceMap(s.Divergence, mu, sigma, values, best!);
     }
 

@@ -25,6 +25,10 @@ interface IBackend : IDisposable
     void StudentLandscape(HeavyTailPlan target, TargetMoments<double> moments, StudentShape<double> q, double[] mu, double[] scaleRows,
         int mask, double[] forward, double[] reverse);
 
+    /// <summary>Restarts of q = N(μ, σ) against a heavy-tailed target: mu and logSigma go in as starts and come back as end points.</summary>
+    void HeavyTailOptimize(HeavyTailPlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, double[] mu,
+        double[] logSigma, double[] value, double[] gradientNorm, int[] steps, int[] status);
+
     /// <summary>An <see cref="FDivergence"/> member over the grid; output is [row, μ].</summary>
     void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output);
 
@@ -70,6 +74,8 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>? heavyTailLandscape;
     Action<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>, TargetMoments<T>, StudentShape<T>, int,
         ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>? studentLandscape;
+    Action<Index1D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>, TargetMoments<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>,
+        ArrayView<int>, ArrayView<int>>? heavyTailOptimize;
     (LogMixturePlan Plan, DevicePlan<T, R> Device)? cached;
     (HeavyTailPlan Plan, DeviceHeavyTailPlan<T, R> Device)? cachedTails;
 
@@ -231,6 +237,32 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             (e, f, r) => (heavyTailLandscape ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
                 TargetMoments<T>, int, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>(HeavyTailKernels.GaussianLandscape<T, R>))(
                 e, mv, sv, plan, tm, mask, f, r));
+    }
+
+    public void HeavyTailOptimize(HeavyTailPlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, double[] mu,
+        double[] logSigma, double[] value, double[] gradientNorm, int[] steps, int[] status)
+    {
+        var plan = UploadTails(target);
+        var tm = Convert(moments);
+        var os = Convert(settings);
+        int n = mu.Length;
+        using var m = Vector(mu);
+        using var s = Vector(logSigma);
+        using var f = accelerator.Allocate1D<T>(n);
+        using var norm = accelerator.Allocate1D<T>(n);
+        using var taken = accelerator.Allocate1D<int>(n);
+        using var outcome = accelerator.Allocate1D<int>(n);
+        var (mv, sv, fv, nv, tv, ov) = (m.View, s.View, f.View, norm.View, taken.View, outcome.View);
+        OverPoints(n, i => HeavyTailKernels.Optimize<T, R>(i, mv, sv, plan, tm, os, fv, nv, tv, ov),
+            e => (heavyTailOptimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
+                TargetMoments<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>>(
+                HeavyTailKernels.Optimize<T, R>))(e, mv, sv, plan, tm, os, fv, nv, tv, ov));
+        CopyOut(m.GetAsArray1D(), mu);
+        CopyOut(s.GetAsArray1D(), logSigma);
+        CopyOut(f.GetAsArray1D(), value);
+        CopyOut(norm.GetAsArray1D(), gradientNorm);
+        taken.CopyToCPU(steps);
+        outcome.CopyToCPU(status);
     }
 
     public void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output)

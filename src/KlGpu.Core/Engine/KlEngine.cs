@@ -392,6 +392,54 @@ public sealed class KlEngine : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Restarts of q = N(μ, σ) against a heavy-tailed target, one per start, in launches of at most <paramref name="batch"/>:
+    /// forward or reverse KL only (<paramref name="settings"/>.Divergence), and no recorded paths.
+    /// </summary>
+    public RestartOutcome Optimize(HeavyTailedMixture p, OptimizerSettings<double> settings, double[] startMu, double[] startLogSigma,
+        int batch = 1 << 16, Action<int>? progress = null, CancellationToken cancel = default)
+    {
+        int n = startMu.Length;
+        if (startLogSigma.Length != n) throw new ArgumentException("start arrays differ in length");
+        if (settings.Kind != 0 || settings.TrajectoryCount != 0) throw new ArgumentException("heavy-tailed restarts take a KL and record no paths");
+        if (settings.Divergence == DivergenceMask.Forward && !p.HasFiniteVariance)
+            throw new ArgumentException("forward KL is +∞ for every Gaussian q when p's variance is");
+        var prepared = PrepareTails(p);
+        var result = new RestartOutcome(n, 0, 1, settings.MaxSteps);
+        for (int first = 0; first < n; first += batch)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int count = Math.Min(batch, n - first);
+            double[] mu = startMu[first..(first + count)], logSigma = startLogSigma[first..(first + count)];
+            double[] value = new double[count], norm = new double[count];
+            int[] steps = new int[count], status = new int[count];
+            backend.HeavyTailOptimize(prepared.Plan, prepared.Moments, settings, mu, logSigma, value, norm, steps, status);
+            mu.CopyTo(result.EndMu, first);
+            logSigma.CopyTo(result.EndLogSigma, first);
+            value.CopyTo(result.Value, first);
+            norm.CopyTo(result.GradientNorm, first);
+            steps.CopyTo(result.Steps, first);
+            status.CopyTo(result.Status, first);
+            progress?.Invoke(first + count);
+        }
+        return result;
+    }
+
+    /// <summary>Value and gradient in (μ, log σ) of forward or reverse KL between a heavy-tailed p and N(μ_i, e^{s_i}), on the
+    /// host in double whatever the engine's precision (for polishing and tests).</summary>
+    public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(HeavyTailedMixture p, Divergence divergence,
+        double[] mu, double[] logSigma)
+    {
+        if (mu.Length != logSigma.Length) throw new ArgumentException("mu and logSigma differ in length");
+        RequireHeavyTailSupport(1, [divergence]);
+        var prepared = PrepareTails(p);
+        int mask = divergence.Mask();
+        var (value, gradMu, gradLogSigma) = (new double[mu.Length], new double[mu.Length], new double[mu.Length]);
+        Parallel.For(0, mu.Length, i => value[i] = HeavyTailFitObjective.ValueAndGradient<double, F64, HeavyTailPlan>(mask, mu[i], logSigma[i],
+            prepared.Plan, prepared.Moments, out gradMu[i], out gradLogSigma[i]));
+        return (value, gradMu, gradLogSigma);
+    }
+
     public void Dispose()
     {
         backend.Dispose();

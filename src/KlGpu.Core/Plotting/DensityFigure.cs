@@ -19,7 +19,7 @@ public static class DensityFigure
         FigureFonts.EnsureRegistered();
         var plot = new Plot();
         double[] xs = Enumerable.Range(0, 801).Select(i => x.Lo + (x.Hi - x.Lo) * i / 800).ToArray();
-        double[] p = xs.Select(v => Math.Exp(target.Marginal.LogDensity(v))).ToArray();
+        double[] p = xs.Select(v => Math.Exp(target.HeavyTails?.LogDensity(v) ?? target.Marginal.LogDensity(v))).ToArray();
         var fill = plot.Add.FillY(xs, p, new double[xs.Length]);
         fill.FillColor = Colors.Gray.WithAlpha(0.35);
         fill.LineColor = Colors.DimGray;
@@ -42,10 +42,11 @@ public static class DensityFigure
         return plot;
     }
 
-    /// <summary>The x range that shows the target (±4 stds of every component) and every fit (±3σ).</summary>
+    /// <summary>The x range that shows the target (±4 stds, or scales, of every component) and every fit (±3σ).</summary>
     public static (double Lo, double Hi) Range(Target target, IEnumerable<DensityFit> fits)
     {
-        var ends = Enumerable.Range(0, target.Marginal.Count).SelectMany(k => new[] { target.Marginal.Means[k] - 4 * target.Marginal.Stds[k], target.Marginal.Means[k] + 4 * target.Marginal.Stds[k] })
+        double[] means = target.HeavyTails?.Means ?? target.Marginal.Means, scales = target.HeavyTails?.Scales ?? target.Marginal.Stds;
+        var ends = Enumerable.Range(0, means.Length).SelectMany(k => new[] { means[k] - 4 * scales[k], means[k] + 4 * scales[k] })
             .Concat(fits.SelectMany(f => new[] { f.Mu - 3 * f.Sigma, f.Mu + 3 * f.Sigma })).ToArray();
         return (ends.Min(), ends.Max());
     }
@@ -59,16 +60,23 @@ public static class DensityFigure
         var c = CultureInfo.InvariantCulture;
         var fits = basins.Where(b => b.Kind == StationaryKind.Minimum).Select(b => new DensityFit(b.Mu, b.Sigma,
             string.Create(c, $"B{b.Id}: N({b.Mu:0.###}, {b.Sigma:0.###}), {b.Fraction:0.0%} of restarts"), b.Fraction, BasinFigure.BasinColour(b.Id))).ToList();
-        var moment = new DensityFit(target.Marginal.Mean, Math.Sqrt(target.Marginal.Variance),
-            string.Create(c, $"moment matching: N({target.Marginal.Mean:0.###}, {Math.Sqrt(target.Marginal.Variance):0.###})"), 1, Colors.Black, Dashed: true);
+        var heavy = target.HeavyTails;
+        // A heavy-tailed p with a t of ν ≤ 2 has an infinite variance: no moment-matching Gaussian, forward KL +∞ everywhere.
+        (double Mean, double Std)? moments = heavy is null ? (target.Marginal.Mean, Math.Sqrt(target.Marginal.Variance))
+            : heavy.HasFiniteVariance ? (heavy.Mean!.Value, Math.Sqrt(heavy.Variance)) : null;
+        if (moments is null) return new Multiplot(Panel(target, $"Minima of {Label(divergence)}\np = {target}", fits, Range(target, fits)));
+        var (mean, std) = moments.Value;
+        var moment = new DensityFit(mean, std, string.Create(c, $"moment matching: N({mean:0.###}, {std:0.###})"), 1, Colors.Black, Dashed: true);
         var range = Range(target, fits.Append(moment));
-        string label = divergence.AsKl == Landscape.Divergence.Forward && divergence.IsKl ? "forward KL(p || q): mass-covering"
-            : divergence.IsKl ? "reverse KL(q || p): mode-seeking" : $"{divergence.Title().ToLowerInvariant()} {divergence.Label()}";
-        var run = Panel(target, $"Minima of {label}\np = {target}", fits, range);
+        var run = Panel(target, $"Minima of {Label(divergence)}\np = {target}", fits, range);
         if (divergence == Landscape.Divergence.Forward) return new Multiplot(run);
         var forward = Panel(target, $"Minimum of forward KL(p || q): mass-covering\np = {target}", [moment], range);
         var figure = new Multiplot(forward) { Layout = new ScottPlot.MultiplotLayouts.Columns() };
         figure.AddPlot(run);
         return figure;
     }
+
+    static string Label(Landscape.Divergence divergence) =>
+        divergence.AsKl == Landscape.Divergence.Forward && divergence.IsKl ? "forward KL(p || q): mass-covering"
+            : divergence.IsKl ? "reverse KL(q || p): mode-seeking" : $"{divergence.Title().ToLowerInvariant()} {divergence.Label()}";
 }
