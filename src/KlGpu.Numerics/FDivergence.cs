@@ -158,6 +158,10 @@ public static class FDivergence
         return fromP + fromQ > R.Of(16) * R.Epsilon() * (T.Abs(fromP) + T.Abs(fromQ));
     }
 
+    /// <summary>Whether the integrand is p^β q^{1−β} (up to terms linear in p and q) with 0 &lt; β &lt; 1: narrower than the wider of p and q.</summary>
+    public static bool PowerBetweenZeroAndOne<T>(int kind, T a) where T : unmanaged, IFloatingPointIeee754<T>
+        => (kind == Alpha || kind == Renyi || kind == Power) && a > T.Zero && a < T.One;
+
     /// <summary>
     /// The effective std of the integrand's tails, 1/√(β/S_p² + (1−β)/S_q²) (for bounded integrands the wider of S_p, S_q):
     /// the quadrature must reach far enough out in its units.

@@ -21,6 +21,7 @@ public sealed class BasinFinder(GradientField gradient, bool sigmaFixed, double 
     public const double MergeRadius = 1e-6;
 
     const int MaxNewtonSteps = 60;
+    const double MaxStep = 1, MaxTravel = 4;
     const double DifferenceStep = 1e-5;
 
     /// <summary>An eigenvalue above −this (relative to the largest) counts as non-negative: flat directions are not descents.</summary>
@@ -99,14 +100,24 @@ public sealed class BasinFinder(GradientField gradient, bool sigmaFixed, double 
     /// <summary>A polished stationary point.</summary>
     public sealed record Stationary(double Mu, double LogSigma, double Value, double GradientNorm, double[] Eigenvalues, StationaryKind Kind, bool Polished);
 
-    /// <summary>Newton on ∇f = 0 with a backtracking step that must shrink ‖∇f‖: converges to minima and saddles alike.</summary>
+    /// <summary>
+    /// Newton on ∇f = 0 with a backtracking step that must shrink ‖∇f‖: converges to minima and saddles alike.
+    /// ‖∇f‖ also shrinks towards flat regions far away (q very broad, or narrow and far from p), where one value can
+    /// cost a hundred thousand panels: a step moves at most <see cref="MaxStep"/> and the whole polish at most
+    /// <see cref="MaxTravel"/> (in σ for μ, and in log σ); a point that needs more was not near a stationary point.
+    /// </summary>
     public Stationary Polish(double mu, double logSigma)
     {
         var (value, g, h) = Local(mu, logSigma);
-        double norm = Norm(g);
+        double norm = Norm(g), mu0 = mu, logSigma0 = logSigma;
         for (int step = 0; step < MaxNewtonSteps && norm >= PolishTolerance; step++)
         {
             double[] delta = Solve(h, g);
+            double sigma = Math.Exp(logSigma);
+            double length = Math.Max(Math.Abs(delta[0]) / sigma, sigmaFixed ? 0 : Math.Abs(delta[1]));
+            if (length > MaxStep) for (int i = 0; i < delta.Length; i++) delta[i] *= MaxStep / length;
+            double travel = Math.Max(Math.Abs(mu - delta[0] - mu0) / Math.Exp(logSigma0), sigmaFixed ? 0 : Math.Abs(logSigma - delta[1] - logSigma0));
+            if (!(travel <= MaxTravel)) break;
             bool improved = false;
             for (double t = 1; t > 1e-6; t *= 0.5)
             {

@@ -54,6 +54,26 @@ public class KlIntegrandTests
         Assert.True(Close(h, hr), $"hellinger {h:R} vs reference {hr:R}");
     }
 
+    /// <summary>For 0 &lt; α &lt; 1 the panels' scale comes from each pair p_j^α q_k^{1−α}, not from one tail std across the
+    /// whole span of means: a narrow q beside or far from p must stay as accurate (Amari α from its definition here).</summary>
+    [Theory]
+    [InlineData("0.5*N(-3,1) + 0.5*N(3,1)", "N(3.2,0.01)", 0.9)]
+    [InlineData("0.5*N(-3,1) + 0.5*N(3,1)", "N(3.2,0.01)", 0.1)]
+    [InlineData("0.5*N(-3,1) + 0.5*N(3,1)", "N(0,0.001)", 0.5)]   // q in the gap, where p turns
+    [InlineData("0.5*N(-3,1) + 0.5*N(3,1)", "N(9,0.05)", 0.97)]   // far out, α near 1: p^α reaches it
+    [InlineData("N(0,2)", "0.7*N(-1,0.02) + 0.3*N(4,3)", 0.3)]
+    public void AlphaOfANarrowQMatchesTheReference(string pText, string qText, double alpha)
+    {
+        var p = KlGpu.Specs.MixtureSpec.Parse(pText);
+        var q = KlGpu.Specs.MixtureSpec.Parse(qText);
+        double LogDensity(GaussianMixture f, double x) => Math.Log(Enumerable.Range(0, f.Count)
+            .Sum(k => f.Weights[k] * Math.Exp(-0.5 * Math.Pow((x - f.Means[k]) / f.Stds[k], 2)) / (f.Stds[k] * Math.Sqrt(2 * Math.PI))));
+        double overlap = ReferenceKl.Integrate(x => Math.Exp(alpha * LogDensity(p, x) + (1 - alpha) * LogDensity(q, x)), p, q).Value;
+        double expected = (1 - overlap) / (alpha * (1 - alpha));
+        double actual = FDivergenceQuadrature.Divergence(FDivergence.Alpha, alpha, p, q);
+        Assert.True(Close(actual, expected), $"alpha:{alpha} {actual:R} vs reference {expected:R} ({(actual - expected) / expected:E2} relative)");
+    }
+
     [Fact]
     public void NearZeroTheIntegrandDoesNotCancel()
     {
