@@ -291,7 +291,9 @@ public static class BasinsJob
         WriteRestarts(batch.Open("restarts.csv", "table:restarts"), run);
         batch.Open("basins.json", "basins").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(run))));
 
-        var options = FigureOptions.Default;
+        var options = s.Family.StudentNu is { } nu
+            ? FigureOptions.Default with { Family = FormattableString.Invariant($"q = t_ν(μ, s), ν = {nu:R}"), ScaleName = "s" }
+            : FigureOptions.Default;
         var paths = run.Paths();
         var map = s.Family.SigmaFixed ? null : Map(s, run.Report.Basins, engine);
         foreach (string ext in svg ? [".png", ".svg"] : new[] { ".png" })
