@@ -74,6 +74,52 @@ public static class HeavyTailKernels
         TargetMoments<T> moments, OptimizerSettings<T> settings, ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps,
         ArrayView<int> status)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        => Descend<T, R, GaussianQ<T, R>>(index, mu, logSigma, new GaussianQ<T, R> { Target = target, Moments = moments }, settings,
+            value, gradientNorm, steps, status);
+
+    /// <summary>
+    /// One restart of q = t_ν(μ, s) (ν fixed) against a heavy-tailed or Gaussian target per thread, in (μ, log s), as
+    /// <see cref="Optimize{T, R}"/>: value and gradient are <see cref="StudentQ.DivergenceWithGradient{T, R, P}"/>, on the panels
+    /// of the Student landscape.
+    /// </summary>
+    public static void StudentOptimize<T, R>(Index1D index, ArrayView<T> mu, ArrayView<T> logScale, HeavyTailPlanView<T> target,
+        TargetMoments<T> moments, StudentShape<T> q, OptimizerSettings<T> settings, ArrayView<T> value, ArrayView<T> gradientNorm,
+        ArrayView<int> steps, ArrayView<int> status)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        => Descend<T, R, StudentFit<T, R>>(index, mu, logScale, new StudentFit<T, R> { Target = target, Entropy = moments.Entropy, Q = q },
+            settings, value, gradientNorm, steps, status);
+
+    /// <summary>What a restart descends: a divergence (a <see cref="DivergenceMask"/> bit) and its gradient in (μ, log scale).</summary>
+    interface IFit<T> where T : unmanaged
+    {
+        T ValueAndGradient(int divergence, T mu, T logScale, out T gradMu, out T gradLogScale);
+    }
+
+    struct GaussianQ<T, R> : IFit<T> where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        public HeavyTailPlanView<T> Target;
+        public TargetMoments<T> Moments;
+
+        public readonly T ValueAndGradient(int divergence, T mu, T logScale, out T gradMu, out T gradLogScale) =>
+            HeavyTailFitObjective.ValueAndGradient<T, R, HeavyTailPlanView<T>>(divergence, mu, logScale, Target, Moments, out gradMu, out gradLogScale);
+    }
+
+    struct StudentFit<T, R> : IFit<T> where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        public HeavyTailPlanView<T> Target;
+        public T Entropy;
+        public StudentShape<T> Q;
+
+        public readonly T ValueAndGradient(int divergence, T mu, T logScale, out T gradMu, out T gradLogScale) =>
+            StudentQ.DivergenceWithGradient<T, R, HeavyTailPlanView<T>>(divergence == DivergenceMask.Reverse, mu, logScale, Q, Target, Entropy,
+                out gradMu, out gradLogScale);
+    }
+
+    /// <summary>The restart loop both families share: (mu, logScale) hold the start and receive the end point; a restart stops at
+    /// the first iterate whose gradient norm is below the tolerance.</summary>
+    static void Descend<T, R, F>(Index1D index, ArrayView<T> mu, ArrayView<T> logSigma, F fit, OptimizerSettings<T> settings,
+        ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps, ArrayView<int> status)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where F : struct, IFit<T>
     {
         T m = mu[index], s = logSigma[index];
         T moment1Mu = T.Zero, moment1S = T.Zero, moment2Mu = T.Zero, moment2S = T.Zero;
@@ -88,7 +134,7 @@ public static class HeavyTailKernels
                 taken = t;
                 break;
             }
-            f = HeavyTailFitObjective.ValueAndGradient<T, R, HeavyTailPlanView<T>>(settings.Divergence, m, s, target, moments, out T gm, out T gs);
+            f = fit.ValueAndGradient(settings.Divergence, m, s, out T gm, out T gs);
             if (settings.FixSigma != 0) gs = T.Zero;
             T squaredNorm = gm * gm + gs * gs;
             if (!(T.IsFinite(f) && T.IsFinite(squaredNorm)))

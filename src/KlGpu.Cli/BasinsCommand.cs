@@ -24,7 +24,7 @@ internal static class BasinsCommand
         };
         var family = new Option<string>("--family")
         {
-            Description = "The model q: gaussian (μ and σ free), gaussian-fixed-sigma:S (μ only, σ = S) or mixture:K (K ≤ 8 components: weights, means and stds; forward or reverse KL; default 256 restarts × 1500 steps), e.g. --family mixture:2",
+            Description = "The model q: gaussian (μ and σ free), gaussian-fixed-sigma:S (μ only, σ = S), mixture:K (K ≤ 8 components: weights, means and stds; forward or reverse KL; default 256 restarts × 1500 steps) or student:NU (q = t_ν(μ, s) with ν fixed, μ and the scale s free, on the --sigma axis; forward or reverse KL), e.g. --family mixture:2",
             DefaultValueFactory = _ => "gaussian",
             HelpName = "FAMILY",
         };
@@ -63,7 +63,7 @@ internal static class BasinsCommand
         command.SetAction(r =>
         {
             var p = CommonOptions.ParseTarget(r, target, heavyTails: true);
-            var fam = FitFamily.Parse(r.GetValue(family));
+            var fam = StudentFamilySpec.Parse(r.GetValue(family)) is { } nu ? FitFamily.Student(nu) : FitFamily.Parse(r.GetValue(family));
             if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailFamily(fam);
             if (fam.IsMixture)
                 return MixtureBasinsCommand.Run(context, r, fam, p, new(divergence, restarts, steps, optimizer, lr, seed, starts, mu, sigma,
@@ -97,7 +97,8 @@ internal static class BasinsCommand
                 paths,
                 CommonOptions.ParsePrecision(r, precision),
                 CommonOptions.ParseAccelerator(r, accelerator));
-            if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailSupport(settings);
+            if (fam.StudentNu is not null) BasinsJob.RequireStudentSupport(settings);
+            else if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailSupport(settings);
             string dir = OutputFolder.Prepare(r.GetValue(outDir)!); // a bad --out fails before any work
             context.Cancel.ThrowIfCancellationRequested();
 
@@ -126,7 +127,7 @@ internal static class BasinsCommand
         var rep = run.Report;
         var c = CultureInfo.InvariantCulture;
         o.WriteLine($"target p = {s.Target}");
-        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = {(s.Family.FixedSigma is { } f ? $"N(μ, {f:G6}) with σ fixed" : "N(μ, σ)")}; {rep.Restarts:N0} restarts × ≤ {s.Steps:N0} {s.Optimizer.ToString().ToLowerInvariant()} steps (lr {s.LearningRate:G6}) on {run.DeviceKind}, {s.Precision.ToString().ToLowerInvariant()} precision"));
+        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = {(s.Family.FixedSigma is { } f ? $"N(μ, {f:G6}) with σ fixed" : s.Family.StudentNu is { } nu ? $"t_ν(μ, s) with ν = {nu:G6} fixed (the σ column is s)" : "N(μ, σ)")}; {rep.Restarts:N0} restarts × ≤ {s.Steps:N0} {s.Optimizer.ToString().ToLowerInvariant()} steps (lr {s.LearningRate:G6}) on {run.DeviceKind}, {s.Precision.ToString().ToLowerInvariant()} precision"));
         if (s.Target.Dimension > 1)
         {
             string across = rep.Converged == 0 ? ""

@@ -69,8 +69,22 @@ public static class StudentQ
     /// </summary>
     public static T Integral<T, R, P>(T mu, T scale, in StudentShape<T> q, in P plan, bool reverse)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
+        => Panels<T, R, P>(mu, scale, q, plan, reverse, false, out _, out _);
+
+    /// <summary>
+    /// <see cref="Integral{T, R, P}"/> on the same panels, with its derivatives in (μ, log s). Reverse (x = μ + s·z under q):
+    /// ∂μ = ∫ q ∂ₓlog p, ∂log s = ∫ q (x − μ) ∂ₓlog p. Forward: ∂μ log q = −∂ₓlog q, ∂log s log q = −1 − (x − μ) ∂ₓlog q.
+    /// </summary>
+    public static T IntegralWithGradient<T, R, P>(T mu, T scale, in StudentShape<T> q, in P plan, bool reverse, out T gradMu, out T gradLogScale)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
+        => Panels<T, R, P>(mu, scale, q, plan, reverse, true, out gradMu, out gradLogScale);
+
+    static T Panels<T, R, P>(T mu, T scale, in StudentShape<T> q, in P plan, bool reverse, bool gradient, out T gradMu, out T gradLogScale)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
     {
         T half = R.Of(0.5), invScale = T.One / scale, offset = q.LogNormaliser - T.Log(scale), sum = T.Zero;
+        gradMu = T.Zero;
+        gradLogScale = T.Zero;
         int i = 0, j = 0, ladder = 2 * q.Steps + 1;
         T a = T.NegativeInfinity;
         while (i < plan.BreakpointCount || j < ladder)
@@ -80,21 +94,71 @@ public static class StudentQ
             else b = LadderPoint<T, R>(j++, mu, scale, q);
             if (T.IsFinite(a) && T.IsFinite(b) && b > a)
             {
-                T centre = half * (a + b), radius = half * (b - a), panel = T.Zero;
+                T centre = half * (a + b), radius = half * (b - a), panel = T.Zero, panelMu = T.Zero, panelScale = T.Zero;
                 for (int n = 0; n < plan.Order; n++)
                 {
                     T x = centre + radius * plan.Node(n);
                     T logQ = TailDensity.Component<T, R>((int)ComponentKind.StudentT, offset, mu, invScale, q.Exponent, q.InvSqrtNu, x);
-                    T logP = TailDensity.LogDensity<T, R, P>(plan, x);
+                    T scoreP = T.Zero;
+                    T logP = gradient && reverse ? TailDensity.LogDensityAndScore<T, R, P>(plan, x, out scoreP) : TailDensity.LogDensity<T, R, P>(plan, x);
                     // Where the weighting density underflows the other log may be −∞ (in single precision, far out): 0, not NaN.
                     T density = T.Exp(reverse ? logQ : logP);
-                    if (density > T.Zero) panel += plan.Weight(n) * density * (reverse ? logP : logQ);
+                    if (!(density > T.Zero)) continue;
+                    T w = plan.Weight(n) * density;
+                    panel += w * (reverse ? logP : logQ);
+                    if (!gradient) continue;
+                    if (reverse)
+                    {
+                        panelMu += w * scoreP;
+                        panelScale += w * (x - mu) * scoreP;
+                    }
+                    else
+                    {
+                        panelMu -= w * TailDensity.ComponentScore<T, R>((int)ComponentKind.StudentT, mu, invScale, q.Exponent, q.InvSqrtNu, x);
+                        panelScale -= w * (T.One + CentredScore<T, R>((x - mu) * invScale, q));
+                    }
                 }
                 sum += panel * radius;
+                gradMu += panelMu * radius;
+                gradLogScale += panelScale * radius;
             }
             if (T.IsFinite(b) && b > a) a = b;
         }
         return sum;
+    }
+
+    /// <summary>(x − μ)·∂ₓlog q = −2·((ν+1)/2)·a²/(1 + a²), a = z/√ν, written as 1/(1 + 1/a²) for |a| ≥ 1 so a² never overflows.</summary>
+    static T CentredScore<T, R>(T z, in StudentShape<T> q) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T a = T.Abs(z) * q.InvSqrtNu;
+        T ratio = a < T.One ? a * a / (T.One + a * a) : T.One / (T.One + T.One / a / a);
+        return -R.Of(2.0) * q.Exponent * ratio;
+    }
+
+    /// <summary>KL(q||p) (<paramref name="reverse"/>) or KL(p||q) at (μ, log s), with its gradient in (μ, log s): the value
+    /// is <see cref="Reverse{T, R, P}"/> or <see cref="Forward{T, R, P}"/> on the same panels; ∂log s H(q) = 1.</summary>
+    public static T DivergenceWithGradient<T, R, P>(bool reverse, T mu, T logScale, in StudentShape<T> q, in P plan, T entropyP,
+        out T gradMu, out T gradLogScale)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
+    {
+        T scale = T.Exp(logScale);
+        if (!reverse)
+        {
+            T integral = IntegralWithGradient<T, R, P>(mu, scale, q, plan, false, out T gm, out T gs);
+            gradMu = -gm;
+            gradLogScale = -gs;
+            return -entropyP - integral;
+        }
+        if (q.ReverseInfinite != 0)
+        {
+            gradMu = T.Zero;
+            gradLogScale = T.Zero;
+            return T.PositiveInfinity;
+        }
+        T expected = IntegralWithGradient<T, R, P>(mu, scale, q, plan, true, out T em, out T es);
+        gradMu = -em;
+        gradLogScale = -T.One - es;
+        return -(q.EntropyConstant + logScale) - expected;
     }
 
     /// <summary>KL(q||p) = −H(q) − E_q[log p], +∞ where E_q[log p] diverges.</summary>

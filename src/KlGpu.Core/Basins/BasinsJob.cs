@@ -141,6 +141,7 @@ public static class BasinsJob
     public static BasinsRun Compute(BasinsSettings s, KlEngine engine, Action<int>? progress = null, CancellationToken cancel = default,
         int batch = 1 << 16)
     {
+        if (s.Family.StudentNu is { } nu) return ComputeStudent(s, nu, engine, progress, cancel, batch);
         if (s.Target.HeavyTails is { } heavy) return ComputeHeavyTails(s, heavy, engine, progress, cancel, batch);
         var (mu, logSigma) = s.Starts.Generate(s.Restarts, s.Family);
         int trajectories = Math.Min(s.Trajectories, mu.Length);
@@ -176,6 +177,39 @@ public static class BasinsJob
         var finder = new BasinFinder((m, ls) => engine.Gradient(heavy, s.Divergence, m, ls), s.Family.SigmaFixed, s.ClusterRadius);
         var report = finder.Find(outcome);
         return new BasinsRun(s, mu, logSigma, outcome, report, engine.DeviceKind, engine.DeviceName, optimize, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>q = t_ν(μ, s): restarts in (μ, log s) on the engine (<see cref="KlEngine.StudentOptimize"/>), the polish on the
+    /// host gradient in double on the same panels.</summary>
+    static BasinsRun ComputeStudent(BasinsSettings s, double nu, KlEngine engine, Action<int>? progress, CancellationToken cancel, int batch)
+    {
+        RequireStudentSupport(s);
+        var (mu, logScale) = s.Starts.Generate(s.Restarts, s.Family);
+        var clock = Stopwatch.StartNew();
+        var outcome = engine.StudentOptimize(s.Target, nu, s.Kernel(0), mu, logScale, batch, progress, cancel);
+        double optimize = clock.Elapsed.TotalSeconds;
+        cancel.ThrowIfCancellationRequested();
+        clock.Restart();
+        var finder = new BasinFinder((m, ls) => engine.StudentGradient(s.Target, nu, s.Divergence, m, ls), sigmaFixed: false, s.ClusterRadius);
+        var report = finder.Find(outcome);
+        return new BasinsRun(s, mu, logScale, outcome, report, engine.DeviceKind, engine.DeviceName, optimize, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>q = t_ν(μ, s) takes a 1-D target, forward or reverse KL, and no recorded paths; reverse KL only where E_q[log p] is
+    /// finite (ν above the power at which −log p grows: 2 for a Gaussian target).</summary>
+    public static void RequireStudentSupport(BasinsSettings s)
+    {
+        if (s.Family.StudentNu is not { } nu) throw new ArgumentException("not a Student-t family");
+        if (s.Target.IsTwoModes)
+            throw new UsageException($"--family: student:NU takes a 1-D target; {s.Target} is {s.Target.Dimension}-dimensional");
+        KlEngine.RequireHeavyTailSupport(1, [s.Divergence]);
+        var tails = s.Target.HeavyTails ?? HeavyTailedMixture.FromGaussian(s.Target.Marginal);
+        int growth = StudentQ.LogDensityGrowth(tails);
+        if (s.Divergence.AsKl == Divergence.Reverse && !(nu > growth))
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"--divergence: reverse KL(q||p) is +∞ for every t_{nu:G6} q here, since −log p grows like |x|^{growth} and q's tails carry it only for ν > {growth}; there are no basins to find (use a larger ν or --divergence forward)"));
+        if (s.Trajectories > 0)
+            throw new UsageException("--trajectories: restarts of a Student-t q record no paths (leave out --trajectories and --animate)");
     }
 
     /// <summary>A target with Student-t or Laplace components takes q = N(μ, σ) (σ free or fixed), forward or reverse KL,
@@ -257,7 +291,9 @@ public static class BasinsJob
         WriteRestarts(batch.Open("restarts.csv", "table:restarts"), run);
         batch.Open("basins.json", "basins").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(run))));
 
-        var options = FigureOptions.Default;
+        var options = s.Family.StudentNu is { } nu
+            ? FigureOptions.Default with { Family = FormattableString.Invariant($"q = t_ν(μ, s), ν = {nu:R}"), ScaleName = "s" }
+            : FigureOptions.Default;
         var paths = run.Paths();
         var map = s.Family.SigmaFixed ? null : Map(s, run.Report.Basins, engine);
         foreach (string ext in svg ? [".png", ".svg"] : new[] { ".png" })
@@ -276,8 +312,12 @@ public static class BasinsJob
             else basinsPlot = BasinFigure.Landscape(map!, s.Target, run.Report.Basins, paths, options);
             batch.Figure((c, r) => basinsPlot.Render(c, r), "basins" + ext, "figure:basins", options.Width, options.Height);
 
-            var densities = DensityFigure.ForRun(s.Target, s.Divergence, run.Report.Basins);
-            batch.Figure((c, r) => densities.Render(c, r), "densities" + ext, "figure:densities", options.Width * densities.Subplots.Count, options.Height);
+            // The density figure draws Gaussian fits; a Student-t run leaves it out.
+            if (s.Family.StudentNu is null)
+            {
+                var densities = DensityFigure.ForRun(s.Target, s.Divergence, run.Report.Basins);
+                batch.Figure((c, r) => densities.Render(c, r), "densities" + ext, "figure:densities", options.Width * densities.Subplots.Count, options.Height);
+            }
             if (s.Starts.IsGrid)
             {
                 var plot = BasinFigure.BasinMap(s.Starts, run.Report.BasinOfRestart, run.Report.Basins, s.Target, s.Divergence.Label());
@@ -316,7 +356,8 @@ public static class BasinsJob
                     if (best is null || x < best.Value) best = new GridMinimum(mu.At(c), sigma.At(tile.FirstRow + r), x);
                 }
         }
-        if (s.Target.HeavyTails is { } heavy) engine.Landscape(heavy, mu, sigma, [s.Divergence], OnTile);
+        if (s.Family.StudentNu is { } nu) engine.StudentLandscape(s.Target, nu, mu, sigma, [s.Divergence], OnTile);
+        else if (s.Target.HeavyTails is { } heavy) engine.Landscape(heavy, mu, sigma, [s.Divergence], OnTile);
         else engine.Landscape(s.Target.Marginal, mu, sigma, [s.Divergence], OnTile);
         return new DivergenceMap(s.Divergence, mu, sigma, values, best!);
     }

@@ -2,10 +2,13 @@ using KlGpu.Specs;
 
 namespace KlGpu.Basins;
 
-/// <summary>The model q being fitted: a Gaussian with free σ, with σ fixed (a line of μ instead of a plane), or a
-/// mixture of <see cref="Components"/> Gaussians.</summary>
-public sealed record FitFamily(double? FixedSigma, int Components = 1)
+/// <summary>The model q being fitted: a Gaussian with free σ, with σ fixed (a line of μ instead of a plane), a
+/// mixture of <see cref="Components"/> Gaussians, or a Student-t t_ν(μ, s) with ν = <see cref="StudentNu"/> fixed (basins only).</summary>
+public sealed record FitFamily(double? FixedSigma, int Components = 1, double? StudentNu = null)
 {
+    /// <summary>q = t_ν(μ, s) with ν fixed: <c>--family student:NU</c> (<see cref="StudentFamilySpec"/>).</summary>
+    public static FitFamily Student(double nu) => new(null, 1, nu);
+
     public static FitFamily Gaussian { get; } = new((double?)null);
 
     /// <summary>The most components a mixture q may have.</summary>
@@ -14,8 +17,9 @@ public sealed record FitFamily(double? FixedSigma, int Components = 1)
     public bool SigmaFixed => FixedSigma is not null;
     public bool IsMixture => Components > 1;
 
-    /// <summary>The user's name: <c>gaussian</c>, <c>gaussian-fixed-sigma:S</c> or <c>mixture:K</c>.</summary>
-    public string Name => FixedSigma is { } s ? "gaussian-fixed-sigma:" + SpecText.Show(s) : IsMixture ? $"mixture:{Components}" : "gaussian";
+    /// <summary>The user's name: <c>gaussian</c>, <c>gaussian-fixed-sigma:S</c>, <c>mixture:K</c> or <c>student:NU</c>.</summary>
+    public string Name => FixedSigma is { } s ? "gaussian-fixed-sigma:" + SpecText.Show(s) : IsMixture ? $"mixture:{Components}"
+        : StudentNu is { } nu ? "student:" + SpecText.Show(nu) : "gaussian";
 
     /// <summary>Sweeps fit a Gaussian q; a mixture family has restarts (basins, its own job) and landscape slices, so far.</summary>
     public void CheckRestarts(string command)

@@ -29,6 +29,10 @@ interface IBackend : IDisposable
     void HeavyTailOptimize(HeavyTailPlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, double[] mu,
         double[] logSigma, double[] value, double[] gradientNorm, int[] steps, int[] status);
 
+    /// <summary>Restarts of q = t_ν(μ, s): mu and logScale go in as starts and come back as end points.</summary>
+    void StudentOptimize(HeavyTailPlan target, TargetMoments<double> moments, StudentShape<double> q, OptimizerSettings<double> settings,
+        double[] mu, double[] logScale, double[] value, double[] gradientNorm, int[] steps, int[] status);
+
     /// <summary>An <see cref="FDivergence"/> member over the grid; output is [row, μ].</summary>
     void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output);
 
@@ -76,6 +80,8 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>? studentLandscape;
     Action<Index1D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>, TargetMoments<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>,
         ArrayView<int>, ArrayView<int>>? heavyTailOptimize;
+    Action<Index1D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>, TargetMoments<T>, StudentShape<T>, OptimizerSettings<T>, ArrayView<T>,
+        ArrayView<T>, ArrayView<int>, ArrayView<int>>? studentOptimize;
     (LogMixturePlan Plan, DevicePlan<T, R> Device)? cached;
     (HeavyTailPlan Plan, DeviceHeavyTailPlan<T, R> Device)? cachedTails;
 
@@ -259,6 +265,33 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
                 HeavyTailKernels.Optimize<T, R>))(e, mv, sv, plan, tm, os, fv, nv, tv, ov));
         CopyOut(m.GetAsArray1D(), mu);
         CopyOut(s.GetAsArray1D(), logSigma);
+        CopyOut(f.GetAsArray1D(), value);
+        CopyOut(norm.GetAsArray1D(), gradientNorm);
+        taken.CopyToCPU(steps);
+        outcome.CopyToCPU(status);
+    }
+
+    public void StudentOptimize(HeavyTailPlan target, TargetMoments<double> moments, StudentShape<double> shape, OptimizerSettings<double> settings,
+        double[] mu, double[] logScale, double[] value, double[] gradientNorm, int[] steps, int[] status)
+    {
+        var plan = UploadTails(target);
+        var tm = Convert(moments);
+        var q = StudentQ.Convert<T, R>(shape);
+        var os = Convert(settings);
+        int n = mu.Length;
+        using var m = Vector(mu);
+        using var s = Vector(logScale);
+        using var f = accelerator.Allocate1D<T>(n);
+        using var norm = accelerator.Allocate1D<T>(n);
+        using var taken = accelerator.Allocate1D<int>(n);
+        using var outcome = accelerator.Allocate1D<int>(n);
+        var (mv, sv, fv, nv, tv, ov) = (m.View, s.View, f.View, norm.View, taken.View, outcome.View);
+        OverPoints(n, i => HeavyTailKernels.StudentOptimize<T, R>(i, mv, sv, plan, tm, q, os, fv, nv, tv, ov),
+            e => (studentOptimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
+                TargetMoments<T>, StudentShape<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>>(
+                HeavyTailKernels.StudentOptimize<T, R>))(e, mv, sv, plan, tm, q, os, fv, nv, tv, ov));
+        CopyOut(m.GetAsArray1D(), mu);
+        CopyOut(s.GetAsArray1D(), logScale);
         CopyOut(f.GetAsArray1D(), value);
         CopyOut(norm.GetAsArray1D(), gradientNorm);
         taken.CopyToCPU(steps);

@@ -309,17 +309,69 @@ public sealed class KlEngine : IDisposable
     public void StudentLandscape(Target p, double nu, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
         Action<LandscapeTile> onTile, CancellationToken cancel = default)
     {
-        if (p.IsTwoModes) throw new UsageException($"--target: a Student-t q takes a 1-D target; {p} is {p.Dimension}-dimensional");
         if (!(nu > 0) || !double.IsFinite(nu)) throw new UsageException($"--family: student:NU needs ν > 0, got {nu}");
         RequireHeavyTailSupport(1, divergences);
-        var mixture = p.HeavyTails ?? (preparedTails is { } c && c.Source == p.Marginal ? c.Mixture : HeavyTailedMixture.FromGaussian(p.Marginal));
-        var prepared = PrepareTails(mixture, p.HeavyTails is null ? p.Marginal : null);
-        var shape = StudentQ.Shape(nu, mixture);
+        var prepared = PrepareForStudent(p);
+        var shape = StudentQ.Shape(nu, prepared.Mixture);
         int mask = 0;
         foreach (var d in divergences) mask |= d.Mask();
         double[] muValues = mu.Values();
         ByTiles(mu, scale, onTile, cancel, (scaleRows, points) => KlValues(divergences, mask, points,
             (forward, reverse) => backend.StudentLandscape(prepared.Plan, prepared.Moments, shape, muValues, scaleRows, mask, forward, reverse)));
+    }
+
+    /// <summary>p as the heavy-tailed mixture the Student-t quadrature reads (a Gaussian target as Normal components), prepared.</summary>
+    (HeavyTailedMixture Mixture, HeavyTailPlan Plan, TargetMoments<double> Moments, GaussianMixture? Source) PrepareForStudent(Target p)
+    {
+        if (p.IsTwoModes) throw new UsageException($"--target: a Student-t q takes a 1-D target; {p} is {p.Dimension}-dimensional");
+        var mixture = p.HeavyTails ?? (preparedTails is { } c && c.Source == p.Marginal ? c.Mixture : HeavyTailedMixture.FromGaussian(p.Marginal));
+        return PrepareTails(mixture, p.HeavyTails is null ? p.Marginal : null);
+    }
+
+    /// <summary>Restarts of q = t_ν(μ, s) with ν fixed in (μ, log s), one per start, in launches of at most <paramref name="batch"/>:
+    /// forward or reverse KL (<paramref name="settings"/>.Divergence), no recorded paths.</summary>
+    public RestartOutcome StudentOptimize(Target p, double nu, OptimizerSettings<double> settings, double[] startMu, double[] startLogScale,
+        int batch = 1 << 16, Action<int>? progress = null, CancellationToken cancel = default)
+    {
+        int n = startMu.Length;
+        if (startLogScale.Length != n) throw new ArgumentException("start arrays differ in length");
+        if (settings.Kind != 0 || settings.TrajectoryCount != 0) throw new ArgumentException("Student-t restarts take a KL and record no paths");
+        var prepared = PrepareForStudent(p);
+        var shape = StudentQ.Shape(nu, prepared.Mixture);
+        var result = new RestartOutcome(n, 0, 1, settings.MaxSteps);
+        for (int first = 0; first < n; first += batch)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int count = Math.Min(batch, n - first);
+            double[] mu = startMu[first..(first + count)], logScale = startLogScale[first..(first + count)];
+            double[] value = new double[count], norm = new double[count];
+            int[] steps = new int[count], status = new int[count];
+            backend.StudentOptimize(prepared.Plan, prepared.Moments, shape, settings, mu, logScale, value, norm, steps, status);
+            mu.CopyTo(result.EndMu, first);
+            logScale.CopyTo(result.EndLogSigma, first);
+            value.CopyTo(result.Value, first);
+            norm.CopyTo(result.GradientNorm, first);
+            steps.CopyTo(result.Steps, first);
+            status.CopyTo(result.Status, first);
+            progress?.Invoke(first + count);
+        }
+        return result;
+    }
+
+    /// <summary>Value and gradient in (μ, log s) of forward or reverse KL between p and t_ν(μ_i, e^{s_i}), on the host in double
+    /// whatever the engine's precision (for polishing and tests), on the panels of the kernels.</summary>
+    public (double[] Value, double[] GradMu, double[] GradLogScale) StudentGradient(Target p, double nu, Divergence divergence,
+        double[] mu, double[] logScale)
+    {
+        if (mu.Length != logScale.Length) throw new ArgumentException("mu and logScale differ in length");
+        RequireHeavyTailSupport(1, [divergence]);
+        var prepared = PrepareForStudent(p);
+        var shape = StudentQ.Shape(nu, prepared.Mixture);
+        bool reverse = divergence.Mask() == DivergenceMask.Reverse;
+        var (value, gradMu, gradLogScale) = (new double[mu.Length], new double[mu.Length], new double[mu.Length]);
+        Parallel.For(0, mu.Length, i => value[i] = StudentQ.DivergenceWithGradient<double, F64, HeavyTailPlan>(reverse, mu[i], logScale[i],
+            shape, prepared.Plan, prepared.Moments.Entropy, out gradMu[i], out gradLogScale[i]));
+        return (value, gradMu, gradLogScale);
     }
 
     /// <summary>The (μ, σ) landscape of forward and reverse KL for a heavy-tailed target, tile by tile like the Gaussian one.</summary>

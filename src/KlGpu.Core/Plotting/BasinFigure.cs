@@ -69,7 +69,7 @@ public static class BasinFigure
             b => Label(b, withSigma: true), tagColour: Colors.White);
         foreach (IPlottable mark in landscapeMarks) plot.MoveToTop(mark); // drawn over the basins' discs, so they stay visible
 
-        plot.Title($"Basins of {map.Divergence.Name()} {map.Divergence.Label()}, {LandscapeFigure.Family(target)}: {Tally(basins)}\n"
+        plot.Title($"Basins of {map.Divergence.Name()} {map.Divergence.Label()}, {options?.Family ?? LandscapeFigure.Family(target)}: {Tally(basins)}\n"
             + LandscapeFigure.Wrapped($"target p = {target}"));
         AxisLimits limits = plot.Axes.GetLimits(); // the heatmap's cells, set by Heatmap
         plot.Legend.Alignment = LandscapeFigure.EmptiestCorner(
