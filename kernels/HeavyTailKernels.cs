@@ -123,37 +123,21 @@ public static class HeavyTailKernels
     {
         T m = mu[index], s = logSigma[index];
         T moment1Mu = T.Zero, moment1S = T.Zero, moment2Mu = T.Zero, moment2S = T.Zero;
-        T beta1Power = T.One, beta2Power = T.One;
-        int outcome = RestartStatus.StepLimit, taken = settings.MaxSteps;
+        var progress = new RestartProgress<T>(settings);
         T f = T.Zero, norm = T.Zero;
         for (int t = 0; t <= settings.MaxSteps; t++)
         {
-            if (!T.IsFinite(m) || !(T.Abs(s) <= R.Of(RestartKernels.LogSigmaLimit)))
+            T gm = T.Zero, gs = T.Zero;
+            bool finite = T.IsFinite(m) && T.Abs(s) <= R.Of(RestartKernels.LogSigmaLimit);
+            if (finite)
             {
-                outcome = RestartStatus.Diverged;
-                taken = t;
-                break;
+                f = fit.ValueAndGradient(settings.Divergence, m, s, out gm, out gs);
+                if (settings.FixSigma != 0) gs = T.Zero;
+                T squaredNorm = gm * gm + gs * gs;
+                finite = T.IsFinite(f) && T.IsFinite(squaredNorm);
+                if (finite) norm = T.Sqrt(squaredNorm);
             }
-            f = fit.ValueAndGradient(settings.Divergence, m, s, out T gm, out T gs);
-            if (settings.FixSigma != 0) gs = T.Zero;
-            T squaredNorm = gm * gm + gs * gs;
-            if (!(T.IsFinite(f) && T.IsFinite(squaredNorm)))
-            {
-                outcome = RestartStatus.Diverged;
-                taken = t;
-                break;
-            }
-            norm = T.Sqrt(squaredNorm);
-            if (norm < settings.Tolerance)
-            {
-                outcome = RestartStatus.Converged;
-                taken = t;
-                break;
-            }
-            if (t == settings.MaxSteps) break;
-            beta1Power *= settings.Beta1;
-            beta2Power *= settings.Beta2;
-            var rule = new UpdateRule<T>(settings, beta1Power, beta2Power);
+            if (!progress.Continue(settings, t, finite, norm, out var rule)) break;
             m -= rule.Step(gm, ref moment1Mu, ref moment2Mu);
             s -= rule.Step(gs, ref moment1S, ref moment2S);
         }
@@ -161,7 +145,7 @@ public static class HeavyTailKernels
         logSigma[index] = s;
         value[index] = f;
         gradientNorm[index] = norm;
-        steps[index] = taken;
-        status[index] = outcome;
+        steps[index] = progress.Taken;
+        status[index] = progress.Outcome;
     }
 }

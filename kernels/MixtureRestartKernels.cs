@@ -46,8 +46,8 @@ public static class MixtureRestartKernels
             m2[i] = T.Zero;
         }
         var rule = new RuleView<T>(target.RuleNodes, target.RuleWeights);
-        T beta1Power = T.One, beta2Power = T.One, f = T.Zero, norm = T.Zero;
-        int outcome = RestartStatus.StepLimit, taken = settings.MaxSteps;
+        var progress = new RestartProgress<T>(settings);
+        T f = T.Zero, norm = T.Zero;
         for (int t = 0; t <= settings.MaxSteps; t++)
         {
             bool finite = true;
@@ -62,22 +62,7 @@ public static class MixtureRestartKernels
                 norm = T.Sqrt(squared);
                 finite = T.IsFinite(f) && T.IsFinite(norm);
             }
-            if (!finite)
-            {
-                outcome = RestartStatus.Diverged;
-                taken = t;
-                break;
-            }
-            if (norm < settings.Tolerance)
-            {
-                outcome = RestartStatus.Converged;
-                taken = t;
-                break;
-            }
-            if (t == settings.MaxSteps) break;
-            beta1Power *= settings.Beta1;
-            beta2Power *= settings.Beta2;
-            var update = new UpdateRule<T>(settings, beta1Power, beta2Power);
+            if (!progress.Continue(settings, t, finite, norm, out var update)) break;
             for (int i = 0; i < n; i++) th[i] = th[i] - update.Step(g[i], ref m1[i], ref m2[i]);
             T mean = T.Zero;
             for (int k = 0; k < count; k++) mean += th[k];
@@ -86,7 +71,7 @@ public static class MixtureRestartKernels
         }
         value[index] = f;
         gradientNorm[index] = norm;
-        steps[index] = taken;
-        status[index] = outcome;
+        steps[index] = progress.Taken;
+        status[index] = progress.Outcome;
     }
 }

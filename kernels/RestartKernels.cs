@@ -74,6 +74,49 @@ public readonly struct UpdateRule<T> where T : unmanaged, IFloatingPointIeee754<
     }
 }
 
+/// <summary>
+/// The bookkeeping every restart loop shares, whatever it optimizes: at iterate t it stops the restart (diverged, converged
+/// or out of steps) or advances the bias-correction powers and gives the step's <see cref="UpdateRule{T}"/>.
+/// </summary>
+public struct RestartProgress<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>A <see cref="RestartStatus"/> code and the iterate it was decided at.</summary>
+    public int Outcome, Taken;
+    T beta1Power, beta2Power;
+
+    public RestartProgress(in OptimizerSettings<T> settings)
+    {
+        Outcome = RestartStatus.StepLimit;
+        Taken = settings.MaxSteps;
+        beta1Power = T.One;
+        beta2Power = T.One;
+    }
+
+    /// <summary>False when the restart ends at iterate <paramref name="t"/>: its point (or value, or gradient) is not
+    /// finite, its gradient norm is below the tolerance, or it is the last iterate.</summary>
+    public bool Continue(in OptimizerSettings<T> settings, int t, bool finite, T norm, out UpdateRule<T> rule)
+    {
+        rule = default;
+        if (!finite)
+        {
+            Outcome = RestartStatus.Diverged;
+            Taken = t;
+            return false;
+        }
+        if (norm < settings.Tolerance)
+        {
+            Outcome = RestartStatus.Converged;
+            Taken = t;
+            return false;
+        }
+        if (t == settings.MaxSteps) return false;
+        beta1Power *= settings.Beta1;
+        beta2Power *= settings.Beta2;
+        rule = new UpdateRule<T>(settings, beta1Power, beta2Power);
+        return true;
+    }
+}
+
 public static class RestartKernels
 {
     public const double LogSigmaLimit = 40.0;
@@ -90,11 +133,10 @@ public static class RestartKernels
         T m = mu[index], s = logSigma[index];
         across.Start<R>(index, firstRestart + index);
         T moment1Mu = T.Zero, moment1S = T.Zero, moment2Mu = T.Zero, moment2S = T.Zero;
-        T beta1Power = T.One, beta2Power = T.One;
+        var progress = new RestartProgress<T>(settings);
         int restart = firstRestart + index, slot = restart / settings.TrajectoryStride;
         bool record = restart % settings.TrajectoryStride == 0 && slot < settings.TrajectoryCount;
         int recordBase = slot * (settings.MaxSteps + 1) * 2;
-        int outcome = RestartStatus.StepLimit, taken = settings.MaxSteps;
         T f = T.Zero, norm = T.Zero;
         for (int t = 0; t <= settings.MaxSteps; t++)
         {
@@ -103,47 +145,27 @@ public static class RestartKernels
                 trajectory[recordBase + 2 * t] = m;
                 trajectory[recordBase + 2 * t + 1] = s;
             }
-            if (!T.IsFinite(m) || !(T.Abs(s) <= R.Of(LogSigmaLimit)))
+            T gm = T.Zero, gs = T.Zero;
+            bool finite = T.IsFinite(m) && T.Abs(s) <= R.Of(LogSigmaLimit);
+            if (finite)
             {
-                outcome = RestartStatus.Diverged;
-                taken = t;
-                break;
+                f = GaussianFitObjective.ValueAndGradient<T, R>(settings.Divergence, settings.Kind, settings.Order, m, s, target, moments,
+                    out gm, out gs);
+                if (settings.FixSigma != 0) gs = T.Zero;
+                T squaredNorm = gm * gm + gs * gs;
+                // A diverging integral (χ² or α with q too narrow) has no gradient: the restart has left the domain.
+                finite = settings.Kind == 0 || (T.IsFinite(f) && T.IsFinite(squaredNorm));
+                if (finite && across.Count > 0) finite = across.AddValueAndSquaredGradient<R>(index, settings.Divergence, ref f, ref squaredNorm);
+                if (finite) norm = T.Sqrt(squaredNorm);
             }
-            f = GaussianFitObjective.ValueAndGradient<T, R>(settings.Divergence, settings.Kind, settings.Order, m, s, target, moments,
-                out T gm, out T gs);
-            if (settings.FixSigma != 0) gs = T.Zero;
-            T squaredNorm = gm * gm + gs * gs;
-            // A diverging integral (χ² or α with q too narrow) has no gradient: the restart has left the domain.
-            if (settings.Kind != 0 && !(T.IsFinite(f) && T.IsFinite(squaredNorm)))
-            {
-                outcome = RestartStatus.Diverged;
-                taken = t;
-                break;
-            }
-            if (across.Count > 0 && !across.AddValueAndSquaredGradient<R>(index, settings.Divergence, ref f, ref squaredNorm))
-            {
-                outcome = RestartStatus.Diverged;
-                taken = t;
-                break;
-            }
-            norm = T.Sqrt(squaredNorm);
-            if (norm < settings.Tolerance)
-            {
-                outcome = RestartStatus.Converged;
-                taken = t;
-                break;
-            }
-            if (t == settings.MaxSteps) break;
-            beta1Power *= settings.Beta1;
-            beta2Power *= settings.Beta2;
-            var rule = new UpdateRule<T>(settings, beta1Power, beta2Power);
+            if (!progress.Continue(settings, t, finite, norm, out var rule)) break;
             m -= rule.Step(gm, ref moment1Mu, ref moment2Mu);
             s -= rule.Step(gs, ref moment1S, ref moment2S);
             if (across.Count > 0) across.Step<R>(index, settings.Divergence, rule);
         }
         if (across.Count > 0) across.WriteDeviation(index);
         if (record)
-            for (int t = taken + 1; t <= settings.MaxSteps; t++)
+            for (int t = progress.Taken + 1; t <= settings.MaxSteps; t++)
             {
                 trajectory[recordBase + 2 * t] = m;
                 trajectory[recordBase + 2 * t + 1] = s;
@@ -152,8 +174,8 @@ public static class RestartKernels
         logSigma[index] = s;
         value[index] = f;
         gradientNorm[index] = norm;
-        steps[index] = taken;
-        status[index] = outcome;
+        steps[index] = progress.Taken;
+        status[index] = progress.Outcome;
     }
 
     /// <summary>Value and gradient in (μ, log σ) at given points: for polishing and for tests.</summary>
