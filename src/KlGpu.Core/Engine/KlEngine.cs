@@ -39,6 +39,29 @@ public sealed class RestartOutcome(int restarts, int trajectories, int trajector
     public double[] Trajectories { get; } = new double[trajectories * (maxSteps + 1) * 2];
 }
 
+/// <summary>One launch's share of the restarts: its starts in <see cref="Mu"/> and <see cref="LogSigma"/>, which the kernel
+/// overwrites with the end points, and the ends' value, gradient norm, steps and status.</summary>
+sealed class RestartBatch(double[] startMu, double[] startLogSigma, int first, int count)
+{
+    public int First { get; } = first;
+    public double[] Mu { get; } = startMu[first..(first + count)];
+    public double[] LogSigma { get; } = startLogSigma[first..(first + count)];
+    public double[] Value { get; } = new double[count];
+    public double[] Norm { get; } = new double[count];
+    public int[] Steps { get; } = new int[count];
+    public int[] Status { get; } = new int[count];
+
+    public void StoreIn(RestartOutcome result)
+    {
+        Mu.CopyTo(result.EndMu, First);
+        LogSigma.CopyTo(result.EndLogSigma, First);
+        Value.CopyTo(result.Value, First);
+        Norm.CopyTo(result.GradientNorm, First);
+        Steps.CopyTo(result.Steps, First);
+        Status.CopyTo(result.Status, First);
+    }
+}
+
 /// <summary>
 /// The divergence engine: owns the ILGPU context and one accelerator, computes divergences between mixtures
 /// and streams (μ, σ) landscapes in tiles. All numbers go through the kernels in the chosen precision.
@@ -338,24 +361,8 @@ public sealed class KlEngine : IDisposable
         if (settings.Kind != 0 || settings.TrajectoryCount != 0) throw new ArgumentException("Student-t restarts take a KL and record no paths");
         var prepared = PrepareForStudent(p);
         var shape = StudentQ.Shape(nu, prepared.Mixture);
-        var result = new RestartOutcome(n, 0, 1, settings.MaxSteps);
-        for (int first = 0; first < n; first += batch)
-        {
-            cancel.ThrowIfCancellationRequested();
-            int count = Math.Min(batch, n - first);
-            double[] mu = startMu[first..(first + count)], logScale = startLogScale[first..(first + count)];
-            double[] value = new double[count], norm = new double[count];
-            int[] steps = new int[count], status = new int[count];
-            backend.StudentOptimize(prepared.Plan, prepared.Moments, shape, settings, mu, logScale, value, norm, steps, status);
-            mu.CopyTo(result.EndMu, first);
-            logScale.CopyTo(result.EndLogSigma, first);
-            value.CopyTo(result.Value, first);
-            norm.CopyTo(result.GradientNorm, first);
-            steps.CopyTo(result.Steps, first);
-            status.CopyTo(result.Status, first);
-            progress?.Invoke(first + count);
-        }
-        return result;
+        return InBatches(new RestartOutcome(n, 0, 1, settings.MaxSteps), startMu, startLogScale, batch, progress, cancel,
+            b => backend.StudentOptimize(prepared.Plan, prepared.Moments, shape, settings, b.Mu, b.LogSigma, b.Value, b.Norm, b.Steps, b.Status));
     }
 
     /// <summary>Value and gradient in (μ, log s) of forward or reverse KL between p and t_ν(μ_i, e^{s_i}), on the host in double
@@ -418,28 +425,32 @@ public sealed class KlEngine : IDisposable
         var plan = Plan(p);
         var moments = settings.Divergence == DivergenceMask.Forward ? Moments(p) : default;
         var result = new RestartOutcome(n, settings.TrajectoryCount, settings.TrajectoryStride, settings.MaxSteps);
+        return InBatches(result, startMu, startLogSigma, batch, progress, cancel, b =>
+        {
+            // Every batch sees the whole path buffer: the recorded restarts are spread over all of them.
+            double[] deviation = new double[across.Count > 0 ? 2 * b.Mu.Length : 0];
+            backend.Optimize(plan, moments, settings, across, b.First, b.Mu, b.LogSigma, b.Value, b.Norm, b.Steps, b.Status,
+                result.Trajectories, deviation);
+            for (int i = 0; i < deviation.Length / 2; i++)
+            {
+                result.AcrossMaxMu[b.First + i] = deviation[2 * i];
+                result.AcrossMaxLogSigma[b.First + i] = deviation[2 * i + 1];
+            }
+        });
+    }
+
+    /// <summary>Runs <paramref name="launch"/> on the restarts in batches of at most <paramref name="batch"/>, storing each batch's ends.</summary>
+    static RestartOutcome InBatches(RestartOutcome result, double[] startMu, double[] startLogSigma, int batch, Action<int>? progress,
+        CancellationToken cancel, Action<RestartBatch> launch)
+    {
+        int n = startMu.Length;
         for (int first = 0; first < n; first += batch)
         {
             cancel.ThrowIfCancellationRequested();
-            int count = Math.Min(batch, n - first);
-            double[] mu = startMu[first..(first + count)], logSigma = startLogSigma[first..(first + count)];
-            double[] value = new double[count], norm = new double[count];
-            int[] steps = new int[count], status = new int[count];
-            // Every batch sees the whole path buffer: the recorded restarts are spread over all of them.
-            double[] deviation = new double[across.Count > 0 ? 2 * count : 0];
-            backend.Optimize(plan, moments, settings, across, first, mu, logSigma, value, norm, steps, status, result.Trajectories, deviation);
-            for (int i = 0; i < deviation.Length / 2; i++)
-            {
-                result.AcrossMaxMu[first + i] = deviation[2 * i];
-                result.AcrossMaxLogSigma[first + i] = deviation[2 * i + 1];
-            }
-            mu.CopyTo(result.EndMu, first);
-            logSigma.CopyTo(result.EndLogSigma, first);
-            value.CopyTo(result.Value, first);
-            norm.CopyTo(result.GradientNorm, first);
-            steps.CopyTo(result.Steps, first);
-            status.CopyTo(result.Status, first);
-            progress?.Invoke(first + count);
+            var b = new RestartBatch(startMu, startLogSigma, first, Math.Min(batch, n - first));
+            launch(b);
+            b.StoreIn(result);
+            progress?.Invoke(first + b.Mu.Length);
         }
         return result;
     }
@@ -457,24 +468,8 @@ public sealed class KlEngine : IDisposable
         if (settings.Divergence == DivergenceMask.Forward && !p.HasFiniteVariance)
             throw new ArgumentException("forward KL is +∞ for every Gaussian q when p's variance is");
         var prepared = PrepareTails(p);
-        var result = new RestartOutcome(n, 0, 1, settings.MaxSteps);
-        for (int first = 0; first < n; first += batch)
-        {
-            cancel.ThrowIfCancellationRequested();
-            int count = Math.Min(batch, n - first);
-            double[] mu = startMu[first..(first + count)], logSigma = startLogSigma[first..(first + count)];
-            double[] value = new double[count], norm = new double[count];
-            int[] steps = new int[count], status = new int[count];
-            backend.HeavyTailOptimize(prepared.Plan, prepared.Moments, settings, mu, logSigma, value, norm, steps, status);
-            mu.CopyTo(result.EndMu, first);
-            logSigma.CopyTo(result.EndLogSigma, first);
-            value.CopyTo(result.Value, first);
-            norm.CopyTo(result.GradientNorm, first);
-            steps.CopyTo(result.Steps, first);
-            status.CopyTo(result.Status, first);
-            progress?.Invoke(first + count);
-        }
-        return result;
+        return InBatches(new RestartOutcome(n, 0, 1, settings.MaxSteps), startMu, startLogSigma, batch, progress, cancel,
+            b => backend.HeavyTailOptimize(prepared.Plan, prepared.Moments, settings, b.Mu, b.LogSigma, b.Value, b.Norm, b.Steps, b.Status));
     }
 
     /// <summary>Value and gradient in (μ, log σ) of forward or reverse KL between a heavy-tailed p and N(μ_i, e^{s_i}), on the
