@@ -229,7 +229,7 @@ public static class BasinsJob
     public static void RequireHeavyTailFamily(FitFamily family)
     {
         if (family.IsMixture)
-            throw new UsageException($"--family: a target with Student-t or Laplace components takes --family gaussian or gaussian-fixed-sigma:S, not {family.Name}");
+            throw new UsageException($"--family: a target with Student-t or Laplace components takes --family gaussian, gaussian-fixed-sigma:S or student:NU, not {family.Name}");
     }
 
     /// <summary>The object `--json` prints and basins.json holds.</summary>

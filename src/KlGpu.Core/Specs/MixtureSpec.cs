@@ -158,7 +158,7 @@ public static class MixtureSpec
 
     static UsageException HeavyTailsNotHere(string s, int pos, string what) =>
         new($"{what}: {SpecText.Quote(TermAt(s, pos))} is a Student-t or Laplace component; only the --target of eval, of landscape "
-            + $"(--family gaussian or student:NU) and of basins (--family gaussian or gaussian-fixed-sigma:S) take them (e.g. --target \"{HeavyTailedExample}\"), and eval's --q a single T(nu,mean,scale)");
+            + $"(--family gaussian or student:NU) and of basins (--family gaussian, gaussian-fixed-sigma:S or student:NU) take them (e.g. --target \"{HeavyTailedExample}\"), and eval's --q a single T(nu,mean,scale)");
 
     /// <summary>The text of the term starting at pos, up to its ')' (or the end), for messages.</summary>
     static string TermAt(string s, int pos)

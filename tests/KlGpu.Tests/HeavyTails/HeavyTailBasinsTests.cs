@@ -254,7 +254,7 @@ public class HeavyTailBasinsTests
     [Theory]
     [InlineData("T(1.5,0,1)", "--divergence forward", "forward KL(p||q) is +∞ for every Gaussian q here")]
     [InlineData("0.5*L(-3,1) + 0.5*L(3,1)", "--divergence js", "js is not available for a target with Student-t or Laplace components")]
-    [InlineData("0.5*L(-3,1) + 0.5*L(3,1)", "--family mixture:2", "takes --family gaussian or gaussian-fixed-sigma:S, not mixture:2")]
+    [InlineData("0.5*L(-3,1) + 0.5*L(3,1)", "--family mixture:2", "takes --family gaussian, gaussian-fixed-sigma:S or student:NU, not mixture:2")]
     [InlineData("0.5*L(-3,1) + 0.5*L(3,1)", "--trajectories 4", "record no paths")]
     [InlineData("0.5*L(-3,1) + 0.5*L(3,1)", "--animate", "record no paths")]
     public void RefusedOptionsAreOneLineAndExitTwo(string target, string option, string message)
