@@ -1,5 +1,6 @@
 using KlGpu.Numerics;
 using KlGpu.Specs;
+using KlGpu.Tests.Cli;
 using Xunit;
 
 namespace KlGpu.Tests.Specs;
@@ -63,6 +64,21 @@ public sealed class HeavyTailTargetSpecFileTests : IDisposable
         Assert.StartsWith("--target: ", e.Message);
         Assert.Contains(expected, e.Message);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    /// <summary>Through the command line: "@file.json" reaches the spec whole (System.CommandLine would read it as a response file),
+    /// and gives the same divergences as the same mixture written as text.</summary>
+    [Fact]
+    public void TheCommandLineReadsTheFileAsATarget()
+    {
+        string file = At("""{"components": [{"kind": "T", "weight": 0.5, "nu": 3, "mean": -2, "scale": 1}, {"kind": "L", "weight": 0.5, "mean": 2, "scale": 0.5}]}""");
+        var fromFile = CliRun.Of("eval", "--target", file, "--q", "N(0,2)", "--accelerator", "cpu");
+        var fromText = CliRun.Of("eval", "--target", "0.5*T(3,-2,1) + 0.5*L(2,0.5)", "--q", "N(0,2)", "--accelerator", "cpu");
+        Assert.True(fromFile.ExitCode == 0, fromFile.Stderr);
+        Assert.Equal(fromText.Stdout, fromFile.Stdout);
+        var bad = CliRun.Of("eval", "--target", At("""{"components": [{"kind": "Q", "mean": 0, "scale": 1}]}"""), "--q", "N(0,2)");
+        bad.AssertUsageError();
+        Assert.Contains("components[0].kind is \"Q\"", bad.Stderr);
     }
 
     [Fact]
