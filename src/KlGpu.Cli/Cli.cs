@@ -30,6 +30,10 @@ public static class Cli
         RunCommand.Create,
     ];
 
+    /// <summary>No response files: "@file.json" is a target spec (<see cref="Specs.MixtureSpec"/>), which System.CommandLine
+    /// would otherwise expand into tokens before any option sees it.</summary>
+    internal static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
+
     /// <summary>
     /// The root is a plain command named klgpu (a RootCommand takes the host process's name, which
     /// under `dotnet run` or a test host is not klgpu) with the help and version options added.
@@ -56,7 +60,7 @@ public static class Cli
         try
         {
             var root = Build(new CliContext(stdout, stderr, cancel.Token));
-            ParseResult parse = root.Parse(args);
+            ParseResult parse = root.Parse(args, Parsing);
             if (parse.Action is ParseErrorAction)
             {
                 string message = parse.Errors.Count > 0 ? parse.Errors[0].Message : "invalid command line";

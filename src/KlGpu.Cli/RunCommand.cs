@@ -18,7 +18,7 @@ internal static class RunCommand
         {
             string[] args = RunFile.Arguments(r.GetValue(file)!, r.GetValue(outDir));
             if (args[0] == "run") throw new UsageException("run file: a run file cannot run another run file");
-            var parse = Cli.Build(context).Parse(args);
+            var parse = Cli.Build(context).Parse(args, Cli.Parsing);
             if (parse.Errors.Count > 0) throw new UsageException($"run file '{r.GetValue(file)}': {parse.Errors[0].Message}");
             return parse.Invoke(new System.CommandLine.InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false });
         });

@@ -18,7 +18,7 @@ internal static class SweepCommand
     {
         var template = new Option<string>("--target-template")
         {
-            Description = "The target with {name} placeholders; weights and N(…) arguments may be arithmetic in them, e.g. --target-template \"0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)\"",
+            Description = "The target with {name} placeholders; weights and the arguments of N(…), T(nu,mean,scale) and L(mean,scale) may be arithmetic in them, e.g. --target-template \"0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)\"",
             Required = true,
             HelpName = "SPEC",
         };

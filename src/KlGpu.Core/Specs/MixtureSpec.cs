@@ -6,7 +6,9 @@ namespace KlGpu.Specs;
 /// <summary>
 /// The user's language for a 1-D Gaussian mixture:
 /// <c>0.3*N(-2,0.3) + 0.4*N(0,0.4) + 0.3*N(2,0.3)</c>, or <c>N(0,1)</c> for one Gaussian, or
-/// <c>@file.json</c> holding <c>{"weights": [...], "means": [...], "stds": [...]}</c>.
+/// <c>@file.json</c> holding <c>{"weights": [...], "means": [...], "stds": [...]}</c>, or <c>{"components": [...]}</c> with one
+/// object per component, <c>{"kind": "N", "weight": w, "mean": m, "std": s}</c>, <c>{"kind": "T", "weight": w, "nu": ν,
+/// "mean": m, "scale": s}</c> or <c>{"kind": "L", "weight": w, "mean": m, "scale": b}</c> (weights on all or none).
 /// Weights are given on every term or on none (then they are equal); given weights must be
 /// positive and sum to 1 within <see cref="GaussianMixture.WeightSumTolerance"/>.
 /// Numbers use '.' for decimals whatever the machine's culture. Every failure is a
@@ -36,7 +38,7 @@ public static class MixtureSpec
         if (string.IsNullOrWhiteSpace(text))
             throw new UsageException($"{what}: empty mixture; expected e.g. {Example}");
         string trimmed = text.Trim();
-        return trimmed.StartsWith('@') ? (ParseFile(trimmed[1..].Trim(), what), null) : ParseText(text, what, heavyTails);
+        return trimmed.StartsWith('@') ? ParseFile(trimmed[1..].Trim(), what, heavyTails) : ParseText(text, what, heavyTails);
     }
 
     /// <summary>One term: its kind, ν (t only), mean and std or scale.</summary>
@@ -55,7 +57,12 @@ public static class MixtureSpec
                 throw new UsageException($"{what}: expected '+' or end of input at {SpecText.At(s, pos)}");
             pos++;
         }
+        return FromTerms(terms, s, what);
+    }
 
+    /// <summary>The mixture of parsed terms: equal weights if none are given; Gaussian if every term is N.</summary>
+    static (GaussianMixture?, HeavyTailedMixture?) FromTerms(List<Term> terms, string s, string what)
+    {
         var weighted = terms.Where(t => t.Weight is not null).ToList();
         if (weighted.Count > 0 && weighted.Count < terms.Count)
         {
@@ -158,7 +165,7 @@ public static class MixtureSpec
 
     static UsageException HeavyTailsNotHere(string s, int pos, string what) =>
         new($"{what}: {SpecText.Quote(TermAt(s, pos))} is a Student-t or Laplace component; only the --target of eval, of landscape "
-            + $"(--family gaussian or student:NU) and of basins (--family gaussian, gaussian-fixed-sigma:S or student:NU) take them (e.g. --target \"{HeavyTailedExample}\"), and eval's --q a single T(nu,mean,scale)");
+            + $"(--family gaussian or student:NU) and of basins (--family gaussian, gaussian-fixed-sigma:S or student:NU) take them (e.g. --target \"{HeavyTailedExample}\"), eval's --q a single T(nu,mean,scale), and sweep's --target-template");
 
     /// <summary>The text of the term starting at pos, up to its ')' (or the end), for messages.</summary>
     static string TermAt(string s, int pos)
@@ -203,7 +210,7 @@ public static class MixtureSpec
 
     static readonly string[] FileFields = ["weights", "means", "stds"];
 
-    static GaussianMixture ParseFile(string path, string what)
+    static (GaussianMixture?, HeavyTailedMixture?) ParseFile(string path, string what, bool heavyTails)
     {
         string at = "@" + path;
         if (path.Length == 0)
@@ -234,6 +241,7 @@ public static class MixtureSpec
             JsonElement root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw new UsageException($"{what}: {at} must hold an object with \"means\", \"stds\" and optional \"weights\"");
+            if (root.TryGetProperty("components", out _)) return ParseComponents(root, at, what, heavyTails);
             foreach (JsonProperty p in root.EnumerateObject())
                 if (!FileFields.Contains(p.Name))
                     throw new UsageException($"{what}: {at} has unknown field \"{p.Name}\" (expected weights, means, stds)");
@@ -262,8 +270,73 @@ public static class MixtureSpec
                         throw new UsageException($"{what}: weight must be positive in {at}: weights[{k}] is {SpecText.Show(weights[k])}");
                 CheckWeightSum(weights, what);
             }
-            return Build(weights, means, stds, at, what);
+            return (Build(weights, means, stds, at, what), null);
         }
+    }
+
+    /// <summary>The fields each kind of component takes in a file, after "kind".</summary>
+    static string[] ComponentFields(char kind) => kind switch
+    {
+        'N' => ["weight", "mean", "std"],
+        'T' => ["weight", "nu", "mean", "scale"],
+        _ => ["weight", "mean", "scale"],
+    };
+
+    /// <summary><c>{"components": [{"kind": "T", "weight": 0.5, "nu": 3, "mean": -2, "scale": 1}, …]}</c>: each field checked
+    /// and named in a one-line message; a file whose components are all N is a Gaussian mixture, as in text.</summary>
+    static (GaussianMixture?, HeavyTailedMixture?) ParseComponents(JsonElement root, string at, string what, bool heavyTails)
+    {
+        foreach (JsonProperty p in root.EnumerateObject())
+            if (p.Name != "components")
+                throw new UsageException($"{what}: {at} has unknown field \"{p.Name}\" beside \"components\" (the weights go in each component)");
+        JsonElement array = root.GetProperty("components");
+        if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
+            throw new UsageException($"{what}: {at}: \"components\" must be a non-empty array of objects such as {{\"kind\": \"T\", \"weight\": 0.5, \"nu\": 3, \"mean\": 0, \"scale\": 1}}");
+        var terms = new List<Term>();
+        int k = 0;
+        foreach (JsonElement c in array.EnumerateArray())
+        {
+            string name = $"components[{k++}]";
+            if (c.ValueKind != JsonValueKind.Object)
+                throw new UsageException($"{what}: {at}: {name} must be an object such as {{\"kind\": \"N\", \"mean\": 0, \"std\": 1}}");
+            string? kindText = c.TryGetProperty("kind", out JsonElement kindElement) && kindElement.ValueKind == JsonValueKind.String
+                ? kindElement.GetString() : null;
+            if (kindText is null)
+                throw new UsageException($"{what}: {at}: {name} has no \"kind\" (\"N\", \"T\" or \"L\")");
+            if (kindText is not ("N" or "T" or "L"))
+                throw new UsageException($"{what}: {at}: {name}.kind is {SpecText.Quote(kindText)}; expected \"N\" (normal), \"T\" (Student-t) or \"L\" (Laplace)");
+            char kind = kindText[0];
+            string[] fields = ComponentFields(kind);
+            foreach (JsonProperty p in c.EnumerateObject())
+                if (p.Name != "kind" && !fields.Contains(p.Name))
+                    throw new UsageException($"{what}: {at}: {name} has unknown field \"{p.Name}\" (a {kind} component takes {string.Join(", ", fields)})");
+            double? Field(string field)
+            {
+                if (!c.TryGetProperty(field, out JsonElement e)) return field == "weight" ? null
+                    : throw new UsageException($"{what}: {at}: {name} (kind {kind}) has no \"{field}\" (it takes {string.Join(", ", fields)})");
+                if (e.ValueKind != JsonValueKind.Number)
+                    throw new UsageException($"{what}: {at}: {name}.{field} must be a number, not {SpecText.Quote(e.GetRawText())}");
+                if (!e.TryGetDouble(out double v) || !double.IsFinite(v))
+                    throw new UsageException($"{what}: {at}: {name}.{field} = {e.GetRawText()} is too large for a double");
+                return v;
+            }
+            double? weight = Field("weight");
+            double nu = kind == 'T' ? Field("nu")!.Value : 0, mean = Field("mean")!.Value;
+            string widthField = kind == 'N' ? "std" : "scale";
+            double width = Field(widthField)!.Value;
+            if (kind == 'T' && nu <= 0)
+                throw new UsageException($"{what}: ν must be positive in {at}: {name}.nu is {SpecText.Show(nu)}");
+            if (width <= 0)
+                throw new UsageException($"{what}: {widthField} must be positive in {at}: {name}.{widthField} is {SpecText.Show(width)}");
+            if (weight <= 0)
+                throw new UsageException($"{what}: weight must be positive in {at}: {name}.weight is {SpecText.Show(weight.Value)}");
+            if (kind != 'N' && !heavyTails)
+                throw new UsageException($"{what}: {at}: {name} is a Student-t or Laplace component; only the --target of eval, landscape "
+                    + "and basins takes them");
+            var componentKind = kind switch { 'N' => ComponentKind.Normal, 'T' => ComponentKind.StudentT, _ => ComponentKind.Laplace };
+            terms.Add(new Term(weight, componentKind, nu, mean, width, $"{at}: {name}"));
+        }
+        return FromTerms(terms, at, what);
     }
 
     static double[]? NumberArray(JsonElement root, string name, string at, string what)

@@ -51,24 +51,43 @@ public static class SweepJob
         // Every instance is checked before any work.
         var targets = values.Select(v => s.Template.At(s.Parameter, v)).ToArray();
         var divergences = values.Select(v => s.Divergence.At(s.Parameter, v)).ToArray();
+        var basins = new BasinsSettings[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            var p = targets[i];
+            var d = p.HeavyTails is { } heavy ? BasinsSettings.DefaultRanges(heavy) : BasinsSettings.DefaultRanges(p.Marginal);
+            var (muMin, muMax) = s.Mu ?? (d.MuMin, d.MuMax);
+            var (sMin, sMax) = s.Sigma ?? (d.SigmaMin, d.SigmaMax);
+            basins[i] = new BasinsSettings(p, divergences[i], s.Family, s.Restarts, s.Steps, Optimizer.Adam, s.LearningRate,
+                new StartDesign(muMin, muMax, sMin, sMax, s.Seed), BasinsSettings.DefaultTolerance, BasinsSettings.DefaultClusterRadius, 0,
+                s.Precision, s.Accelerator);
+            if (p.HeavyTails is not null) RequireHeavyTailSupport(basins[i], s.Parameter, values[i]);
+        }
         var points = new List<SweepPoint>();
         for (int i = 0; i < values.Length; i++)
         {
             cancel.ThrowIfCancellationRequested();
-            var p = targets[i];
-            var d = BasinsSettings.DefaultRanges(p.Marginal);
-            var (muMin, muMax) = s.Mu ?? (d.MuMin, d.MuMax);
-            var (sMin, sMax) = s.Sigma ?? (d.SigmaMin, d.SigmaMax);
-            var settings = new BasinsSettings(p, divergences[i], s.Family, s.Restarts, s.Steps, Optimizer.Adam, s.LearningRate,
-                new StartDesign(muMin, muMax, sMin, sMax, s.Seed), BasinsSettings.DefaultTolerance, BasinsSettings.DefaultClusterRadius, 0,
-                s.Precision, s.Accelerator);
-            var run = BasinsJob.Compute(settings, engine, cancel: cancel);
-            points.Add(new SweepPoint(values[i], p, run.Report));
+            var run = BasinsJob.Compute(basins[i], engine, cancel: cancel);
+            points.Add(new SweepPoint(values[i], targets[i], run.Report));
             progress?.Invoke(i + 1, values.Length);
         }
         using var cpu = KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
         var finder = new TransitionFinder(s, cpu);
         var transitions = finder.Find(points, cancel);
         return new SweepResult(s, points, transitions, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>What basins refuse for a heavy-tailed target (a mixture q, forward KL with ν ≤ 2, …), refused before any work
+    /// with the parameter value that makes it so.</summary>
+    public static void RequireHeavyTailSupport(BasinsSettings basins, string parameter, double value)
+    {
+        try
+        {
+            BasinsJob.RequireHeavyTailSupport(basins);
+        }
+        catch (UsageException e)
+        {
+            throw new UsageException($"{e.Message} (at {parameter} = {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)})");
+        }
     }
 }

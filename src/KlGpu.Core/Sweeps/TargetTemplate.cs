@@ -7,10 +7,11 @@ using KlGpu.Specs;
 namespace KlGpu.Sweeps;
 
 /// <summary>
-/// A target spec with <c>{name}</c> placeholders, e.g. <c>0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)</c>. Each weight and each
-/// argument of N(…) may be an arithmetic expression (+ − * / and parentheses) in the placeholders; an instance at a
-/// parameter value is evaluated to numbers and then parsed and checked like any other spec. A template without
-/// placeholders is one fixed target (a sweep of the divergence's order).
+/// A target spec with <c>{name}</c> placeholders, e.g. <c>0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)</c> or, with heavy tails,
+/// <c>0.5*T(3,-{d}/2,1) + 0.5*T(3,{d}/2,1)</c>. Each weight and each argument of N(…), T(…) or L(…) may be an arithmetic
+/// expression (+ − * / and parentheses) in the placeholders; an instance at a parameter value is evaluated to numbers and
+/// then parsed and checked like any other spec (heavy tails as basins takes them). A template without placeholders is one
+/// fixed target (a sweep of the divergence's order).
 /// </summary>
 public sealed partial class TargetTemplate
 {
@@ -37,27 +38,43 @@ public sealed partial class TargetTemplate
             : throw new UsageException($"--target-template: placeholder {{{m.Groups[1].Value}}} is not given in --param (it sets {name})"));
         return text.TrimStart().StartsWith(TargetSpec.TwoModesName, StringComparison.OrdinalIgnoreCase)
             ? TargetSpec.Parse(text, what) // its arguments are evaluated as expressions already
-            : TargetSpec.Parse(Evaluate(text, what), what);
+            : TargetSpec.Parse(Evaluate(text, what), what, heavyTails: true);
     }
 
-    /// <summary>Rewrites every weight and N(…) argument that is an expression as its value.</summary>
+    /// <summary>Rewrites every weight and every argument of N(…), T(…) or L(…) that is an expression as its value.</summary>
     static string Evaluate(string text, string what)
     {
         var output = new StringBuilder();
         foreach (string term in SplitTopLevel(text, '+', keepEmptyAfterOperator: true))
         {
             string t = term.Trim();
-            int n = t.IndexOf("N(", StringComparison.Ordinal);
-            if (n < 0 || !t.EndsWith(')')) throw new UsageException($"{what}: expected a term [w*]N(mean,std), got {SpecText.Quote(t)}");
-            string weight = t[..n].Trim();
+            // The term's law is the letter before the '(' that opens its last ')': a weight may hold parentheses of its own.
+            int open = t.EndsWith(')') ? OpeningOfLast(t) : -1;
+            int letter = open - 1;
+            while (letter >= 0 && char.IsWhiteSpace(t[letter])) letter--;
+            if (letter < 0 || t[letter] is not ('N' or 'T' or 'L'))
+                throw new UsageException($"{what}: expected a term [w*]N(mean,std), [w*]T(nu,mean,scale) or [w*]L(mean,scale), got {SpecText.Quote(t)}");
+            string weight = t[..letter].Trim();
             if (weight.EndsWith('*')) weight = weight[..^1].Trim();
-            else if (weight.Length > 0) throw new UsageException($"{what}: expected '*' between the weight and N( in {SpecText.Quote(t)}");
-            var args = SplitTopLevel(t[(n + 2)..^1], ',', keepEmptyAfterOperator: false);
+            else if (weight.Length > 0) throw new UsageException($"{what}: expected '*' between the weight and {t[letter]}( in {SpecText.Quote(t)}");
+            var args = SplitTopLevel(t[(open + 1)..^1], ',', keepEmptyAfterOperator: false);
             if (output.Length > 0) output.Append(" + ");
             if (weight.Length > 0) output.Append(Number(weight, what)).Append('*');
-            output.Append("N(").Append(string.Join(",", args.Select(a => Number(a, what)))).Append(')');
+            output.Append(t[letter]).Append('(').Append(string.Join(",", args.Select(a => Number(a, what)))).Append(')');
         }
         return output.ToString();
+    }
+
+    /// <summary>The index of the '(' matching the final ')' of <paramref name="t"/>, or −1 if unbalanced.</summary>
+    static int OpeningOfLast(string t)
+    {
+        int depth = 0;
+        for (int i = t.Length - 1; i >= 0; i--)
+        {
+            if (t[i] == ')') depth++;
+            else if (t[i] == '(' && --depth == 0) return i;
+        }
+        return -1;
     }
 
     static string Number(string expression, string what) =>

@@ -22,11 +22,11 @@ public sealed class TransitionFinder(SweepSettings settings, KlEngine cpu)
     /// <summary>A continuation step may move the point this far at most; farther means Newton jumped to another branch.</summary>
     const double MaxJump = 0.5;
 
-    readonly Dictionary<double, GaussianMixture> targets = [];
+    readonly Dictionary<double, Target> targets = [];
 
-    GaussianMixture Target(double t)
+    Target Target(double t)
     {
-        if (!targets.TryGetValue(t, out var p)) targets[t] = p = settings.Template.At(settings.Parameter, t).Marginal; // across u the d-dimensional target adds only a fixed minimum
+        if (!targets.TryGetValue(t, out var p)) targets[t] = p = settings.Template.At(settings.Parameter, t);
         return p;
     }
 
@@ -34,7 +34,11 @@ public sealed class TransitionFinder(SweepSettings settings, KlEngine cpu)
     {
         var p = Target(t);
         var divergence = settings.Divergence.At(settings.Parameter, t);
-        var finder = new BasinFinder((m, s) => cpu.Gradient(p, divergence, m, s), settings.Family.SigmaFixed, BasinsSettings.DefaultClusterRadius);
+        // A heavy-tailed target takes its own host gradient, as its basins do; across u the d-dimensional target adds only a fixed minimum.
+        GradientField gradient = p.HeavyTails is { } heavy
+            ? (m, s) => cpu.Gradient(heavy, divergence, m, s)
+            : (m, s) => cpu.Gradient(p.Marginal, divergence, m, s);
+        var finder = new BasinFinder(gradient, settings.Family.SigmaFixed, BasinsSettings.DefaultClusterRadius);
         return finder.Polish(mu, logSigma);
     }
 

@@ -90,7 +90,7 @@ public class HeavyTailCliTests
     [InlineData("eval", "L(0,1,2)", "L(mean,scale) takes 2 numbers; \"L(0,1,2)\" has 3")]
     [InlineData("eval", "0.5*X(2,1) + 0.5*L(2,0.5)", "expected N(mean,std), T(nu,mean,scale) or L(mean,scale) at \"X(2,1)")]
     [InlineData("eval", "0.5*T(3,0,1) + 0.6*L(0,1)", "weights sum to 1.1, not 1")]
-    [InlineData("sweep", "T({a},0,1)", "expected a term [w*]N(mean,std)")]
+    [InlineData("sweep", "T({a}-2,0,1)", "--target-template at a = 1: ν must be positive in \"T(-1,0,1)\"")]
     public void BadTargetsAreOneLineAndExitTwo(string command, string target, string message)
     {
         string[] args = command switch
