@@ -254,21 +254,16 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         int n = mu.Length;
         using var m = Vector(mu);
         using var s = Vector(logSigma);
-        using var f = accelerator.Allocate1D<T>(n);
-        using var norm = accelerator.Allocate1D<T>(n);
-        using var taken = accelerator.Allocate1D<int>(n);
-        using var outcome = accelerator.Allocate1D<int>(n);
-        var (mv, sv, fv, nv, tv, ov) = (m.View, s.View, f.View, norm.View, taken.View, outcome.View);
+        using var ends = new RestartEnds(accelerator, n);
+        var (mv, sv) = (m.View, s.View);
+        var (fv, nv, tv, ov) = ends.Views;
         OverPoints(n, i => HeavyTailKernels.Optimize<T, R>(i, mv, sv, plan, tm, os, fv, nv, tv, ov),
             e => (heavyTailOptimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
                 TargetMoments<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>>(
                 HeavyTailKernels.Optimize<T, R>))(e, mv, sv, plan, tm, os, fv, nv, tv, ov));
         CopyOut(m.GetAsArray1D(), mu);
         CopyOut(s.GetAsArray1D(), logSigma);
-        CopyOut(f.GetAsArray1D(), value);
-        CopyOut(norm.GetAsArray1D(), gradientNorm);
-        taken.CopyToCPU(steps);
-        outcome.CopyToCPU(status);
+        ends.ReadInto(value, gradientNorm, steps, status);
     }
 
     public void StudentOptimize(HeavyTailPlan target, TargetMoments<double> moments, StudentShape<double> shape, OptimizerSettings<double> settings,
@@ -281,21 +276,16 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         int n = mu.Length;
         using var m = Vector(mu);
         using var s = Vector(logScale);
-        using var f = accelerator.Allocate1D<T>(n);
-        using var norm = accelerator.Allocate1D<T>(n);
-        using var taken = accelerator.Allocate1D<int>(n);
-        using var outcome = accelerator.Allocate1D<int>(n);
-        var (mv, sv, fv, nv, tv, ov) = (m.View, s.View, f.View, norm.View, taken.View, outcome.View);
+        using var ends = new RestartEnds(accelerator, n);
+        var (mv, sv) = (m.View, s.View);
+        var (fv, nv, tv, ov) = ends.Views;
         OverPoints(n, i => HeavyTailKernels.StudentOptimize<T, R>(i, mv, sv, plan, tm, q, os, fv, nv, tv, ov),
             e => (studentOptimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
                 TargetMoments<T>, StudentShape<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>>(
                 HeavyTailKernels.StudentOptimize<T, R>))(e, mv, sv, plan, tm, q, os, fv, nv, tv, ov));
         CopyOut(m.GetAsArray1D(), mu);
         CopyOut(s.GetAsArray1D(), logScale);
-        CopyOut(f.GetAsArray1D(), value);
-        CopyOut(norm.GetAsArray1D(), gradientNorm);
-        taken.CopyToCPU(steps);
-        outcome.CopyToCPU(status);
+        ends.ReadInto(value, gradientNorm, steps, status);
     }
 
     public void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output)
@@ -360,20 +350,15 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         int n = value.Length;
         using var th = Vector(theta);
         using var scratch = accelerator.Allocate1D<T>((long)n * count * MixtureRestartKernels.ScratchPerComponent);
-        using var f = accelerator.Allocate1D<T>(n);
-        using var norm = accelerator.Allocate1D<T>(n);
-        using var taken = accelerator.Allocate1D<int>(n);
-        using var outcome = accelerator.Allocate1D<int>(n);
-        var (tv, sv, fv, nv, kv, ov) = (th.View, scratch.View, f.View, norm.View, taken.View, outcome.View);
+        using var ends = new RestartEnds(accelerator, n);
+        var (tv, sv) = (th.View, scratch.View);
+        var (fv, nv, kv, ov) = ends.Views;
         OverPoints(n, i => MixtureRestartKernels.Optimize<T, R>(i, count, tv, plan, os, sv, fv, nv, kv, ov),
             e => (mixtureOptimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<T>, LogMixturePlanView<T>, OptimizerSettings<T>,
                 ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>>(MixtureRestartKernels.Optimize<T, R>))(
                 e, count, tv, plan, os, sv, fv, nv, kv, ov));
         CopyOut(th.GetAsArray1D(), theta);
-        CopyOut(f.GetAsArray1D(), value);
-        CopyOut(norm.GetAsArray1D(), gradientNorm);
-        taken.CopyToCPU(steps);
-        outcome.CopyToCPU(status);
+        ends.ReadInto(value, gradientNorm, steps, status);
     }
 
     public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(LogMixturePlan target, TargetMoments<double> moments,
@@ -405,10 +390,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         int n = mu.Length;
         using var m = Vector(mu);
         using var s = Vector(logSigma);
-        using var f = accelerator.Allocate1D<T>(n);
-        using var norm = accelerator.Allocate1D<T>(n);
-        using var taken = accelerator.Allocate1D<int>(n);
-        using var outcome = accelerator.Allocate1D<int>(n);
+        using var ends = new RestartEnds(accelerator, n);
         using var path = accelerator.Allocate1D<T>(Math.Max(1, trajectory.Length));
         if (trajectory.Length > 0) path.View.SubView(0, trajectory.Length).CopyFromCPU(trajectory.Select(R.Of).ToArray());
         using var state = accelerator.Allocate1D<T>(Math.Max(1L, (long)n * across.Count * AcrossU<T>.Slots));
@@ -418,7 +400,8 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             Count = across.Count, State = state.View, Deviation = deviation.View, Seed = across.Seed,
             MuMin = R.Of(across.MuMin), MuMax = R.Of(across.MuMax), LogSigmaMin = R.Of(across.LogSigmaMin), LogSigmaMax = R.Of(across.LogSigmaMax),
         };
-        var (mv, sv, fv, nv, tv, ov, pv) = (m.View, s.View, f.View, norm.View, taken.View, outcome.View, path.View);
+        var (mv, sv, pv) = (m.View, s.View, path.View);
+        var (fv, nv, tv, ov) = ends.Views;
         OverPoints(n, i => RestartKernels.Optimize<T, R>(i, first, mv, sv, plan, tm, os, au, fv, nv, tv, ov, pv),
             e => (optimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
                 TargetMoments<T>, OptimizerSettings<T>, AcrossU<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>(
@@ -426,11 +409,34 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         if (across.Count > 0) CopyOut(deviation.View.SubView(0, 2 * n).AsContiguous().GetAsArray(), acrossDeviation);
         CopyOut(m.GetAsArray1D(), mu);
         CopyOut(s.GetAsArray1D(), logSigma);
-        CopyOut(f.GetAsArray1D(), value);
-        CopyOut(norm.GetAsArray1D(), gradientNorm);
-        taken.CopyToCPU(steps);
-        outcome.CopyToCPU(status);
+        ends.ReadInto(value, gradientNorm, steps, status);
         if (trajectory.Length > 0) CopyOut(path.View.SubView(0, trajectory.Length).AsContiguous().GetAsArray(), trajectory);
+    }
+
+    /// <summary>What every restart kernel writes per restart besides its end point (value, gradient norm, steps, status),
+    /// on the device, and its read-back.</summary>
+    sealed class RestartEnds(Accelerator accelerator, int n) : IDisposable
+    {
+        readonly MemoryBuffer1D<T, Stride1D.Dense> value = accelerator.Allocate1D<T>(n), norm = accelerator.Allocate1D<T>(n);
+        readonly MemoryBuffer1D<int, Stride1D.Dense> steps = accelerator.Allocate1D<int>(n), status = accelerator.Allocate1D<int>(n);
+
+        public (ArrayView<T> Value, ArrayView<T> Norm, ArrayView<int> Steps, ArrayView<int> Status) Views => (value.View, norm.View, steps.View, status.View);
+
+        public void ReadInto(double[] value, double[] gradientNorm, int[] steps, int[] status)
+        {
+            CopyOut(this.value.GetAsArray1D(), value);
+            CopyOut(norm.GetAsArray1D(), gradientNorm);
+            this.steps.CopyToCPU(steps);
+            this.status.CopyToCPU(status);
+        }
+
+        public void Dispose()
+        {
+            value.Dispose();
+            norm.Dispose();
+            steps.Dispose();
+            status.Dispose();
+        }
     }
 
     public void Dispose()
