@@ -66,7 +66,7 @@ public static class BasinFigure
         }
 
         MarkBasins(plot, basins, b => mu.Covers(b.Mu) && sigma.Covers(b.Sigma) ? new Coordinates(mu.ToPlot(b.Mu), sigma.ToPlot(b.Sigma)) : null,
-            b => Label(b, withSigma: true), tagColour: Colors.White);
+            b => Label(b, withSigma: true, options?.ScaleName ?? "σ"), tagColour: Colors.White);
         foreach (IPlottable mark in landscapeMarks) plot.MoveToTop(mark); // drawn over the basins' discs, so they stay visible
 
         plot.Title($"Basins of {map.Divergence.Name()} {map.Divergence.Label()}, {options?.Family ?? LandscapeFigure.Family(target)}: {Tally(basins)}\n"
@@ -233,12 +233,13 @@ public static class BasinFigure
         return plot;
     }
 
-    /// <summary>"B0 min μ=-2.711 σ=1.052 (23.4%)": id, kind, location (σ left out on a curve, where it is fixed) and share of restarts.</summary>
-    public static string Label(Basin basin, bool withSigma)
+    /// <summary>"B0 min μ=-2.711 σ=1.052 (23.4%)": id, kind, location (σ left out on a curve, where it is fixed) and share of
+    /// restarts; a Student-t q's scale is named s.</summary>
+    public static string Label(Basin basin, bool withSigma, string scaleName = "σ")
     {
         ArgumentNullException.ThrowIfNull(basin);
         string kind = basin.Kind == StationaryKind.Minimum ? "min" : "saddle";
-        string sigma = withSigma ? $" σ={Number(basin.Sigma)}" : "";
+        string sigma = withSigma ? $" {scaleName}={Number(basin.Sigma)}" : "";
         return $"B{basin.Id} {kind} μ={Number(basin.Mu)}{sigma} ({Percent(basin.Fraction)})";
     }
 
