@@ -312,12 +312,8 @@ public static class BasinsJob
             else basinsPlot = BasinFigure.Landscape(map!, s.Target, run.Report.Basins, paths, options);
             batch.Figure((c, r) => basinsPlot.Render(c, r), "basins" + ext, "figure:basins", options.Width, options.Height);
 
-            // The density figure draws Gaussian fits; a Student-t run leaves it out.
-            if (s.Family.StudentNu is null)
-            {
-                var densities = DensityFigure.ForRun(s.Target, s.Divergence, run.Report.Basins);
-                batch.Figure((c, r) => densities.Render(c, r), "densities" + ext, "figure:densities", options.Width * densities.Subplots.Count, options.Height);
-            }
+            var densities = DensityFigure.ForRun(s.Target, s.Divergence, run.Report.Basins, s.Family.StudentNu);
+            batch.Figure((c, r) => densities.Render(c, r), "densities" + ext, "figure:densities", options.Width * densities.Subplots.Count, options.Height);
             if (s.Starts.IsGrid)
             {
                 var plot = BasinFigure.BasinMap(s.Starts, run.Report.BasinOfRestart, run.Report.Basins, s.Target, s.Divergence.Label());

@@ -5,8 +5,17 @@ using ScottPlot;
 
 namespace KlGpu.Plotting;
 
-/// <summary>One fitted Gaussian to draw over the target: where it is, what to call it, and how often restarts reached it.</summary>
-public sealed record DensityFit(double Mu, double Sigma, string Label, double Fraction, Color Colour, bool Dashed = false);
+/// <summary>One fitted q to draw over the target: where it is, what to call it, and how often restarts reached it.
+/// A Gaussian N(Mu, Sigma), or with <see cref="Nu"/> a Student-t t_ν(Mu, Sigma).</summary>
+public sealed record DensityFit(double Mu, double Sigma, string Label, double Fraction, Color Colour, bool Dashed = false, double? Nu = null)
+{
+    public double LogDensity(double x) => Nu is { } nu
+        ? new HeavyTailedMixture([1.0], [ComponentKind.StudentT], [nu], [Mu], [Sigma]).LogDensity(x)
+        : Normal.LogPdf(x, Mu, Sigma);
+
+    /// <summary>The density at the mode, for the figure's height.</summary>
+    public double Peak => Math.Exp(LogDensity(Mu));
+}
 
 /// <summary>
 /// The picture the writings draw: the target density p shaded, and the fitted q of each basin over it, one panel per
@@ -26,7 +35,7 @@ public static class DensityFigure
         fill.LegendText = "target p";
         foreach (var f in fits)
         {
-            double[] q = xs.Select(v => Math.Exp(Normal.LogPdf(v, f.Mu, f.Sigma))).ToArray();
+            double[] q = xs.Select(v => Math.Exp(f.LogDensity(v))).ToArray();
             var line = plot.Add.ScatterLine(xs, q, f.Colour);
             line.LineWidth = (float)(1.5 + 3 * Math.Sqrt(Math.Clamp(f.Fraction, 0, 1)));
             line.LinePattern = f.Dashed ? LinePattern.Dashed : LinePattern.Solid;
@@ -36,7 +45,7 @@ public static class DensityFigure
         plot.XLabel("x");
         plot.YLabel("density");
         plot.Axes.SetLimitsX(x.Lo, x.Hi);
-        plot.Axes.SetLimitsY(0, yMax ?? 1.08 * Math.Max(p.Max(), fits.Count == 0 ? 0 : fits.Max(f => 1 / (f.Sigma * Math.Sqrt(2 * Math.PI)))));
+        plot.Axes.SetLimitsY(0, yMax ?? 1.08 * Math.Max(p.Max(), fits.Count == 0 ? 0 : fits.Max(f => f.Peak)));
         plot.ShowLegend(Alignment.UpperRight);
         plot.Axes.Title.Label.FontSize = 16;
         return plot;
@@ -53,13 +62,17 @@ public static class DensityFigure
 
     /// <summary>
     /// The minima of a restart run over the target, and beside it the other direction's answer where it is known without
-    /// restarts: for a reverse-KL run, forward KL's single minimum, the moment-matching Gaussian.
+    /// restarts: for a reverse-KL run of a Gaussian q, forward KL's single minimum, the moment-matching Gaussian. A Student-t
+    /// q (<paramref name="nu"/>) has no such closed form: its minima are drawn alone.
     /// </summary>
-    public static Multiplot ForRun(Target target, Landscape.Divergence divergence, IReadOnlyList<Basin> basins)
+    public static Multiplot ForRun(Target target, Landscape.Divergence divergence, IReadOnlyList<Basin> basins, double? nu = null)
     {
         var c = CultureInfo.InvariantCulture;
+        string family = nu is { } v ? string.Create(c, $"t_{v:0.###}") : "N";
         var fits = basins.Where(b => b.Kind == StationaryKind.Minimum).Select(b => new DensityFit(b.Mu, b.Sigma,
-            string.Create(c, $"B{b.Id}: N({b.Mu:0.###}, {b.Sigma:0.###}), {b.Fraction:0.0%} of restarts"), b.Fraction, BasinFigure.BasinColour(b.Id))).ToList();
+            string.Create(c, $"B{b.Id}: {family}({b.Mu:0.###}, {b.Sigma:0.###}), {b.Fraction:0.0%} of restarts"), b.Fraction, BasinFigure.BasinColour(b.Id),
+            Nu: nu)).ToList();
+        if (nu is not null) return new Multiplot(Panel(target, $"Minima of {Label(divergence)}, q = {family}(μ, s)\np = {target}", fits, Range(target, fits)));
         var heavy = target.HeavyTails;
         // A heavy-tailed p with a t of ν ≤ 2 has an infinite variance: no moment-matching Gaussian, forward KL +∞ everywhere.
         (double Mean, double Std)? moments = heavy is null ? (target.Marginal.Mean, Math.Sqrt(target.Marginal.Variance))

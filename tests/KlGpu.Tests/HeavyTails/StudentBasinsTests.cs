@@ -173,7 +173,7 @@ public class StudentBasinsTests
         Assert.Equal("student:1000", doc.RootElement.GetProperty("family").GetString());
         var basin = Assert.Single(doc.RootElement.GetProperty("basins").EnumerateArray());
         Assert.True(Math.Abs(basin.GetProperty("mu").GetDouble() - 1) <= 1e-9);
-        foreach (string file in new[] { "basins.json", "restarts.csv", "basins.png", "manifest.json" })
+        foreach (string file in new[] { "basins.json", "restarts.csv", "basins.png", "densities.png", "manifest.json" })
             Assert.True(File.Exists(folder.File(file)), $"{file} is missing");
     }
 
