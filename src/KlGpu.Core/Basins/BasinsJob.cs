@@ -304,9 +304,7 @@ public static class BasinsJob
             {
                 double[] mu = new GridAxis(s.Starts.MuMin, s.Starts.MuMax, 801).Values();
                 double[] logSigma = mu.Select(_ => Math.Log(fixedSigma)).ToArray();
-                double[] values = s.Target.HeavyTails is { } heavy
-                    ? engine.Gradient(heavy, s.Divergence, mu, logSigma).Value
-                    : engine.Gradient(s.Target.Marginal, s.Divergence, mu, logSigma).Value;
+                double[] values = engine.Gradient(s.Target, s.Divergence, mu, logSigma).Value;
                 basinsPlot = BasinFigure.Curve(s.Target, s.Divergence.Label(), fixedSigma, mu, values, run.Report.Basins, paths.Select(p => p.Mu).ToList());
             }
             else basinsPlot = BasinFigure.Landscape(map!, s.Target, run.Report.Basins, paths, options);

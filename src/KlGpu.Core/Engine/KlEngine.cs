@@ -394,6 +394,11 @@ public sealed class KlEngine : IDisposable
             (forward, reverse) => backend.HeavyTailLandscape(prepared.Plan, prepared.Moments, muValues, sigmaRows, mask, forward, reverse)));
     }
 
+    /// <summary>Value and gradient in (μ, log σ) of the divergence between a target and N(μ_i, e^{s_i}): the heavy-tailed path
+    /// where p has Student-t or Laplace terms, else p's marginal (across u a d-dimensional target adds only a fixed minimum).</summary>
+    public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(Target p, Divergence divergence, double[] mu, double[] logSigma)
+        => p.HeavyTails is { } heavy ? Gradient(heavy, divergence, mu, logSigma) : Gradient(p.Marginal, divergence, mu, logSigma);
+
     /// <summary>Value and gradient in (μ, log σ) of the divergence between p and N(μ_i, e^{s_i}) at each point.</summary>
     public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(GaussianMixture p, Divergence divergence,
         double[] mu, double[] logSigma)

@@ -34,11 +34,7 @@ public sealed class TransitionFinder(SweepSettings settings, KlEngine cpu)
     {
         var p = Target(t);
         var divergence = settings.Divergence.At(settings.Parameter, t);
-        // A heavy-tailed target takes its own host gradient, as its basins do; across u the d-dimensional target adds only a fixed minimum.
-        GradientField gradient = p.HeavyTails is { } heavy
-            ? (m, s) => cpu.Gradient(heavy, divergence, m, s)
-            : (m, s) => cpu.Gradient(p.Marginal, divergence, m, s);
-        var finder = new BasinFinder(gradient, settings.Family.SigmaFixed, BasinsSettings.DefaultClusterRadius);
+        var finder = new BasinFinder((m, s) => cpu.Gradient(p, divergence, m, s), settings.Family.SigmaFixed, BasinsSettings.DefaultClusterRadius);
         return finder.Polish(mu, logSigma);
     }
 
