@@ -34,9 +34,11 @@ public enum TransitionKind
     Fold,
     /// <summary>The global minimum moves from one basin to another (their values cross).</summary>
     Switch,
+    /// <summary>A mixture q's minimum loses a component (a weight reaches zero or two components merge) and goes on as a smaller mixture.</summary>
+    Collapse,
 }
 
-/// <summary>A transition located to <see cref="TransitionFinder.ParameterTolerance"/>: where, what, and the stationary point(s) involved there.</summary>
+/// <summary>A transition of a Gaussian q located to <see cref="TransitionSearch{TPoint}.ParameterTolerance"/>: where, what, and the stationary point(s) involved there.</summary>
 public sealed record Transition(double Parameter, TransitionKind Kind, string Description, double Mu, double Sigma, double? OtherMu = null, double? OtherSigma = null);
 
 public sealed record SweepResult(SweepSettings Settings, IReadOnlyList<SweepPoint> Points, IReadOnlyList<Transition> Transitions, double Seconds);
