@@ -68,7 +68,6 @@ internal static class BasinsCommand
             if (fam.IsMixture)
                 return MixtureBasinsCommand.Run(context, r, fam, p, new(divergence, restarts, steps, optimizer, lr, seed, starts, mu, sigma,
                     tolerance, radius, trajectories, precision, accelerator, json, outDir, svg, animate));
-            fam.CheckRestarts("basins");
             fam.CheckTarget(p);
             var (gridMu, gridSigma) = BasinsSpec.Starts(r.GetValue(starts), fam);
             var defaults = p.HeavyTails is { } heavy ? BasinsSettings.DefaultRanges(heavy) : BasinsSettings.DefaultRanges(p.Marginal);

@@ -3,6 +3,7 @@ using System.Globalization;
 using KlGpu.Basins;
 using KlGpu.Engine;
 using KlGpu.Landscape;
+using KlGpu.Numerics;
 using KlGpu.Output;
 using KlGpu.Specs;
 using KlGpu.Sweeps;
@@ -34,7 +35,7 @@ internal static class SweepCommand
             DefaultValueFactory = _ => "reverse",
             HelpName = "NAME",
         };
-        var run = new RunOptions();
+        var run = new RunOptions(mixtures: true);
         var command = new Command("sweep",
             "Run the restarts at every value of a target parameter (or a divergence's order) and locate where the minima change (pitchfork, fold) and where the global minimum switches, e.g. klgpu sweep --target-template \"0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)\" --param d=0:8:81")
         {
@@ -67,7 +68,7 @@ internal static class SweepCommand
             DefaultValueFactory = _ => "alpha",
             HelpName = "NAME",
         };
-        var run = new RunOptions();
+        var run = new RunOptions(mixtures: false);
         var command = new Command("sweep-alpha",
             "Run the restarts at every order α of the α-divergence between reverse KL (α = 0) and forward KL (α = 1) and locate where mode-seeking begins, e.g. klgpu sweep-alpha --target \"0.5*N(-3,1) + 0.5*N(3,1)\" --alpha 0:1:21")
         {
@@ -88,11 +89,19 @@ internal static class SweepCommand
     }
 
     /// <summary>The options both sweeps share, and the run itself.</summary>
-    sealed class RunOptions
+    /// <remarks>A mixture q has only the KLs' gradient, so only `sweep` offers it: `sweep-alpha` sweeps the α-divergence's order.</remarks>
+    sealed class RunOptions(bool mixtures)
     {
-        readonly Option<string> family = new("--family") { Description = "gaussian or gaussian-fixed-sigma:S, e.g. --family gaussian-fixed-sigma:1", DefaultValueFactory = _ => "gaussian", HelpName = "FAMILY" };
-        readonly Option<string> restarts = new("--restarts") { Description = "Restarts at every parameter value, e.g. --restarts 4096", DefaultValueFactory = _ => "512", HelpName = "N" };
-        readonly Option<string> steps = new("--steps") { Description = "Most Adam steps per restart, e.g. --steps 5000", DefaultValueFactory = _ => "2000", HelpName = "T" };
+        readonly Option<string> family = new("--family")
+        {
+            Description = mixtures
+                ? "gaussian, gaussian-fixed-sigma:S or mixture:K (forward or reverse KL; its transitions are followed in the 3K − 1 mixture parameters), e.g. --family mixture:2"
+                : "gaussian or gaussian-fixed-sigma:S, e.g. --family gaussian-fixed-sigma:1",
+            DefaultValueFactory = _ => "gaussian",
+            HelpName = "FAMILY",
+        };
+        readonly Option<string> restarts = new("--restarts") { Description = "Restarts at every parameter value" + (mixtures ? $" (default 512, or {MixtureSweepJob.DefaultRestarts} for a mixture q)" : " (default 512)") + ", e.g. --restarts 4096", HelpName = "N" };
+        readonly Option<string> steps = new("--steps") { Description = "Most Adam steps per restart" + (mixtures ? $" (default 2000, or {MixtureBasinsSettings.DefaultSteps} for a mixture q)" : " (default 2000)") + ", e.g. --steps 5000", HelpName = "T" };
         readonly Option<string> lr = new("--lr") { Description = "Adam's learning rate, e.g. --lr 0.02", DefaultValueFactory = _ => "0.05", HelpName = "X" };
         readonly Option<string> seed = new("--seed") { Description = "Seed of the starts (the same at every value), e.g. --seed 7", DefaultValueFactory = _ => "1", HelpName = "K" };
         readonly Option<string> mu = new("--mu") { Description = "Start range of μ as MIN:MAX (default: from each value's target), e.g. --mu -6:6", HelpName = "MIN:MAX" };
@@ -111,11 +120,11 @@ internal static class SweepCommand
 
         public int Execute(CliContext context, ParseResult r, TargetTemplate t, DivergenceTemplate d, string name, GridAxis axis, string targetOption)
         {
-            FitFamily.Parse(r.GetValue(family)).CheckRestarts("sweep");
-            var settings = new SweepSettings(t, name, axis, d,
-                FitFamily.Parse(r.GetValue(family)),
-                BasinsSpec.Count(r.GetValue(restarts), "--restarts", 1, BasinsSpec.MaxRestarts),
-                BasinsSpec.Count(r.GetValue(steps), "--steps", 1, 10_000_000),
+            var fit = FitFamily.Parse(r.GetValue(family));
+            var settings = new SweepSettings(t, name, axis, d, fit,
+                BasinsSpec.Count(r.GetValue(restarts) ?? (fit.IsMixture ? MixtureSweepJob.DefaultRestarts : 512).ToString(CultureInfo.InvariantCulture), "--restarts", 1,
+                    fit.IsMixture ? MixtureBasinsSettings.MaxRestarts : BasinsSpec.MaxRestarts),
+                BasinsSpec.Count(r.GetValue(steps) ?? (fit.IsMixture ? MixtureBasinsSettings.DefaultSteps : 2000).ToString(CultureInfo.InvariantCulture), "--steps", 1, 10_000_000),
                 BasinsSpec.Positive(r.GetValue(lr), "--lr"),
                 BasinsSpec.Seed(r.GetValue(seed)),
                 r.GetValue(mu) is { } m ? BasinsSpec.Interval(m, "--mu") : null,
@@ -129,11 +138,21 @@ internal static class SweepCommand
                 d.At(name, v);
                 d.CheckTarget(p, targetOption);
             }
+            if (settings.Family.IsMixture) MixtureSweepJob.Plan(settings);
             string dir = OutputFolder.Prepare(r.GetValue(outDir)!);
             context.Cancel.ThrowIfCancellationRequested();
 
             using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
             var progress = Progress.ForTerminal(context.Error, axis.Count, quiet: r.GetValue(quiet), noun: "values");
+            if (settings.Family.IsMixture)
+            {
+                var mixture = MixtureSweepJob.Run(settings, engine, (done, _) => progress.Report(done), context.Cancel);
+                progress.Finish();
+                var written = SweepOutput.Write(mixture, dir, context.Cancel);
+                if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(mixture)));
+                else Table(context.Out, mixture, dir, written.Count);
+                return Cli.Ok;
+            }
             var result = SweepJob.Run(settings, engine, (done, _) => progress.Report(done), context.Cancel);
             progress.Finish();
             var files = SweepOutput.Write(result, dir, context.Cancel);
@@ -168,6 +187,38 @@ internal static class SweepCommand
         if (r.Transitions.Count == 0) o.WriteLine("no transitions in this range");
         foreach (var t in r.Transitions)
             o.WriteLine(string.Create(c, $"{t.Kind.ToString().ToLowerInvariant(),-9} at {s.Parameter} = {t.Parameter:F7}: {t.Description} (μ = {Shown(t.Mu):0.#####}, σ = {t.Sigma:0.#####})"));
+        o.WriteLine($"wrote {files} files to {dir}");
+    }
+
+    /// <summary>A mixture as "w (0.25, 0.75) μ (-3.13, 0.883) σ (0.957, 1.95)".</summary>
+    static string Show(GaussianMixture q)
+    {
+        string List(double[] v) => string.Join(", ", v.Select(x => Shown(x).ToString("G4", CultureInfo.InvariantCulture)));
+        return $"w ({List(q.Weights)}) μ ({List(q.Means)}) σ ({List(q.Stds)})";
+    }
+
+    static void Table(TextWriter o, MixtureSweepResult r, string dir, int files)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var s = r.Settings;
+        o.WriteLine($"target p = {s.Template.Text}, {s.Parameter} from {s.Values.Min.ToString("G6", c)} to {s.Values.Max.ToString("G6", c)} in {s.Values.Count} values");
+        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = a mixture of {s.Family.Components} Gaussians; {s.Restarts:N0} restarts per value; {r.Seconds:0.0} s"));
+        o.WriteLine();
+        o.WriteLine($"{s.Parameter,12}  minima  minima (weights, means, stds); collapsed optima are listed, not followed");
+        string? previous = null;
+        foreach (var p in r.Points)
+        {
+            int degenerate = p.Run.Basins.Count(b => b.Kind == MixtureKind.Degenerate);
+            string counts = $"{p.Run.Minima,6}" + (degenerate > 0 ? $" (+{degenerate} collapsed)" : "");
+            if (previous == counts && p != r.Points[^1]) continue; // one line per stretch with the same counts, and the last
+            previous = counts;
+            var minima = p.Run.Basins.Where(b => b.Kind != MixtureKind.Saddle).Select(b => (b.Kind == MixtureKind.Degenerate ? "collapsed " : "") + Show(b.Q));
+            o.WriteLine(string.Create(c, $"{p.Parameter,12:G6}  {counts}  {string.Join("; ", minima)}"));
+        }
+        o.WriteLine();
+        if (r.Transitions.Count == 0) o.WriteLine("no transitions in this range");
+        foreach (var t in r.Transitions)
+            o.WriteLine(string.Create(c, $"{t.Kind.ToString().ToLowerInvariant(),-9} at {s.Parameter} = {t.Parameter:F7}: {t.Description} (q: {Show(t.Q)})"));
         o.WriteLine($"wrote {files} files to {dir}");
     }
 }

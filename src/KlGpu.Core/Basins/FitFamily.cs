@@ -21,13 +21,6 @@ public sealed record FitFamily(double? FixedSigma, int Components = 1, double? S
     public string Name => FixedSigma is { } s ? "gaussian-fixed-sigma:" + SpecText.Show(s) : IsMixture ? $"mixture:{Components}"
         : StudentNu is { } nu ? "student:" + SpecText.Show(nu) : "gaussian";
 
-    /// <summary>Sweeps fit a Gaussian q; a mixture family has restarts (basins, its own job) and landscape slices, so far.</summary>
-    public void CheckRestarts(string command)
-    {
-        if (IsMixture)
-            throw new UsageException($"--family: {command} fits a Gaussian q; a {command} of a {Name} q is not implemented yet (basins --family {Name} counts its optima; landscape --family {Name} --q … --vary … maps its slices)");
-    }
-
     /// <summary>σ fixed is a family of 1-D Gaussians; the d-dimensional target needs a q with a free covariance.</summary>
     public void CheckTarget(Numerics.Target target, string what = "--target")
     {

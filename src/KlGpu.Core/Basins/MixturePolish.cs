@@ -21,6 +21,8 @@ public sealed record MixtureStationary(GaussianMixture Q, double Value, double G
 /// softmax's redundant direction: logits relative to the last one (K − 1), means, log stds (3K − 1 numbers). The Hessian is
 /// central differences of the gradient, symmetrized; steps are saddle-free Newton (each eigen-direction scaled by 1/|λ|,
 /// |λ| floored), accepted when the value falls (Armijo) or, at rounding level, when the gradient norm falls.
+/// <see cref="Stationary"/> is plain Newton instead (each direction scaled by 1/λ, steps accepted when the gradient norm
+/// falls, bounded like <see cref="BasinFinder.Polish"/>'s): it converges to saddles as well, which continuation needs.
 /// A polished point whose lightest weight is tiny, or whose two nearest components nearly coincide, is tested for collapse:
 /// the component dropped (or the pair merged by moments), the smaller mixture polished, and if it reaches the same value
 /// the point is <see cref="MixtureKind.Degenerate"/> and reported as that smaller mixture. This also settles collapses that
@@ -40,10 +42,17 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
     /// <summary>Pairs closer than this (means in stds, log stds) are tried as collapses: generous, since near a collapse onto two
     /// equal components the value is quartic in their distance, and Newton stalls well before they meet.</summary>
     const double PairTrial = 0.25;
+    /// <summary>Plain Newton moves at most this far a step and <see cref="MaxTravel"/> in all (in a component's std for its mean;
+    /// in a logit or log std): farther, the start was not near a stationary point.</summary>
+    const double MaxStep = 1, MaxTravel = 4;
+
+    /// <summary>The stationary point nearest the start, minimum or saddle, with as many components as the start and no collapse
+    /// test: the branch a continuation follows.</summary>
+    public MixtureStationary Stationary(GaussianMixture start) => Newton(start, saddleFree: false);
 
     public MixtureStationary Polish(GaussianMixture start)
     {
-        var full = Newton(start);
+        var full = Newton(start, saddleFree: true);
         if (full.Q.Count == 1) return full;
         var reduced = Collapse(full.Q);
         if (reduced is null) return full;
@@ -53,8 +62,21 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
         return full;
     }
 
+    /// <summary>The two most alike components: their distance is the larger of the means' difference in the wider std and the log stds'.</summary>
+    public static (int I, int J, double Distance) NearestPair(GaussianMixture q)
+    {
+        (int I, int J, double D) best = (-1, -1, double.PositiveInfinity);
+        for (int i = 0; i < q.Count; i++)
+            for (int j = i + 1; j < q.Count; j++)
+            {
+                double d = Math.Max(Math.Abs(q.Means[i] - q.Means[j]) / Math.Max(q.Stds[i], q.Stds[j]), Math.Abs(Math.Log(q.Stds[i] / q.Stds[j])));
+                if (d < best.D) best = (i, j, d);
+            }
+        return best;
+    }
+
     /// <summary>The mixture with its lightest component dropped, or its nearest pair merged by moments, where that is plausible.</summary>
-    static GaussianMixture? Collapse(GaussianMixture q)
+    public static GaussianMixture? Collapse(GaussianMixture q)
     {
         int light = Enumerable.Range(0, q.Count).MinBy(k => q.Weights[k]);
         if (q.Weights[light] < LightTrial)
@@ -63,15 +85,8 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
             double rest = keep.Sum(k => q.Weights[k]);
             return new GaussianMixture(keep.Select(k => q.Weights[k] / rest).ToArray(), keep.Select(k => q.Means[k]).ToArray(), keep.Select(k => q.Stds[k]).ToArray());
         }
-        (int I, int J, double D) best = (-1, -1, double.PositiveInfinity);
-        for (int i = 0; i < q.Count; i++)
-            for (int j = i + 1; j < q.Count; j++)
-            {
-                double d = Math.Max(Math.Abs(q.Means[i] - q.Means[j]) / Math.Max(q.Stds[i], q.Stds[j]), Math.Abs(Math.Log(q.Stds[i] / q.Stds[j])));
-                if (d < best.D) best = (i, j, d);
-            }
-        if (best.D >= PairTrial) return null;
-        var (a, b, _) = best;
+        var (a, b, distance) = NearestPair(q);
+        if (distance >= PairTrial) return null;
         double w = q.Weights[a] + q.Weights[b];
         double m = (q.Weights[a] * q.Means[a] + q.Weights[b] * q.Means[b]) / w;
         double v = (q.Weights[a] * (q.Stds[a] * q.Stds[a] + (q.Means[a] - m) * (q.Means[a] - m))
@@ -81,10 +96,10 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
             others.Select(k => q.Stds[k]).Append(Math.Sqrt(v)).ToArray());
     }
 
-    MixtureStationary Newton(GaussianMixture start)
+    MixtureStationary Newton(GaussianMixture start, bool saddleFree)
     {
         int count = start.Count;
-        double[] x = Reduced(MixtureFit.Parameters(start), count);
+        double[] x = Reduced(MixtureFit.Parameters(start), count), x0 = x;
         var (value, g) = At(x, count);
         double[,] h = Hessian(x, count);
         double norm = Norm(g);
@@ -97,8 +112,16 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
             {
                 double along = 0;
                 for (int r = 0; r < x.Length; r++) along += vectors[r, i] * g[r];
-                along /= Math.Max(Math.Abs(lambda[i]), floor);
+                double size = Math.Max(Math.Abs(lambda[i]), floor);
+                along /= saddleFree || lambda[i] >= 0 ? size : -size;
                 for (int r = 0; r < x.Length; r++) delta[r] -= along * vectors[r, i];
+            }
+            if (!saddleFree)
+            {
+                double length = Length(delta, x, count);
+                if (length > MaxStep) delta = delta.Select(d => d * MaxStep / length).ToArray();
+                double[] travel = x.Select((a, r) => a + delta[r] - x0[r]).ToArray();
+                if (!(Length(travel, x0, count) <= MaxTravel)) break;
             }
             double slope = delta.Zip(g, (d, gi) => d * gi).Sum();
             bool moved = false;
@@ -109,7 +132,7 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
                 var (v1, g1) = At(y, count);
                 bool falls = v1 <= value + 1e-4 * t * slope;
                 bool flat = Math.Abs(v1 - value) <= 1e-13 * Math.Max(1, Math.Abs(value)) && Norm(g1) < norm;
-                if (falls || flat)
+                if (saddleFree ? falls || flat : Norm(g1) < norm)
                 {
                     (x, value, g, norm) = (y, v1, g1, Norm(g1));
                     moved = true;
@@ -124,6 +147,18 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
         var q = Canonical(MixtureFit.Mixture(Full(x, count)));
         var kindOf = eigen.Min() >= -FlatEigenvalue * Math.Max(1, eigen.Max(Math.Abs)) ? MixtureKind.Minimum : MixtureKind.Saddle;
         return new MixtureStationary(q, value, norm, eigen, kindOf, norm < Tolerance);
+    }
+
+    /// <summary>The size of a move in the reduced coordinates: a mean's in its component's std at <paramref name="x"/>.</summary>
+    static double Length(double[] move, double[] x, int count)
+    {
+        double most = 0;
+        for (int r = 0; r < move.Length; r++)
+        {
+            bool mean = r >= count - 1 && r < 2 * count - 1;
+            most = Math.Max(most, Math.Abs(move[r]) / (mean ? Math.Exp(x[r + count]) : 1));
+        }
+        return most;
     }
 
     /// <summary>Log stds within the kernel's limit, weights representable: a trial step may not leave them.</summary>

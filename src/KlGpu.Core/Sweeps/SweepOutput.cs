@@ -49,8 +49,57 @@ public static class SweepOutput
                     w.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{p.Parameter:R},{b.Id},{b.Kind.ToString().ToLowerInvariant()},{b.Mu:R},{b.Sigma:R},{b.Value:R},{b.Fraction:R},{b.Count}"));
         }
+        return Finish(batch, BifurcationFigure.Create(r), r.Settings, r.Seconds, cancel);
+    }
+
+    /// <summary>A mixture q's basins are mixtures: weights, means and stds, K of each (fewer for a collapsed optimum).</summary>
+    public static object Summary(MixtureSweepResult r) => new
+    {
+        Template = r.Settings.Template.Text,
+        Parameter = r.Settings.Parameter,
+        Divergence = r.Settings.Divergence.Text,
+        Family = r.Settings.Family.Name,
+        RestartsPerValue = r.Settings.Restarts,
+        Values = r.Points.Select(p => new
+        {
+            Param = p.Parameter,
+            Target = p.Target.ToString(),
+            p.Run.Converged,
+            p.Run.Minima,
+            Basins = p.Run.Basins.Select(b => new { b.Q.Weights, b.Q.Means, b.Q.Stds, b.Value, b.Fraction, b.Count, Kind = b.Kind, b.HessianEigenvalues, b.Polished }).ToArray(),
+        }).ToArray(),
+        Transitions = r.Transitions.Select(t => new
+        {
+            Param = t.Parameter,
+            Kind = t.Kind,
+            t.Description,
+            Basins = new[] { t.Q }.Concat(t.Other is { } o ? [o] : []).Select(q => new { q.Weights, q.Means, q.Stds }).ToArray(),
+        }).ToArray(),
+    };
+
+    public static IReadOnlyList<OutputFileEntry> Write(MixtureSweepResult r, string dir, CancellationToken cancel = default)
+    {
+        using var batch = new OutputBatch(dir);
+        batch.Open("sweep.json", "sweep").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(r))));
+        int k = r.Settings.Family.Components;
+        using (var w = new StreamWriter(batch.Open("sweep.csv", "table").Stream, new UTF8Encoding(false), leaveOpen: true))
+        {
+            string Columns(string name) => string.Join(",", Enumerable.Range(1, k).Select(j => name + j));
+            w.WriteLine($"{r.Settings.Parameter},basin,kind,value,fraction,count,{Columns("weight")},{Columns("mean")},{Columns("std")}");
+            // A collapsed optimum has fewer components: its missing ones are empty cells.
+            string Cells(double[] v) => string.Join(",", Enumerable.Range(0, k).Select(j => j < v.Length ? v[j].ToString("R", CultureInfo.InvariantCulture) : ""));
+            foreach (var p in r.Points)
+                foreach (var b in p.Run.Basins)
+                    w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{p.Parameter:R},{b.Id},{b.Kind.ToString().ToLowerInvariant()},{b.Value:R},{b.Fraction:R},{b.Count},{Cells(b.Q.Weights)},{Cells(b.Q.Means)},{Cells(b.Q.Stds)}"));
+        }
+        return Finish(batch, BifurcationFigure.Create(r), r.Settings, r.Seconds, cancel);
+    }
+
+    /// <summary>The figure and the manifest (whose parameters replay the sweep with `klgpu run`), then every file at once.</summary>
+    static IReadOnlyList<OutputFileEntry> Finish(OutputBatch batch, Multiplot figure, SweepSettings s, double seconds, CancellationToken cancel)
+    {
         cancel.ThrowIfCancellationRequested();
-        var figure = BifurcationFigure.Create(r);
         batch.Figure((c, rect) => figure.Render(c, rect), "bifurcation.png", "figure:bifurcation", 1000, 1000);
         cancel.ThrowIfCancellationRequested();
         return batch.Commit(files => new
@@ -60,20 +109,20 @@ public static class SweepOutput
             Version = ComputeDevices.Version,
             Parameters = new
             {
-                Template = r.Settings.Template.Text,
-                Param = FormattableString.Invariant($"{r.Settings.Parameter}={r.Settings.Values.Min:R}:{r.Settings.Values.Max:R}:{r.Settings.Values.Count}"),
-                Divergence = r.Settings.Divergence.Text,
-                Family = r.Settings.Family.Name,
-                r.Settings.Restarts,
-                r.Settings.Steps,
-                r.Settings.LearningRate,
-                r.Settings.Seed,
-                Mu = r.Settings.Mu is { } m ? FormattableString.Invariant($"{m.Min:R}:{m.Max:R}") : null,
-                Sigma = r.Settings.Sigma is { } sg ? FormattableString.Invariant($"{sg.Min:R}:{sg.Max:R}") : null,
-                Precision = r.Settings.Precision,
-                Accelerator = r.Settings.Accelerator,
+                Template = s.Template.Text,
+                Param = FormattableString.Invariant($"{s.Parameter}={s.Values.Min:R}:{s.Values.Max:R}:{s.Values.Count}"),
+                Divergence = s.Divergence.Text,
+                Family = s.Family.Name,
+                s.Restarts,
+                s.Steps,
+                s.LearningRate,
+                s.Seed,
+                Mu = s.Mu is { } m ? FormattableString.Invariant($"{m.Min:R}:{m.Max:R}") : null,
+                Sigma = s.Sigma is { } sg ? FormattableString.Invariant($"{sg.Min:R}:{sg.Max:R}") : null,
+                s.Precision,
+                s.Accelerator,
             },
-            r.Seconds,
+            Seconds = seconds,
             Files = files,
         });
     }

@@ -15,6 +15,7 @@ public class RunFileTests
         [new[] { "sweep", "--target-template", "0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)", "--param", "d=1:4:4", "--family", "gaussian-fixed-sigma:1", "--restarts", "32", "--mu", "-4:4" }, "sweep.json"],
         [new[] { "basins", "--target", "two-modes(d=3, sep=5.5)", "--restarts", "48" }, "restarts.csv"],
         [new[] { "sweep", "--target-template", "two-modes(d=2, sep={s})", "--param", "s=4:5:3", "--restarts", "32" }, "sweep.csv"],
+        [new[] { "sweep", "--family", "mixture:2", "--target-template", "0.5*N(-{d},1) + 0.5*N({d},1)", "--param", "d=2:3:2", "--restarts", "8", "--steps", "400" }, "sweep.json"],
     ];
 
     [Theory]

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using KlGpu.Basins;
+using KlGpu.Engine;
+using KlGpu.Numerics;
+
+namespace KlGpu.Sweeps;
+
+/// <summary>The basins of a mixture q at one parameter value.</summary>
+public sealed record MixtureSweepPoint(double Parameter, Target Target, MixtureBasinsRun Run);
+
+/// <summary>A transition of a mixture q's sweep: where, what, and the mixture(s) involved there (components in canonical order).</summary>
+public sealed record MixtureTransition(double Parameter, TransitionKind Kind, string Description, GaussianMixture Q, GaussianMixture? Other = null);
+
+public sealed record MixtureSweepResult(SweepSettings Settings, IReadOnlyList<MixtureSweepPoint> Points, IReadOnlyList<MixtureTransition> Transitions, double Seconds);
+
+/// <summary>`klgpu sweep --family mixture:K`: a mixture q's restarts at every parameter value, then its transitions in the 3K − 1 parameters.</summary>
+public static class MixtureSweepJob
+{
+    /// <summary>A mixture q's restarts cost about a thousand nodes a step each (<see cref="MixtureBasinsSettings.DefaultRestarts"/>), and a
+    /// sweep runs them at every value: fewer by default.</summary>
+    public const int DefaultRestarts = 64;
+
+    /// <summary>Every value's settings, checked before any work: a value that makes the target or the divergence unusable is named.</summary>
+    public static MixtureBasinsSettings[] Plan(SweepSettings s)
+    {
+        double[] values = s.Values.Values();
+        var plan = new MixtureBasinsSettings[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            string at = $" (at {s.Parameter} = {values[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture)})";
+            var p = s.Template.At(s.Parameter, values[i]);
+            var divergence = s.Divergence.At(s.Parameter, values[i]);
+            if (p.HeavyTails is not null || p.Dimension > 1)
+                throw new UsageException($"--family: {s.Family.Name} fits a mixture of Gaussians to a 1-D Gaussian mixture; {p} is not one{at}");
+            try { MixtureBasinsSettings.CheckDivergence(divergence); }
+            catch (UsageException e) { throw new UsageException(e.Message + at); }
+            var d = BasinsSettings.DefaultRanges(p.Marginal);
+            var (muMin, muMax) = s.Mu ?? (d.MuMin, d.MuMax);
+            var (sMin, sMax) = s.Sigma ?? (d.SigmaMin, d.SigmaMax);
+            plan[i] = new MixtureBasinsSettings(p, divergence, s.Family.Components, s.Restarts, s.Steps, Optimizer.Adam, s.LearningRate, s.Seed,
+                muMin, muMax, sMin, sMax, BasinsSettings.DefaultTolerance, MixtureBasinsSettings.DefaultClusterRadius, s.Precision, s.Accelerator);
+        }
+        return plan;
+    }
+
+    public static MixtureSweepResult Run(SweepSettings s, KlEngine engine, Action<int, int>? progress = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var plan = Plan(s);
+        double[] values = s.Values.Values();
+        var points = new List<MixtureSweepPoint>();
+        for (int i = 0; i < plan.Length; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            points.Add(new MixtureSweepPoint(values[i], plan[i].Target, MixtureBasinsJob.Compute(plan[i], engine, cancel)));
+            progress?.Invoke(i + 1, plan.Length);
+        }
+        var transitions = new MixtureTransitionFinder(s).Find(points, cancel);
+        return new MixtureSweepResult(s, points, transitions, clock.Elapsed.TotalSeconds);
+    }
+}
+
+/// <summary>
+/// The transitions of a mixture q's sweep: <see cref="TransitionSearch{TPoint}"/> on the 3K − 1 numbers of
+/// <see cref="MixturePolish"/> (relative logits, means, log stds), Newton being its plain <see cref="MixturePolish.Stationary"/>.
+/// Only minima with K components are continued; a collapsed (degenerate) optimum is listed at its values but not followed.
+/// A minimum that stops existing because it collapses (a weight towards zero, two components towards each other) is a
+/// <see cref="TransitionKind.Collapse"/>, not a fold.
+/// </summary>
+public sealed class MixtureTransitionFinder(SweepSettings settings) : IStationaryPoints<MixtureStationary>
+{
+    readonly Dictionary<double, MixturePolish> polishers = [];
+
+    MixturePolish At(double t)
+    {
+        if (!polishers.TryGetValue(t, out var polish))
+        {
+            var kind = settings.Divergence.At(settings.Parameter, t) == Landscape.Divergence.Forward ? FDivergence.ForwardKl : FDivergence.ReverseKl;
+            polishers[t] = polish = new MixturePolish(settings.Template.At(settings.Parameter, t).Marginal, kind);
+        }
+        return polish;
+    }
+
+    public MixtureStationary Newton(double t, MixtureStationary start) => At(t).Stationary(start.Q);
+    /// <summary><see cref="MixturePolish.Distance"/> with a light component's mean and log std counted in proportion to its weight
+    /// (below <see cref="Light"/>): a component on its way to weight 0 may move far, as it narrows, without q moving.</summary>
+    public double Distance(MixtureStationary a, MixtureStationary b)
+    {
+        var (p, q) = (a.Q, b.Q);
+        if (p.Count != q.Count) return double.PositiveInfinity;
+        double d = 0;
+        for (int k = 0; k < p.Count; k++)
+        {
+            double count = Math.Min(1, Math.Min(p.Weights[k], q.Weights[k]) / Light);
+            d = Math.Max(d, Math.Max(Math.Abs(p.Weights[k] - q.Weights[k]),
+                count * Math.Max(Math.Abs(p.Means[k] - q.Means[k]), Math.Abs(Math.Log(p.Stds[k] / q.Stds[k])))));
+        }
+        return d;
+    }
+
+    const double Light = 1e-2;
+    public bool Polished(MixtureStationary p) => p.Polished;
+    public bool IsMinimum(MixtureStationary p) => p.Kind == MixtureKind.Minimum;
+    public double SmallestEigenvalue(MixtureStationary p) => p.Eigenvalues[0];
+    public double Value(MixtureStationary p) => p.Value;
+
+    /// <summary>Where a branch ends with a weight this small, or two components this close, it ends in a collapse, not at a saddle.</summary>
+    const double CollapseWeight = 1e-4, CollapsePair = 0.05;
+
+    static bool Collapsing(GaussianMixture q) => q.Weights.Min() < CollapseWeight || MixturePolish.NearestPair(q).Distance < CollapsePair;
+
+    public IReadOnlyList<MixtureTransition> Find(IReadOnlyList<MixtureSweepPoint> points, CancellationToken cancel = default)
+    {
+        var values = points.Select(p => (p.Parameter, p.Run.Basins
+            .Where(b => b.Kind == MixtureKind.Minimum)
+            .Select(b => At(p.Parameter).Stationary(b.Q))
+            .Where(m => m.Polished && m.Kind == MixtureKind.Minimum)
+            .ToList())).ToList();
+        return new TransitionSearch<MixtureStationary>(this).Find(values, cancel).Select(t =>
+            t.Kind == TransitionKind.Fold && Collapsing(t.At.Q)
+                ? new MixtureTransition(t.Parameter, TransitionKind.Collapse, t.Description.Contains("appears")
+                    ? "a minimum appears from a collapsed q (located where Newton loses it: a weight near 1e-6, or two components nearly one)"
+                    : "a minimum collapses to fewer components (located where Newton loses it: a weight near 1e-6, or two components nearly one)", t.At.Q)
+                : new MixtureTransition(t.Parameter, t.Kind, t.Description, t.At.Q, t.Other?.Q)).ToList();
+    }
+}
