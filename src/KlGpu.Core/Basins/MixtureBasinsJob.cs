@@ -164,8 +164,7 @@ public static class MixtureBasinsJob
         {
             cancel.ThrowIfCancellationRequested();
             var point = polish.Polish(ends[best]!);
-            int g = groups.FindIndex(x => x.Point.Polished && point.Polished && x.Point.Kind == point.Kind
-                && MixturePolish.Distance(x.Point.Q, point.Q) < MergeRadius);
+            int g = groups.FindIndex(x => x.Point.Polished && point.Polished && x.Point.Kind == point.Kind && Same(x.Point, point));
             if (g < 0) groups.Add((point, [.. members]));
             else groups[g].Members.AddRange(members);
         }
@@ -181,6 +180,14 @@ public static class MixtureBasinsJob
         }
         return new MixtureBasinsRun(s, start, end, value, norm, steps, status, basinOf, basins, engine.DeviceKind, engine.DeviceName,
             optimize, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Within <see cref="MergeRadius"/>; or, where the landscape is so flat near a collapse that polish leaves points 1e-4
+    /// apart, within 1e-2 and equal in value to 1e-12 (mirror twins, equal in value, are much farther apart).</summary>
+    static bool Same(MixtureStationary a, MixtureStationary b)
+    {
+        double d = MixturePolish.Distance(a.Q, b.Q);
+        return d < MergeRadius || (d < 1e-2 && Math.Abs(a.Value - b.Value) <= 1e-12 * Math.Max(1, Math.Abs(a.Value)));
     }
 
     /// <summary>The canonical mixture of an end point; a weight that underflowed is kept at the smallest positive double, so the

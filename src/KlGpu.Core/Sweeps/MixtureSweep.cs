@@ -104,23 +104,53 @@ public sealed class MixtureTransitionFinder(SweepSettings settings) : IStationar
     public double SmallestEigenvalue(MixtureStationary p) => p.Eigenvalues[0];
     public double Value(MixtureStationary p) => p.Value;
 
-    /// <summary>Where a branch ends with a weight this small, or two components this close, it ends in a collapse, not at a saddle.</summary>
-    const double CollapseWeight = 1e-4, CollapsePair = 0.05;
+    /// <summary>Where a branch ends with a weight this small, or two components this close (<see cref="MixturePolish.NearestPair"/>),
+    /// it may end in a collapse rather than at a saddle.</summary>
+    const double CollapseWeight = 1e-2, CollapsePair = 0.25;
 
-    static bool Collapsing(GaussianMixture q) => q.Weights.Min() < CollapseWeight || MixturePolish.NearestPair(q).Distance < CollapsePair;
-
-    public IReadOnlyList<MixtureTransition> Find(IReadOnlyList<MixtureSweepPoint> points, CancellationToken cancel = default)
+    /// <summary>A branch that Newton lost at <paramref name="t"/> ends in a collapse if its q is nearly a smaller mixture (a light
+    /// weight, or two alike components) and that smaller mixture, polished, is as good (to 1e-4 + 1e-3 relative): a fold ends at
+    /// a saddle of its own value instead.</summary>
+    bool Collapsing(double t, MixtureStationary end)
     {
-        var values = points.Select(p => (p.Parameter, p.Run.Basins
-            .Where(b => b.Kind == MixtureKind.Minimum)
-            .Select(b => At(p.Parameter).Stationary(b.Q))
+        var q = end.Q;
+        if (!(q.Weights.Min() < CollapseWeight || MixturePolish.NearestPair(q).Distance < CollapsePair)) return false;
+        var smaller = MixturePolish.Collapse(q);
+        if (smaller is null) return false;
+        var polished = At(t).Polish(smaller);
+        return polished.Polished && Math.Abs(polished.Value - end.Value) <= 1e-4 + 1e-3 * Math.Abs(end.Value);
+    }
+
+    public IReadOnlyList<MixtureTransition> Find(IReadOnlyList<MixtureSweepPoint> points, CancellationToken cancel = default) =>
+        Find(points.Select(p => (p.Parameter, p.Run.Basins.Where(b => b.Kind == MixtureKind.Minimum).Select(b => b.Q).ToList())).ToList(), cancel);
+
+    /// <summary>The transitions between neighbouring values, given each value's minima with K components (as restarts found them).</summary>
+    public IReadOnlyList<MixtureTransition> Find(IReadOnlyList<(double Parameter, List<GaussianMixture> Minima)> minima, CancellationToken cancel = default)
+    {
+        var values = minima.Select(p => (p.Parameter, p.Minima
+            .Select(q => At(p.Parameter).Stationary(q))
             .Where(m => m.Polished && m.Kind == MixtureKind.Minimum)
-            .ToList())).ToList();
+            .Aggregate(new List<MixtureStationary>(), (distinct, m) =>
+            {
+                // Where the landscape is nearly flat (a q close to collapse) two basins can polish to one point.
+                if (!distinct.Any(x => Distance(x, m) < 1e-4)) distinct.Add(m);
+                return distinct;
+            }))).ToList();
         return new TransitionSearch<MixtureStationary>(this).Find(values, cancel).Select(t =>
-            t.Kind == TransitionKind.Fold && Collapsing(t.At.Q)
-                ? new MixtureTransition(t.Parameter, TransitionKind.Collapse, t.Description.Contains("appears")
-                    ? "a minimum appears from a collapsed q (located where Newton loses it: a weight near 1e-6, or two components nearly one)"
-                    : "a minimum collapses to fewer components (located where Newton loses it: a weight near 1e-6, or two components nearly one)", t.At.Q)
+            t.Kind == TransitionKind.Fold && Collapsing(t.Parameter, t.At)
+                ? new MixtureTransition(t.Parameter, TransitionKind.Collapse, Collapse(t.At.Q, t.Description.Contains("appears")), t.At.Q)
                 : new MixtureTransition(t.Parameter, t.Kind, t.Description, t.At.Q, t.Other?.Q)).ToList();
+    }
+
+    /// <summary>A collapse is located where Newton stops following the branch, which is not where the weight (or the distance)
+    /// is 0: the description says how far it got.</summary>
+    static string Collapse(GaussianMixture q, bool appears)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        double weight = q.Weights.Min();
+        string how = weight < 1e-4
+            ? string.Create(c, $"its lightest weight is {weight:G2} here")
+            : string.Create(c, $"its nearest two components are {MixturePolish.NearestPair(q).Distance:G2} apart here");
+        return (appears ? "a minimum appears from a collapsed q" : "a minimum collapses to fewer components") + $" ({how}, where Newton stops following it)";
     }
 }

@@ -11,31 +11,29 @@ namespace KlGpu.Sweeps;
 /// <summary>A sweep's JSON, CSV, figures and manifest; every file committed only when all are written.</summary>
 public static class SweepOutput
 {
-    public static object Summary(SweepResult r) => new
+    public static object Summary(SweepResult r) => Summary(r.Settings,
+        r.Points.Select(p => Value(p.Parameter, p.Target, p.Report.Converged, p.Report.Minima,
+            p.Report.Basins.Select(b => new { b.Mu, b.Sigma, b.Value, b.Fraction, b.Count, Kind = b.Kind, b.HessianEigenvalues }))),
+        r.Transitions.Select(t => Transition(t.Parameter, t.Kind, t.Description,
+            new[] { new { Mu = t.Mu, Sigma = t.Sigma } }.Concat(t.OtherMu is { } om ? [new { Mu = om, Sigma = t.OtherSigma!.Value }] : []))));
+
+    /// <summary>The object `--json` prints and sweep.json holds: the same for every family, but for what a basin is.</summary>
+    static object Summary(SweepSettings s, IEnumerable<object> values, IEnumerable<object> transitions) => new
     {
-        Template = r.Settings.Template.Text,
-        Parameter = r.Settings.Parameter,
-        Divergence = r.Settings.Divergence.Text,
-        Family = r.Settings.Family.Name,
-        RestartsPerValue = r.Settings.Restarts,
-        Values = r.Points.Select(p => new
-        {
-            Param = p.Parameter,
-            Target = p.Target.ToString(),
-            p.Report.Converged,
-            p.Report.Minima,
-            Basins = p.Report.Basins.Select(b => new { b.Mu, b.Sigma, b.Value, b.Fraction, b.Count, Kind = b.Kind, b.HessianEigenvalues }).ToArray(),
-        }).ToArray(),
-        Transitions = r.Transitions.Select(t => new
-        {
-            Param = t.Parameter,
-            Kind = t.Kind,
-            t.Description,
-            Basins = t.OtherMu is { } om
-                ? new[] { new { Mu = t.Mu, Sigma = t.Sigma }, new { Mu = om, Sigma = t.OtherSigma!.Value } }
-                : new[] { new { Mu = t.Mu, Sigma = t.Sigma } },
-        }).ToArray(),
+        Template = s.Template.Text,
+        Parameter = s.Parameter,
+        Divergence = s.Divergence.Text,
+        Family = s.Family.Name,
+        RestartsPerValue = s.Restarts,
+        Values = values.ToArray(),
+        Transitions = transitions.ToArray(),
     };
+
+    static object Value<TBasin>(double parameter, Numerics.Target target, int converged, int minima, IEnumerable<TBasin> basins) =>
+        new { Param = parameter, Target = target.ToString(), Converged = converged, Minima = minima, Basins = basins.ToArray() };
+
+    static object Transition<TBasin>(double parameter, TransitionKind kind, string description, IEnumerable<TBasin> basins) =>
+        new { Param = parameter, Kind = kind, Description = description, Basins = basins.ToArray() };
 
     public static IReadOnlyList<OutputFileEntry> Write(SweepResult r, string dir, CancellationToken cancel = default)
     {
@@ -53,29 +51,11 @@ public static class SweepOutput
     }
 
     /// <summary>A mixture q's basins are mixtures: weights, means and stds, K of each (fewer for a collapsed optimum).</summary>
-    public static object Summary(MixtureSweepResult r) => new
-    {
-        Template = r.Settings.Template.Text,
-        Parameter = r.Settings.Parameter,
-        Divergence = r.Settings.Divergence.Text,
-        Family = r.Settings.Family.Name,
-        RestartsPerValue = r.Settings.Restarts,
-        Values = r.Points.Select(p => new
-        {
-            Param = p.Parameter,
-            Target = p.Target.ToString(),
-            p.Run.Converged,
-            p.Run.Minima,
-            Basins = p.Run.Basins.Select(b => new { b.Q.Weights, b.Q.Means, b.Q.Stds, b.Value, b.Fraction, b.Count, Kind = b.Kind, b.HessianEigenvalues, b.Polished }).ToArray(),
-        }).ToArray(),
-        Transitions = r.Transitions.Select(t => new
-        {
-            Param = t.Parameter,
-            Kind = t.Kind,
-            t.Description,
-            Basins = new[] { t.Q }.Concat(t.Other is { } o ? [o] : []).Select(q => new { q.Weights, q.Means, q.Stds }).ToArray(),
-        }).ToArray(),
-    };
+    public static object Summary(MixtureSweepResult r) => Summary(r.Settings,
+        r.Points.Select(p => Value(p.Parameter, p.Target, p.Run.Converged, p.Run.Minima,
+            p.Run.Basins.Select(b => new { b.Q.Weights, b.Q.Means, b.Q.Stds, b.Value, b.Fraction, b.Count, Kind = b.Kind, b.HessianEigenvalues, b.Polished }))),
+        r.Transitions.Select(t => Transition(t.Parameter, t.Kind, t.Description,
+            new[] { t.Q }.Concat(t.Other is { } o ? [o] : []).Select(q => new { q.Weights, q.Means, q.Stds }))));
 
     public static IReadOnlyList<OutputFileEntry> Write(MixtureSweepResult r, string dir, CancellationToken cancel = default)
     {

@@ -36,21 +36,30 @@ public sealed class TransitionSearch<TPoint>(IStationaryPoints<TPoint> space) wh
     /// <summary>A continuation step may move the point this far at most; farther means Newton jumped to another branch.</summary>
     const double MaxJump = 0.5;
 
-    /// <summary>The continuation of a stationary point from one parameter to another, or null if Newton failed or jumped.</summary>
+    /// <summary>
+    /// The continuation of a stationary point from one parameter to another, or null if Newton failed or jumped even in
+    /// steps of 1/<see cref="FinestStep"/> of the way. Steps start at an eighth of the way and halve where Newton fails: along a
+    /// soft direction (a small eigenvalue) one eighth can be too far for Newton's start to lie near the branch.
+    /// </summary>
     TPoint? Continue(double from, TPoint point, double to)
     {
-        // Small steps: each Newton start is close to the branch it follows.
         var current = point;
-        const int steps = 8;
-        for (int k = 1; k <= steps; k++)
+        double t = from, step = (to - from) / 8;
+        while (t != to)
         {
-            double t = from + (to - from) * k / steps;
-            var next = space.Newton(t, current);
-            if (!space.Polished(next) || space.Distance(next, current) > MaxJump) return null;
-            current = next;
+            double next = Math.Abs(to - t) <= Math.Abs(step) * (1 + 1e-12) ? to : t + step;
+            var found = space.Newton(next, current);
+            if (space.Polished(found) && space.Distance(found, current) <= MaxJump) { (t, current) = (next, found); continue; }
+            step /= 2;
+            if (Math.Abs(step) < Math.Abs(to - from) / FinestStep) return null;
         }
         return current;
     }
+
+    const double FinestStep = 256;
+
+    /// <summary>A bisection step longer than this in the parameter retries a lost branch in small steps.</summary>
+    const double LongStep = 1e-3;
 
     /// <summary>The transitions between neighbours of <paramref name="values"/> (each with its polished minima), in parameter order.</summary>
     public IReadOnlyList<Located<TPoint>> Find(IReadOnlyList<(double Parameter, List<TPoint> Minima)> values, CancellationToken cancel = default)
@@ -119,13 +128,17 @@ public sealed class TransitionSearch<TPoint>(IStationaryPoints<TPoint> space) wh
     /// The minimum branch through <paramref name="known"/> (at <paramref name="from"/>) at <paramref name="to"/>, or null where it
     /// does not reach. Near a fold the branch moves like the square root of the distance to it, so one Newton step may go far;
     /// a move as long as <see cref="MaxJump"/> is accepted only if small steps (<see cref="Continue"/>) follow the same branch there.
+    /// Where Newton finds no stationary point at all, the branch has ended, unless the step is long (<see cref="LongStep"/>).
     /// </summary>
     TPoint? Follow(double from, TPoint known, double to)
     {
         double reach = Math.Max(1e-2, 4 * Math.Sqrt(Math.Abs(to - from)));
         var next = space.Newton(to, known);
-        bool near = space.Polished(next) && space.Distance(next, known) < MaxJump;
-        if (!near) next = Continue(from, known, to);
+        // Past a fold Newton finds nothing, and small steps would cost the most there: they are tried only while the step
+        // is long, where a soft direction can defeat one Newton start (a q near collapse).
+        bool lost = !space.Polished(next), jumped = !lost && space.Distance(next, known) >= MaxJump;
+        if (lost && Math.Abs(to - from) < LongStep) return null;
+        if (lost || jumped) next = Continue(from, known, to);
         return next is not null && space.IsMinimum(next) && space.Distance(next, known) < reach ? next : null;
     }
 

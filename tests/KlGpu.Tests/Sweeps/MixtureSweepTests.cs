@@ -136,6 +136,28 @@ public class MixtureSweepTests(MixtureSweepTests.Run run) : IClassFixture<Mixtur
         return (m, s);
     }
 
+    /// <summary>
+    /// As d falls to 0 the target becomes N(0, 1) and the symmetric fit's two components merge: Newton loses the branch
+    /// where they are nearly one, and that end is a collapse, not a fold, because the single Gaussian fits as well there.
+    /// </summary>
+    [Fact]
+    public void TheSymmetricFitAppearsFromACollapsedQNearZero()
+    {
+        var atHalf = Minimum(0.5, Symmetric(0.35, 0.01));
+        Assert.NotNull(atHalf);
+        var settings = new SweepSettings(new TargetTemplate(Template), "d", new GridAxis(0, 0.5, 2), new DivergenceTemplate("reverse"),
+            new FitFamily(null, 2), 1, 1, 0.05, 1, null, null, Precision.Double, AcceleratorKind.Cpu);
+        var t = Assert.Single(new MixtureTransitionFinder(settings).Find([(0.0, []), (0.5, [atHalf!])]));
+        Assert.Equal(TransitionKind.Collapse, t.Kind);
+        Assert.Contains("appears from a collapsed q", t.Description);
+        Assert.InRange(t.Parameter, 0, 0.5);
+        // Independently: there, the best single Gaussian is as good as the reported two-component q.
+        var single = IndependentMixtureFit.Minimize(Target(t.Parameter), false, [0.0, 0.0], tolerance: 1e-9);
+        Assert.NotNull(single);
+        double gap = Value(t.Parameter, t.Q) - IndependentMixtureFit.Value(Target(t.Parameter), false, single!);
+        Assert.True(Math.Abs(gap) < 1e-4, $"the two-component q and the single Gaussian differ by {gap:R} at d = {t.Parameter:R}");
+    }
+
     [Fact]
     public void TheFilesHoldMixturesAndTheManifestRecordsTheSweep()
     {
