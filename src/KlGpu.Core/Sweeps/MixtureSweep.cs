@@ -82,6 +82,10 @@ public sealed class MixtureTransitionFinder(SweepSettings settings) : IStationar
     }
 
     public MixtureStationary Newton(double t, MixtureStationary start) => At(t).Stationary(start.Q);
+
+    /// <summary>A component lighter than this counts in <see cref="Distance"/> in proportion to its weight.</summary>
+    const double Light = 1e-2;
+
     /// <summary><see cref="MixturePolish.Distance"/> with a light component's mean and log std counted in proportion to its weight
     /// (below <see cref="Light"/>): a component on its way to weight 0 may move far, as it narrows, without q moving.</summary>
     public double Distance(MixtureStationary a, MixtureStationary b)
@@ -98,7 +102,6 @@ public sealed class MixtureTransitionFinder(SweepSettings settings) : IStationar
         return d;
     }
 
-    const double Light = 1e-2;
     public bool Polished(MixtureStationary p) => p.Polished;
     public bool IsMinimum(MixtureStationary p) => p.Kind == MixtureKind.Minimum;
     public double SmallestEigenvalue(MixtureStationary p) => p.Eigenvalues[0];
@@ -138,7 +141,7 @@ public sealed class MixtureTransitionFinder(SweepSettings settings) : IStationar
             }))).ToList();
         return new TransitionSearch<MixtureStationary>(this).Find(values, cancel).Select(t =>
             t.Kind == TransitionKind.Fold && Collapsing(t.Parameter, t.At)
-                ? new MixtureTransition(t.Parameter, TransitionKind.Collapse, Collapse(t.At.Q, t.Description.Contains("appears")), t.At.Q)
+                ? new MixtureTransition(t.Parameter, TransitionKind.Collapse, Collapse(t.At.Q, t.Description == TransitionSearch<MixtureStationary>.Appears), t.At.Q)
                 : new MixtureTransition(t.Parameter, t.Kind, t.Description, t.At.Q, t.Other?.Q)).ToList();
     }
 

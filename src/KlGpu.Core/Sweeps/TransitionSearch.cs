@@ -30,6 +30,9 @@ public sealed class TransitionSearch<TPoint>(IStationaryPoints<TPoint> space) wh
     /// <summary>Bisection stops when the bracket is this narrow (the issue asks for 1e-6).</summary>
     public const double ParameterTolerance = 1e-7;
 
+    /// <summary>The description of a fold found by following a minimum at the later value back (it appears as the parameter grows).</summary>
+    public const string Appears = "a minimum appears with a saddle";
+
     /// <summary>Points closer than this are the same stationary point.</summary>
     const double Same = 1e-4;
 
@@ -103,7 +106,7 @@ public sealed class TransitionSearch<TPoint>(IStationaryPoints<TPoint> space) wh
             {
                 if (explainedB.Contains(j)) continue;
                 var (tf, last) = BisectExistence(b, minB[j], a);
-                found.Add(new(tf, TransitionKind.Fold, "a minimum appears with a saddle", last));
+                found.Add(new(tf, TransitionKind.Fold, Appears, last));
             }
             if (Switch(a, b, minA, ends, minB) is { } sw) found.Add(sw);
         }
