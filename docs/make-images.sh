@@ -17,6 +17,9 @@ cp "$tmp/animated/basins.gif" docs/images/basins.gif
 dotnet run --project src/KlGpu.Cli -c Release -- sweep --target-template "0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)" \
     --param d=0:8:33 --mu -6:6 --sigma 0.2:6 --quiet --out "$tmp/sweep"
 cp "$tmp/sweep/bifurcation.png" docs/images/bifurcation.png
+dotnet run --project src/KlGpu.Cli -c Release -- sweep --family mixture:2 --target-template "0.3*N(-{d},1) + 0.4*N(0,1) + 0.3*N({d},1)" \
+    --param d=2:3.2:7 --quiet --out "$tmp/sweep-mixture"
+cp "$tmp/sweep-mixture/bifurcation.png" docs/images/mixture-sweep.png
 dotnet run --project src/KlGpu.Cli -c Release -- pressure --target "0.5*N(-2,0.5) + 0.5*N(2,0.5)" --q "N(2,0.6)" --out "$tmp/pressure"
 cp "$tmp/pressure/pressure.png" docs/images/pressure.png
 dotnet run --project src/KlGpu.Cli -c Release -- landscape --family mixture:2 --q "0.5*N(-1,0.5) + 0.5*N(1,0.5)" \
