@@ -61,12 +61,23 @@ public sealed class TransitionSearch<TPoint>(IStationaryPoints<TPoint> space) wh
 
     const double FinestStep = 256;
 
+    /// <summary>Each minimum's continuation to a neighbouring value, kept: <see cref="WithMissed"/> and the forward pass both need it.</summary>
+    readonly Dictionary<TPoint, Dictionary<double, TPoint?>> continued = new(ReferenceEqualityComparer.Instance);
+
+    TPoint? Continued(double from, TPoint point, double to)
+    {
+        if (!continued.TryGetValue(point, out var ends)) continued[point] = ends = [];
+        if (!ends.TryGetValue(to, out var end)) ends[to] = end = Continue(from, point, to);
+        return end;
+    }
+
     /// <summary>A bisection step longer than this in the parameter retries a lost branch in small steps.</summary>
     const double LongStep = 1e-3;
 
     /// <summary>The transitions between neighbours of <paramref name="values"/> (each with its polished minima), in parameter order.</summary>
     public IReadOnlyList<Located<TPoint>> Find(IReadOnlyList<(double Parameter, List<TPoint> Minima)> values, CancellationToken cancel = default)
     {
+        values = WithMissed(values, cancel);
         var found = new List<Located<TPoint>>();
         for (int i = 0; i + 1 < values.Count; i++)
         {
@@ -78,7 +89,7 @@ public sealed class TransitionSearch<TPoint>(IStationaryPoints<TPoint> space) wh
             // Forward: what becomes of each minimum at a by b.
             foreach (var m in minA)
             {
-                var end = Continue(a, m, b);
+                var end = Continued(a, m, b);
                 ends.Add(end);
                 int match = end is null ? -1 : minB.FindIndex(x => space.Distance(x, end) < Same);
                 if (end is not null && space.IsMinimum(end) && match >= 0) { explainedB.Add(match); continue; }
@@ -111,6 +122,30 @@ public sealed class TransitionSearch<TPoint>(IStationaryPoints<TPoint> space) wh
             if (Switch(a, b, minA, ends, minB) is { } sw) found.Add(sw);
         }
         return found.OrderBy(t => t.Parameter).ToList();
+    }
+
+    /// <summary>
+    /// Each value's minima with those the restarts missed there but a neighbour's minimum continues to (a small basin is easily
+    /// missed): without them, a branch followed back to a value where it was missed would end there, a transition that is not one.
+    /// Every minimum, found or added, is continued to both neighbours once.
+    /// </summary>
+    List<(double Parameter, List<TPoint> Minima)> WithMissed(IReadOnlyList<(double Parameter, List<TPoint> Minima)> values, CancellationToken cancel)
+    {
+        var all = values.Select(v => (v.Parameter, Minima: new List<TPoint>(v.Minima))).ToList();
+        var pending = new Queue<(int Value, TPoint Point)>(all.SelectMany((v, i) => v.Minima.Select(m => (i, m))));
+        while (pending.TryDequeue(out var item))
+        {
+            cancel.ThrowIfCancellationRequested();
+            foreach (int j in new[] { item.Value - 1, item.Value + 1 })
+            {
+                if (j < 0 || j >= all.Count) continue;
+                var end = Continued(all[item.Value].Parameter, item.Point, all[j].Parameter);
+                if (end is null || !space.IsMinimum(end) || all[j].Minima.Any(m => space.Distance(m, end) < Same)) continue;
+                all[j].Minima.Add(end);
+                pending.Enqueue((j, end));
+            }
+        }
+        return all;
     }
 
     /// <summary>Bisection on the sign of λ_min along the branch that starts as a minimum at <paramref name="good"/>.</summary>

@@ -158,6 +158,20 @@ public class MixtureSweepTests(MixtureSweepTests.Run run) : IClassFixture<Mixtur
         Assert.True(Math.Abs(gap) < 1e-4, $"the two-component q and the single Gaussian differ by {gap:R} at d = {t.Parameter:R}");
     }
 
+    /// <summary>Restarts that miss one of two mirror minima at a value do not make it vanish there: the neighbour's continues to it.</summary>
+    [Fact]
+    public void AMinimumTheRestartsMissedIsNoTransition()
+    {
+        var left = new GaussianMixture([0.2831, 0.7169], [-2.763, 0.9893], [1.059, 1.802]);
+        var right = new GaussianMixture([0.7169, 0.2831], [-0.9893, 2.763], [1.802, 1.059]);
+        var (left28, right28, left30) = (Minimum(2.8, left), Minimum(2.8, right), Minimum(3.0, left));
+        Assert.True(left28 is not null && right28 is not null && left30 is not null, "the lopsided minima at d = 2.8 and 3");
+        var settings = new SweepSettings(new TargetTemplate(Template), "d", new GridAxis(2.8, 3.0, 2), new DivergenceTemplate("reverse"),
+            new FitFamily(null, 2), 1, 1, 0.05, 1, null, null, Precision.Double, AcceleratorKind.Cpu);
+        var found = new MixtureTransitionFinder(settings).Find([(2.8, [left28!, right28!]), (3.0, [left30!])]);
+        Assert.True(found.Count == 0, $"got {string.Join("; ", found.Select(t => $"{t.Kind} at {t.Parameter:R}"))}");
+    }
+
     [Fact]
     public void TheFilesHoldMixturesAndTheManifestRecordsTheSweep()
     {
