@@ -39,6 +39,12 @@ public sealed class TransitionSearch<TPoint>(IStationaryPoints<TPoint> space) wh
     /// <summary>A continuation step may move the point this far at most; farther means Newton jumped to another branch.</summary>
     const double MaxJump = 0.5;
 
+    /// <summary>Continuation halves its step down to this fraction of the way before it gives a branch up.</summary>
+    const double FinestStep = 256;
+
+    /// <summary>A bisection step longer than this in the parameter retries a lost branch in small steps.</summary>
+    const double LongStep = 1e-3;
+
     /// <summary>
     /// The continuation of a stationary point from one parameter to another, or null if Newton failed or jumped even in
     /// steps of 1/<see cref="FinestStep"/> of the way. Steps start at an eighth of the way and halve where Newton fails: along a
@@ -59,8 +65,6 @@ public sealed class TransitionSearch<TPoint>(IStationaryPoints<TPoint> space) wh
         return current;
     }
 
-    const double FinestStep = 256;
-
     /// <summary>Each minimum's continuation to a neighbouring value, kept: <see cref="WithMissed"/> and the forward pass both need it.</summary>
     readonly Dictionary<TPoint, Dictionary<double, TPoint?>> continued = new(ReferenceEqualityComparer.Instance);
 
@@ -70,9 +74,6 @@ public sealed class TransitionSearch<TPoint>(IStationaryPoints<TPoint> space) wh
         if (!ends.TryGetValue(to, out var end)) ends[to] = end = Continue(from, point, to);
         return end;
     }
-
-    /// <summary>A bisection step longer than this in the parameter retries a lost branch in small steps.</summary>
-    const double LongStep = 1e-3;
 
     /// <summary>The transitions between neighbours of <paramref name="values"/> (each with its polished minima), in parameter order.</summary>
     public IReadOnlyList<Located<TPoint>> Find(IReadOnlyList<(double Parameter, List<TPoint> Minima)> values, CancellationToken cancel = default)
