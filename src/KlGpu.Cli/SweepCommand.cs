@@ -100,8 +100,8 @@ internal static class SweepCommand
             DefaultValueFactory = _ => "gaussian",
             HelpName = "FAMILY",
         };
-        readonly Option<string> restarts = new("--restarts") { Description = "Restarts at every parameter value" + (mixtures ? $" (default 512, or {MixtureSweepJob.DefaultRestarts} for a mixture q)" : " (default 512)") + ", e.g. --restarts 4096", HelpName = "N" };
-        readonly Option<string> steps = new("--steps") { Description = "Most Adam steps per restart" + (mixtures ? $" (default 2000, or {MixtureBasinsSettings.DefaultSteps} for a mixture q)" : " (default 2000)") + ", e.g. --steps 5000", HelpName = "T" };
+        readonly Option<string> restarts = new("--restarts") { Description = $"Restarts at every parameter value (default {SweepJob.DefaultRestarts}" + (mixtures ? $", or {MixtureSweepJob.DefaultRestarts} for a mixture q)" : ")") + ", e.g. --restarts 4096", HelpName = "N" };
+        readonly Option<string> steps = new("--steps") { Description = $"Most Adam steps per restart (default {BasinsSettings.DefaultSteps}" + (mixtures ? $", or {MixtureBasinsSettings.DefaultSteps} for a mixture q)" : ")") + ", e.g. --steps 5000", HelpName = "T" };
         readonly Option<string> lr = new("--lr") { Description = "Adam's learning rate, e.g. --lr 0.02", DefaultValueFactory = _ => "0.05", HelpName = "X" };
         readonly Option<string> seed = new("--seed") { Description = "Seed of the starts (the same at every value), e.g. --seed 7", DefaultValueFactory = _ => "1", HelpName = "K" };
         readonly Option<string> mu = new("--mu") { Description = "Start range of μ as MIN:MAX (default: from each value's target), e.g. --mu -6:6", HelpName = "MIN:MAX" };
@@ -122,9 +122,9 @@ internal static class SweepCommand
         {
             var fit = FitFamily.Parse(r.GetValue(family));
             var settings = new SweepSettings(t, name, axis, d, fit,
-                BasinsSpec.Count(r.GetValue(restarts) ?? (fit.IsMixture ? MixtureSweepJob.DefaultRestarts : 512).ToString(CultureInfo.InvariantCulture), "--restarts", 1,
+                BasinsSpec.Count(r.GetValue(restarts) ?? (fit.IsMixture ? MixtureSweepJob.DefaultRestarts : SweepJob.DefaultRestarts).ToString(CultureInfo.InvariantCulture), "--restarts", 1,
                     fit.IsMixture ? MixtureBasinsSettings.MaxRestarts : BasinsSpec.MaxRestarts),
-                BasinsSpec.Count(r.GetValue(steps) ?? (fit.IsMixture ? MixtureBasinsSettings.DefaultSteps : 2000).ToString(CultureInfo.InvariantCulture), "--steps", 1, 10_000_000),
+                BasinsSpec.Count(r.GetValue(steps) ?? (fit.IsMixture ? MixtureBasinsSettings.DefaultSteps : BasinsSettings.DefaultSteps).ToString(CultureInfo.InvariantCulture), "--steps", 1, 10_000_000),
                 BasinsSpec.Positive(r.GetValue(lr), "--lr"),
                 BasinsSpec.Seed(r.GetValue(seed)),
                 r.GetValue(mu) is { } m ? BasinsSpec.Interval(m, "--mu") : null,

@@ -334,21 +334,22 @@ public sealed class KlEngine : IDisposable
     {
         if (!(nu > 0) || !double.IsFinite(nu)) throw new UsageException($"--family: student:NU needs ν > 0, got {nu}");
         RequireHeavyTailSupport(1, divergences);
-        var prepared = PrepareForStudent(p);
-        var shape = StudentQ.Shape(nu, prepared.Mixture);
+        var (plan, moments, shape) = PrepareForStudent(p, nu);
         int mask = 0;
         foreach (var d in divergences) mask |= d.Mask();
         double[] muValues = mu.Values();
         ByTiles(mu, scale, onTile, cancel, (scaleRows, points) => KlValues(divergences, mask, points,
-            (forward, reverse) => backend.StudentLandscape(prepared.Plan, prepared.Moments, shape, muValues, scaleRows, mask, forward, reverse)));
+            (forward, reverse) => backend.StudentLandscape(plan, moments, shape, muValues, scaleRows, mask, forward, reverse)));
     }
 
-    /// <summary>p as the heavy-tailed mixture the Student-t quadrature reads (a Gaussian target as Normal components), prepared.</summary>
-    (HeavyTailedMixture Mixture, HeavyTailPlan Plan, TargetMoments<double> Moments, GaussianMixture? Source) PrepareForStudent(Target p)
+    /// <summary>p as the heavy-tailed mixture the Student-t quadrature reads (a Gaussian target as Normal components), prepared,
+    /// and the shape of t_ν over it.</summary>
+    (HeavyTailPlan Plan, TargetMoments<double> Moments, StudentShape<double> Shape) PrepareForStudent(Target p, double nu)
     {
         if (p.IsTwoModes) throw new UsageException($"--target: a Student-t q takes a 1-D target; {p} is {p.Dimension}-dimensional");
         var mixture = p.HeavyTails ?? (preparedTails is { } c && c.Source == p.Marginal ? c.Mixture : HeavyTailedMixture.FromGaussian(p.Marginal));
-        return PrepareTails(mixture, p.HeavyTails is null ? p.Marginal : null);
+        var prepared = PrepareTails(mixture, p.HeavyTails is null ? p.Marginal : null);
+        return (prepared.Plan, prepared.Moments, StudentQ.Shape(nu, prepared.Mixture));
     }
 
     /// <summary>Restarts of q = t_ν(μ, s) with ν fixed in (μ, log s), one per start, in launches of at most <paramref name="batch"/>:
@@ -359,10 +360,9 @@ public sealed class KlEngine : IDisposable
         int n = startMu.Length;
         if (startLogScale.Length != n) throw new ArgumentException("start arrays differ in length");
         if (settings.Kind != 0 || settings.TrajectoryCount != 0) throw new ArgumentException("Student-t restarts take a KL and record no paths");
-        var prepared = PrepareForStudent(p);
-        var shape = StudentQ.Shape(nu, prepared.Mixture);
+        var (plan, moments, shape) = PrepareForStudent(p, nu);
         return InBatches(new RestartOutcome(n, 0, 1, settings.MaxSteps), startMu, startLogScale, batch, progress, cancel,
-            b => backend.StudentOptimize(prepared.Plan, prepared.Moments, shape, settings, b.Mu, b.LogSigma, b.Value, b.Norm, b.Steps, b.Status));
+            b => backend.StudentOptimize(plan, moments, shape, settings, b.Mu, b.LogSigma, b.Value, b.Norm, b.Steps, b.Status));
     }
 
     /// <summary>Value and gradient in (μ, log s) of forward or reverse KL between p and t_ν(μ_i, e^{s_i}), on the host in double
@@ -372,12 +372,11 @@ public sealed class KlEngine : IDisposable
     {
         if (mu.Length != logScale.Length) throw new ArgumentException("mu and logScale differ in length");
         RequireHeavyTailSupport(1, [divergence]);
-        var prepared = PrepareForStudent(p);
-        var shape = StudentQ.Shape(nu, prepared.Mixture);
+        var (plan, moments, shape) = PrepareForStudent(p, nu);
         bool reverse = divergence.Mask() == DivergenceMask.Reverse;
         var (value, gradMu, gradLogScale) = (new double[mu.Length], new double[mu.Length], new double[mu.Length]);
         Parallel.For(0, mu.Length, i => value[i] = StudentQ.DivergenceWithGradient<double, F64, HeavyTailPlan>(reverse, mu[i], logScale[i],
-            shape, prepared.Plan, prepared.Moments.Entropy, out gradMu[i], out gradLogScale[i]));
+            shape, plan, moments.Entropy, out gradMu[i], out gradLogScale[i]));
         return (value, gradMu, gradLogScale);
     }
 

@@ -46,6 +46,10 @@ public sealed record SweepResult(SweepSettings Settings, IReadOnlyList<SweepPoin
 /// <summary>Runs the restarts at every parameter value, then locates the transitions between neighbours.</summary>
 public static class SweepJob
 {
+    /// <summary>Restarts per value of a Gaussian q's sweep (a mixture q's: <see cref="MixtureSweepJob.DefaultRestarts"/>); the
+    /// steps are <see cref="BasinsSettings.DefaultSteps"/>.</summary>
+    public const int DefaultRestarts = 512;
+
     public static SweepResult Run(SweepSettings s, KlEngine engine, Action<int, int>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
