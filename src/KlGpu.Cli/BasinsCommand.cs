@@ -58,7 +58,7 @@ internal static class BasinsCommand
             "Run many optimizer restarts of q = N(μ, σ) in parallel and count the distinct optima they reach, e.g. klgpu basins --target \"0.5*N(-2.75,1) + 0.5*N(2.75,1)\" --divergence reverse --restarts 10000")
         {
             target, divergence, family, restarts, steps, optimizer, lr, seed, starts, mu, sigma, tolerance, radius, trajectories,
-            precision, accelerator, json, outDir, svg, quiet, animate,
+            precision, accelerator, json, outDir, CommonOptions.Force(), svg, quiet, animate,
         };
         command.SetAction(r =>
         {
@@ -98,7 +98,7 @@ internal static class BasinsCommand
                 CommonOptions.ParseAccelerator(r, accelerator));
             if (fam.StudentNu is not null) BasinsJob.RequireStudentSupport(settings);
             else if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailSupport(settings);
-            string dir = OutputFolder.Prepare(r.GetValue(outDir)!); // a bad --out fails before any work
+            string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!); // a bad --out fails before any work
             context.Cancel.ThrowIfCancellationRequested();
 
             using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using KlGpu.Bench;
+using KlGpu.Landscape;
+using KlGpu.Output;
 
 namespace KlGpu.Cli;
 
@@ -59,6 +61,9 @@ internal static class BenchCommand
             if (count < 1) throw new UsageException($"--restarts: need at least 1, got {count}");
             var kind = CommonOptions.ParseAccelerator(r, accelerator);
             var prec = CommonOptions.ParsePrecision(r, precision);
+            if (which is "landscape" or "all")
+                LandscapeJob.Budget(new LandscapeSettings(Numerics.Target.OneDimensional(Numerics.GaussianMixture.Gaussian(0, 1)), new Landscape.GridAxis(-5, 5, n, false), new Landscape.GridAxis(0.05, 5, n, false),
+                    [Landscape.Divergence.Forward, Landscape.Divergence.Reverse], prec, kind, Path.GetTempPath(), false, true)).Check(Path.GetTempPath(), force: false, forceOption: false);
             if (which is "landscape" or "all")
                 LandscapeBenchmark.Run(new BenchSettings(n, kind, prec, k, r.GetValue(peers)), context.Out);
             if (which is "restarts" or "all")

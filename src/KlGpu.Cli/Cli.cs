@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.Runtime.InteropServices;
 using KlGpu.Output;
 
 namespace KlGpu.Cli;
@@ -10,11 +11,11 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, CancellationTo
 
 /// <summary>
 /// The command tree. Tests call <see cref="Run"/> with their own writers. Exit codes: 0 success,
-/// 2 bad usage (one line on stderr), 1 any other failure (one line), 130 interrupted by Ctrl-C.
+/// 2 bad usage (one line on stderr), 1 any other failure (one line), 130 interrupted by Ctrl-C, 143 stopped by SIGTERM.
 /// </summary>
 public static class Cli
 {
-    public const int Ok = 0, Failure = 1, Usage = 2, Interrupted = 130;
+    public const int Ok = 0, Failure = 1, Usage = 2, Interrupted = 130, Terminated = 143;
 
     /// <summary>Every command, built in one place: a new command is one more entry.</summary>
     static readonly Func<CliContext, Command>[] Commands =
@@ -50,13 +51,38 @@ public static class Cli
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        var finished = new CancellationTokenSource(); // stops the grace timer once Run returns (tests run many in one process)
+        int interruptedCode = Interrupted;
+        // Ctrl-C and SIGTERM alike: abandon the files in flight and let the run unwind to its exit code; a run that does not
+        // unwind within the grace period (a long kernel call) is ended, but never in the middle of a commit's swap.
+        void Stop(int code)
         {
-            e.Cancel = true; // let the run unwind and exit with 130 itself
+            if (cancel.IsCancellationRequested) return;
+            interruptedCode = code;
             cancel.Cancel();
             AtomicFile.AbandonInFlight();
+            _ = Task.Delay(StopGrace, finished.Token).ContinueWith(_ =>
+            {
+                lock (OutputBatch.CommitGate)
+                {
+                    AtomicFile.AbandonInFlight();
+                    stderr.WriteLine($"klgpu: {(code == Interrupted ? "interrupted" : "terminated")}; no files were written");
+                    stderr.Flush();
+                    Environment.Exit(code);
+                }
+            }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            Stop(Interrupted);
         };
         Console.CancelKeyPress += onCancel;
+        using var onTerm = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            Stop(Terminated);
+        });
         try
         {
             var root = Build(new CliContext(stdout, stderr, cancel.Token));
@@ -82,7 +108,7 @@ public static class Cli
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             AtomicFile.AbandonInFlight();
-            return Fail(stderr, Interrupted, "interrupted; no files were written");
+            return Fail(stderr, interruptedCode, $"{(interruptedCode == Interrupted ? "interrupted" : "terminated")}; no files were written");
         }
         catch (Exception e)
         {
@@ -90,9 +116,14 @@ public static class Cli
         }
         finally
         {
+            finished.Cancel();
             Console.CancelKeyPress -= onCancel;
+            OutputFolder.ReleaseAll();
         }
     }
+
+    /// <summary>How long a stopped run may take to unwind before it is ended.</summary>
+    static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
     static int Fail(TextWriter stderr, int code, string message)
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using KlGpu.Accelerators;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
+using KlGpu.Output;
 using KlGpu.Specs;
 
 namespace KlGpu.Cli;
@@ -57,6 +58,15 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "auto",
         HelpName = "KIND",
     };
+
+    /// <summary>--force: write into a folder klgpu did not make, or past the disk-space check.</summary>
+    public static Option<bool> Force() => new("--force")
+    {
+        Description = "Write even into the home folder or a folder of other files with no klgpu manifest (klgpu still never deletes a file it did not write), and past the free-disk check, e.g. --force",
+    };
+
+    /// <summary>The --out folder checked and claimed (<see cref="OutputFolder.Prepare"/>), with the command's --force.</summary>
+    public static string OutFolder(ParseResult r, string? dir) => OutputFolder.Prepare(dir, "--out", r.GetValue<bool>("--force"));
 
     public static GaussianMixture ParseMixture(ParseResult r, Option<string> o, string what) => MixtureSpec.Parse(r.GetValue(o), what);
     /// <summary>With <paramref name="heavyTails"/> the target may have Student-t and Laplace components (eval and the Gaussian landscape).</summary>

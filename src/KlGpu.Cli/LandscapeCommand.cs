@@ -35,7 +35,7 @@ internal static class LandscapeCommand
         var accelerator = CommonOptions.Accelerator();
         var outDir = new Option<string>("--out", "-o")
         {
-            Description = "Output folder, created if needed; files in it are replaced, e.g. --out runs/bimodal",
+            Description = "Output folder, created if needed: new, empty or an earlier klgpu run's (whose files are replaced), e.g. --out runs/bimodal",
             DefaultValueFactory = _ => DefaultOut,
             HelpName = "DIR",
         };
@@ -55,7 +55,7 @@ internal static class LandscapeCommand
         var command = new Command("landscape",
             "Map KL(p||q) and KL(q||p), or any --divergence of the family, over a (μ, σ) grid of Gaussians q and write .npy grids, a CSV table, figures and a manifest, e.g. klgpu landscape --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --mu -5:5:512 --sigma 0.1:4:512")
         {
-            target, mu, sigma, logSigma, divergence, precision, accelerator, outDir, svg, linearColor, family, q, vary, x, y,
+            target, mu, sigma, logSigma, divergence, precision, accelerator, outDir, CommonOptions.Force(), svg, linearColor, family, q, vary, x, y,
         };
         command.SetAction(r =>
         {
@@ -82,7 +82,8 @@ internal static class LandscapeCommand
             if (settings.Target.HeavyTails is not null || studentNu is not null) KlEngine.RequireHeavyTailSupport(1, settings.Divergences);
             if (studentNu is not null && settings.Target.IsTwoModes)
                 throw new UsageException($"--family: student:NU takes a 1-D target; {settings.Target} is {settings.Target.Dimension}-dimensional");
-            OutputFolder.Prepare(settings.OutDir); // a bad --out fails before any work
+            string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
+            LandscapeJob.Budget(settings).Check(dir, r.GetValue<bool>("--force"));
             context.Cancel.ThrowIfCancellationRequested();
             using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
             var result = LandscapeJob.Run(settings, engine, context.Cancel);
@@ -103,7 +104,7 @@ internal static class LandscapeCommand
         var settings = new MixtureSliceSettings(CommonOptions.ParseTarget(r, target), slice, CommonOptions.ParseDivergences(r, divergence),
             CommonOptions.ParsePrecision(r, precision), CommonOptions.ParseAccelerator(r, accelerator), r.GetValue(outDir)!,
             r.GetValue(svg), !r.GetValue(linearColor));
-        string dir = OutputFolder.Prepare(settings.OutDir); // a bad --out fails before any work
+        string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
         context.Cancel.ThrowIfCancellationRequested();
         using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -123,9 +124,10 @@ internal static class LandscapeCommand
         var axis = RangeSpec.ParseAxis(r.GetValue(mu), "--mu");
         var divergences = CommonOptions.ParseDivergences(r, divergence);
         DivergenceList.RefuseKsd(divergences, "the fixed-σ curve");
+        MachineBudget.ForTable($"a curve of {axis.Count:N0} points", axis.Count, divergences.Count + 1).Check(null, force: true);
         var prec = CommonOptions.ParsePrecision(r, precision);
         var kind = CommonOptions.ParseAccelerator(r, accelerator);
-        string dir = OutputFolder.Prepare(r.GetValue(outDir)!);
+        string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
         context.Cancel.ThrowIfCancellationRequested();
         using var engine = KlEngine.Create(kind, prec);
         var files = FixedSigmaJob.Run(p, axis, sigma, divergences, dir, r.GetValue(svg), engine, prec, kind, context.Cancel);

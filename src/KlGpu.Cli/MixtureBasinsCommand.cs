@@ -36,7 +36,7 @@ internal static class MixtureBasinsCommand
             BasinsSpec.Positive(r.GetValue(o.LearningRate), "--lr"), BasinsSpec.Seed(r.GetValue(o.Seed)), muMin, muMax, sMin, sMax,
             BasinsSpec.Positive(r.GetValue(o.Tolerance), "--tolerance"), radius,
             CommonOptions.ParsePrecision(r, o.Precision), CommonOptions.ParseAccelerator(r, o.Accelerator));
-        string dir = OutputFolder.Prepare(r.GetValue(o.OutDir)!); // a bad --out fails before any work
+        string dir = CommonOptions.OutFolder(r, r.GetValue(o.OutDir)!); // a bad --out fails before any work
         context.Cancel.ThrowIfCancellationRequested();
 
         using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);

@@ -19,7 +19,7 @@ internal static class PressureCommand
         var command = new Command("pressure",
             "The pressure each divergence puts on q(x), its functional derivative (forward KL: -p/q; reverse KL: log(q/p) + 1), over x with p and q beneath, e.g. klgpu pressure --target \"0.5*N(-2,0.5) + 0.5*N(2,0.5)\" --q \"N(2,0.6)\"")
         {
-            target, q, divergence, x, outDir, svg,
+            target, q, divergence, x, outDir, CommonOptions.Force(), svg,
         };
         command.SetAction(r =>
         {
@@ -28,7 +28,8 @@ internal static class PressureCommand
             var divergences = CommonOptions.ParseDivergences(r, divergence);
             DivergenceList.RefuseKsd(divergences, "pressure");
             var axis = r.GetValue(x) is { } text ? RangeSpec.ParseAxis(text, "--x") : PressureJob.DefaultAxis(p, qq);
-            string dir = OutputFolder.Prepare(r.GetValue(outDir)!);
+            string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
+            MachineBudget.ForTable($"a pressure curve of {axis.Count:N0} points", axis.Count, 2 * divergences.Count + 3).Check(dir, r.GetValue<bool>("--force"));
             var files = PressureJob.Run(p, qq, axis, divergences, dir, r.GetValue(svg), context.Cancel);
             context.Out.WriteLine($"p = {p}");
             context.Out.WriteLine($"q = {qq}");

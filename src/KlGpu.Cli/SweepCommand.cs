@@ -114,7 +114,7 @@ internal static class SweepCommand
 
         public void AddTo(Command command)
         {
-            foreach (var o in new Option[] { family, restarts, steps, lr, seed, mu, sigma, precision, accelerator, json, outDir, quiet })
+            foreach (var o in new Option[] { family, restarts, steps, lr, seed, mu, sigma, precision, accelerator, json, outDir, CommonOptions.Force(), quiet })
                 command.Options.Add(o);
         }
 
@@ -131,6 +131,9 @@ internal static class SweepCommand
                 r.GetValue(sigma) is { } s ? BasinsSpec.Interval(s, "--sigma", positive: true) : null,
                 CommonOptions.ParsePrecision(r, precision),
                 CommonOptions.ParseAccelerator(r, accelerator));
+            // Each value keeps its basins, and each restart batch its starts and ends.
+            new MachineBudget($"a sweep over {axis.Count:N0} values", MachineBudget.Times(axis.Count, 4096) + MachineBudget.Times(settings.Restarts, 512),
+                MachineBudget.Times(axis.Count, 2048)).Check(null, force: true);
             foreach (double v in axis.Values()) // an invalid value fails before any work, naming it
             {
                 var p = t.At(name, v);
@@ -139,7 +142,7 @@ internal static class SweepCommand
                 d.CheckTarget(p, targetOption);
             }
             if (settings.Family.IsMixture) MixtureSweepJob.Plan(settings);
-            string dir = OutputFolder.Prepare(r.GetValue(outDir)!);
+            string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
             context.Cancel.ThrowIfCancellationRequested();
 
             using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using KlGpu.Accelerators;
 using KlGpu.Engine;
 using KlGpu.Numerics;
@@ -23,7 +24,12 @@ public sealed record LandscapeSettings(
     double? StudentNu = null);
 
 /// <summary>One file a run wrote: its path relative to the output folder and what it holds.</summary>
-public sealed record OutputFileEntry(string Path, string Role);
+public sealed record OutputFileEntry(string Path, string Role)
+{
+    /// <summary>The content's SHA-256 (lower-case hex), so a later run removes this file only if it is still what klgpu wrote; none for the manifest itself.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Sha256 { get; init; }
+}
 
 /// <summary>What a landscape run produced.</summary>
 public sealed record LandscapeResult(
@@ -53,6 +59,21 @@ public static class LandscapeJob
     public const string TableName = "landscape.csv";
     public const string SideBySideName = "landscape";
 
+    /// <summary>
+    /// What the landscape holds at once (the axes, one tile of every divergence in the kernels' and the host's arrays, the
+    /// figures' preview) and what it writes (a .npy per divergence, the CSV, the axes, the figures).
+    /// </summary>
+    public static MachineBudget Budget(LandscapeSettings s, int tilePoints = KlEngine.DefaultTilePoints)
+    {
+        double nMu = s.Mu.Count, nSigma = s.Sigma.Count, k = s.Divergences.Count, points = nMu * nSigma;
+        double tile = Math.Clamp(Math.Floor(tilePoints / nMu), 1, nSigma) * nMu;
+        double preview = Math.Min(nMu, PreviewPoints) * Math.Min(nSigma, PreviewPoints);
+        long memory = MachineBudget.Times(8, 2 * (nMu + nSigma)) + MachineBudget.Times(8, tile, 3 * k + 2) + MachineBudget.Times(8, preview, k);
+        long disk = MachineBudget.Times(8, points, k) + MachineBudget.Times(points, k + 2, MachineBudget.CsvBytesPerNumber)
+            + MachineBudget.Times(8, nMu + nSigma) + MachineBudget.Times(k + 1, s.Svg ? 2 : 1, 4e6);
+        return new MachineBudget(string.Create(CultureInfo.InvariantCulture, $"a {nMu:N0} × {nSigma:N0} landscape of {k} divergence{(k == 1 ? "" : "s")}"), memory, disk);
+    }
+
     public static LandscapeResult Run(LandscapeSettings settings, KlEngine engine, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -60,6 +81,7 @@ public static class LandscapeJob
         if (settings.Divergences.Count == 0) throw new ArgumentException("no divergences to compute", nameof(settings));
         var total = Stopwatch.StartNew();
         string dir = OutputFolder.Prepare(settings.OutDir);
+        Budget(settings, engine.TilePoints).Check(dir, force: true); // memory; the caller checks the disk, with its --force
         var divergences = settings.Divergences;
         GridAxis mu = settings.Mu, sigma = settings.Sigma;
         int[] previewMu = mu.PreviewIndices(PreviewPoints), previewSigma = sigma.PreviewIndices(PreviewPoints);

@@ -26,7 +26,7 @@ public sealed class AtomicFile : IDisposable
     /// <summary>Where to write. Buffered; <see cref="Commit"/> flushes it.</summary>
     public Stream Stream => stream;
 
-    readonly FileStream stream;
+    readonly HashingStream stream;
     bool committed, disposed, abandoned;
 
     AtomicFile(string targetPath)
@@ -38,7 +38,7 @@ public sealed class AtomicFile : IDisposable
         if (name.Length == 0)
             throw new ArgumentException($"\"{targetPath}\" names a folder, not a file", nameof(targetPath));
         TempPath = Path.Combine(folder, $".{name}.tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
-        stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
+        stream = new HashingStream(new FileStream(TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16));
     }
 
     /// <summary>Starts writing <paramref name="path"/>; its folder must exist.</summary>
@@ -52,14 +52,31 @@ public sealed class AtomicFile : IDisposable
     /// <summary>Flushes and closes the stream, then renames the temporary file over the target.</summary>
     public void Commit()
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (committed) throw new InvalidOperationException($"{TargetPath} is already committed");
-        stream.Dispose();
-        if (!InFlight.Remove(this))
-            throw new OperationCanceledException($"writing {TargetPath} was interrupted");
+        Seal();
         File.Move(TempPath, TargetPath, overwrite: true);
         committed = true;
     }
+
+    /// <summary>
+    /// Flushes and closes the stream and takes the file out of Ctrl-C's reach, leaving the temporary file for the caller
+    /// to rename (<see cref="OutputBatch"/> renames a whole set at once). Returns the content's SHA-256 (lower-case
+    /// hex) and length. Throws <see cref="OperationCanceledException"/> if Ctrl-C already abandoned the file.
+    /// </summary>
+    public (string Sha256, long Bytes) Seal()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (committed || sealedHash is not null) throw new InvalidOperationException($"{TargetPath} is already committed");
+        stream.Dispose();
+        if (!InFlight.Remove(this))
+            throw new OperationCanceledException($"writing {TargetPath} was interrupted");
+        sealedHash = stream.Sha256();
+        return (sealedHash, stream.Length);
+    }
+
+    string? sealedHash;
+
+    /// <summary>After <see cref="Seal"/>, the caller renamed the temporary file itself: disposing deletes nothing.</summary>
+    public void MarkCommitted() => committed = true;
 
     public void Dispose()
     {
@@ -113,6 +130,49 @@ public sealed class AtomicFile : IDisposable
         using var f = Create(path);
         f.Stream.Write(bytes);
         f.Commit();
+    }
+
+    /// <summary>The SHA-256 of a file's content, lower-case hex: what a manifest records for each file it lists.</summary>
+    public static string Sha256Of(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        return Convert.ToHexStringLower(SHA256.HashData(file));
+    }
+
+    /// <summary>A write-only stream that hashes what passes through it, so a file's SHA-256 costs no second read.</summary>
+    sealed class HashingStream(FileStream inner) : Stream
+    {
+        readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long length;
+        string? digest;
+
+        public string Sha256() => digest ??= Convert.ToHexStringLower(hash.GetHashAndReset());
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => length;
+        public override long Position { get => length; set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            inner.Write(buffer);
+            hash.AppendData(buffer);
+            length += buffer.Length;
+        }
+
+        public override void WriteByte(byte value) => Write([value]);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     /// <summary>The process-wide set of files in flight, emptied on Ctrl-C and at exit.</summary>

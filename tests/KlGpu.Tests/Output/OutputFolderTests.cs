@@ -14,16 +14,32 @@ public sealed class OutputFolderTests : IDisposable
     {
         string dir = folder.File("runs/2024/a");
         Assert.Equal(dir, OutputFolder.Prepare(dir));
+        OutputFolder.Release(dir);
         Assert.True(Directory.Exists(dir));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
+        Assert.Equal([OutputFolder.LockName], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName));
     }
 
     [Fact]
-    public void AnExistingFolderIsFine()
+    public void AFolderOfOtherFilesIsRefusedUnlessForced()
     {
         File.WriteAllText(folder.File("keep.txt"), "x");
-        Assert.Equal(folder.Path, OutputFolder.Prepare(folder.Path + "/"));
+        var e = Assert.Throws<UsageException>(() => OutputFolder.Prepare(folder.Path + "/"));
+        Assert.Contains("holds files klgpu did not write (\"keep.txt\") and no klgpu manifest", e.Message);
+        Assert.Equal(folder.Path, OutputFolder.Prepare(folder.Path + "/", force: true));
+        OutputFolder.Release(folder.Path);
         Assert.Equal(["keep.txt"], folder.Names());
+    }
+
+    [Fact]
+    public void TheRootIsRefusedEvenWhenForced() =>
+        Assert.Contains("refusing to write into the root folder \"/\"", Assert.Throws<UsageException>(() => OutputFolder.Prepare("/", force: true)).Message);
+
+    [Fact]
+    public void TheHomeFolderIsRefusedUnlessForced()
+    {
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (home.Length == 0 || home == "/") return;
+        Assert.Contains("refusing to write into the home folder", Assert.Throws<UsageException>(() => OutputFolder.Prepare(home)).Message);
     }
 
     // Tests run as root, for whom permissions are no obstacle; these places are unwritable for everyone.

@@ -7,9 +7,10 @@ public sealed class TempFolder : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    /// <summary>Every name in the folder, hidden ones included, sorted.</summary>
+    /// <summary>Every name in the folder, hidden ones included, sorted; all but the lock file a klgpu run leaves (<see cref="KlGpu.Output.OutputFolder.LockName"/>).</summary>
     public string[] Names() =>
-        Directory.EnumerateFileSystemEntries(Path).Select(p => System.IO.Path.GetFileName(p)!).Order(StringComparer.Ordinal).ToArray();
+        Directory.EnumerateFileSystemEntries(Path).Select(p => System.IO.Path.GetFileName(p)!)
+            .Where(n => n != KlGpu.Output.OutputFolder.LockName).Order(StringComparer.Ordinal).ToArray();
 
     public void Dispose()
     {
