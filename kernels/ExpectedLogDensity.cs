@@ -115,7 +115,8 @@ public static class ExpectedLogDensity
                 if (f.ClusterMass[c] * T.Exp(-half * near * near) * (T.One + far * far) * weight < R.Of(Negligible)) continue;
             }
             T eta = half * (b - a) * invSigma;
-            if (eta <= half)
+            // Clusters above level 0 are at most σ long; rounding may put η a hair over ½, which their series still covers.
+            if (level > 0 || eta <= half)
             {
                 sums.AddCluster((half * (a + b) - mu) * invSigma, eta, f.ClusterSeries, c);
                 continue;

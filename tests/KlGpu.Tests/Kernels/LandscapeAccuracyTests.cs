@@ -68,6 +68,17 @@ public class LandscapeAccuracyTests
                 }
     }
 
+    // A cluster whose length rounds to just over σ once crashed the kernel (index out of range): the exact q.
+    [Fact]
+    public void AClusterAsLongAsSigmaMatchesTheReference()
+    {
+        var p = MixtureSpec.Parse("0.3*N(-2,0.3) + 0.4*N(0,0.4) + 0.3*N(2,0.3)");
+        var q = GaussianMixture.Gaussian(-1, 0.8571428571428572);
+        using var engine = Accelerators.Engine(CpuExecution.Parallel);
+        KlTolerance.AssertClose(ReferenceKl.Reverse(p, q), engine.Reverse(p, q), $"reverse at {q}");
+        KlTolerance.AssertClose(ReferenceKl.Forward(p, q), engine.Forward(p, q), $"forward at {q}");
+    }
+
     [Fact]
     public void GaussianTargetGivesTheClosedFormEverywhere()
     {
