@@ -62,10 +62,13 @@ internal static class BenchCommand
             var kind = CommonOptions.ParseAccelerator(r, accelerator);
             var prec = CommonOptions.ParsePrecision(r, precision);
             if (which is "landscape" or "all")
-                LandscapeJob.Budget(new LandscapeSettings(Numerics.Target.OneDimensional(Numerics.GaussianMixture.Gaussian(0, 1)), new Landscape.GridAxis(-5, 5, n, false), new Landscape.GridAxis(0.05, 5, n, false),
-                    [Landscape.Divergence.Forward, Landscape.Divergence.Reverse], prec, kind, Path.GetTempPath(), false, true)).Check(Path.GetTempPath(), force: false, forceOption: false);
-            if (which is "landscape" or "all")
+            {
+                // The benchmark's grid is the landscape's n × n of both KLs; refuse one this machine cannot hold or write.
+                var grid = new LandscapeSettings(Numerics.Target.OneDimensional(Numerics.GaussianMixture.Gaussian(0, 1)), new GridAxis(-5, 5, n), new GridAxis(0.05, 5, n),
+                    [Divergence.Forward, Divergence.Reverse], prec, kind, Path.GetTempPath(), false, true);
+                LandscapeJob.Budget(grid).Check(Path.GetTempPath(), force: false, forceOption: false);
                 LandscapeBenchmark.Run(new BenchSettings(n, kind, prec, k, r.GetValue(peers)), context.Out);
+            }
             if (which is "restarts" or "all")
                 RestartsBenchmark.Run(new RestartsBenchSettings(count, 2000, kind, prec, r.GetValue(peers), RunPeer: !r.GetValue(noPeer)), context.Out);
             return Cli.Ok;

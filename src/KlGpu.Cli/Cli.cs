@@ -66,7 +66,7 @@ public static class Cli
                 lock (OutputBatch.CommitGate)
                 {
                     AtomicFile.AbandonInFlight();
-                    stderr.WriteLine($"klgpu: {(code == Interrupted ? "interrupted" : "terminated")}; no files were written");
+                    stderr.WriteLine($"klgpu: {Stopped(code)}");
                     stderr.Flush();
                     Environment.Exit(code);
                 }
@@ -108,7 +108,7 @@ public static class Cli
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             AtomicFile.AbandonInFlight();
-            return Fail(stderr, interruptedCode, $"{(interruptedCode == Interrupted ? "interrupted" : "terminated")}; no files were written");
+            return Fail(stderr, interruptedCode, Stopped(interruptedCode));
         }
         catch (Exception e)
         {
@@ -124,6 +124,8 @@ public static class Cli
 
     /// <summary>How long a stopped run may take to unwind before it is ended.</summary>
     static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
+    static string Stopped(int code) => $"{(code == Interrupted ? "interrupted" : "terminated")}; no files were written";
 
     static int Fail(TextWriter stderr, int code, string message)
     {

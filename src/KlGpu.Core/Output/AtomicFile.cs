@@ -60,20 +60,20 @@ public sealed class AtomicFile : IDisposable
     /// <summary>
     /// Flushes and closes the stream and takes the file out of Ctrl-C's reach, leaving the temporary file for the caller
     /// to rename (<see cref="OutputBatch"/> renames a whole set at once). Returns the content's SHA-256 (lower-case
-    /// hex) and length. Throws <see cref="OperationCanceledException"/> if Ctrl-C already abandoned the file.
+    /// hex). Throws <see cref="OperationCanceledException"/> if Ctrl-C already abandoned the file.
     /// </summary>
-    public (string Sha256, long Bytes) Seal()
+    public string Seal()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (committed || sealedHash is not null) throw new InvalidOperationException($"{TargetPath} is already committed");
+        if (committed || isSealed) throw new InvalidOperationException($"{TargetPath} is already committed");
         stream.Dispose();
         if (!InFlight.Remove(this))
             throw new OperationCanceledException($"writing {TargetPath} was interrupted");
-        sealedHash = stream.Sha256();
-        return (sealedHash, stream.Length);
+        isSealed = true;
+        return stream.Sha256();
     }
 
-    string? sealedHash;
+    bool isSealed;
 
     /// <summary>After <see cref="Seal"/>, the caller renamed the temporary file itself: disposing deletes nothing.</summary>
     public void MarkCommitted() => committed = true;

@@ -59,12 +59,12 @@ public sealed class OutputBatch(string dir) : IDisposable
     {
         lock (CommitGate)
         {
-            var sealedFiles = pending.Select(p => (p.File, Entry: p.Entry with { Sha256 = p.File.Seal().Sha256 })).ToList();
+            var sealedFiles = pending.Select(p => (p.File, Entry: p.Entry with { Sha256 = p.File.Seal() })).ToList();
             var files = sealedFiles.Select(p => p.Entry).Append(new OutputFileEntry(ManifestName, "manifest")).ToList();
             var manifestFile = AtomicFile.Create(Path.Combine(Directory, ManifestName));
             pending.Add((manifestFile, files[^1]));
             manifestFile.Stream.Write(new System.Text.UTF8Encoding(false).GetBytes(JsonFile.Serialize(manifest(files))));
-            sealedFiles.Add((manifestFile, files[^1] with { Sha256 = manifestFile.Seal().Sha256 }));
+            sealedFiles.Add((manifestFile, files[^1] with { Sha256 = manifestFile.Seal() }));
 
             var previous = OutputManifest.Read(Path.Combine(Directory, ManifestName));
             Swap(sealedFiles);

@@ -80,12 +80,6 @@ public static partial class OutputFolder
         return full;
     }
 
-    /// <summary>Whether this process holds <paramref name="full"/>'s lock.</summary>
-    public static bool IsClaimed(string full)
-    {
-        lock (Gate) return Claims.ContainsKey(full);
-    }
-
     /// <summary>Gives up this process's claim on the folder (<see cref="OutputBatch"/> does, once its files are in place).</summary>
     public static void Release(string full)
     {
