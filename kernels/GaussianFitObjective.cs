@@ -45,3 +45,17 @@ public static class GaussianFitObjective
         return -moments.Entropy + R.Of(Normal.LogSqrt2Pi) + logSigma + R.Of(0.5) * spread;
     }
 }
+
+/// <summary>q = N(μ, e^s) against a Gaussian-mixture target (the law along u of the d-dimensional one): a KL when
+/// <see cref="Kind"/> is 0 (<see cref="Divergence"/> its mask bit), else the <see cref="FDivergence"/> code
+/// <see cref="Kind"/> of order <see cref="Order"/>.</summary>
+public struct GaussianFit<T, R> : IFitObjective<T> where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+{
+    public LogMixturePlanView<T> Target;
+    public TargetMoments<T> Moments;
+    public int Divergence, Kind;
+    public T Order;
+
+    public readonly T ValueAndGradient(T mu, T logSigma, out T gradMu, out T gradLogSigma) =>
+        GaussianFitObjective.ValueAndGradient<T, R>(Divergence, Kind, Order, mu, logSigma, Target, Moments, out gradMu, out gradLogSigma);
+}

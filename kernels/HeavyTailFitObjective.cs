@@ -18,3 +18,28 @@ public static class HeavyTailFitObjective
             ? GaussianFitObjective.Forward<T, R>(mu, logSigma, moments, out gradMu, out gradLogSigma)
             : HeavyTailQuadrature.ReverseWithGradient<T, R, P>(mu, logSigma, target, out gradMu, out gradLogSigma);
 }
+
+/// <summary>q = N(μ, e^s) against a heavy-tailed target: forward or reverse KL (<see cref="Divergence"/>, a mask bit).</summary>
+public struct HeavyTailGaussianFit<T, R> : IFitObjective<T> where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+{
+    public HeavyTailPlanView<T> Target;
+    public TargetMoments<T> Moments;
+    public int Divergence;
+
+    public readonly T ValueAndGradient(T mu, T logSigma, out T gradMu, out T gradLogSigma) =>
+        HeavyTailFitObjective.ValueAndGradient<T, R, HeavyTailPlanView<T>>(Divergence, mu, logSigma, Target, Moments, out gradMu, out gradLogSigma);
+}
+
+/// <summary>q = t_ν(μ, e^s) with ν fixed (its <see cref="Q"/> shape) against a heavy-tailed or Gaussian target, on the panels of
+/// the Student landscape: forward or reverse KL (<see cref="Divergence"/>, a mask bit); forward KL reads p's entropy.</summary>
+public struct StudentFit<T, R> : IFitObjective<T> where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+{
+    public HeavyTailPlanView<T> Target;
+    public T Entropy;
+    public StudentShape<T> Q;
+    public int Divergence;
+
+    public readonly T ValueAndGradient(T mu, T logScale, out T gradMu, out T gradLogScale) =>
+        StudentQ.DivergenceWithGradient<T, R, HeavyTailPlanView<T>>(Divergence == DivergenceMask.Reverse, mu, logScale, Q, Target, Entropy,
+            out gradMu, out gradLogScale);
+}

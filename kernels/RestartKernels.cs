@@ -117,20 +117,30 @@ public struct RestartProgress<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 }
 
+/// <summary>What a restart descends: a divergence between p and a q of two coordinates, (μ, log σ) or (μ, log s), with its
+/// gradient there. A family of q adds one such struct and nothing else to the restart kernels.</summary>
+public interface IFitObjective<T> where T : unmanaged
+{
+    T ValueAndGradient(T mu, T logScale, out T gradMu, out T gradLogScale);
+}
+
 public static class RestartKernels
 {
     public const double LogSigmaLimit = 40.0;
 
     /// <summary>
-    /// One optimizer restart per thread: (mu, logSigma) hold the start and receive the end point. A restart stops
-    /// at the first iterate whose gradient norm is below the tolerance; the end's value and gradient norm are kept.
+    /// One optimizer restart per thread, for any fit objective: (mu, logScale) hold the start and receive the end point. A
+    /// restart stops at the first iterate whose gradient norm is below the tolerance, or whose point, value or gradient is not
+    /// finite (it has left the domain); the end's value and gradient norm are kept. Restarts picked by the settings record
+    /// their paths, and <paramref name="across"/> (Count 0 for a 1-D fit) carries the coordinates across u of the
+    /// d-dimensional two-mode target.
     /// </summary>
-    public static void Optimize<T, R>(Index1D index, int firstRestart, ArrayView<T> mu, ArrayView<T> logSigma,
-        LogMixturePlanView<T> target, TargetMoments<T> moments, OptimizerSettings<T> settings, AcrossU<T> across,
-        ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps, ArrayView<int> status, ArrayView<T> trajectory)
-        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    public static void Optimize<T, R, F>(Index1D index, int firstRestart, ArrayView<T> mu, ArrayView<T> logScale, F fit,
+        OptimizerSettings<T> settings, AcrossU<T> across, ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps,
+        ArrayView<int> status, ArrayView<T> trajectory)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where F : struct, IFitObjective<T>
     {
-        T m = mu[index], s = logSigma[index];
+        T m = mu[index], s = logScale[index];
         across.Start<R>(index, firstRestart + index);
         T moment1Mu = T.Zero, moment1S = T.Zero, moment2Mu = T.Zero, moment2S = T.Zero;
         var progress = new RestartProgress<T>(settings);
@@ -149,12 +159,11 @@ public static class RestartKernels
             bool finite = T.IsFinite(m) && T.Abs(s) <= R.Of(LogSigmaLimit);
             if (finite)
             {
-                f = GaussianFitObjective.ValueAndGradient<T, R>(settings.Divergence, settings.Kind, settings.Order, m, s, target, moments,
-                    out gm, out gs);
+                f = fit.ValueAndGradient(m, s, out gm, out gs);
                 if (settings.FixSigma != 0) gs = T.Zero;
                 T squaredNorm = gm * gm + gs * gs;
                 // A diverging integral (χ² or α with q too narrow) has no gradient: the restart has left the domain.
-                finite = settings.Kind == 0 || (T.IsFinite(f) && T.IsFinite(squaredNorm));
+                finite = T.IsFinite(f) && T.IsFinite(squaredNorm);
                 if (finite && across.Count > 0) finite = across.AddValueAndSquaredGradient<R>(index, settings.Divergence, ref f, ref squaredNorm);
                 if (finite) norm = T.Sqrt(squaredNorm);
             }
@@ -171,21 +180,20 @@ public static class RestartKernels
                 trajectory[recordBase + 2 * t + 1] = s;
             }
         mu[index] = m;
-        logSigma[index] = s;
+        logScale[index] = s;
         value[index] = f;
         gradientNorm[index] = norm;
         steps[index] = progress.Taken;
         status[index] = progress.Outcome;
     }
 
-    /// <summary>Value and gradient in (μ, log σ) at given points: for polishing and for tests.</summary>
-    public static void Gradient<T, R>(Index1D index, int divergence, int kind, T order, ArrayView<T> mu, ArrayView<T> logSigma,
-        LogMixturePlanView<T> target, TargetMoments<T> moments, ArrayView<T> value, ArrayView<T> gradMu, ArrayView<T> gradLogSigma)
-        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    /// <summary>Value and gradient of a fit objective at given points: for polishing and for tests.</summary>
+    public static void Gradient<T, R, F>(Index1D index, F fit, ArrayView<T> mu, ArrayView<T> logScale, ArrayView<T> value,
+        ArrayView<T> gradMu, ArrayView<T> gradLogScale)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where F : struct, IFitObjective<T>
     {
-        value[index] = GaussianFitObjective.ValueAndGradient<T, R>(divergence, kind, order, mu[index], logSigma[index], target, moments,
-            out T gm, out T gs);
+        value[index] = fit.ValueAndGradient(mu[index], logScale[index], out T gm, out T gs);
         gradMu[index] = gm;
-        gradLogSigma[index] = gs;
+        gradLogScale[index] = gs;
     }
 }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Linq.Expressions;
+using System.Reflection;
 using ILGPU;
 using ILGPU.Runtime;
 using KlGpu.Kernels;
@@ -25,14 +27,6 @@ interface IBackend : IDisposable
     void StudentLandscape(HeavyTailPlan target, TargetMoments<double> moments, StudentShape<double> q, double[] mu, double[] scaleRows,
         int mask, double[] forward, double[] reverse);
 
-    /// <summary>Restarts of q = N(μ, σ) against a heavy-tailed target: mu and logSigma go in as starts and come back as end points.</summary>
-    void HeavyTailOptimize(HeavyTailPlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, double[] mu,
-        double[] logSigma, double[] value, double[] gradientNorm, int[] steps, int[] status);
-
-    /// <summary>Restarts of q = t_ν(μ, s): mu and logScale go in as starts and come back as end points.</summary>
-    void StudentOptimize(HeavyTailPlan target, TargetMoments<double> moments, StudentShape<double> q, OptimizerSettings<double> settings,
-        double[] mu, double[] logScale, double[] value, double[] gradientNorm, int[] steps, int[] status);
-
     /// <summary>An <see cref="FDivergence"/> member over the grid; output is [row, μ].</summary>
     void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output);
 
@@ -47,14 +41,12 @@ interface IBackend : IDisposable
     void MixtureOptimize(LogMixturePlan target, int count, OptimizerSettings<double> settings, double[] theta, double[] value,
         double[] gradientNorm, int[] steps, int[] status);
 
-    /// <summary>Value and gradient in (μ, log σ) at each point.</summary>
-    (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(LogMixturePlan target, TargetMoments<double> moments,
-        int divergence, int kind, double order, double[] mu, double[] logSigma);
+    /// <summary>Value and gradient of the objective at each point (μ_i, log scale_i).</summary>
+    (double[] Value, double[] GradMu, double[] GradLogScale) Gradient(FitObjective objective, double[] mu, double[] logScale);
 
-    /// <summary>Runs restarts [first, first + mu.Length): mu and logSigma go in as starts and come back as end points.</summary>
-    void Optimize(LogMixturePlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, AcrossStarts across, int first,
-        double[] mu, double[] logSigma, double[] value, double[] gradientNorm, int[] steps, int[] status, double[] trajectory,
-        double[] acrossDeviation);
+    /// <summary>Runs restarts [first, first + mu.Length) of the objective: mu and logScale go in as starts and come back as end points.</summary>
+    void Optimize(FitObjective objective, OptimizerSettings<double> settings, AcrossStarts across, int first, double[] mu, double[] logScale,
+        double[] value, double[] gradientNorm, int[] steps, int[] status, double[] trajectory, double[] acrossDeviation);
 }
 
 /// <summary>Loads each kernel once and launches it; with <see cref="CpuExecution.Parallel"/> on the CPU it calls
@@ -62,39 +54,32 @@ interface IBackend : IDisposable
 sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
     where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
 {
-    Action<Index1D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, ArrayView<T>>? expectedLog;
-    Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, int,
-        ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>? landscape;
-    Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, int, T, ArrayView2D<T, Stride2D.DenseX>>? fDivergence;
-    Action<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, T, T, ArrayView2D<T, Stride2D.DenseX>>? ksd;
-    Action<Index2D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, LogMixturePlanView<T>, int, T, ArrayView<T>,
-        ArrayView2D<T, Stride2D.DenseX>>? mixtureSlice;
-    Action<Index1D, int, ArrayView<T>, LogMixturePlanView<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>,
-        ArrayView<int>, ArrayView<int>>? mixtureOptimize;
-    Action<Index1D, int, int, T, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>? gradient;
-    Action<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, TargetMoments<T>, OptimizerSettings<T>, AcrossU<T>,
-        ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>? optimize;
-    Action<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>, TargetMoments<T>, int,
-        ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>? heavyTailLandscape;
-    Action<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>, TargetMoments<T>, StudentShape<T>, int,
-        ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>? studentLandscape;
-    Action<Index1D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>, TargetMoments<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>,
-        ArrayView<int>, ArrayView<int>>? heavyTailOptimize;
-    Action<Index1D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>, TargetMoments<T>, StudentShape<T>, OptimizerSettings<T>, ArrayView<T>,
-        ArrayView<T>, ArrayView<int>, ArrayView<int>>? studentOptimize;
+    /// <summary>Each kernel method (a closed generic instance) compiled once for this accelerator, as its stream-first launcher.</summary>
+    readonly Dictionary<MethodInfo, Delegate> loaded = [];
     (LogMixturePlan Plan, DevicePlan<T, R> Device)? cached;
     (HeavyTailPlan Plan, DeviceHeavyTailPlan<T, R> Device)? cachedTails;
 
-    static TargetMoments<T> Convert(TargetMoments<double> m) =>
+    public static TargetMoments<T> Convert(TargetMoments<double> m) =>
         new() { Mean = R.Of(m.Mean), Variance = R.Of(m.Variance), Entropy = R.Of(m.Entropy) };
 
-    DevicePlan<T, R> Upload(LogMixturePlan plan)
+    public LogMixturePlanView<T> Upload(LogMixturePlan plan)
     {
-        if (cached is { } c && ReferenceEquals(c.Plan, plan)) return c.Device;
-        cached?.Device.Dispose();
-        var device = new DevicePlan<T, R>(accelerator, plan);
-        cached = (plan, device);
-        return device;
+        if (cached is not { } c || !ReferenceEquals(c.Plan, plan))
+        {
+            cached?.Device.Dispose();
+            cached = (plan, new DevicePlan<T, R>(accelerator, plan));
+        }
+        return cached.Value.Device.View;
+    }
+
+    public HeavyTailPlanView<T> Upload(HeavyTailPlan plan)
+    {
+        if (cachedTails is not { } c || !ReferenceEquals(c.Plan, plan))
+        {
+            cachedTails?.Device.Dispose();
+            cachedTails = (plan, new DeviceHeavyTailPlan<T, R>(accelerator, plan));
+        }
+        return cachedTails.Value.Device.View;
     }
 
     MemoryBuffer1D<T, Stride1D.Dense> Vector(double[] values)
@@ -117,56 +102,76 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         TrajectoryStride = Math.Max(1, s.TrajectoryStride),
     };
 
-    /// <summary>A kernel over <paramref name="count"/> points: Parallel.For over the same method on the CPU path, one launch
-    /// (loaded once into its field by <paramref name="launch"/>) on an accelerator.</summary>
-    void OverPoints(int count, Action<Index1D> point, Action<Index1D> launch)
+    /// <summary>The one launch path: on the CPU path Parallel.For over <paramref name="cpu"/> (the same kernel method called
+    /// directly); on an accelerator <paramref name="kernel"/> is compiled once and launched over <paramref name="extent"/> with
+    /// <paramref name="arguments"/>, which must be the ones <paramref name="cpu"/> passes.</summary>
+    /// <summary>The launcher of a kernel method, typed Action&lt;AcceleratorStream, index, parameters…&gt; as ILGPU builds it; the
+    /// type is made from the method's own parameters, so no signature is written out a second time.</summary>
+    Delegate Launcher(Delegate kernel)
     {
-        if (parallelCpu) Parallel.For(0, count, i => point(i));
-        else
-        {
-            launch(count);
-            accelerator.Synchronize();
-        }
+        if (loaded.TryGetValue(kernel.Method, out var launcher)) return launcher;
+        var type = Expression.GetActionType([typeof(AcceleratorStream), .. kernel.Method.GetParameters().Select(p => p.ParameterType)]);
+        var load = typeof(Accelerator).GetMethod(nameof(Accelerator.LoadAutoGroupedKernel), 1, [typeof(MethodInfo)])!.MakeGenericMethod(type);
+        return loaded[kernel.Method] = (Delegate)load.Invoke(accelerator, [kernel.Method])!;
     }
 
-    /// <summary>A kernel over a width × height grid; on the CPU path the rows run in parallel.</summary>
-    void OverGrid(int width, int height, Action<Index2D> cell, Action<Index2D> launch)
+    /// <summary>The arguments as the kernel's parameter types: a buffer's view (ArrayView1D) becomes the ArrayView the kernel takes
+    /// by its implicit conversion, as the compiler does for the direct call.</summary>
+    static object[] Arguments(Delegate kernel, object[] arguments)
+    {
+        var parameters = kernel.Method.GetParameters();
+        var converted = new object[arguments.Length];
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            Type from = arguments[i].GetType(), to = parameters[i + 1].ParameterType;
+            converted[i] = from == to ? arguments[i]
+                : from.GetMethods(BindingFlags.Public | BindingFlags.Static).Concat(to.GetMethods(BindingFlags.Public | BindingFlags.Static))
+                    .First(m => m.Name == "op_Implicit" && m.ReturnType == to && m.GetParameters()[0].ParameterType == from)
+                    .Invoke(null, [arguments[i]])!;
+        }
+        return converted;
+    }
+
+    void Launch(Delegate kernel, Index2D extent, Action<Index2D> cpu, params object[] arguments)
     {
         if (parallelCpu)
-            Parallel.For(0, height, y =>
-            {
-                for (int x = 0; x < width; x++) cell(new Index2D(x, y));
-            });
-        else
         {
-            launch(new Index2D(width, height));
-            accelerator.Synchronize();
+            // Rows in parallel: a row of one σ costs about the same everywhere.
+            Parallel.For(0, extent.Y, y =>
+            {
+                for (int x = 0; x < extent.X; x++) cpu(new Index2D(x, y));
+            });
+            return;
         }
+        Launcher(kernel).DynamicInvoke([accelerator.DefaultStream, extent, .. Arguments(kernel, arguments)]);
+        accelerator.Synchronize();
     }
 
-    /// <summary>A map with one output grid [row, column].</summary>
-    void Map(int width, int height, double[] output, Action<Index2D, ArrayView2D<T, Stride2D.DenseX>> cell,
-        Action<Index2D, ArrayView2D<T, Stride2D.DenseX>> launch)
+    void Launch(Delegate kernel, int count, Action<Index1D> cpu, params object[] arguments)
     {
-        using var values = accelerator.Allocate2DDenseX<T>(new LongIndex2D(width, height));
-        var v = values.View;
-        OverGrid(width, height, i => cell(i, v), e => launch(e, v));
-        CopyOut(v.AsContiguous().GetAsArray(), output);
+        if (parallelCpu)
+        {
+            Parallel.For(0, count, i => cpu(i));
+            return;
+        }
+        Launcher(kernel).DynamicInvoke([accelerator.DefaultStream, new Index1D(count), .. Arguments(kernel, arguments)]);
+        accelerator.Synchronize();
     }
 
-    /// <summary>A map of forward and reverse KL; an output not in <paramref name="mask"/> gets a 1×1 stand-in the kernel never writes.</summary>
-    void KlMap(int width, int height, int mask, double[] forward, double[] reverse,
-        Action<Index2D, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>> cell,
-        Action<Index2D, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>> launch)
+    /// <summary>An output grid [row, column] on the device, read back into <paramref name="output"/> when disposed; a grid
+    /// the caller does not want is a 1×1 stand-in the kernel never writes.</summary>
+    sealed class OutputGrid(Accelerator accelerator, int width, int height, double[]? output) : IDisposable
     {
-        var extent = new LongIndex2D(width, height);
-        var unused = new LongIndex2D(1, 1);
-        using var fwd = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Forward) != 0 ? extent : unused);
-        using var rev = accelerator.Allocate2DDenseX<T>((mask & DivergenceMask.Reverse) != 0 ? extent : unused);
-        var (fv, rv) = (fwd.View, rev.View);
-        OverGrid(width, height, i => cell(i, fv, rv), e => launch(e, fv, rv));
-        if ((mask & DivergenceMask.Forward) != 0) CopyOut(fv.AsContiguous().GetAsArray(), forward);
-        if ((mask & DivergenceMask.Reverse) != 0) CopyOut(rv.AsContiguous().GetAsArray(), reverse);
+        readonly MemoryBuffer2D<T, Stride2D.DenseX> buffer =
+            accelerator.Allocate2DDenseX<T>(output is null ? new LongIndex2D(1, 1) : new LongIndex2D(width, height));
+
+        public ArrayView2D<T, Stride2D.DenseX> View => buffer.View;
+
+        public void Dispose()
+        {
+            if (output is not null) CopyOut(buffer.View.AsContiguous().GetAsArray(), output);
+            buffer.Dispose();
+        }
     }
 
     double[] Read(MemoryBuffer1D<T, Stride1D.Dense> b)
@@ -176,176 +181,114 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         return output;
     }
 
+    static double[]? Wanted(int mask, int bit, double[] output) => (mask & bit) != 0 ? output : null;
+
     public double[] ExpectedLog(LogMixturePlan f, double[] mu, double[] sigma)
     {
-        var plan = Upload(f).View;
+        var plan = Upload(f);
         using var m = Vector(mu);
         using var s = Vector(sigma);
         using var result = accelerator.Allocate1D<T>(mu.Length);
         var (mv, sv, rv) = (m.View, s.View, result.View);
-        OverPoints(mu.Length, i => DivergenceKernels.ExpectedLog<T, R>(i, mv, sv, plan, rv),
-            e => (expectedLog ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, ArrayView<T>>(
-                DivergenceKernels.ExpectedLog<T, R>))(e, mv, sv, plan, rv));
+        Launch(DivergenceKernels.ExpectedLog<T, R>, mu.Length, i => DivergenceKernels.ExpectedLog<T, R>(i, mv, sv, plan, rv), mv, sv, plan, rv);
         return Read(result);
     }
 
     public void GaussianLandscape(LogMixturePlan target, TargetMoments<double> moments, double[] mu, double[] sigmaRows,
         int mask, double[] forward, double[] reverse)
     {
-        var plan = Upload(target).View;
+        var plan = Upload(target);
         var tm = Convert(moments);
         using var m = Vector(mu);
         using var s = Vector(sigmaRows);
-        var (mv, sv) = (m.View, s.View);
-        KlMap(mu.Length, sigmaRows.Length, mask, forward, reverse,
-            (i, f, r) => DivergenceKernels.GaussianLandscape<T, R>(i, mv, sv, plan, tm, mask, f, r),
-            (e, f, r) => (landscape ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
-                TargetMoments<T>, int, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>(DivergenceKernels.GaussianLandscape<T, R>))(
-                e, mv, sv, plan, tm, mask, f, r));
-    }
-
-    HeavyTailPlanView<T> UploadTails(HeavyTailPlan target)
-    {
-        if (cachedTails is not { } c || !ReferenceEquals(c.Plan, target))
+        using (var f = new OutputGrid(accelerator, mu.Length, sigmaRows.Length, Wanted(mask, DivergenceMask.Forward, forward)))
+        using (var r = new OutputGrid(accelerator, mu.Length, sigmaRows.Length, Wanted(mask, DivergenceMask.Reverse, reverse)))
         {
-            cachedTails?.Device.Dispose();
-            cachedTails = (target, new DeviceHeavyTailPlan<T, R>(accelerator, target));
+            var (mv, sv, fv, rv) = (m.View, s.View, f.View, r.View);
+            Launch(DivergenceKernels.GaussianLandscape<T, R>, new Index2D(mu.Length, sigmaRows.Length),
+                i => DivergenceKernels.GaussianLandscape<T, R>(i, mv, sv, plan, tm, mask, fv, rv), mv, sv, plan, tm, mask, fv, rv);
         }
-        return cachedTails.Value.Device.View;
     }
 
     public void StudentLandscape(HeavyTailPlan target, TargetMoments<double> moments, StudentShape<double> shape, double[] mu,
         double[] scaleRows, int mask, double[] forward, double[] reverse)
     {
-        var plan = UploadTails(target);
+        var plan = Upload(target);
         var tm = Convert(moments);
         var q = StudentQ.Convert<T, R>(shape);
         using var m = Vector(mu);
         using var s = Vector(scaleRows);
-        var (mv, sv) = (m.View, s.View);
-        KlMap(mu.Length, scaleRows.Length, mask, forward, reverse,
-            (i, f, r) => HeavyTailKernels.StudentLandscape<T, R>(i, mv, sv, plan, tm, q, mask, f, r),
-            (e, f, r) => (studentLandscape ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
-                TargetMoments<T>, StudentShape<T>, int, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>(
-                HeavyTailKernels.StudentLandscape<T, R>))(e, mv, sv, plan, tm, q, mask, f, r));
+        using (var f = new OutputGrid(accelerator, mu.Length, scaleRows.Length, Wanted(mask, DivergenceMask.Forward, forward)))
+        using (var r = new OutputGrid(accelerator, mu.Length, scaleRows.Length, Wanted(mask, DivergenceMask.Reverse, reverse)))
+        {
+            var (mv, sv, fv, rv) = (m.View, s.View, f.View, r.View);
+            Launch(HeavyTailKernels.StudentLandscape<T, R>, new Index2D(mu.Length, scaleRows.Length),
+                i => HeavyTailKernels.StudentLandscape<T, R>(i, mv, sv, plan, tm, q, mask, fv, rv), mv, sv, plan, tm, q, mask, fv, rv);
+        }
     }
 
     public void HeavyTailLandscape(HeavyTailPlan target, TargetMoments<double> moments, double[] mu, double[] sigmaRows, int mask,
         double[] forward, double[] reverse)
     {
-        var plan = UploadTails(target);
+        var plan = Upload(target);
         var tm = Convert(moments);
         using var m = Vector(mu);
         using var s = Vector(sigmaRows);
-        var (mv, sv) = (m.View, s.View);
-        KlMap(mu.Length, sigmaRows.Length, mask, forward, reverse,
-            (i, f, r) => HeavyTailKernels.GaussianLandscape<T, R>(i, mv, sv, plan, tm, mask, f, r),
-            (e, f, r) => (heavyTailLandscape ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
-                TargetMoments<T>, int, ArrayView2D<T, Stride2D.DenseX>, ArrayView2D<T, Stride2D.DenseX>>(HeavyTailKernels.GaussianLandscape<T, R>))(
-                e, mv, sv, plan, tm, mask, f, r));
-    }
-
-    public void HeavyTailOptimize(HeavyTailPlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, double[] mu,
-        double[] logSigma, double[] value, double[] gradientNorm, int[] steps, int[] status)
-    {
-        var plan = UploadTails(target);
-        var tm = Convert(moments);
-        var os = Convert(settings);
-        int n = mu.Length;
-        using var m = Vector(mu);
-        using var s = Vector(logSigma);
-        using var ends = new RestartEnds(accelerator, n);
-        var (mv, sv) = (m.View, s.View);
-        var (fv, nv, tv, ov) = ends.Views;
-        OverPoints(n, i => HeavyTailKernels.Optimize<T, R>(i, mv, sv, plan, tm, os, fv, nv, tv, ov),
-            e => (heavyTailOptimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
-                TargetMoments<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>>(
-                HeavyTailKernels.Optimize<T, R>))(e, mv, sv, plan, tm, os, fv, nv, tv, ov));
-        CopyOut(m.GetAsArray1D(), mu);
-        CopyOut(s.GetAsArray1D(), logSigma);
-        ends.ReadInto(value, gradientNorm, steps, status);
-    }
-
-    public void StudentOptimize(HeavyTailPlan target, TargetMoments<double> moments, StudentShape<double> shape, OptimizerSettings<double> settings,
-        double[] mu, double[] logScale, double[] value, double[] gradientNorm, int[] steps, int[] status)
-    {
-        var plan = UploadTails(target);
-        var tm = Convert(moments);
-        var q = StudentQ.Convert<T, R>(shape);
-        var os = Convert(settings);
-        int n = mu.Length;
-        using var m = Vector(mu);
-        using var s = Vector(logScale);
-        using var ends = new RestartEnds(accelerator, n);
-        var (mv, sv) = (m.View, s.View);
-        var (fv, nv, tv, ov) = ends.Views;
-        OverPoints(n, i => HeavyTailKernels.StudentOptimize<T, R>(i, mv, sv, plan, tm, q, os, fv, nv, tv, ov),
-            e => (studentOptimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, HeavyTailPlanView<T>,
-                TargetMoments<T>, StudentShape<T>, OptimizerSettings<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>>(
-                HeavyTailKernels.StudentOptimize<T, R>))(e, mv, sv, plan, tm, q, os, fv, nv, tv, ov));
-        CopyOut(m.GetAsArray1D(), mu);
-        CopyOut(s.GetAsArray1D(), logScale);
-        ends.ReadInto(value, gradientNorm, steps, status);
+        using (var f = new OutputGrid(accelerator, mu.Length, sigmaRows.Length, Wanted(mask, DivergenceMask.Forward, forward)))
+        using (var r = new OutputGrid(accelerator, mu.Length, sigmaRows.Length, Wanted(mask, DivergenceMask.Reverse, reverse)))
+        {
+            var (mv, sv, fv, rv) = (m.View, s.View, f.View, r.View);
+            Launch(HeavyTailKernels.GaussianLandscape<T, R>, new Index2D(mu.Length, sigmaRows.Length),
+                i => HeavyTailKernels.GaussianLandscape<T, R>(i, mv, sv, plan, tm, mask, fv, rv), mv, sv, plan, tm, mask, fv, rv);
+        }
     }
 
     public void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output)
     {
-        var plan = Upload(target).View;
+        var plan = Upload(target);
         T a = R.Of(order);
         using var m = Vector(mu);
         using var s = Vector(sigmaRows);
-        var (mv, sv) = (m.View, s.View);
-        Map(mu.Length, sigmaRows.Length, output,
-            (i, v) => DivergenceKernels.GaussianFDivergence<T, R>(i, mv, sv, plan, kind, a, v),
-            (e, v) => (fDivergence ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, int, T,
-                ArrayView2D<T, Stride2D.DenseX>>(DivergenceKernels.GaussianFDivergence<T, R>))(e, mv, sv, plan, kind, a, v));
+        using var values = new OutputGrid(accelerator, mu.Length, sigmaRows.Length, output);
+        var (mv, sv, vv) = (m.View, s.View, values.View);
+        Launch(DivergenceKernels.GaussianFDivergence<T, R>, new Index2D(mu.Length, sigmaRows.Length),
+            i => DivergenceKernels.GaussianFDivergence<T, R>(i, mv, sv, plan, kind, a, vv), mv, sv, plan, kind, a, vv);
     }
 
     public void GaussianKsd(LogMixturePlan target, double[] mu, double[] sigmaRows, double c, double beta, double[] output)
     {
-        var plan = Upload(target).View;
+        var plan = Upload(target);
         T tc = R.Of(c), tb = R.Of(beta);
         using var m = Vector(mu);
         using var s = Vector(sigmaRows);
-        using var values = accelerator.Allocate2DDenseX<T>(new LongIndex2D(mu.Length, sigmaRows.Length));
-        if (parallelCpu)
-        {
-            var (mv, sv, vv) = (m.View, s.View, values.View);
-            // Points, not rows, in parallel: a row of one σ costs the same everywhere, but a few rows may be all there is.
-            Parallel.For(0, (long)mu.Length * sigmaRows.Length, i =>
-                DivergenceKernels.GaussianKsd<T, R>(new Index2D((int)(i % mu.Length), (int)(i / mu.Length)), mv, sv, plan, tc, tb, vv));
-        }
-        else
-        {
-            ksd ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>, T, T,
-                ArrayView2D<T, Stride2D.DenseX>>(DivergenceKernels.GaussianKsd<T, R>);
-            ksd(new Index2D(mu.Length, sigmaRows.Length), m.View, s.View, plan, tc, tb, values.View);
-            accelerator.Synchronize();
-        }
-        CopyOut(values.View.AsContiguous().GetAsArray(), output);
+        using var values = new OutputGrid(accelerator, mu.Length, sigmaRows.Length, output);
+        var (mv, sv, vv) = (m.View, s.View, values.View);
+        // Points, not rows, in parallel on the CPU path: a few rows may be all there is, and each point is a double integral.
+        int width = mu.Length, points = width * sigmaRows.Length;
+        Launch(DivergenceKernels.GaussianKsd<T, R>, parallelCpu ? new Index2D(1, points) : new Index2D(width, sigmaRows.Length),
+            i => DivergenceKernels.GaussianKsd<T, R>(new Index2D(i.Y % width, i.Y / width), mv, sv, plan, tc, tb, vv), mv, sv, plan, tc, tb, vv);
     }
 
     public void MixtureSlice(LogMixturePlan target, double[] baseQ, int parameterX, int parameterY, double[] x, double[] y, int kind,
         double order, double[] output)
     {
-        var plan = Upload(target).View;
+        var plan = Upload(target);
         T a = R.Of(order);
         using var xs = Vector(x);
         using var ys = Vector(y);
         using var q = Vector(baseQ);
         using var scratch = accelerator.Allocate1D<T>((long)x.Length * y.Length * baseQ.Length);
-        var (xv, yv, qv, sv) = (xs.View, ys.View, q.View, scratch.View);
-        Map(x.Length, y.Length, output,
-            (i, v) => MixtureSliceKernels.Slice<T, R>(i, xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, v),
-            (e, v) => (mixtureSlice ??= accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int,
-                LogMixturePlanView<T>, int, T, ArrayView<T>, ArrayView2D<T, Stride2D.DenseX>>(MixtureSliceKernels.Slice<T, R>))(
-                e, xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, v));
+        using var values = new OutputGrid(accelerator, x.Length, y.Length, output);
+        var (xv, yv, qv, sv, vv) = (xs.View, ys.View, q.View, scratch.View, values.View);
+        Launch(MixtureSliceKernels.Slice<T, R>, new Index2D(x.Length, y.Length),
+            i => MixtureSliceKernels.Slice<T, R>(i, xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, vv),
+            xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, vv);
     }
 
     public void MixtureOptimize(LogMixturePlan target, int count, OptimizerSettings<double> settings, double[] theta, double[] value,
         double[] gradientNorm, int[] steps, int[] status)
     {
-        var plan = Upload(target).View;
+        var plan = Upload(target);
         var os = Convert(settings);
         int n = value.Length;
         using var th = Vector(theta);
@@ -353,43 +296,61 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         using var ends = new RestartEnds(accelerator, n);
         var (tv, sv) = (th.View, scratch.View);
         var (fv, nv, kv, ov) = ends.Views;
-        OverPoints(n, i => MixtureRestartKernels.Optimize<T, R>(i, count, tv, plan, os, sv, fv, nv, kv, ov),
-            e => (mixtureOptimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<T>, LogMixturePlanView<T>, OptimizerSettings<T>,
-                ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>>(MixtureRestartKernels.Optimize<T, R>))(
-                e, count, tv, plan, os, sv, fv, nv, kv, ov));
+        Launch(MixtureRestartKernels.Optimize<T, R>, n, i => MixtureRestartKernels.Optimize<T, R>(i, count, tv, plan, os, sv, fv, nv, kv, ov),
+            count, tv, plan, os, sv, fv, nv, kv, ov);
         CopyOut(th.GetAsArray1D(), theta);
         ends.ReadInto(value, gradientNorm, steps, status);
     }
 
-    public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(LogMixturePlan target, TargetMoments<double> moments,
-        int divergence, int kind, double order, double[] mu, double[] logSigma)
+    public (double[] Value, double[] GradMu, double[] GradLogScale) Gradient(FitObjective objective, double[] mu, double[] logScale)
     {
-        T a = R.Of(order);
-        var plan = Upload(target).View;
-        var tm = Convert(moments);
+        var gradient = new GradientLaunch(this, mu, logScale);
+        objective.On(this, gradient);
+        return gradient.Result;
+    }
+
+    /// <summary>Value and gradient of one objective, its kernel struct <paramref name="fit"/>, at each point.</summary>
+    (double[], double[], double[]) Gradient<F>(F fit, double[] mu, double[] logScale) where F : struct, IFitObjective<T>
+    {
         using var m = Vector(mu);
-        using var s = Vector(logSigma);
+        using var s = Vector(logScale);
         using var f = accelerator.Allocate1D<T>(mu.Length);
         using var gm = accelerator.Allocate1D<T>(mu.Length);
         using var gs = accelerator.Allocate1D<T>(mu.Length);
         var (mv, sv, fv, gmv, gsv) = (m.View, s.View, f.View, gm.View, gs.View);
-        OverPoints(mu.Length, i => RestartKernels.Gradient<T, R>(i, divergence, kind, a, mv, sv, plan, tm, fv, gmv, gsv),
-            e => (gradient ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, int, T, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
-                TargetMoments<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>>(RestartKernels.Gradient<T, R>))(
-                e, divergence, kind, a, mv, sv, plan, tm, fv, gmv, gsv));
+        Launch(RestartKernels.Gradient<T, R, F>, mu.Length, i => RestartKernels.Gradient<T, R, F>(i, fit, mv, sv, fv, gmv, gsv),
+            fit, mv, sv, fv, gmv, gsv);
         return (Read(f), Read(gm), Read(gs));
     }
 
-    public void Optimize(LogMixturePlan target, TargetMoments<double> moments, OptimizerSettings<double> settings, AcrossStarts across, int first,
-        double[] mu, double[] logSigma, double[] value, double[] gradientNorm, int[] steps, int[] status, double[] trajectory,
-        double[] acrossDeviation)
+    sealed class GradientLaunch(Backend<T, R> backend, double[] mu, double[] logScale) : IObjectiveUser<T>
     {
-        var plan = Upload(target).View;
-        var tm = Convert(moments);
+        public (double[], double[], double[]) Result { get; private set; }
+        public void Use<F>(F fit) where F : struct, IFitObjective<T> => Result = backend.Gradient(fit, mu, logScale);
+    }
+
+    public void Optimize(FitObjective objective, OptimizerSettings<double> settings, AcrossStarts across, int first, double[] mu,
+        double[] logScale, double[] value, double[] gradientNorm, int[] steps, int[] status, double[] trajectory, double[] acrossDeviation) =>
+        objective.On(this, new RestartLaunch(this, settings, across, first, mu, logScale, value, gradientNorm, steps, status, trajectory,
+            acrossDeviation));
+
+    sealed class RestartLaunch(Backend<T, R> backend, OptimizerSettings<double> settings, AcrossStarts across, int first, double[] mu,
+        double[] logScale, double[] value, double[] gradientNorm, int[] steps, int[] status, double[] trajectory, double[] acrossDeviation)
+        : IObjectiveUser<T>
+    {
+        public void Use<F>(F fit) where F : struct, IFitObjective<T> =>
+            backend.Optimize(fit, settings, across, first, mu, logScale, value, gradientNorm, steps, status, trajectory, acrossDeviation);
+    }
+
+    /// <summary>Restarts [first, first + mu.Length) of one objective, its kernel struct <paramref name="fit"/>.</summary>
+    void Optimize<F>(F fit, OptimizerSettings<double> settings, AcrossStarts across, int first, double[] mu, double[] logScale,
+        double[] value, double[] gradientNorm, int[] steps, int[] status, double[] trajectory, double[] acrossDeviation)
+        where F : struct, IFitObjective<T>
+    {
         var os = Convert(settings);
         int n = mu.Length;
         using var m = Vector(mu);
-        using var s = Vector(logSigma);
+        using var s = Vector(logScale);
         using var ends = new RestartEnds(accelerator, n);
         using var path = accelerator.Allocate1D<T>(Math.Max(1, trajectory.Length));
         if (trajectory.Length > 0) path.View.SubView(0, trajectory.Length).CopyFromCPU(trajectory.Select(R.Of).ToArray());
@@ -402,13 +363,11 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         };
         var (mv, sv, pv) = (m.View, s.View, path.View);
         var (fv, nv, tv, ov) = ends.Views;
-        OverPoints(n, i => RestartKernels.Optimize<T, R>(i, first, mv, sv, plan, tm, os, au, fv, nv, tv, ov, pv),
-            e => (optimize ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, int, ArrayView<T>, ArrayView<T>, LogMixturePlanView<T>,
-                TargetMoments<T>, OptimizerSettings<T>, AcrossU<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<T>>(
-                RestartKernels.Optimize<T, R>))(e, first, mv, sv, plan, tm, os, au, fv, nv, tv, ov, pv));
+        Launch(RestartKernels.Optimize<T, R, F>, n, i => RestartKernels.Optimize<T, R, F>(i, first, mv, sv, fit, os, au, fv, nv, tv, ov, pv),
+            first, mv, sv, fit, os, au, fv, nv, tv, ov, pv);
         if (across.Count > 0) CopyOut(deviation.View.SubView(0, 2 * n).AsContiguous().GetAsArray(), acrossDeviation);
         CopyOut(m.GetAsArray1D(), mu);
-        CopyOut(s.GetAsArray1D(), logSigma);
+        CopyOut(s.GetAsArray1D(), logScale);
         ends.ReadInto(value, gradientNorm, steps, status);
         if (trajectory.Length > 0) CopyOut(path.View.SubView(0, trajectory.Length).AsContiguous().GetAsArray(), trajectory);
     }

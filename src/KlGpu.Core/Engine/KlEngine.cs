@@ -361,8 +361,8 @@ public sealed class KlEngine : IDisposable
         if (startLogScale.Length != n) throw new ArgumentException("start arrays differ in length");
         if (settings.Kind != 0 || settings.TrajectoryCount != 0) throw new ArgumentException("Student-t restarts take a KL and record no paths");
         var (plan, moments, shape) = PrepareForStudent(p, nu);
-        return InBatches(new RestartOutcome(n, 0, 1, settings.MaxSteps), startMu, startLogScale, batch, progress, cancel,
-            b => backend.StudentOptimize(plan, moments, shape, settings, b.Mu, b.LogSigma, b.Value, b.Norm, b.Steps, b.Status));
+        return Restarts(new StudentObjective(plan, moments.Entropy, shape, settings.Divergence), settings, startMu, startLogScale, batch,
+            progress, cancel);
     }
 
     /// <summary>Value and gradient in (μ, log s) of forward or reverse KL between p and t_ν(μ_i, e^{s_i}), on the host in double
@@ -373,11 +373,7 @@ public sealed class KlEngine : IDisposable
         if (mu.Length != logScale.Length) throw new ArgumentException("mu and logScale differ in length");
         RequireHeavyTailSupport(1, [divergence]);
         var (plan, moments, shape) = PrepareForStudent(p, nu);
-        bool reverse = divergence.Mask() == DivergenceMask.Reverse;
-        var (value, gradMu, gradLogScale) = (new double[mu.Length], new double[mu.Length], new double[mu.Length]);
-        Parallel.For(0, mu.Length, i => value[i] = StudentQ.DivergenceWithGradient<double, F64, HeavyTailPlan>(reverse, mu[i], logScale[i],
-            shape, plan, moments.Entropy, out gradMu[i], out gradLogScale[i]));
-        return (value, gradMu, gradLogScale);
+        return backend.Gradient(new StudentObjective(plan, moments.Entropy, shape, divergence.Mask()), mu, logScale);
     }
 
     /// <summary>The (μ, σ) landscape of forward and reverse KL for a heavy-tailed target, tile by tile like the Gaussian one.</summary>
@@ -407,7 +403,7 @@ public sealed class KlEngine : IDisposable
         // Only forward KL reads the moments; reverse KL and the f-divergences need no entropy of p.
         var (mask, kind, order) = divergence.Objective();
         var moments = mask == DivergenceMask.Forward ? Moments(p) : default;
-        return backend.Gradient(Plan(p), moments, mask, kind, order, mu, logSigma);
+        return backend.Gradient(new GaussianObjective(Plan(p), moments, mask, kind, order), mu, logSigma);
     }
 
     /// <summary>
@@ -418,41 +414,41 @@ public sealed class KlEngine : IDisposable
     public RestartOutcome Optimize(GaussianMixture p, OptimizerSettings<double> settings, double[] startMu, double[] startLogSigma,
         int batch = 1 << 16, Action<int>? progress = null, CancellationToken cancel = default, AcrossStarts across = default)
     {
+        if (across.Count > 0 && settings.Kind != 0) throw new ArgumentException("across u only the KLs split into a sum over coordinates");
+        var moments = settings.Divergence == DivergenceMask.Forward ? Moments(p) : default;
+        return Restarts(new GaussianObjective(Plan(p), moments, settings.Divergence, settings.Kind, settings.Order), settings, startMu, startLogSigma,
+            batch, progress, cancel, across);
+    }
+
+    /// <summary>
+    /// Runs one restart of <paramref name="objective"/> per start, in launches of at most <paramref name="batch"/> restarts,
+    /// reporting the number finished after each. <c>settings.TrajectoryCount</c> restarts record their paths, every
+    /// <c>settings.TrajectoryStride</c>-th (by default as far apart as they fit).
+    /// </summary>
+    RestartOutcome Restarts(FitObjective objective, OptimizerSettings<double> settings, double[] startMu, double[] startLogScale, int batch,
+        Action<int>? progress, CancellationToken cancel, AcrossStarts across = default)
+    {
         // The state across u is 6(d − 1) numbers per restart on the device: launches stay under MaxAcrossState of them.
         if (across.Count > 0) batch = (int)Math.Clamp(MaxAcrossState / ((long)across.Count * AcrossU<double>.Slots), 1, batch);
-        if (across.Count > 0 && settings.Kind != 0) throw new ArgumentException("across u only the KLs split into a sum over coordinates");
         int n = startMu.Length;
-        if (startLogSigma.Length != n) throw new ArgumentException("start arrays differ in length");
+        if (startLogScale.Length != n) throw new ArgumentException("start arrays differ in length");
         if (settings.TrajectoryCount > n) throw new ArgumentException("more trajectories than restarts");
         int widest = Math.Max(1, n / Math.Max(1, settings.TrajectoryCount));
         settings = settings with { TrajectoryStride = settings.TrajectoryStride is > 0 and var s && s <= widest ? s : widest };
-        var plan = Plan(p);
-        var moments = settings.Divergence == DivergenceMask.Forward ? Moments(p) : default;
         var result = new RestartOutcome(n, settings.TrajectoryCount, settings.TrajectoryStride, settings.MaxSteps);
-        return InBatches(result, startMu, startLogSigma, batch, progress, cancel, b =>
+        for (int first = 0; first < n; first += batch)
         {
+            cancel.ThrowIfCancellationRequested();
+            var b = new RestartBatch(startMu, startLogScale, first, Math.Min(batch, n - first));
             // Every batch sees the whole path buffer: the recorded restarts are spread over all of them.
             double[] deviation = new double[across.Count > 0 ? 2 * b.Mu.Length : 0];
-            backend.Optimize(plan, moments, settings, across, b.First, b.Mu, b.LogSigma, b.Value, b.Norm, b.Steps, b.Status,
-                result.Trajectories, deviation);
+            backend.Optimize(objective, settings, across, b.First, b.Mu, b.LogSigma, b.Value, b.Norm, b.Steps, b.Status, result.Trajectories,
+                deviation);
             for (int i = 0; i < deviation.Length / 2; i++)
             {
                 result.AcrossMaxMu[b.First + i] = deviation[2 * i];
                 result.AcrossMaxLogSigma[b.First + i] = deviation[2 * i + 1];
             }
-        });
-    }
-
-    /// <summary>Runs <paramref name="launch"/> on the restarts in batches of at most <paramref name="batch"/>, storing each batch's ends.</summary>
-    static RestartOutcome InBatches(RestartOutcome result, double[] startMu, double[] startLogSigma, int batch, Action<int>? progress,
-        CancellationToken cancel, Action<RestartBatch> launch)
-    {
-        int n = startMu.Length;
-        for (int first = 0; first < n; first += batch)
-        {
-            cancel.ThrowIfCancellationRequested();
-            var b = new RestartBatch(startMu, startLogSigma, first, Math.Min(batch, n - first));
-            launch(b);
             b.StoreIn(result);
             progress?.Invoke(first + b.Mu.Length);
         }
@@ -472,8 +468,8 @@ public sealed class KlEngine : IDisposable
         if (settings.Divergence == DivergenceMask.Forward && !p.HasFiniteVariance)
             throw new ArgumentException("forward KL is +∞ for every Gaussian q when p's variance is");
         var prepared = PrepareTails(p);
-        return InBatches(new RestartOutcome(n, 0, 1, settings.MaxSteps), startMu, startLogSigma, batch, progress, cancel,
-            b => backend.HeavyTailOptimize(prepared.Plan, prepared.Moments, settings, b.Mu, b.LogSigma, b.Value, b.Norm, b.Steps, b.Status));
+        return Restarts(new HeavyTailObjective(prepared.Plan, prepared.Moments, settings.Divergence), settings, startMu, startLogSigma, batch,
+            progress, cancel);
     }
 
     /// <summary>Value and gradient in (μ, log σ) of forward or reverse KL between a heavy-tailed p and N(μ_i, e^{s_i}), on the
@@ -484,11 +480,7 @@ public sealed class KlEngine : IDisposable
         if (mu.Length != logSigma.Length) throw new ArgumentException("mu and logSigma differ in length");
         RequireHeavyTailSupport(1, [divergence]);
         var prepared = PrepareTails(p);
-        int mask = divergence.Mask();
-        var (value, gradMu, gradLogSigma) = (new double[mu.Length], new double[mu.Length], new double[mu.Length]);
-        Parallel.For(0, mu.Length, i => value[i] = HeavyTailFitObjective.ValueAndGradient<double, F64, HeavyTailPlan>(mask, mu[i], logSigma[i],
-            prepared.Plan, prepared.Moments, out gradMu[i], out gradLogSigma[i]));
-        return (value, gradMu, gradLogSigma);
+        return backend.Gradient(new HeavyTailObjective(prepared.Plan, prepared.Moments, divergence.Mask()), mu, logSigma);
     }
 
     public void Dispose()

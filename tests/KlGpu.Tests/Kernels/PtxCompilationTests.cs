@@ -18,23 +18,38 @@ public class PtxCompilationTests
     static readonly Type[] KernelClasses =
         [typeof(DivergenceKernels), typeof(RestartKernels), typeof(MixtureSliceKernels), typeof(MixtureRestartKernels), typeof(HeavyTailKernels)];
 
+    /// <summary>The fit objectives the generic restart kernels are instantiated with.</summary>
+    static readonly Type[] Objectives = [typeof(GaussianFit<,>), typeof(HeavyTailGaussianFit<,>), typeof(StudentFit<,>)];
+
+    /// <summary>Kernel names as Class.Method, or Class.Method[Objective] for a kernel generic over a fit objective.</summary>
     public static IEnumerable<object[]> KernelsAndPrecisions() =>
         from c in KernelClasses
         from m in c.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)
+        from o in m.GetGenericArguments().Length == 3 ? Objectives.Select(o => $"[{o.Name}]") : [""]
         from p in new[] { (typeof(double), typeof(F64)), (typeof(float), typeof(F32)) }
-        select new object[] { c.Name + "." + m.Name, p.Item1.Name };
+        select new object[] { c.Name + "." + m.Name + o, p.Item1.Name };
 
     /// <summary>A new kernel must be added to this count on purpose, so none slips past the PTX check.</summary>
     [Fact]
-    public void EveryKernelIsCovered() => Assert.Equal(12 * 2, KernelsAndPrecisions().Count());
+    public void EveryKernelIsCovered() => Assert.Equal(14 * 2, KernelsAndPrecisions().Count());
+
+    /// <summary>Every fit objective in the kernels assembly is compiled into the restart kernels here.</summary>
+    [Fact]
+    public void EveryObjectiveIsCovered()
+    {
+        var all = typeof(RestartKernels).Assembly.GetTypes()
+            .Where(t => t.IsValueType && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IFitObjective<>)));
+        Assert.Equal(all.OrderBy(t => t.Name), Objectives.OrderBy(t => t.Name));
+    }
 
     [Theory]
     [MemberData(nameof(KernelsAndPrecisions))]
     public void CompilesToPtx(string kernel, string precision)
     {
-        var names = kernel.Split('.');
+        var names = kernel.Split('.', '[', ']');
         var method = KernelClasses.Single(c => c.Name == names[0]).GetMethod(names[1])!;
         var types = precision == nameof(Double) ? new[] { typeof(double), typeof(F64) } : [typeof(float), typeof(F32)];
+        if (names.Length > 2) types = [.. types, Objectives.Single(o => o.Name == names[2]).MakeGenericType(types)];
         using var context = ComputeDevices.CreateContext();
         var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_78, null!);  // no libdevice: ILGPU.Algorithms supplies the math
         var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromImplicitlyGroupedKernel(method.MakeGenericMethod(types)), default);
