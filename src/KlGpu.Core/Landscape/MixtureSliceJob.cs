@@ -22,7 +22,7 @@ public static class MixtureSliceJob
     /// <summary>Grid points per run: a slice is computed whole (a mixture q per point has no tiled kernel of its own).</summary>
     public const long MaxPoints = 1L << 22;
 
-    public static IReadOnlyList<OutputFileEntry> Run(MixtureSliceSettings s, KlEngine engine, CancellationToken cancel = default)
+    public static IReadOnlyList<OutputFileEntry> Run(MixtureSliceSettings s, KlEngine engine, CancellationToken cancel = default, RunParameters? parameters = null)
     {
         var slice = s.Slice;
         int nx = slice.X.Axis.Count, ny = slice.Y.Axis.Count;
@@ -70,20 +70,7 @@ public static class MixtureSliceJob
             Tool = "klgpu",
             Command = "landscape",
             Version = ComputeDevices.Version,
-            Parameters = new
-            {
-                Target = s.Target.ToString(),
-                Family = $"mixture:{slice.Q.Count}",
-                Q = slice.Q.ToString(),
-                Vary = $"{slice.X.Parameter},{slice.Y.Parameter}",
-                X = Axis(slice.X.Axis),
-                Y = Axis(slice.Y.Axis),
-                Divergences = s.Divergences.Select(d => d.Name()).ToArray(),
-                Precision = s.Precision,
-                Accelerator = s.Accelerator,
-                Svg = s.Svg,
-                LogColor = s.LogColor,
-            },
+            Parameters = parameters?.Values,
             Device = new { Kind = engine.DeviceKind, Name = engine.DeviceName },
             Minima = grids.ToDictionary(g => g.Divergence.Name(), g =>
             {
@@ -93,8 +80,6 @@ public static class MixtureSliceJob
             Files = files,
         });
     }
-
-    static string Axis(GridAxis a) => FormattableString.Invariant($"{a.Min:R}:{a.Max:R}:{a.Count}");
 
     static void Vector(AtomicFile file, GridAxis axis)
     {
