@@ -1,13 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using KlGpu.Accelerators;
-using KlGpu.Basins;
-using KlGpu.Engine;
-using KlGpu.Landscape;
-using KlGpu.Numerics;
-using KlGpu.Output;
-using KlGpu.Specs;
-
 namespace KlGpu.Cli;
 
 /// <summary><c>klgpu basins</c>: options → <see cref="BasinsSettings"/> (or <see cref="MixtureBasinsSettings"/>) → the job → a table or JSON.</summary>

@@ -1,7 +1,4 @@
-using System.CommandLine;
 using KlGpu.Bench;
-using KlGpu.Landscape;
-using KlGpu.Output;
 
 namespace KlGpu.Cli;
 

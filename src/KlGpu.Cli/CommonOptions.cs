@@ -1,10 +1,3 @@
-using System.CommandLine;
-using KlGpu.Accelerators;
-using KlGpu.Landscape;
-using KlGpu.Numerics;
-using KlGpu.Output;
-using KlGpu.Specs;
-
 namespace KlGpu.Cli;
 
 /// <summary>

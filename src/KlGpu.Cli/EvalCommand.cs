@@ -1,11 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using KlGpu.Engine;
-using KlGpu.Landscape;
-using KlGpu.Numerics;
-using KlGpu.Output;
-using KlGpu.Specs;
-
 namespace KlGpu.Cli;
 
 /// <summary><c>klgpu eval</c>: the divergences between two mixtures.</summary>

@@ -1,13 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using KlGpu.Accelerators;
-using KlGpu.Basins;
-using KlGpu.Engine;
-using KlGpu.Landscape;
-using KlGpu.Numerics;
-using KlGpu.Output;
-using KlGpu.Specs;
-
 namespace KlGpu.Cli;
 
 /// <summary><c>klgpu landscape</c>: options → <see cref="LandscapeSettings"/> (or a slice's or a fixed σ's settings) → the job → a summary.</summary>

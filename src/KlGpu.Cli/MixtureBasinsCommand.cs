@@ -1,11 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using KlGpu.Basins;
-using KlGpu.Engine;
-using KlGpu.Numerics;
-using KlGpu.Output;
-using KlGpu.Specs;
-
 namespace KlGpu.Cli;
 
 /// <summary><c>klgpu basins --family mixture:K</c>: the same options → <see cref="MixtureBasinsSettings"/> → <see cref="MixtureBasinsJob"/> → a table or JSON.</summary>

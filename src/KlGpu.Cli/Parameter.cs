@@ -1,8 +1,5 @@
-using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KlGpu.Output;
-using KlGpu.Specs;
 
 namespace KlGpu.Cli;
 

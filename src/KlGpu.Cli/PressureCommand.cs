@@ -1,9 +1,4 @@
-using System.CommandLine;
-using KlGpu.Landscape;
-using KlGpu.Numerics;
-using KlGpu.Output;
 using KlGpu.Pressure;
-using KlGpu.Specs;
 
 namespace KlGpu.Cli;
 

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using KlGpu.Specs;
-
 namespace KlGpu.Cli;
 
 /// <summary><c>klgpu run FILE</c>: a study from a run file (or any manifest.json), as the command line it stands for.</summary>

@@ -1,12 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using KlGpu.Accelerators;
-using KlGpu.Basins;
-using KlGpu.Engine;
-using KlGpu.Landscape;
-using KlGpu.Numerics;
-using KlGpu.Output;
-using KlGpu.Specs;
 using KlGpu.Sweeps;
 
 namespace KlGpu.Cli;

@@ -371,18 +371,11 @@ public static class BasinsJob
         }
     }
 
-    static object Manifest(BasinsRun run, RunParameters? parameters, IReadOnlyList<OutputFileEntry> files)
+    static object Manifest(BasinsRun run, RunParameters? parameters, IReadOnlyList<OutputFileEntry> files) => RunManifest.Of("basins", parameters, new
     {
-        return new
-        {
-            Tool = "klgpu",
-            Command = "basins",
-            Version = ComputeDevices.Version,
-            Parameters = parameters?.Values,
-            Device = new { Kind = run.DeviceKind, Name = run.DeviceName },
-            Timings = new { run.OptimizeSeconds, run.PolishSeconds },
-            Result = Summary(run),
-            Files = files,
-        };
-    }
+        Device = new { Kind = run.DeviceKind, Name = run.DeviceName },
+        Timings = new { run.OptimizeSeconds, run.PolishSeconds },
+        Result = Summary(run),
+        Files = files,
+    });
 }

@@ -237,17 +237,13 @@ public static class MixtureBasinsJob
         var plot = MixtureDensityFigure.ForRun(s.Target, s.Divergence, s.Components, run.Basins);
         batch.Figures((c, r) => plot.Render(c, r), "densities", "figure:densities", o.Width, o.Height, svg);
         cancel.ThrowIfCancellationRequested();
-        return batch.Commit(files => new
+        return batch.Commit(files => RunManifest.Of("basins", parameters, new
         {
-            Tool = "klgpu",
-            Command = "basins",
-            Version = ComputeDevices.Version,
-            Parameters = parameters?.Values,
             Device = new { Kind = run.DeviceKind, Name = run.DeviceName },
             Timings = new { run.OptimizeSeconds, run.PolishSeconds },
             Result = new { run.Minima, Summary = run.Summary(), Note = "landscape and basin-map figures are drawn for a Gaussian q only" },
             Files = files,
-        });
+        }));
     }
 
     static void WriteRestarts(AtomicFile file, MixtureBasinsRun run)

@@ -54,16 +54,12 @@ public static class FixedSigmaJob
         var plot = CurveFigure.Create(target, sigma, x, curves);
         batch.Figures((c, r) => plot.Render(c, r), "curve", "figure:curve", FigureOptions.Default.Width, FigureOptions.Default.Height, svg);
         cancel.ThrowIfCancellationRequested();
-        return batch.Commit(files => new
+        return batch.Commit(files => RunManifest.Of("landscape", parameters, new
         {
-            Tool = "klgpu",
-            Command = "landscape",
-            Version = ComputeDevices.Version,
-            Parameters = parameters?.Values,
             Device = new { Kind = engine.DeviceKind, Name = engine.DeviceName },
             Minima = curves.ToDictionary(cv => cv.Item1.Name(), cv => cv.Item3.Where(b => b.Kind == StationaryKind.Minimum)
                 .Select(b => new { b.Mu, b.Value, b.Fraction }).ToArray()),
             Files = files,
-        });
+        }));
     }
 }

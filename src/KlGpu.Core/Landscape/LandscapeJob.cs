@@ -228,16 +228,12 @@ public static class LandscapeJob
     static GridAxis PreviewAxis(GridAxis axis, int[] indices) =>
         indices.Length == axis.Count ? axis : axis with { Count = indices.Length };
 
-    static object Manifest(RunParameters? parameters, LandscapeSettings s, KlEngine engine, LandscapeResult r) => new
+    static object Manifest(RunParameters? parameters, LandscapeSettings s, KlEngine engine, LandscapeResult r) => RunManifest.Of("landscape", parameters, new
     {
-        Tool = "klgpu",
-        Command = "landscape",
-        Version = ComputeDevices.Version,
-        Parameters = parameters?.Values,
         Device = new { Kind = engine.DeviceKind, Name = engine.DeviceName, Precision = engine.Precision },
         Grid = new { Mu = s.Mu.Count, Sigma = s.Sigma.Count, Points = r.GridPoints, Tiles = r.Tiles },
         Timings = new { ComputeSeconds = r.ComputeSeconds, WriteSeconds = r.WriteSeconds, TotalSeconds = r.TotalSeconds },
         Minima = r.Minima.ToDictionary(m => m.Key.Name(), m => m.Value),
         Files = r.Files,
-    };
+    });
 }

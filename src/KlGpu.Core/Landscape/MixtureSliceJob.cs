@@ -65,12 +65,8 @@ public static class MixtureSliceJob
             batch.Figures((c, r) => plot.Render(c, r), d.FileStem(), "figure:" + d.Name(), o.Width, o.Height, s.Svg);
         }
         cancel.ThrowIfCancellationRequested();
-        return batch.Commit(files => new
+        return batch.Commit(files => RunManifest.Of("landscape", parameters, new
         {
-            Tool = "klgpu",
-            Command = "landscape",
-            Version = ComputeDevices.Version,
-            Parameters = parameters?.Values,
             Device = new { Kind = engine.DeviceKind, Name = engine.DeviceName },
             Minima = grids.ToDictionary(g => g.Divergence.Name(), g =>
             {
@@ -78,7 +74,7 @@ public static class MixtureSliceJob
                 return new Dictionary<string, double> { ["value"] = v, [slice.X.Parameter.Name] = slice.X.Axis.At(i), [slice.Y.Parameter.Name] = slice.Y.Axis.At(j) };
             }),
             Files = files,
-        });
+        }));
     }
 
     static void Vector(AtomicFile file, GridAxis axis)

@@ -111,14 +111,10 @@ public static class PressureJob
         var figure = Figure(p, q, xs, logP, logQ, curves, magnitudes);
         batch.Figures((c, r) => figure.Render(c, r), "pressure", "figure:pressure", 1000, 900, svg);
         cancel.ThrowIfCancellationRequested();
-        return batch.Commit(files => new
+        return batch.Commit(files => RunManifest.Of("pressure", parameters, new
         {
-            Tool = "klgpu",
-            Command = "pressure",
-            Version = ComputeDevices.Version,
-            Parameters = parameters?.Values,
             Files = files,
-        });
+        }));
     }
 
     /// <summary>Above, log10 |δD/δq| over x for each divergence; below, p shaded and q drawn on the same x axis.</summary>

@@ -40,7 +40,7 @@ public sealed record RunFile(string Path, string Command, IReadOnlyList<(string 
                 switch (field.Name)
                 {
                     case "tool":
-                        if (field.Value.ValueKind != JsonValueKind.String || field.Value.GetString() != "klgpu")
+                        if (field.Value.ValueKind != JsonValueKind.String || field.Value.GetString() != Output.RunManifest.Tool)
                             throw Error(path, $"written by {field.Value.GetRawText()}, not klgpu; klgpu runs only its own run files and manifests");
                         break;
                     case "command":

@@ -82,14 +82,10 @@ public static class SweepOutput
         cancel.ThrowIfCancellationRequested();
         batch.Figure((c, rect) => figure.Render(c, rect), "bifurcation.png", "figure:bifurcation", 1000, 1000);
         cancel.ThrowIfCancellationRequested();
-        return batch.Commit(files => new
+        return batch.Commit(files => RunManifest.Of("sweep", parameters, new
         {
-            Tool = "klgpu",
-            Command = "sweep",
-            Version = ComputeDevices.Version,
-            Parameters = parameters?.Values,
             Seconds = seconds,
             Files = files,
-        });
+        }));
     }
 }
