@@ -42,7 +42,7 @@ internal sealed class SweepCommand
         command.SetAction(r =>
         {
             var (t, d) = (r.GetValue(template), r.GetValue(divergence));
-            var (name, axis) = SweepSpec.Param(r.GetValue(param), t, d);
+            var (name, axis) = SweepSpec.Param(r.GetValue(param), t, d, param.Option.Name, template.Option.Name, divergence.Option.Name);
             return run.Execute(context, r, t, d, name, axis, template.Option.Name, Record.Of);
         });
         return command;
@@ -78,7 +78,7 @@ internal sealed class SweepCommand
                 throw new UsageException($"--divergence: sweep-alpha sweeps the order of alpha or renyi, not \"{kind}\"");
             var t = new TargetTemplate(r.GetValue(target).ToString());
             var d = new DivergenceTemplate(kind + ":{alpha}");
-            var (name, axis) = SweepSpec.Param("alpha=" + r.GetValue(alpha), t, d);
+            var (name, axis) = SweepSpec.Param("alpha=" + r.GetValue(alpha), t, d, alpha.Name, target.Option.Name, family.Name);
             return run.Execute(context, r, t, d, name, axis, target.Option.Name, new SweepCommand().Record.Of);
         });
         return command;
