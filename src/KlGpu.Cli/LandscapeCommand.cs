@@ -91,7 +91,8 @@ internal sealed class LandscapeCommand
 
     int RunSlice(CliContext context, ParseResult r, int components, string outDir)
     {
-        var slice = SliceSpec.Parse(components, r.GetValue(q), r.GetValue(vary), r.GetValue(x), r.GetValue(y));
+        var slice = SliceSpec.Parse(components, r.GetValue(q), r.GetValue(vary), r.GetValue(x), r.GetValue(y),
+            new(family.Option.Name, q.Option.Name, vary.Option.Name, x.Option.Name, y.Option.Name));
         DivergenceList.RefuseKsd(r.GetValue(divergences), "a mixture slice");
         if ((long)slice.X.Axis.Count * slice.Y.Axis.Count > MixtureSliceJob.MaxPoints)
             throw new UsageException($"--x, --y: {slice.X.Axis.Count} × {slice.Y.Axis.Count} points are more than a slice holds ({MixtureSliceJob.MaxPoints:N0}); ask for fewer");
