@@ -93,29 +93,9 @@ internal sealed class BasinsCommand
             if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailFamily(fam);
             var output = new RunOutput(r.GetValue(json), r.GetValue(outDir)!, r.GetValue(Svg));
             if (fam.IsMixture)
-            {
                 return MixtureBasinsCommand.Run(context, r, this, fam, p, r.GetValue(animate) || r.GetValue(Trajectories) != 0, output);
-            }
-            fam.CheckTarget(p);
-            var (gridMu, gridSigma) = BasinsSpec.Starts(r.GetValue(Starts), fam, Starts.Option.Name);
-            var defaults = p.HeavyTails is { } heavy ? BasinsSettings.DefaultRanges(heavy) : BasinsSettings.DefaultRanges(p.Marginal);
-            var (muMin, muMax) = r.GetValue(Mu) ?? (defaults.MuMin, defaults.MuMax);
-            var (sMin, sMax) = r.GetValue(Sigma) ?? (defaults.SigmaMin, defaults.SigmaMax);
-            int stepCount = r.GetValue(Steps);
-            int restartCount = gridMu > 0 ? gridMu * gridSigma : r.GetValue(Restarts);
-            int paths = r.GetValue(Trajectories);
-            if (paths > restartCount) BasinsSpec.Count(paths.ToString(CultureInfo.InvariantCulture), Trajectories.Option.Name, 0, restartCount); // says why
             bool animated = r.GetValue(animate);
-            if (animated && paths == 0) paths = Math.Min(24, restartCount);
-            if (animated && fam.SigmaFixed)
-                throw new UsageException("--animate: animations draw paths over the (μ, σ) plane; with σ fixed there is no plane (use --family gaussian)");
-            if ((long)paths * (stepCount + 1) > BasinsSpec.MaxTrajectoryPoints)
-                throw new UsageException($"--trajectories: {paths} paths of {stepCount + 1} points are too many to record; ask for fewer paths or steps");
-            var settings = new BasinsSettings(p, BasinsSpec.Across(r.GetValue(Divergence), p, Divergence.Option.Name), fam, restartCount, stepCount,
-                r.GetValue(Optimizer), r.GetValue(LearningRate), new StartDesign(muMin, muMax, sMin, sMax, r.GetValue(Seed), gridMu, gridSigma),
-                r.GetValue(Tolerance), r.GetValue(ClusterRadius), paths, r.GetValue(Precision), r.GetValue(Accelerator));
-            if (fam.StudentNu is not null) BasinsJob.RequireStudentSupport(settings);
-            else if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailSupport(settings);
+            var settings = Bind(r, p, fam, animated);
             string dir = CommonOptions.OutFolder(r, output.Dir); // a bad --out fails before any work
             context.Cancel.ThrowIfCancellationRequested();
 
@@ -129,6 +109,33 @@ internal sealed class BasinsCommand
             return Cli.Ok;
         });
         return command;
+    }
+
+    /// <summary>The settings of a Gaussian, fixed-σ or Student-t q, with the rules that tie one option to another (an
+    /// animation records 24 paths when none are asked for).</summary>
+    BasinsSettings Bind(ParseResult r, Target p, FitFamily fam, bool animate)
+    {
+        fam.CheckTarget(p);
+        var (gridMu, gridSigma) = BasinsSpec.Starts(r.GetValue(Starts), fam, Starts.Option.Name);
+        var defaults = p.HeavyTails is { } heavy ? BasinsSettings.DefaultRanges(heavy) : BasinsSettings.DefaultRanges(p.Marginal);
+        var (muMin, muMax) = r.GetValue(Mu) ?? (defaults.MuMin, defaults.MuMax);
+        var (sMin, sMax) = r.GetValue(Sigma) ?? (defaults.SigmaMin, defaults.SigmaMax);
+        int steps = r.GetValue(Steps);
+        int restarts = gridMu > 0 ? gridMu * gridSigma : r.GetValue(Restarts);
+        int paths = r.GetValue(Trajectories);
+        if (paths > restarts) // a path is one restart's
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{Trajectories.Option.Name}: at most {restarts:N0} is supported, got {paths}"));
+        if (animate && paths == 0) paths = Math.Min(24, restarts);
+        if (animate && fam.SigmaFixed)
+            throw new UsageException("--animate: animations draw paths over the (μ, σ) plane; with σ fixed there is no plane (use --family gaussian)");
+        if ((long)paths * (steps + 1) > BasinsSpec.MaxTrajectoryPoints)
+            throw new UsageException($"{Trajectories.Option.Name}: {paths} paths of {steps + 1} points are too many to record; ask for fewer paths or steps");
+        var settings = new BasinsSettings(p, BasinsSpec.Across(r.GetValue(Divergence), p, Divergence.Option.Name), fam, restarts, steps,
+            r.GetValue(Optimizer), r.GetValue(LearningRate), new StartDesign(muMin, muMax, sMin, sMax, r.GetValue(Seed), gridMu, gridSigma),
+            r.GetValue(Tolerance), r.GetValue(ClusterRadius), paths, r.GetValue(Precision), r.GetValue(Accelerator));
+        if (fam.StudentNu is not null) BasinsJob.RequireStudentSupport(settings);
+        else if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailSupport(settings);
+        return settings;
     }
 
     /// <summary>What the run prints and where it writes: the options that are not the study's parameters (but for --svg).</summary>
