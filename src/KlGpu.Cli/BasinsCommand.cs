@@ -1,124 +1,145 @@
-using System.CommandLine;
-using System.Globalization;
-using KlGpu.Basins;
-using KlGpu.Engine;
-using KlGpu.Landscape;
-using KlGpu.Output;
-using KlGpu.Specs;
-
 namespace KlGpu.Cli;
 
-/// <summary><c>klgpu basins</c>: options → <see cref="BasinsSettings"/> → <see cref="BasinsJob"/> → a table or JSON.</summary>
-internal static class BasinsCommand
+/// <summary><c>klgpu basins</c>: options → <see cref="BasinsSettings"/> (or <see cref="MixtureBasinsSettings"/>) → the job → a table or JSON.</summary>
+internal sealed class BasinsCommand
 {
     public const string DefaultOut = "output/basins";
 
-    public static Command Create(CliContext context)
+    public readonly Parameter<Target> Target = CommonOptions.Target(required: false, heavyTails: true);
+    public readonly Parameter<Divergence> Divergence = Parameter.Of("divergence", "--divergence", "-d", "NAME",
+        "The divergence every restart minimizes: forward = KL(p||q), reverse = KL(q||p), js, hellinger, tv, pearson, neyman, jeffreys, alpha:A or renyi:A, e.g. --divergence forward",
+        "reverse", BasinsSpec.Divergence, d => d.Name());
+    public readonly Parameter<FitFamily> Family = Parameter.Of("family", "--family", null, "FAMILY",
+        "The model q: gaussian (μ and σ free), gaussian-fixed-sigma:S (μ only, σ = S), mixture:K (K ≤ 8 components: weights, means and stds; forward or reverse KL; default 256 restarts × 1500 steps) or student:NU (q = t_ν(μ, s) with ν fixed, μ and the scale s free, on the --sigma axis; forward or reverse KL), e.g. --family mixture:2",
+        "gaussian", (t, what) => StudentFamilySpec.Parse(t, what) is { } nu ? FitFamily.Student(nu) : FitFamily.Parse(t), f => f.Name);
+    public readonly Parameter<int> Restarts = Parameter.Count("restarts", "--restarts", "N", "Number of optimizer restarts (ignored for grid starts), e.g. --restarts 100000",
+        BasinsSettings.DefaultRestarts.ToString(CultureInfo.InvariantCulture), 1, BasinsSpec.MaxRestarts);
+    public readonly Parameter<int> Steps = Parameter.Count("steps", "--steps", "T", "Most optimizer steps per restart; a restart stops earlier once its gradient norm is below --tolerance, e.g. --steps 5000",
+        BasinsSettings.DefaultSteps.ToString(CultureInfo.InvariantCulture), 1, MaxSteps);
+    public readonly Parameter<Optimizer> Optimizer = Parameter.Of("optimizer", "--optimizer", null, "NAME",
+        "Update rule: adam (β1 0.9, β2 0.999, ε 1e-8), sgd (plain gradient descent) or momentum (heavy ball, β 0.9), e.g. --optimizer momentum",
+        "adam", BasinsSpec.Optimizer, o => o.ToString().ToLowerInvariant());
+    public readonly Parameter<double> LearningRate = Parameter.Positive("learning_rate", "--lr", "X", "Learning rate, in units of (μ, log σ) per step, e.g. --lr 0.02", "0.05");
+    public readonly Parameter<ulong> Seed = Parameter.Of("seed", "--seed", null, "K",
+        "Seed of the random starts: the same seed gives the same starts and results on every run and device, e.g. --seed 7", "1", BasinsSpec.Seed, v => v);
+    public readonly Parameter<string?> Starts = Parameter.Text("starts", "--starts", "DESIGN",
+        "random (μ uniform, σ log-uniform) or grid:NMUxNSIGMA (a grid of starts; also draws the basin-of-attraction map), e.g. --starts grid:64x48", "random");
+    public readonly Parameter<(double Min, double Max)?> Mu = Interval("mu", "--mu",
+        "Start range of μ as MIN:MAX (default: every target component's mean ± 3 stds), e.g. --mu -6:6", positive: false);
+    public readonly Parameter<(double Min, double Max)?> Sigma = Interval("sigma", "--sigma",
+        "Start range of σ as MIN:MAX, MIN > 0 (default: a quarter of the narrowest component to twice p's std), e.g. --sigma 0.1:10", positive: true);
+    public readonly Parameter<double> Tolerance = Parameter.Positive("tolerance", "--tolerance", "X",
+        "A restart has converged when its gradient norm in (μ, log σ) falls below this, e.g. --tolerance 1e-8", "1e-6");
+    public readonly Parameter<double> ClusterRadius = Parameter.Positive("cluster_radius", "--cluster-radius", "X",
+        "End points closer than this in both μ and log σ form one cluster before polishing, e.g. --cluster-radius 1e-2", "1e-3");
+    public readonly Parameter<int> Trajectories = Parameter.Count("trajectories", "--trajectories", "K",
+        "Record every step of the first K restarts and draw them over the landscape, e.g. --trajectories 20", "0", 0, 1 << 16);
+    public readonly Parameter<Precision> Precision = CommonOptions.Precision();
+    public readonly Parameter<AcceleratorKind> Accelerator = CommonOptions.Accelerator();
+    public readonly Parameter<bool> Svg = CommonOptions.Svg();
+
+    public const int MaxSteps = 10_000_000;
+
+    /// <summary>In the order of the help and of the manifest.</summary>
+    public IReadOnlyList<Parameter> Parameters => [Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Mu, Sigma,
+        Tolerance, ClusterRadius, Trajectories, Precision, Accelerator, Svg];
+
+    RunRecord<(BasinsSettings Settings, bool Svg)> Record => new(Parameters)
     {
-        var target = CommonOptions.Target(required: false);
-        var divergence = new Option<string>("--divergence", "-d")
-        {
-            Description = "The divergence every restart minimizes: forward = KL(p||q), reverse = KL(q||p), js, hellinger, tv, pearson, neyman, jeffreys, alpha:A or renyi:A, e.g. --divergence forward",
-            DefaultValueFactory = _ => "reverse",
-            HelpName = "NAME",
-        };
-        var family = new Option<string>("--family")
-        {
-            Description = "The model q: gaussian (μ and σ free), gaussian-fixed-sigma:S (μ only, σ = S), mixture:K (K ≤ 8 components: weights, means and stds; forward or reverse KL; default 256 restarts × 1500 steps) or student:NU (q = t_ν(μ, s) with ν fixed, μ and the scale s free, on the --sigma axis; forward or reverse KL), e.g. --family mixture:2",
-            DefaultValueFactory = _ => "gaussian",
-            HelpName = "FAMILY",
-        };
-        var restarts = Text("--restarts", "N", $"Number of optimizer restarts (ignored for grid starts), e.g. --restarts 100000", BasinsSettings.DefaultRestarts.ToString(CultureInfo.InvariantCulture));
-        var steps = Text("--steps", "T", "Most optimizer steps per restart; a restart stops earlier once its gradient norm is below --tolerance, e.g. --steps 5000", BasinsSettings.DefaultSteps.ToString(CultureInfo.InvariantCulture));
-        var optimizer = Text("--optimizer", "NAME", "Update rule: adam (β1 0.9, β2 0.999, ε 1e-8), sgd (plain gradient descent) or momentum (heavy ball, β 0.9), e.g. --optimizer momentum", "adam");
-        var lr = Text("--lr", "X", "Learning rate, in units of (μ, log σ) per step, e.g. --lr 0.02", "0.05");
-        var seed = Text("--seed", "K", "Seed of the random starts: the same seed gives the same starts and results on every run and device, e.g. --seed 7", "1");
-        var starts = Text("--starts", "DESIGN", "random (μ uniform, σ log-uniform) or grid:NMUxNSIGMA (a grid of starts; also draws the basin-of-attraction map), e.g. --starts grid:64x48", "random");
-        var mu = new Option<string>("--mu") { Description = "Start range of μ as MIN:MAX (default: every target component's mean ± 3 stds), e.g. --mu -6:6", HelpName = "MIN:MAX" };
-        var sigma = new Option<string>("--sigma") { Description = "Start range of σ as MIN:MAX, MIN > 0 (default: a quarter of the narrowest component to twice p's std), e.g. --sigma 0.1:10", HelpName = "MIN:MAX" };
-        var tolerance = Text("--tolerance", "X", "A restart has converged when its gradient norm in (μ, log σ) falls below this, e.g. --tolerance 1e-8",
-            "1e-6");
-        var radius = Text("--cluster-radius", "X", "End points closer than this in both μ and log σ form one cluster before polishing, e.g. --cluster-radius 1e-2",
-            "1e-3");
-        var trajectories = Text("--trajectories", "K", "Record every step of the first K restarts and draw them over the landscape, e.g. --trajectories 20", "0");
-        var precision = CommonOptions.Precision();
-        var accelerator = CommonOptions.Accelerator();
+        { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => x.Settings.Family },
+        { Restarts, x => x.Settings.Restarts }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
+        { LearningRate, x => x.Settings.LearningRate }, { Seed, x => x.Settings.Starts.Seed },
+        { Starts, x => x.Settings.Starts.IsGrid ? $"grid:{x.Settings.Starts.GridMu}x{x.Settings.Starts.GridSigma}" : "random" },
+        { Mu, x => (x.Settings.Starts.MuMin, x.Settings.Starts.MuMax) }, { Sigma, x => (x.Settings.Starts.SigmaMin, x.Settings.Starts.SigmaMax) },
+        { Tolerance, x => x.Settings.Tolerance }, { ClusterRadius, x => x.Settings.ClusterRadius }, { Trajectories, x => x.Settings.Trajectories },
+        { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg },
+    };
+
+    /// <summary>A mixture q records no start design or paths: it starts at random and draws none.</summary>
+    public RunRecord<(MixtureBasinsSettings Settings, bool Svg)> MixtureRecord => new(Parameters)
+    {
+        { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => new FitFamily(null, x.Settings.Components) },
+        { Restarts, x => x.Settings.Restarts }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
+        { LearningRate, x => x.Settings.LearningRate }, { Seed, x => x.Settings.Seed },
+        { Mu, x => (x.Settings.MeanMin, x.Settings.MeanMax) }, { Sigma, x => (x.Settings.StdMin, x.Settings.StdMax) },
+        { Tolerance, x => x.Settings.Tolerance }, { ClusterRadius, x => x.Settings.ClusterRadius },
+        { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg },
+    };
+
+    /// <summary>MIN:MAX, or null for the default from the target.</summary>
+    static Parameter<(double Min, double Max)?> Interval(string key, string name, string description, bool positive) =>
+        Parameter.Of<(double Min, double Max)?>(key, name, null, "MIN:MAX", description, null, (t, what) => BasinsSpec.Interval(t, what, positive),
+            v => v is { } i ? Parameter.IntervalText(i) : null);
+
+    public static Command Create(CliContext context) => new BasinsCommand().Build(context);
+
+    Command Build(CliContext context)
+    {
         var json = new Option<bool>("--json") { Description = "Print one JSON object: restarts, converged, and basins (mu, sigma, value, fraction, count, kind, hessian_eigenvalues), e.g. --json" };
-        var outDir = new Option<string>("--out", "-o")
-        {
-            Description = "Output folder for figures, restarts.csv, basins.json and manifest.json, e.g. --out runs/two-modes",
-            DefaultValueFactory = _ => DefaultOut,
-            HelpName = "DIR",
-        };
-        var svg = new Option<bool>("--svg") { Description = "Also write every figure as SVG, e.g. --svg" };
+        var outDir = CommonOptions.Out("Output folder for figures, restarts.csv, basins.json and manifest.json, e.g. --out runs/two-modes", DefaultOut);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress line on the terminal, e.g. --quiet" };
         var animate = new Option<bool>("--animate") { Description = "Also write basins.gif: the recorded restarts (--trajectories, 24 if not given) moving over the landscape, and their fitted densities over p, e.g. --animate" };
 
         var command = new Command("basins",
             "Run many optimizer restarts of q = N(μ, σ) in parallel and count the distinct optima they reach, e.g. klgpu basins --target \"0.5*N(-2.75,1) + 0.5*N(2.75,1)\" --divergence reverse --restarts 10000")
         {
-            target, divergence, family, restarts, steps, optimizer, lr, seed, starts, mu, sigma, tolerance, radius, trajectories,
-            precision, accelerator, json, outDir, CommonOptions.Force(), svg, quiet, animate,
+            Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Mu, Sigma, Tolerance, ClusterRadius, Trajectories,
+            Precision, Accelerator, json, outDir, CommonOptions.Force(), Svg, quiet, animate,
         };
         command.SetAction(r =>
         {
-            var p = CommonOptions.ParseTarget(r, target, heavyTails: true);
-            var fam = StudentFamilySpec.Parse(r.GetValue(family)) is { } nu ? FitFamily.Student(nu) : FitFamily.Parse(r.GetValue(family));
+            var p = r.GetValue(Target);
+            var fam = r.GetValue(Family);
             if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailFamily(fam);
+            var output = new RunOutput(r.GetValue(json), r.GetValue(outDir)!, r.GetValue(Svg));
             if (fam.IsMixture)
-                return MixtureBasinsCommand.Run(context, r, fam, p, new(divergence, restarts, steps, optimizer, lr, seed, starts, mu, sigma,
-                    tolerance, radius, trajectories, precision, accelerator, json, outDir, svg, animate));
-            fam.CheckTarget(p);
-            var (gridMu, gridSigma) = BasinsSpec.Starts(r.GetValue(starts), fam);
-            var defaults = p.HeavyTails is { } heavy ? BasinsSettings.DefaultRanges(heavy) : BasinsSettings.DefaultRanges(p.Marginal);
-            var (muMin, muMax) = r.GetValue(mu) is { } m ? BasinsSpec.Interval(m, "--mu") : (defaults.MuMin, defaults.MuMax);
-            var (sMin, sMax) = r.GetValue(sigma) is { } s ? BasinsSpec.Interval(s, "--sigma", positive: true) : (defaults.SigmaMin, defaults.SigmaMax);
-            int stepCount = BasinsSpec.Count(r.GetValue(steps), "--steps", 1, 10_000_000);
-            int restartCount = gridMu > 0 ? gridMu * gridSigma : BasinsSpec.Count(r.GetValue(restarts), "--restarts", 1, BasinsSpec.MaxRestarts);
-            int paths = BasinsSpec.Count(r.GetValue(trajectories), "--trajectories", 0, Math.Min(restartCount, 1 << 16));
+                return MixtureBasinsCommand.Run(context, r, this, fam, p, r.GetValue(animate) || r.GetValue(Trajectories) != 0, output);
             bool animated = r.GetValue(animate);
-            if (animated && paths == 0) paths = Math.Min(24, restartCount);
-            if (animated && r.GetValue(family)?.Trim().StartsWith("gaussian-fixed-sigma", StringComparison.OrdinalIgnoreCase) == true)
-                throw new UsageException("--animate: animations draw paths over the (μ, σ) plane; with σ fixed there is no plane (use --family gaussian)");
-            if ((long)paths * (stepCount + 1) > BasinsSpec.MaxTrajectoryPoints)
-                throw new UsageException($"--trajectories: {paths} paths of {stepCount + 1} points are too many to record; ask for fewer paths or steps");
-            var settings = new BasinsSettings(
-                p,
-                BasinsSpec.Divergence(r.GetValue(divergence), p),
-                fam,
-                restartCount,
-                stepCount,
-                BasinsSpec.Optimizer(r.GetValue(optimizer)),
-                BasinsSpec.Positive(r.GetValue(lr), "--lr"),
-                new StartDesign(muMin, muMax, sMin, sMax, BasinsSpec.Seed(r.GetValue(seed)), gridMu, gridSigma),
-                BasinsSpec.Positive(r.GetValue(tolerance), "--tolerance"),
-                BasinsSpec.Positive(r.GetValue(radius), "--cluster-radius"),
-                paths,
-                CommonOptions.ParsePrecision(r, precision),
-                CommonOptions.ParseAccelerator(r, accelerator));
-            if (fam.StudentNu is not null) BasinsJob.RequireStudentSupport(settings);
-            else if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailSupport(settings);
-            string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!); // a bad --out fails before any work
+            var settings = Bind(r, p, fam, animated);
+            string dir = CommonOptions.OutFolder(r, output.Dir); // a bad --out fails before any work
             context.Cancel.ThrowIfCancellationRequested();
 
             using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
             var progress = Progress.ForTerminal(context.Error, settings.Restarts, quiet: r.GetValue(quiet));
             var run = BasinsJob.Compute(settings, engine, progress.Report, context.Cancel);
             progress.Finish();
-            var files = BasinsJob.Write(run, dir, r.GetValue(svg), engine, context.Cancel, animated);
-            if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(BasinsJob.Summary(run)));
+            var files = BasinsJob.Write(run, dir, output.Svg, engine, context.Cancel, animated, Record.Of((settings, output.Svg)));
+            if (output.Json) context.Out.Write(JsonFile.Serialize(BasinsJob.Summary(run)));
             else Table(context.Out, run, dir, files);
             return Cli.Ok;
         });
         return command;
     }
 
-    static Option<string> Text(string name, string helpName, string description, string defaultValue) => new(name)
+    /// <summary>The settings of a Gaussian, fixed-σ or Student-t q, with the rules that tie one option to another (an
+    /// animation records 24 paths when none are asked for).</summary>
+    BasinsSettings Bind(ParseResult r, Target p, FitFamily fam, bool animate)
     {
-        Description = description,
-        DefaultValueFactory = _ => defaultValue,
-        HelpName = helpName,
-    };
+        fam.CheckTarget(p);
+        var (gridMu, gridSigma) = BasinsSpec.Starts(r.GetValue(Starts), fam, Starts.Option.Name);
+        var defaults = p.HeavyTails is { } heavy ? BasinsSettings.DefaultRanges(heavy) : BasinsSettings.DefaultRanges(p.Marginal);
+        var (muMin, muMax) = r.GetValue(Mu) ?? (defaults.MuMin, defaults.MuMax);
+        var (sMin, sMax) = r.GetValue(Sigma) ?? (defaults.SigmaMin, defaults.SigmaMax);
+        int steps = r.GetValue(Steps);
+        int restarts = gridMu > 0 ? gridMu * gridSigma : r.GetValue(Restarts);
+        int paths = r.GetValue(Trajectories);
+        if (paths > restarts) // a path is one restart's
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{Trajectories.Option.Name}: at most {restarts:N0} is supported, got {paths}"));
+        if (animate && paths == 0) paths = Math.Min(24, restarts);
+        if (animate && fam.SigmaFixed)
+            throw new UsageException("--animate: animations draw paths over the (μ, σ) plane; with σ fixed there is no plane (use --family gaussian)");
+        if ((long)paths * (steps + 1) > BasinsSpec.MaxTrajectoryPoints)
+            throw new UsageException($"{Trajectories.Option.Name}: {paths} paths of {steps + 1} points are too many to record; ask for fewer paths or steps");
+        var settings = new BasinsSettings(p, BasinsSpec.Across(r.GetValue(Divergence), p, Divergence.Option.Name), fam, restarts, steps,
+            r.GetValue(Optimizer), r.GetValue(LearningRate), new StartDesign(muMin, muMax, sMin, sMax, r.GetValue(Seed), gridMu, gridSigma),
+            r.GetValue(Tolerance), r.GetValue(ClusterRadius), paths, r.GetValue(Precision), r.GetValue(Accelerator));
+        if (fam.StudentNu is not null) BasinsJob.RequireStudentSupport(settings);
+        else if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailSupport(settings);
+        return settings;
+    }
+
+    /// <summary>What the run prints and where it writes: the options that are not the study's parameters (but for --svg).</summary>
+    public sealed record RunOutput(bool Json, string Dir, bool Svg);
 
     static void Table(TextWriter o, BasinsRun run, string dir, IReadOnlyList<OutputFileEntry> files)
     {

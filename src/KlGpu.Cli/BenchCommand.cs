@@ -1,7 +1,4 @@
-using System.CommandLine;
 using KlGpu.Bench;
-using KlGpu.Landscape;
-using KlGpu.Output;
 
 namespace KlGpu.Cli;
 
@@ -59,8 +56,8 @@ internal static class BenchCommand
                 throw new UsageException($"--suite: unknown benchmark '{r.GetValue(suite)}' (valid: landscape, restarts, all)");
             int count = r.GetValue(restarts);
             if (count < 1) throw new UsageException($"--restarts: need at least 1, got {count}");
-            var kind = CommonOptions.ParseAccelerator(r, accelerator);
-            var prec = CommonOptions.ParsePrecision(r, precision);
+            var kind = r.GetValue(accelerator);
+            var prec = r.GetValue(precision);
             if (which is "landscape" or "all")
             {
                 // The benchmark's grid is the landscape's n × n of both KLs; refuse one this machine cannot hold or write.

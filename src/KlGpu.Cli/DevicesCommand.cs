@@ -1,5 +1,3 @@
-using System.CommandLine;
-using KlGpu.Accelerators;
 using ILGPU.Runtime;
 
 namespace KlGpu.Cli;

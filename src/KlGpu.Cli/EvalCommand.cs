@@ -1,11 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using KlGpu.Engine;
-using KlGpu.Landscape;
-using KlGpu.Numerics;
-using KlGpu.Output;
-using KlGpu.Specs;
-
 namespace KlGpu.Cli;
 
 /// <summary><c>klgpu eval</c>: the divergences between two mixtures.</summary>
@@ -13,14 +5,14 @@ internal static class EvalCommand
 {
     public static Command Create(CliContext context)
     {
-        var target = CommonOptions.Target(required: true);
+        var target = CommonOptions.Target(required: true, heavyTails: true);
         var q = new Option<string>("--q")
         {
             Description = "The approximation q, a mixture in the same language, e.g. --q \"N(0,1.5)\"",
             Required = true,
             HelpName = "SPEC",
         };
-        var divergence = CommonOptions.Divergence(family: true, ksd: true);
+        var divergence = CommonOptions.Divergences(family: true, ksd: true);
         var precision = CommonOptions.Precision();
         var accelerator = CommonOptions.Accelerator();
         var json = new Option<bool>("--json") { Description = "Print one JSON object {\"forward\": ..., \"reverse\": ..., \"precision\": ..., \"device\": ...} (one key per divergence; a diverging one is \"Infinity\"), e.g. --json" };
@@ -31,15 +23,15 @@ internal static class EvalCommand
         };
         command.SetAction(r =>
         {
-            var targetP = CommonOptions.ParseTarget(r, target, heavyTails: true);
+            var targetP = r.GetValue(target);
             // q may also be one Student-t, T(nu,mean,scale), against a 1-D target.
             var (qGaussian, qStudent) = MixtureSpec.ParseWithTails(r.GetValue(q), "--q");
             if (qStudent is not null && (qStudent.Count != 1 || qStudent.Kinds[0] != ComponentKind.StudentT))
                 throw new UsageException($"--q: a heavy-tailed q must be a single Student-t T(nu,mean,scale), not \"{qStudent}\"");
             string qText = qGaussian?.ToString() ?? qStudent!.ToString();
-            var divergences = CommonOptions.ParseDivergences(r, divergence);
-            var prec = CommonOptions.ParsePrecision(r, precision);
-            var kind = CommonOptions.ParseAccelerator(r, accelerator);
+            var divergences = r.GetValue(divergence);
+            var prec = r.GetValue(precision);
+            var kind = r.GetValue(accelerator);
             if (targetP.HeavyTails is not null || qStudent is not null) KlEngine.RequireHeavyTailSupport(qGaussian?.Count ?? 1, divergences);
             if (qStudent is not null && targetP.IsTwoModes)
                 throw new UsageException($"--q: a Student-t q takes a 1-D target; {targetP} is {targetP.Dimension}-dimensional");

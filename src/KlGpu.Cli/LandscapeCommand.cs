@@ -1,114 +1,108 @@
-using System.CommandLine;
-using System.Globalization;
-using KlGpu.Engine;
-using KlGpu.Landscape;
-using KlGpu.Output;
-using KlGpu.Specs;
-
 namespace KlGpu.Cli;
 
-/// <summary><c>klgpu landscape</c>: options → <see cref="LandscapeSettings"/> → <see cref="LandscapeJob.Run"/> → a summary.</summary>
-internal static class LandscapeCommand
+/// <summary><c>klgpu landscape</c>: options → <see cref="LandscapeSettings"/> (or a slice's or a fixed σ's settings) → the job → a summary.</summary>
+internal sealed class LandscapeCommand
 {
     public const string DefaultMu = "-5:5:256";
     public const string DefaultSigma = "0.05:5:256";
     public const string DefaultOut = "output/landscape";
 
-    public static Command Create(CliContext context)
-    {
-        var target = CommonOptions.Target(required: false);
-        var mu = new Option<string>("--mu")
-        {
-            Description = "The μ axis of q = N(μ, σ) as MIN:MAX:N, both ends included, e.g. --mu -4:4:512",
-            DefaultValueFactory = _ => DefaultMu,
-            HelpName = "MIN:MAX:N",
-        };
-        var sigma = new Option<string>("--sigma")
-        {
-            Description = "The σ axis as MIN:MAX:N with MIN > 0, e.g. --sigma 0.1:4:512",
-            DefaultValueFactory = _ => DefaultSigma,
-            HelpName = "MIN:MAX:N",
-        };
-        var logSigma = new Option<bool>("--log-sigma") { Description = "Space σ geometrically, evenly on a log scale, e.g. --log-sigma --sigma 0.01:10:512" };
-        var divergence = CommonOptions.Divergence(family: true, ksd: true);
-        var precision = CommonOptions.Precision();
-        var accelerator = CommonOptions.Accelerator();
-        var outDir = new Option<string>("--out", "-o")
-        {
-            Description = "Output folder, created if needed: new, empty or an earlier klgpu run's (whose files are replaced), e.g. --out runs/bimodal",
-            DefaultValueFactory = _ => DefaultOut,
-            HelpName = "DIR",
-        };
-        var svg = new Option<bool>("--svg") { Description = "Also write every figure as SVG, e.g. --svg" };
-        var linearColor = new Option<bool>("--linear-color") { Description = "Colour the maps linearly in the divergence instead of by its logarithm, e.g. --linear-color" };
-        var family = new Option<string>("--family")
-        {
-            Description = "gaussian (a map over μ and σ), gaussian-fixed-sigma:S (a curve over μ at σ = S, both directions on one figure, restarts' end points marked; --sigma is then unused), mixture:K (a 2-D slice of a K-component q: --q, --vary, --x, --y) or student:NU (q = t_ν(μ, s) with ν fixed, a map over μ and the scale s on the --sigma axis), e.g. --family gaussian-fixed-sigma:1",
-            DefaultValueFactory = _ => "gaussian",
-            HelpName = "FAMILY",
-        };
-        var q = new Option<string>("--q") { Description = "With --family mixture:K, the mixture q whose slice is mapped, e.g. --q \"0.5*N(-1,0.5) + 0.5*N(1,0.5)\"", HelpName = "SPEC" };
-        var vary = new Option<string>("--vary") { Description = "With --family mixture:K, the two parameters of q that vary (weightK, meanK, stdK), e.g. --vary mean1,mean2", HelpName = "A,B" };
-        var x = new Option<string>("--x") { Description = "With --family mixture:K, the range of the first varied parameter, e.g. --x -3:3:128", HelpName = "MIN:MAX:N" };
-        var y = new Option<string>("--y") { Description = "With --family mixture:K, the range of the second varied parameter, e.g. --y -3:3:128", HelpName = "MIN:MAX:N" };
+    readonly Parameter<Target> target = CommonOptions.Target(required: false, heavyTails: true);
+    readonly Parameter<GridAxis> mu = Parameter.Of("mu", "--mu", null, "MIN:MAX:N",
+        "The μ axis of q = N(μ, σ) as MIN:MAX:N, both ends included, e.g. --mu -4:4:512", DefaultMu, (t, what) => RangeSpec.ParseAxis(t, what), a => Parameter.AxisText(a));
+    readonly Parameter<GridAxis> sigma = Parameter.Of("sigma", "--sigma", null, "MIN:MAX:N",
+        "The σ axis as MIN:MAX:N with MIN > 0, e.g. --sigma 0.1:4:512", DefaultSigma, (t, what) => RangeSpec.ParseAxis(t, what, positive: true), a => Parameter.AxisText(a));
+    readonly Parameter<bool> logSigma = Parameter.Switch("log_sigma", "--log-sigma", "Space σ geometrically, evenly on a log scale, e.g. --log-sigma --sigma 0.01:10:512");
+    readonly Parameter<IReadOnlyList<Divergence>> divergences = CommonOptions.Divergences(family: true, ksd: true).AlsoReads("divergence");
+    readonly Parameter<Precision> precision = CommonOptions.Precision();
+    readonly Parameter<AcceleratorKind> accelerator = CommonOptions.Accelerator();
+    readonly Parameter<bool> svg = CommonOptions.Svg();
+    readonly Parameter<bool> linearColor = Parameter.Switch("log_color", "--linear-color",
+        "Colour the maps linearly in the divergence instead of by its logarithm, e.g. --linear-color", inverted: true);
+    readonly Parameter<FitFamily> family = Parameter.Of("family", "--family", null, "FAMILY",
+        "gaussian (a map over μ and σ), gaussian-fixed-sigma:S (a curve over μ at σ = S, both directions on one figure, restarts' end points marked; --sigma is then unused), mixture:K (a 2-D slice of a K-component q: --q, --vary, --x, --y) or student:NU (q = t_ν(μ, s) with ν fixed, a map over μ and the scale s on the --sigma axis), e.g. --family gaussian-fixed-sigma:1",
+        "gaussian", (t, what) => StudentFamilySpec.Parse(t, what) is { } nu ? FitFamily.Student(nu) : FitFamily.Parse(t),
+        f => f.StudentNu is { } nu ? FormattableString.Invariant($"student:{nu:R}") : f.Name);
+    readonly Parameter<string?> q = Parameter.Text("q", "--q", "SPEC", "With --family mixture:K, the mixture q whose slice is mapped, e.g. --q \"0.5*N(-1,0.5) + 0.5*N(1,0.5)\"");
+    readonly Parameter<string?> vary = Parameter.Text("vary", "--vary", "A,B", "With --family mixture:K, the two parameters of q that vary (weightK, meanK, stdK), e.g. --vary mean1,mean2");
+    readonly Parameter<string?> x = Parameter.Text("x", "--x", "MIN:MAX:N", "With --family mixture:K, the range of the first varied parameter, e.g. --x -3:3:128");
+    readonly Parameter<string?> y = Parameter.Text("y", "--y", "MIN:MAX:N", "With --family mixture:K, the range of the second varied parameter, e.g. --y -3:3:128");
 
+    /// <summary>In the order of the help and of the manifest.</summary>
+    public IReadOnlyList<Parameter> Parameters => [target, mu, sigma, logSigma, divergences, precision, accelerator, svg, linearColor, family, q, vary, x, y];
+
+    RunRecord<LandscapeSettings> Map => new(Parameters)
+    {
+        { target, s => s.Target }, { mu, s => s.Mu }, { sigma, s => s.Sigma }, { logSigma, s => s.Sigma.Geometric }, { divergences, s => s.Divergences },
+        { precision, s => s.Precision }, { accelerator, s => s.Accelerator }, { svg, s => s.Svg }, { linearColor, s => !s.LogColor },
+        { family, s => s.StudentNu is { } nu ? FitFamily.Student(nu) : FitFamily.Gaussian },
+    };
+
+    RunRecord<MixtureSliceSettings> Slice => new(Parameters)
+    {
+        { target, s => s.Target }, { divergences, s => s.Divergences }, { precision, s => s.Precision }, { accelerator, s => s.Accelerator },
+        { svg, s => s.Svg }, { linearColor, s => !s.LogColor }, { family, s => new FitFamily(null, s.Slice.Q.Count) }, { q, s => s.Slice.Q.ToString() },
+        { vary, s => $"{s.Slice.X.Parameter},{s.Slice.Y.Parameter}" }, { x, s => Parameter.AxisText(s.Slice.X.Axis) }, { y, s => Parameter.AxisText(s.Slice.Y.Axis) },
+    };
+
+    RunRecord<FixedSigmaSettings> Curve => new(Parameters)
+    {
+        { target, s => s.Target }, { mu, s => s.Mu }, { divergences, s => s.Divergences }, { precision, s => s.Precision },
+        { accelerator, s => s.Accelerator }, { svg, s => s.Svg }, { family, s => new FitFamily(s.Sigma) },
+    };
+
+    public static Command Create(CliContext context) => new LandscapeCommand().Build(context);
+
+    Command Build(CliContext context)
+    {
+        var outDir = CommonOptions.Out("Output folder, created if needed: new, empty or an earlier klgpu run's (whose files are replaced), e.g. --out runs/bimodal", DefaultOut);
         var command = new Command("landscape",
             "Map KL(p||q) and KL(q||p), or any --divergence of the family, over a (μ, σ) grid of Gaussians q and write .npy grids, a CSV table, figures and a manifest, e.g. klgpu landscape --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --mu -5:5:512 --sigma 0.1:4:512")
         {
-            target, mu, sigma, logSigma, divergence, precision, accelerator, outDir, CommonOptions.Force(), svg, linearColor, family, q, vary, x, y,
+            target, mu, sigma, logSigma, divergences, precision, accelerator, outDir, CommonOptions.Force(), svg, linearColor, family, q, vary, x, y,
         };
         command.SetAction(r =>
         {
-            double? studentNu = StudentFamilySpec.Parse(r.GetValue(family));
-            var fam = studentNu is null ? KlGpu.Basins.FitFamily.Parse(r.GetValue(family)) : KlGpu.Basins.FitFamily.Gaussian;
-            if (fam.IsMixture)
-                return Slice(context, r, fam.Components, target, q, vary, x, y, divergence, precision, accelerator, outDir, svg, linearColor);
+            var fam = r.GetValue(family);
+            if (fam.IsMixture) return RunSlice(context, r, fam.Components, r.GetValue(outDir)!);
             foreach (var o in new[] { q, vary, x, y })
-                if (r.GetResult(o) is not null) throw new UsageException($"{o.Name}: only with --family mixture:K (slices of a mixture q)");
-            if (fam.FixedSigma is { } fixedSigma)
-                return FixedSigma(context, r, fixedSigma, target, mu, divergence, precision, accelerator, outDir, svg);
-            bool geometric = r.GetValue(logSigma);
-            var settings = new LandscapeSettings(
-                CommonOptions.ParseTarget(r, target, heavyTails: true),
-                RangeSpec.ParseAxis(r.GetValue(mu), "--mu"),
-                RangeSpec.ParseAxis(r.GetValue(sigma), "--sigma", positive: true, geometric: geometric),
-                CommonOptions.ParseDivergences(r, divergence),
-                CommonOptions.ParsePrecision(r, precision),
-                CommonOptions.ParseAccelerator(r, accelerator),
-                r.GetValue(outDir)!,
-                r.GetValue(svg),
-                !r.GetValue(linearColor),
-                studentNu);
-            if (settings.Target.HeavyTails is not null || studentNu is not null) KlEngine.RequireHeavyTailSupport(1, settings.Divergences);
-            if (studentNu is not null && settings.Target.IsTwoModes)
+                if (r.Given(o)) throw new UsageException($"{o.Option.Name}: only with --family mixture:K (slices of a mixture q)");
+            if (fam.FixedSigma is { } fixedSigma) return RunCurve(context, r, fixedSigma, r.GetValue(outDir)!);
+            var settings = new LandscapeSettings(r.GetValue(target), r.GetValue(mu), r.GetValue(sigma) with { Geometric = r.GetValue(logSigma) },
+                r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator), r.GetValue(outDir)!, r.GetValue(svg), !r.GetValue(linearColor),
+                fam.StudentNu);
+            if (settings.Target.HeavyTails is not null || settings.StudentNu is not null) KlEngine.RequireHeavyTailSupport(1, settings.Divergences);
+            if (settings.StudentNu is not null && settings.Target.IsTwoModes)
                 throw new UsageException($"--family: student:NU takes a 1-D target; {settings.Target} is {settings.Target.Dimension}-dimensional");
             string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
             LandscapeJob.Budget(settings).Check(dir, r.GetValue<bool>("--force"));
             context.Cancel.ThrowIfCancellationRequested();
             using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
-            var result = LandscapeJob.Run(settings, engine, context.Cancel);
+            var result = LandscapeJob.Run(settings, engine, context.Cancel, Map.Of(settings));
             Summarise(context.Out, settings, result);
             return Cli.Ok;
         });
         return command;
     }
 
-    static int Slice(CliContext context, ParseResult r, int components, Option<string> target, Option<string> q, Option<string> vary,
-        Option<string> x, Option<string> y, Option<string> divergence, Option<string> precision, Option<string> accelerator,
-        Option<string> outDir, Option<bool> svg, Option<bool> linearColor)
+    /// <summary>A slice and a curve take a Gaussian-mixture target: a heavy-tailed one is refused as the target's parser refuses it.</summary>
+    Target GaussianTarget(ParseResult r) =>
+        r.GetValue(target) is { HeavyTails: not null } p ? TargetSpec.Parse(p.ToString(), target.Option.Name) : r.GetValue(target);
+
+    int RunSlice(CliContext context, ParseResult r, int components, string outDir)
     {
-        var slice = SliceSpec.Parse(components, r.GetValue(q), r.GetValue(vary), r.GetValue(x), r.GetValue(y));
-        DivergenceList.RefuseKsd(CommonOptions.ParseDivergences(r, divergence), "a mixture slice");
+        var slice = SliceSpec.Parse(components, r.GetValue(q), r.GetValue(vary), r.GetValue(x), r.GetValue(y),
+            new(family.Option.Name, q.Option.Name, vary.Option.Name, x.Option.Name, y.Option.Name));
+        DivergenceList.RefuseKsd(r.GetValue(divergences), "a mixture slice");
         if ((long)slice.X.Axis.Count * slice.Y.Axis.Count > MixtureSliceJob.MaxPoints)
             throw new UsageException($"--x, --y: {slice.X.Axis.Count} × {slice.Y.Axis.Count} points are more than a slice holds ({MixtureSliceJob.MaxPoints:N0}); ask for fewer");
-        var settings = new MixtureSliceSettings(CommonOptions.ParseTarget(r, target), slice, CommonOptions.ParseDivergences(r, divergence),
-            CommonOptions.ParsePrecision(r, precision), CommonOptions.ParseAccelerator(r, accelerator), r.GetValue(outDir)!,
-            r.GetValue(svg), !r.GetValue(linearColor));
+        var settings = new MixtureSliceSettings(GaussianTarget(r), slice, r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator),
+            outDir, r.GetValue(svg), !r.GetValue(linearColor));
         string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
         context.Cancel.ThrowIfCancellationRequested();
         using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var files = MixtureSliceJob.Run(settings, engine, context.Cancel);
+        var files = MixtureSliceJob.Run(settings, engine, context.Cancel, Slice.Of(settings));
         context.Out.WriteLine($"target p = {settings.Target}");
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"q = {slice.Q}, {slice.X.Parameter} × {slice.Y.Parameter} over {slice.X.Axis.Count} × {slice.Y.Axis.Count} points, on {engine.DeviceKind} ({engine.DeviceName}), {clock.Elapsed.TotalSeconds:0.000} s"));
@@ -117,22 +111,18 @@ internal static class LandscapeCommand
         return Cli.Ok;
     }
 
-    static int FixedSigma(CliContext context, ParseResult r, double sigma, Option<string> target, Option<string> mu, Option<string> divergence,
-        Option<string> precision, Option<string> accelerator, Option<string> outDir, Option<bool> svg)
+    int RunCurve(CliContext context, ParseResult r, double fixedSigma, string outDir)
     {
-        var p = CommonOptions.ParseOneDimensionalTarget(r, target, "the fixed-σ curve");
-        var axis = RangeSpec.ParseAxis(r.GetValue(mu), "--mu");
-        var divergences = CommonOptions.ParseDivergences(r, divergence);
-        DivergenceList.RefuseKsd(divergences, "the fixed-σ curve");
-        MachineBudget.ForTable($"a curve of {axis.Count:N0} points", axis.Count, divergences.Count + 1).Check(null, force: true);
-        var prec = CommonOptions.ParsePrecision(r, precision);
-        var kind = CommonOptions.ParseAccelerator(r, accelerator);
-        string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
+        var s = new FixedSigmaSettings(CommonOptions.OneDimensional(GaussianTarget(r), "the fixed-σ curve"), r.GetValue(mu), fixedSigma,
+            r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator), r.GetValue(svg));
+        DivergenceList.RefuseKsd(s.Divergences, "the fixed-σ curve");
+        MachineBudget.ForTable($"a curve of {s.Mu.Count:N0} points", s.Mu.Count, s.Divergences.Count + 1).Check(null, force: true);
+        string dir = CommonOptions.OutFolder(r, outDir);
         context.Cancel.ThrowIfCancellationRequested();
-        using var engine = KlEngine.Create(kind, prec);
-        var files = FixedSigmaJob.Run(p, axis, sigma, divergences, dir, r.GetValue(svg), engine, prec, kind, context.Cancel);
-        context.Out.WriteLine($"target p = {p}");
-        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"q = N(μ, {sigma:G6}) with σ fixed, {axis.Count} values of μ, on {engine.DeviceKind} ({engine.DeviceName})"));
+        using var engine = KlEngine.Create(s.Accelerator, s.Precision);
+        var files = FixedSigmaJob.Run(s.Target, s.Mu, s.Sigma, s.Divergences, dir, s.Svg, engine, s.Precision, s.Accelerator, context.Cancel, Curve.Of(s));
+        context.Out.WriteLine($"target p = {s.Target}");
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"q = N(μ, {fixedSigma:G6}) with σ fixed, {s.Mu.Count} values of μ, on {engine.DeviceKind} ({engine.DeviceName})"));
         context.Out.WriteLine($"wrote {files.Count} files to {dir}:");
         foreach (var f in files) context.Out.WriteLine($"  {f.Path,-20} {f.Role}");
         return Cli.Ok;

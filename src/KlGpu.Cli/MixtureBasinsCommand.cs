@@ -1,54 +1,38 @@
-using System.CommandLine;
-using System.Globalization;
-using KlGpu.Basins;
-using KlGpu.Engine;
-using KlGpu.Numerics;
-using KlGpu.Output;
-using KlGpu.Specs;
-
 namespace KlGpu.Cli;
 
 /// <summary><c>klgpu basins --family mixture:K</c>: the same options → <see cref="MixtureBasinsSettings"/> → <see cref="MixtureBasinsJob"/> → a table or JSON.</summary>
 internal static class MixtureBasinsCommand
 {
-    /// <summary>The options of `klgpu basins` that a mixture run reads.</summary>
-    public sealed record Options(Option<string> Divergence, Option<string> Restarts, Option<string> Steps, Option<string> Optimizer,
-        Option<string> LearningRate, Option<string> Seed, Option<string> Starts, Option<string> Mu, Option<string> Sigma,
-        Option<string> Tolerance, Option<string> ClusterRadius, Option<string> Trajectories, Option<string> Precision,
-        Option<string> Accelerator, Option<bool> Json, Option<string> OutDir, Option<bool> Svg, Option<bool> Animate);
-
-    public static int Run(CliContext context, ParseResult r, FitFamily family, Target p, Options o)
+    public static int Run(CliContext context, ParseResult r, BasinsCommand o, FitFamily family, Target p, bool paths, BasinsCommand.RunOutput output)
     {
         if (p.Dimension > 1) throw new UsageException($"--family: {family.Name} fits a 1-D mixture; {p} is {p.Dimension}-dimensional (use --family gaussian)");
-        var d = BasinsSpec.Divergence(r.GetValue(o.Divergence));
+        var d = r.GetValue(o.Divergence);
         MixtureBasinsSettings.CheckDivergence(d);
         if (!r.GetValue(o.Starts)!.Trim().Equals("random", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--starts: a {family.Name} q starts at random (a grid of starts spans the (μ, σ) plane of a Gaussian q)");
-        if (r.GetValue(o.Animate) || r.GetValue(o.Trajectories)!.Trim() != "0")
+        if (paths)
             throw new UsageException($"--trajectories/--animate: paths are drawn over the (μ, σ) plane of a Gaussian q; a {family.Name} q has none");
         var defaults = BasinsSettings.DefaultRanges(p.Marginal);
-        var (muMin, muMax) = r.GetValue(o.Mu) is { } m ? BasinsSpec.Interval(m, "--mu") : (defaults.MuMin, defaults.MuMax);
-        var (sMin, sMax) = r.GetValue(o.Sigma) is { } s ? BasinsSpec.Interval(s, "--sigma", positive: true) : (defaults.SigmaMin, defaults.SigmaMax);
-        int restarts = Given(r, o.Restarts) ? BasinsSpec.Count(r.GetValue(o.Restarts), "--restarts", 1, MixtureBasinsSettings.MaxRestarts) : MixtureBasinsSettings.DefaultRestarts;
-        int steps = Given(r, o.Steps) ? BasinsSpec.Count(r.GetValue(o.Steps), "--steps", 1, 10_000_000) : MixtureBasinsSettings.DefaultSteps;
-        double radius = Given(r, o.ClusterRadius) ? BasinsSpec.Positive(r.GetValue(o.ClusterRadius), "--cluster-radius") : MixtureBasinsSettings.DefaultClusterRadius;
-        var settings = new MixtureBasinsSettings(p, d, family.Components, restarts, steps, BasinsSpec.Optimizer(r.GetValue(o.Optimizer)),
-            BasinsSpec.Positive(r.GetValue(o.LearningRate), "--lr"), BasinsSpec.Seed(r.GetValue(o.Seed)), muMin, muMax, sMin, sMax,
-            BasinsSpec.Positive(r.GetValue(o.Tolerance), "--tolerance"), radius,
-            CommonOptions.ParsePrecision(r, o.Precision), CommonOptions.ParseAccelerator(r, o.Accelerator));
-        string dir = CommonOptions.OutFolder(r, r.GetValue(o.OutDir)!); // a bad --out fails before any work
+        var (muMin, muMax) = r.GetValue(o.Mu) ?? (defaults.MuMin, defaults.MuMax);
+        var (sMin, sMax) = r.GetValue(o.Sigma) ?? (defaults.SigmaMin, defaults.SigmaMax);
+        // A mixture q has its own defaults for the restarts, the steps and the cluster radius, and fewer restarts fit.
+        int restarts = r.Given(o.Restarts)
+            ? BasinsSpec.Count(r.GetValue(o.Restarts).ToString(CultureInfo.InvariantCulture), o.Restarts.Option.Name, 1, MixtureBasinsSettings.MaxRestarts)
+            : MixtureBasinsSettings.DefaultRestarts;
+        int steps = r.Given(o.Steps) ? r.GetValue(o.Steps) : MixtureBasinsSettings.DefaultSteps;
+        double radius = r.Given(o.ClusterRadius) ? r.GetValue(o.ClusterRadius) : MixtureBasinsSettings.DefaultClusterRadius;
+        var settings = new MixtureBasinsSettings(p, d, family.Components, restarts, steps, r.GetValue(o.Optimizer), r.GetValue(o.LearningRate),
+            r.GetValue(o.Seed), muMin, muMax, sMin, sMax, r.GetValue(o.Tolerance), radius, r.GetValue(o.Precision), r.GetValue(o.Accelerator));
+        string dir = CommonOptions.OutFolder(r, output.Dir); // a bad --out fails before any work
         context.Cancel.ThrowIfCancellationRequested();
 
         using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
         var run = MixtureBasinsJob.Compute(settings, engine, context.Cancel);
-        var files = MixtureBasinsJob.Write(run, dir, r.GetValue(o.Svg), context.Cancel);
-        if (r.GetValue(o.Json)) context.Out.Write(JsonFile.Serialize(MixtureBasinsJob.Summary(run)));
+        var files = MixtureBasinsJob.Write(run, dir, output.Svg, context.Cancel, o.MixtureRecord.Of((settings, output.Svg)));
+        if (output.Json) context.Out.Write(JsonFile.Serialize(MixtureBasinsJob.Summary(run)));
         else Table(context.Out, run, dir, files.Count);
         return Cli.Ok;
     }
-
-    /// <summary>Whether the user gave the option: a mixture run has its own defaults for restarts, steps and the cluster radius.</summary>
-    static bool Given(ParseResult r, Option<string> option) => r.GetResult(option) is { Implicit: false };
 
     static void Table(TextWriter o, MixtureBasinsRun run, string dir, int files)
     {

@@ -1,36 +1,44 @@
-using System.CommandLine;
-using KlGpu.Output;
 using KlGpu.Pressure;
-using KlGpu.Specs;
 
 namespace KlGpu.Cli;
 
 /// <summary><c>klgpu pressure</c>: the pointwise pressure of each divergence on q(x), as curves, a figure and a CSV.</summary>
-internal static class PressureCommand
+internal sealed class PressureCommand
 {
-    public static Command Create(CliContext context)
+    readonly Parameter<GaussianMixture> target = CommonOptions.OneDimensionalTarget("pressure");
+    readonly Parameter<GaussianMixture> q = Parameter.Of("q", "--q", null, "SPEC", "The approximation q, a mixture in the same language, e.g. --q \"N(2.5,0.8)\"",
+        null, MixtureSpec.Parse, m => m.ToString(), required: true);
+    readonly Parameter<IReadOnlyList<Divergence>> divergences = CommonOptions.Divergences(family: true, refuseKsd: "pressure");
+    readonly Parameter<GridAxis?> x = Parameter.Of<GridAxis?>("x", "--x", null, "MIN:MAX:N",
+        "The x axis as MIN:MAX:N (default: every component of p and q ± 4 stds, 801 points), e.g. --x -8:8:1601", null,
+        (t, what) => RangeSpec.ParseAxis(t, what), a => a is null ? null : Parameter.AxisText(a));
+    readonly Parameter<bool> svg = CommonOptions.Svg("the figure");
+
+    /// <summary>In the order of the help and of the manifest.</summary>
+    public IReadOnlyList<Parameter> Parameters => [target, q, divergences, x, svg];
+
+    RunRecord<PressureSettings> Record => new(Parameters)
     {
-        var target = CommonOptions.Target(required: true, oneDimensional: true);
-        var q = new Option<string>("--q") { Description = "The approximation q, a mixture in the same language, e.g. --q \"N(2.5,0.8)\"", Required = true, HelpName = "SPEC" };
-        var divergence = CommonOptions.Divergence(family: true);
-        var x = new Option<string>("--x") { Description = "The x axis as MIN:MAX:N (default: every component of p and q ± 4 stds, 801 points), e.g. --x -8:8:1601", HelpName = "MIN:MAX:N" };
-        var outDir = new Option<string>("--out", "-o") { Description = "Output folder for pressure.png, pressure.csv and manifest.json, e.g. --out runs/pressure", DefaultValueFactory = _ => "output/pressure", HelpName = "DIR" };
-        var svg = new Option<bool>("--svg") { Description = "Also write the figure as SVG, e.g. --svg" };
+        { target, s => s.Target }, { q, s => s.Q }, { divergences, s => s.Divergences }, { x, s => s.X }, { svg, s => s.Svg },
+    };
+
+    public static Command Create(CliContext context) => new PressureCommand().Build(context);
+
+    Command Build(CliContext context)
+    {
+        var outDir = CommonOptions.Out("Output folder for pressure.png, pressure.csv and manifest.json, e.g. --out runs/pressure", "output/pressure");
         var command = new Command("pressure",
             "The pressure each divergence puts on q(x), its functional derivative (forward KL: -p/q; reverse KL: log(q/p) + 1), over x with p and q beneath, e.g. klgpu pressure --target \"0.5*N(-2,0.5) + 0.5*N(2,0.5)\" --q \"N(2,0.6)\"")
         {
-            target, q, divergence, x, outDir, CommonOptions.Force(), svg,
+            target, q, divergences, x, outDir, CommonOptions.Force(), svg,
         };
         command.SetAction(r =>
         {
-            var p = CommonOptions.ParseOneDimensionalTarget(r, target, "pressure");
-            var qq = CommonOptions.ParseMixture(r, q, "--q");
-            var divergences = CommonOptions.ParseDivergences(r, divergence);
-            DivergenceList.RefuseKsd(divergences, "pressure");
-            var axis = r.GetValue(x) is { } text ? RangeSpec.ParseAxis(text, "--x") : PressureJob.DefaultAxis(p, qq);
+            var (p, qq) = (r.GetValue(target)!, r.GetValue(q)!);
+            var s = new PressureSettings(p, qq, r.GetValue(x) ?? PressureJob.DefaultAxis(p, qq), r.GetValue(divergences)!, r.GetValue(svg));
             string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
-            MachineBudget.ForTable($"a pressure curve of {axis.Count:N0} points", axis.Count, 2 * divergences.Count + 3).Check(dir, r.GetValue<bool>("--force"));
-            var files = PressureJob.Run(p, qq, axis, divergences, dir, r.GetValue(svg), context.Cancel);
+            MachineBudget.ForTable($"a pressure curve of {s.X.Count:N0} points", s.X.Count, 2 * s.Divergences.Count + 3).Check(dir, r.GetValue<bool>("--force"));
+            var files = PressureJob.Run(s.Target, s.Q, s.X, s.Divergences, dir, s.Svg, context.Cancel, Record.Of(s));
             context.Out.WriteLine($"p = {p}");
             context.Out.WriteLine($"q = {qq}");
             context.Out.WriteLine($"wrote {files.Count} files to {dir}");

@@ -1,11 +1,17 @@
-using System.CommandLine;
-using KlGpu.Specs;
-
 namespace KlGpu.Cli;
 
 /// <summary><c>klgpu run FILE</c>: a study from a run file (or any manifest.json), as the command line it stands for.</summary>
 internal static class RunCommand
 {
+    /// <summary>The commands a run file may name, each with its parameters (whose keys the file's parameters are).</summary>
+    static readonly Dictionary<string, Func<IReadOnlyList<Parameter>>> Runnable = new()
+    {
+        ["landscape"] = () => new LandscapeCommand().Parameters,
+        ["basins"] = () => new BasinsCommand().Parameters,
+        ["sweep"] = () => new SweepCommand().Parameters,
+        ["pressure"] = () => new PressureCommand().Parameters,
+    };
+
     public static Command Create(CliContext context)
     {
         var file = new Argument<string>("FILE") { Description = "A run file: {\"command\": \"basins\", \"parameters\": {...}, \"out\": \"runs/x\"}; every manifest.json klgpu writes is one" };
@@ -17,13 +23,28 @@ internal static class RunCommand
         };
         command.SetAction(r =>
         {
-            string[] args = RunFile.Arguments(r.GetValue(file)!, r.GetValue(outDir));
-            if (args[0] == "run") throw new UsageException("run file: a run file cannot run another run file");
-            if (r.GetValue(force)) args = [.. args, "--force"];
+            var run = RunFile.Read(r.GetValue(file)!);
+            string[] args = [.. Arguments(run), .. (r.GetValue(outDir) ?? run.Out) is { } o ? new[] { "--out", o } : [], .. r.GetValue(force) ? new[] { "--force" } : []];
             var parse = Cli.Build(context).Parse(args, Cli.Parsing);
-            if (parse.Errors.Count > 0) throw new UsageException($"run file '{r.GetValue(file)}': {parse.Errors[0].Message}");
-            return parse.Invoke(new System.CommandLine.InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false });
+            if (parse.Errors.Count > 0) throw run.Error(parse.Errors[0].Message);
+            return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false });
         });
         return command;
+    }
+
+    /// <summary>The command line a run file stands for, without --out: each parameter as its option, by key.</summary>
+    static IEnumerable<string> Arguments(RunFile run)
+    {
+        if (!Runnable.TryGetValue(run.Command, out var parametersOf))
+            throw run.Error($"command: unknown command \"{run.Command}\" (valid: {string.Join(", ", Runnable.Keys)})");
+        var all = parametersOf();
+        var parameters = all.SelectMany(p => p.Aliases.Prepend(p.Key).Select(key => (key, p))).ToDictionary(x => x.key, x => x.p);
+        yield return run.Command;
+        foreach (var (key, value) in run.Parameters)
+        {
+            if (!parameters.TryGetValue(key, out var p))
+                throw run.Error($"parameters.{key} is not a parameter of {run.Command} (valid: {string.Join(", ", all.Select(p => p.Key))})");
+            foreach (string token in p.Tokens(value, run)) yield return token;
+        }
     }
 }

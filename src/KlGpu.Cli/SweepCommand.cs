@@ -1,41 +1,38 @@
-using System.CommandLine;
-using System.Globalization;
-using KlGpu.Basins;
-using KlGpu.Engine;
-using KlGpu.Landscape;
-using KlGpu.Numerics;
-using KlGpu.Output;
-using KlGpu.Specs;
 using KlGpu.Sweeps;
 
 namespace KlGpu.Cli;
 
 /// <summary><c>klgpu sweep</c>: a target template and a parameter range → basins at every value → the transitions between them.</summary>
-internal static class SweepCommand
+internal sealed class SweepCommand
 {
     public const string DefaultOut = "output/sweep";
 
-    public static Command Create(CliContext context)
+    readonly Parameter<TargetTemplate> template = Parameter.Of("template", "--target-template", null, "SPEC",
+        "The target with {name} placeholders; weights and the arguments of N(…), T(nu,mean,scale) and L(mean,scale) may be arithmetic in them, e.g. --target-template \"0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)\"",
+        null, (t, _) => new TargetTemplate(t), t => t.Text, required: true);
+    readonly Parameter<string?> param = Parameter.Of<string?>("param", "--param", null, "NAME=MIN:MAX:N",
+        "The swept placeholder and its values as NAME=MIN:MAX:N, both ends included, e.g. --param d=0:8:161", null, (t, _) => t, t => t, required: true);
+    readonly Parameter<DivergenceTemplate> divergence = Parameter.Of("divergence", "--divergence", "-d", "NAME",
+        "One divergence with a gradient (forward, reverse, js, hellinger, tv, pearson, neyman, jeffreys, alpha:A, renyi:A), or an order swept instead of the target as alpha:{a} or renyi:{a}, e.g. --divergence alpha:{a} --param a=0:1:21",
+        "reverse", (t, _) => new DivergenceTemplate(t), d => d.Text);
+    readonly RunOptions run = new(mixtures: true);
+
+    /// <summary>In the order of the help and of the manifest.</summary>
+    public IReadOnlyList<Parameter> Parameters => [template, param, divergence, .. run.Parameters];
+
+    /// <summary>A sweep, from either command, as a run file of `sweep`.</summary>
+    RunRecord<SweepSettings> Record => new(Parameters)
     {
-        var template = new Option<string>("--target-template")
-        {
-            Description = "The target with {name} placeholders; weights and the arguments of N(…), T(nu,mean,scale) and L(mean,scale) may be arithmetic in them, e.g. --target-template \"0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)\"",
-            Required = true,
-            HelpName = "SPEC",
-        };
-        var param = new Option<string>("--param")
-        {
-            Description = "The swept placeholder and its values as NAME=MIN:MAX:N, both ends included, e.g. --param d=0:8:161",
-            Required = true,
-            HelpName = "NAME=MIN:MAX:N",
-        };
-        var divergence = new Option<string>("--divergence", "-d")
-        {
-            Description = "One divergence with a gradient (forward, reverse, js, hellinger, tv, pearson, neyman, jeffreys, alpha:A, renyi:A), or an order swept instead of the target as alpha:{a} or renyi:{a}, e.g. --divergence alpha:{a} --param a=0:1:21",
-            DefaultValueFactory = _ => "reverse",
-            HelpName = "NAME",
-        };
-        var run = new RunOptions(mixtures: true);
+        { template, s => s.Template }, { param, s => FormattableString.Invariant($"{s.Parameter}={s.Values.Min:R}:{s.Values.Max:R}:{s.Values.Count}") },
+        { divergence, s => s.Divergence }, { run.Family, s => s.Family }, { run.Restarts, s => s.Restarts }, { run.Steps, s => s.Steps },
+        { run.LearningRate, s => s.LearningRate }, { run.Seed, s => s.Seed }, { run.Mu, s => s.Mu }, { run.Sigma, s => s.Sigma },
+        { run.Precision, s => s.Precision }, { run.Accelerator, s => s.Accelerator },
+    };
+
+    public static Command Create(CliContext context) => new SweepCommand().Build(context);
+
+    Command Build(CliContext context)
+    {
         var command = new Command("sweep",
             "Run the restarts at every value of a target parameter (or a divergence's order) and locate where the minima change (pitchfork, fold) and where the global minimum switches, e.g. klgpu sweep --target-template \"0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)\" --param d=0:8:81")
         {
@@ -44,15 +41,14 @@ internal static class SweepCommand
         run.AddTo(command);
         command.SetAction(r =>
         {
-            var t = new TargetTemplate(r.GetValue(template));
-            var d = new DivergenceTemplate(r.GetValue(divergence));
-            var (name, axis) = SweepSpec.Param(r.GetValue(param), t, d);
-            return run.Execute(context, r, t, d, name, axis, "--target-template");
+            var (t, d) = (r.GetValue(template), r.GetValue(divergence));
+            var (name, axis) = SweepSpec.Param(r.GetValue(param), t, d, param.Option.Name, template.Option.Name, divergence.Option.Name);
+            return run.Execute(context, r, t, d, name, axis, template.Option.Name, Record.Of);
         });
         return command;
     }
 
-    /// <summary><c>klgpu sweep-alpha</c>: the sweep of a fixed target over the order of the α (or Rényi) divergence.</summary>
+    /// <summary><c>klgpu sweep-alpha</c>: the sweep of a fixed target over the order of the α (or Rényi) divergence, written as a run of `sweep`.</summary>
     public static Command CreateAlpha(CliContext context)
     {
         var target = CommonOptions.Target(required: true);
@@ -80,10 +76,10 @@ internal static class SweepCommand
             string kind = (r.GetValue(family) ?? "").Trim().ToLowerInvariant();
             if (kind is not ("alpha" or "renyi"))
                 throw new UsageException($"--divergence: sweep-alpha sweeps the order of alpha or renyi, not \"{kind}\"");
-            var t = new TargetTemplate(CommonOptions.ParseTarget(r, target).ToString());
+            var t = new TargetTemplate(r.GetValue(target).ToString());
             var d = new DivergenceTemplate(kind + ":{alpha}");
-            var (name, axis) = SweepSpec.Param("alpha=" + r.GetValue(alpha), t, d);
-            return run.Execute(context, r, t, d, name, axis, "--target");
+            var (name, axis) = SweepSpec.Param("alpha=" + r.GetValue(alpha), t, d, alpha.Name, target.Option.Name, family.Name);
+            return run.Execute(context, r, t, d, name, axis, target.Option.Name, new SweepCommand().Record.Of);
         });
         return command;
     }
@@ -92,45 +88,50 @@ internal static class SweepCommand
     /// <remarks>A mixture q has only the KLs' gradient, so only `sweep` offers it: `sweep-alpha` sweeps the α-divergence's order.</remarks>
     sealed class RunOptions(bool mixtures)
     {
-        readonly Option<string> family = new("--family")
-        {
-            Description = mixtures
+        public readonly Parameter<FitFamily> Family = Parameter.Of("family", "--family", null, "FAMILY",
+            mixtures
                 ? "gaussian, gaussian-fixed-sigma:S or mixture:K (forward or reverse KL; its transitions are followed in the 3K − 1 mixture parameters), e.g. --family mixture:2"
                 : "gaussian or gaussian-fixed-sigma:S, e.g. --family gaussian-fixed-sigma:1",
-            DefaultValueFactory = _ => "gaussian",
-            HelpName = "FAMILY",
-        };
-        readonly Option<string> restarts = new("--restarts") { Description = $"Restarts at every parameter value (default {SweepJob.DefaultRestarts}" + (mixtures ? $", or {MixtureSweepJob.DefaultRestarts} for a mixture q)" : ")") + ", e.g. --restarts 4096", HelpName = "N" };
-        readonly Option<string> steps = new("--steps") { Description = $"Most Adam steps per restart (default {BasinsSettings.DefaultSteps}" + (mixtures ? $", or {MixtureBasinsSettings.DefaultSteps} for a mixture q)" : ")") + ", e.g. --steps 5000", HelpName = "T" };
-        readonly Option<string> lr = new("--lr") { Description = "Adam's learning rate, e.g. --lr 0.02", DefaultValueFactory = _ => "0.05", HelpName = "X" };
-        readonly Option<string> seed = new("--seed") { Description = "Seed of the starts (the same at every value), e.g. --seed 7", DefaultValueFactory = _ => "1", HelpName = "K" };
-        readonly Option<string> mu = new("--mu") { Description = "Start range of μ as MIN:MAX (default: from each value's target), e.g. --mu -6:6", HelpName = "MIN:MAX" };
-        readonly Option<string> sigma = new("--sigma") { Description = "Start range of σ as MIN:MAX (default: from each value's target), e.g. --sigma 0.1:10", HelpName = "MIN:MAX" };
-        readonly Option<string> precision = CommonOptions.Precision();
-        readonly Option<string> accelerator = CommonOptions.Accelerator();
+            "gaussian", (t, _) => FitFamily.Parse(t), f => f.Name);
+        public readonly Parameter<int?> Restarts = Parameter.Of<int?>("restarts", "--restarts", null, "N",
+            $"Restarts at every parameter value (default {SweepJob.DefaultRestarts}" + (mixtures ? $", or {MixtureSweepJob.DefaultRestarts} for a mixture q)" : ")") + ", e.g. --restarts 4096",
+            null, (t, what) => BasinsSpec.Count(t, what, 1, BasinsSpec.MaxRestarts), v => v);
+        public readonly Parameter<int?> Steps = Parameter.Of<int?>("steps", "--steps", null, "T",
+            $"Most Adam steps per restart (default {BasinsSettings.DefaultSteps}" + (mixtures ? $", or {MixtureBasinsSettings.DefaultSteps} for a mixture q)" : ")") + ", e.g. --steps 5000",
+            null, (t, what) => BasinsSpec.Count(t, what, 1, BasinsCommand.MaxSteps), v => v);
+        public readonly Parameter<double> LearningRate = Parameter.Positive("learning_rate", "--lr", "X", "Adam's learning rate, e.g. --lr 0.02", "0.05");
+        public readonly Parameter<ulong> Seed = Parameter.Of("seed", "--seed", null, "K", "Seed of the starts (the same at every value), e.g. --seed 7", "1", BasinsSpec.Seed, v => v);
+        public readonly Parameter<(double Min, double Max)?> Mu = Interval("mu", "--mu", "Start range of μ as MIN:MAX (default: from each value's target), e.g. --mu -6:6", positive: false);
+        public readonly Parameter<(double Min, double Max)?> Sigma = Interval("sigma", "--sigma", "Start range of σ as MIN:MAX (default: from each value's target), e.g. --sigma 0.1:10", positive: true);
+        public readonly Parameter<Precision> Precision = CommonOptions.Precision();
+        public readonly Parameter<AcceleratorKind> Accelerator = CommonOptions.Accelerator();
         readonly Option<bool> json = new("--json") { Description = "Print one JSON object: values (each with its basins) and transitions (param, kind = pitchfork|fold|switch, the points involved), e.g. --json" };
-        readonly Option<string> outDir = new("--out", "-o") { Description = "Output folder for sweep.json, sweep.csv, the bifurcation figure and manifest.json, e.g. --out runs/sweep", DefaultValueFactory = _ => DefaultOut, HelpName = "DIR" };
+        readonly Option<string> outDir = CommonOptions.Out("Output folder for sweep.json, sweep.csv, the bifurcation figure and manifest.json, e.g. --out runs/sweep", DefaultOut);
         readonly Option<bool> quiet = new("--quiet", "-q") { Description = "No progress line on the terminal, e.g. --quiet" };
+
+        public IReadOnlyList<Parameter> Parameters => [Family, Restarts, Steps, LearningRate, Seed, Mu, Sigma, Precision, Accelerator];
+
+        static Parameter<(double Min, double Max)?> Interval(string key, string name, string description, bool positive) =>
+            Parameter.Of<(double Min, double Max)?>(key, name, null, "MIN:MAX", description, null, (t, what) => BasinsSpec.Interval(t, what, positive),
+                v => v is { } i ? Parameter.IntervalText(i) : null);
 
         public void AddTo(Command command)
         {
-            foreach (var o in new Option[] { family, restarts, steps, lr, seed, mu, sigma, precision, accelerator, json, outDir, CommonOptions.Force(), quiet })
+            foreach (var o in new Option[] { Family, Restarts, Steps, LearningRate, Seed, Mu, Sigma, Precision, Accelerator, json, outDir, CommonOptions.Force(), quiet })
                 command.Options.Add(o);
         }
 
-        public int Execute(CliContext context, ParseResult r, TargetTemplate t, DivergenceTemplate d, string name, GridAxis axis, string targetOption)
+        public int Execute(CliContext context, ParseResult r, TargetTemplate t, DivergenceTemplate d, string name, GridAxis axis, string targetOption,
+            Func<SweepSettings, RunParameters> record)
         {
-            var fit = FitFamily.Parse(r.GetValue(family));
-            var settings = new SweepSettings(t, name, axis, d, fit,
-                BasinsSpec.Count(r.GetValue(restarts) ?? (fit.IsMixture ? MixtureSweepJob.DefaultRestarts : SweepJob.DefaultRestarts).ToString(CultureInfo.InvariantCulture), "--restarts", 1,
-                    fit.IsMixture ? MixtureBasinsSettings.MaxRestarts : BasinsSpec.MaxRestarts),
-                BasinsSpec.Count(r.GetValue(steps) ?? (fit.IsMixture ? MixtureBasinsSettings.DefaultSteps : BasinsSettings.DefaultSteps).ToString(CultureInfo.InvariantCulture), "--steps", 1, 10_000_000),
-                BasinsSpec.Positive(r.GetValue(lr), "--lr"),
-                BasinsSpec.Seed(r.GetValue(seed)),
-                r.GetValue(mu) is { } m ? BasinsSpec.Interval(m, "--mu") : null,
-                r.GetValue(sigma) is { } s ? BasinsSpec.Interval(s, "--sigma", positive: true) : null,
-                CommonOptions.ParsePrecision(r, precision),
-                CommonOptions.ParseAccelerator(r, accelerator));
+            var fit = r.GetValue(Family);
+            // A mixture q has its own default restarts and steps, and fewer restarts fit.
+            int restarts = r.GetValue(Restarts) is { } given
+                ? BasinsSpec.Count(given.ToString(CultureInfo.InvariantCulture), Restarts.Option.Name, 1, fit.IsMixture ? MixtureBasinsSettings.MaxRestarts : BasinsSpec.MaxRestarts)
+                : fit.IsMixture ? MixtureSweepJob.DefaultRestarts : SweepJob.DefaultRestarts;
+            var settings = new SweepSettings(t, name, axis, d, fit, restarts,
+                r.GetValue(Steps) ?? (fit.IsMixture ? MixtureBasinsSettings.DefaultSteps : BasinsSettings.DefaultSteps),
+                r.GetValue(LearningRate), r.GetValue(Seed), r.GetValue(Mu), r.GetValue(Sigma), r.GetValue(Precision), r.GetValue(Accelerator));
             // Each value keeps its basins, and each restart batch its starts and ends.
             new MachineBudget($"a sweep over {axis.Count:N0} values", MachineBudget.Times(axis.Count, 4096) + MachineBudget.Times(settings.Restarts, 512),
                 MachineBudget.Times(axis.Count, 2048)).Check(null, force: true);
@@ -151,14 +152,14 @@ internal static class SweepCommand
             {
                 var mixture = MixtureSweepJob.Run(settings, engine, (done, _) => progress.Report(done), context.Cancel);
                 progress.Finish();
-                var written = SweepOutput.Write(mixture, dir, context.Cancel);
+                var written = SweepOutput.Write(mixture, dir, context.Cancel, record(settings));
                 if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(mixture)));
                 else Table(context.Out, mixture, dir, written.Count);
                 return Cli.Ok;
             }
             var result = SweepJob.Run(settings, engine, (done, _) => progress.Report(done), context.Cancel);
             progress.Finish();
-            var files = SweepOutput.Write(result, dir, context.Cancel);
+            var files = SweepOutput.Write(result, dir, context.Cancel, record(settings));
             if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(result)));
             else Table(context.Out, result, dir, files.Count);
             return Cli.Ok;

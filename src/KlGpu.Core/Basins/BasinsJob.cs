@@ -283,7 +283,7 @@ public static class BasinsJob
 
     /// <summary>Writes every file of a run into <paramref name="dir"/>; returns the files with their roles.</summary>
     public static IReadOnlyList<OutputFileEntry> Write(BasinsRun run, string dir, bool svg, KlEngine engine, CancellationToken cancel = default,
-        bool animate = false)
+        bool animate = false, RunParameters? parameters = null)
     {
         dir = OutputFolder.Prepare(dir);
         var s = run.Settings;
@@ -324,7 +324,7 @@ public static class BasinsJob
             batch.Open("basins.gif", "animation").Stream.Write(BasinAnimation.Gif(map, s.Target, paths, run.Report.Basins));
         }
         cancel.ThrowIfCancellationRequested();
-        return batch.Commit(files => Manifest(run, svg, files));
+        return batch.Commit(files => Manifest(run, parameters, files));
     }
 
     /// <summary>The landscape under the basins: the start ranges widened to include every basin, 256² points, σ log-spaced.</summary>
@@ -371,38 +371,11 @@ public static class BasinsJob
         }
     }
 
-    static object Manifest(BasinsRun run, bool svg, IReadOnlyList<OutputFileEntry> files)
+    static object Manifest(BasinsRun run, RunParameters? parameters, IReadOnlyList<OutputFileEntry> files) => RunManifest.Of("basins", parameters, new
     {
-        var s = run.Settings;
-        return new
-        {
-            Tool = "klgpu",
-            Command = "basins",
-            Version = ComputeDevices.Version,
-            Parameters = new
-            {
-                Target = s.Target.ToString(),
-                Divergence = s.Divergence.Name(),
-                Family = s.Family.Name,
-                s.Restarts,
-                s.Steps,
-                Optimizer = s.Optimizer,
-                s.LearningRate,
-                Seed = s.Starts.Seed,
-                Starts = s.Starts.IsGrid ? $"grid:{s.Starts.GridMu}x{s.Starts.GridSigma}" : "random",
-                Mu = FormattableString.Invariant($"{s.Starts.MuMin:R}:{s.Starts.MuMax:R}"),
-                Sigma = FormattableString.Invariant($"{s.Starts.SigmaMin:R}:{s.Starts.SigmaMax:R}"),
-                s.Tolerance,
-                s.ClusterRadius,
-                s.Trajectories,
-                Precision = s.Precision,
-                Accelerator = s.Accelerator,
-                Svg = svg,
-            },
-            Device = new { Kind = run.DeviceKind, Name = run.DeviceName },
-            Timings = new { run.OptimizeSeconds, run.PolishSeconds },
-            Result = Summary(run),
-            Files = files,
-        };
-    }
+        Device = new { Kind = run.DeviceKind, Name = run.DeviceName },
+        Timings = new { run.OptimizeSeconds, run.PolishSeconds },
+        Result = Summary(run),
+        Files = files,
+    });
 }

@@ -226,7 +226,7 @@ public static class MixtureBasinsJob
     };
 
     /// <summary>basins.json, restarts.csv, densities.png (.svg) and manifest.json, committed together.</summary>
-    public static IReadOnlyList<OutputFileEntry> Write(MixtureBasinsRun run, string dir, bool svg, CancellationToken cancel = default)
+    public static IReadOnlyList<OutputFileEntry> Write(MixtureBasinsRun run, string dir, bool svg, CancellationToken cancel = default, RunParameters? parameters = null)
     {
         dir = OutputFolder.Prepare(dir);
         var s = run.Settings;
@@ -237,33 +237,13 @@ public static class MixtureBasinsJob
         var plot = MixtureDensityFigure.ForRun(s.Target, s.Divergence, s.Components, run.Basins);
         batch.Figures((c, r) => plot.Render(c, r), "densities", "figure:densities", o.Width, o.Height, svg);
         cancel.ThrowIfCancellationRequested();
-        return batch.Commit(files => new
+        return batch.Commit(files => RunManifest.Of("basins", parameters, new
         {
-            Tool = "klgpu",
-            Command = "basins",
-            Version = ComputeDevices.Version,
-            Parameters = new
-            {
-                Target = s.Target.ToString(),
-                Divergence = s.Divergence.Name(),
-                Family = $"mixture:{s.Components}",
-                s.Restarts,
-                s.Steps,
-                s.Optimizer,
-                s.LearningRate,
-                s.Seed,
-                Mu = FormattableString.Invariant($"{s.MeanMin:R}:{s.MeanMax:R}"),
-                Sigma = FormattableString.Invariant($"{s.StdMin:R}:{s.StdMax:R}"),
-                s.Tolerance,
-                s.ClusterRadius,
-                s.Precision,
-                s.Accelerator,
-            },
             Device = new { Kind = run.DeviceKind, Name = run.DeviceName },
             Timings = new { run.OptimizeSeconds, run.PolishSeconds },
             Result = new { run.Minima, Summary = run.Summary(), Note = "landscape and basin-map figures are drawn for a Gaussian q only" },
             Files = files,
-        });
+        }));
     }
 
     static void WriteRestarts(AtomicFile file, MixtureBasinsRun run)

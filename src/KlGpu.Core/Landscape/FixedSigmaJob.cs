@@ -9,6 +9,10 @@ using KlGpu.Plotting;
 
 namespace KlGpu.Landscape;
 
+/// <summary>What `klgpu landscape --family gaussian-fixed-sigma:S` draws: a curve over μ per divergence at σ fixed.</summary>
+public sealed record FixedSigmaSettings(GaussianMixture Target, GridAxis Mu, double Sigma, IReadOnlyList<Divergence> Divergences,
+    Precision Precision, AcceleratorKind Accelerator, bool Svg);
+
 /// <summary>
 /// `klgpu landscape --family gaussian-fixed-sigma:S`: with σ fixed the family is a line, so the landscape is a curve over
 /// μ per divergence, written as curve.csv and one figure, with the end points of restarts from a grid of starts (one
@@ -17,7 +21,8 @@ namespace KlGpu.Landscape;
 public static class FixedSigmaJob
 {
     public static IReadOnlyList<OutputFileEntry> Run(GaussianMixture target, GridAxis mu, double sigma, IReadOnlyList<Divergence> divergences,
-        string dir, bool svg, KlEngine engine, Precision precision, AcceleratorKind accelerator, CancellationToken cancel = default)
+        string dir, bool svg, KlEngine engine, Precision precision, AcceleratorKind accelerator, CancellationToken cancel = default,
+        RunParameters? parameters = null)
     {
         double[] x = mu.Values();
         double[] logSigma = x.Select(_ => Math.Log(sigma)).ToArray();
@@ -49,25 +54,12 @@ public static class FixedSigmaJob
         var plot = CurveFigure.Create(target, sigma, x, curves);
         batch.Figures((c, r) => plot.Render(c, r), "curve", "figure:curve", FigureOptions.Default.Width, FigureOptions.Default.Height, svg);
         cancel.ThrowIfCancellationRequested();
-        return batch.Commit(files => new
+        return batch.Commit(files => RunManifest.Of("landscape", parameters, new
         {
-            Tool = "klgpu",
-            Command = "landscape",
-            Version = ComputeDevices.Version,
-            Parameters = new
-            {
-                Target = target.ToString(),
-                Family = family.Name,
-                Mu = FormattableString.Invariant($"{mu.Min:R}:{mu.Max:R}:{mu.Count}"),
-                Divergences = divergences.Select(d => d.Name()).ToArray(),
-                Precision = precision,
-                Accelerator = accelerator,
-                Svg = svg,
-            },
             Device = new { Kind = engine.DeviceKind, Name = engine.DeviceName },
             Minima = curves.ToDictionary(cv => cv.Item1.Name(), cv => cv.Item3.Where(b => b.Kind == StationaryKind.Minimum)
                 .Select(b => new { b.Mu, b.Value, b.Fraction }).ToArray()),
             Files = files,
-        });
+        }));
     }
 }

@@ -74,7 +74,7 @@ public static class LandscapeJob
         return new MachineBudget(string.Create(CultureInfo.InvariantCulture, $"a {nMu:N0} × {nSigma:N0} landscape of {k} divergence{(k == 1 ? "" : "s")}"), memory, disk);
     }
 
-    public static LandscapeResult Run(LandscapeSettings settings, KlEngine engine, CancellationToken cancel = default)
+    public static LandscapeResult Run(LandscapeSettings settings, KlEngine engine, CancellationToken cancel = default, RunParameters? parameters = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(engine);
@@ -180,7 +180,7 @@ public static class LandscapeJob
                 writeTime.Stop();
                 result = new LandscapeResult(dir, engine.DeviceKind, engine.DeviceName, (long)mu.Count * sigma.Count, tiles,
                     computeSeconds, writeTime.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, minimaByDivergence, files);
-                return Manifest(settings, engine, result);
+                return Manifest(parameters, settings, engine, result);
             });
             return result! with { TotalSeconds = total.Elapsed.TotalSeconds };
         }
@@ -228,30 +228,12 @@ public static class LandscapeJob
     static GridAxis PreviewAxis(GridAxis axis, int[] indices) =>
         indices.Length == axis.Count ? axis : axis with { Count = indices.Length };
 
-    static object Manifest(LandscapeSettings s, KlEngine engine, LandscapeResult r) => new
+    static object Manifest(RunParameters? parameters, LandscapeSettings s, KlEngine engine, LandscapeResult r) => RunManifest.Of("landscape", parameters, new
     {
-        Tool = "klgpu",
-        Command = "landscape",
-        Version = ComputeDevices.Version,
-        Parameters = new
-        {
-            Target = s.Target.ToString(),
-            Family = s.StudentNu is { } nu ? FormattableString.Invariant($"student:{nu:R}") : "gaussian",
-            Mu = AxisText(s.Mu),
-            Sigma = AxisText(s.Sigma),
-            LogSigma = s.Sigma.Geometric,
-            Divergences = s.Divergences.Select(d => d.Name()).ToArray(),
-            Precision = s.Precision,
-            Accelerator = s.Accelerator,
-            Svg = s.Svg,
-            LogColor = s.LogColor,
-        },
         Device = new { Kind = engine.DeviceKind, Name = engine.DeviceName, Precision = engine.Precision },
         Grid = new { Mu = s.Mu.Count, Sigma = s.Sigma.Count, Points = r.GridPoints, Tiles = r.Tiles },
         Timings = new { ComputeSeconds = r.ComputeSeconds, WriteSeconds = r.WriteSeconds, TotalSeconds = r.TotalSeconds },
         Minima = r.Minima.ToDictionary(m => m.Key.Name(), m => m.Value),
         Files = r.Files,
-    };
-
-    static string AxisText(GridAxis a) => FormattableString.Invariant($"{a.Min:R}:{a.Max:R}:{a.Count}");
+    });
 }

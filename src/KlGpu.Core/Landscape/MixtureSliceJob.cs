@@ -22,7 +22,7 @@ public static class MixtureSliceJob
     /// <summary>Grid points per run: a slice is computed whole (a mixture q per point has no tiled kernel of its own).</summary>
     public const long MaxPoints = 1L << 22;
 
-    public static IReadOnlyList<OutputFileEntry> Run(MixtureSliceSettings s, KlEngine engine, CancellationToken cancel = default)
+    public static IReadOnlyList<OutputFileEntry> Run(MixtureSliceSettings s, KlEngine engine, CancellationToken cancel = default, RunParameters? parameters = null)
     {
         var slice = s.Slice;
         int nx = slice.X.Axis.Count, ny = slice.Y.Axis.Count;
@@ -65,25 +65,8 @@ public static class MixtureSliceJob
             batch.Figures((c, r) => plot.Render(c, r), d.FileStem(), "figure:" + d.Name(), o.Width, o.Height, s.Svg);
         }
         cancel.ThrowIfCancellationRequested();
-        return batch.Commit(files => new
+        return batch.Commit(files => RunManifest.Of("landscape", parameters, new
         {
-            Tool = "klgpu",
-            Command = "landscape",
-            Version = ComputeDevices.Version,
-            Parameters = new
-            {
-                Target = s.Target.ToString(),
-                Family = $"mixture:{slice.Q.Count}",
-                Q = slice.Q.ToString(),
-                Vary = $"{slice.X.Parameter},{slice.Y.Parameter}",
-                X = Axis(slice.X.Axis),
-                Y = Axis(slice.Y.Axis),
-                Divergences = s.Divergences.Select(d => d.Name()).ToArray(),
-                Precision = s.Precision,
-                Accelerator = s.Accelerator,
-                Svg = s.Svg,
-                LogColor = s.LogColor,
-            },
             Device = new { Kind = engine.DeviceKind, Name = engine.DeviceName },
             Minima = grids.ToDictionary(g => g.Divergence.Name(), g =>
             {
@@ -91,10 +74,8 @@ public static class MixtureSliceJob
                 return new Dictionary<string, double> { ["value"] = v, [slice.X.Parameter.Name] = slice.X.Axis.At(i), [slice.Y.Parameter.Name] = slice.Y.Axis.At(j) };
             }),
             Files = files,
-        });
+        }));
     }
-
-    static string Axis(GridAxis a) => FormattableString.Invariant($"{a.Min:R}:{a.Max:R}:{a.Count}");
 
     static void Vector(AtomicFile file, GridAxis axis)
     {

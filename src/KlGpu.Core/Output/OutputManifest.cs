@@ -22,7 +22,7 @@ public sealed record OutputManifest(IReadOnlyList<OutputFileEntry> Files)
             using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("tool", out var tool) || tool.ValueKind != JsonValueKind.String
-                || tool.GetString() != "klgpu" || !root.TryGetProperty("files", out var files) || files.ValueKind != JsonValueKind.Array)
+                || tool.GetString() != RunManifest.Tool || !root.TryGetProperty("files", out var files) || files.ValueKind != JsonValueKind.Array)
                 return null;
             var entries = new List<OutputFileEntry>();
             foreach (var f in files.EnumerateArray())

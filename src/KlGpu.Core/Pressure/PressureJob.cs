@@ -9,6 +9,9 @@ using ScottPlot;
 
 namespace KlGpu.Pressure;
 
+/// <summary>What `klgpu pressure` draws: the pressure of each divergence on q over the x axis.</summary>
+public sealed record PressureSettings(GaussianMixture Target, GaussianMixture Q, GridAxis X, IReadOnlyList<Divergence> Divergences, bool Svg);
+
 /// <summary>
 /// The pointwise pressure each divergence puts on q(x), its functional derivative δD/δq(x): forward KL −p/q, which
 /// explodes where q → 0 but p &gt; 0, and reverse KL log(q/p) + 1, which grows only logarithmically; and the rest of the
@@ -74,7 +77,7 @@ public static class PressureJob
     }
 
     public static IReadOnlyList<OutputFileEntry> Run(GaussianMixture p, GaussianMixture q, GridAxis x, IReadOnlyList<Divergence> divergences,
-        string dir, bool svg, CancellationToken cancel = default)
+        string dir, bool svg, CancellationToken cancel = default, RunParameters? parameters = null)
     {
         DivergenceList.RefuseKsd(divergences, "pressure");
         double[] xs = x.Values();
@@ -108,21 +111,10 @@ public static class PressureJob
         var figure = Figure(p, q, xs, logP, logQ, curves, magnitudes);
         batch.Figures((c, r) => figure.Render(c, r), "pressure", "figure:pressure", 1000, 900, svg);
         cancel.ThrowIfCancellationRequested();
-        return batch.Commit(files => new
+        return batch.Commit(files => RunManifest.Of("pressure", parameters, new
         {
-            Tool = "klgpu",
-            Command = "pressure",
-            Version = ComputeDevices.Version,
-            Parameters = new
-            {
-                Target = p.ToString(),
-                Q = q.ToString(),
-                X = FormattableString.Invariant($"{x.Min:R}:{x.Max:R}:{x.Count}"),
-                Divergences = divergences.Select(d => d.Name()).ToArray(),
-                Svg = svg,
-            },
             Files = files,
-        });
+        }));
     }
 
     /// <summary>Above, log10 |δD/δq| over x for each divergence; below, p shaded and q drawn on the same x axis.</summary>

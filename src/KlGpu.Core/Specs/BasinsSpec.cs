@@ -4,7 +4,7 @@ using KlGpu.Numerics;
 
 namespace KlGpu.Specs;
 
-/// <summary>The option values of `klgpu basins`, parsed with one-line messages that name the option.</summary>
+/// <summary>The option values of `klgpu basins`, parsed with one-line messages that start with <c>what</c>, the option the CLI names.</summary>
 public static class BasinsSpec
 {
     /// <summary>More restarts than this would not fit in memory with their records (about 100 bytes each on host and device).</summary>
@@ -45,51 +45,50 @@ public static class BasinsSpec
     }
 
     /// <summary><c>random</c>, or <c>grid:NMUxNSIGMA</c> (with σ fixed, NSIGMA must be 1 and may be left out: <c>grid:NMU</c>).</summary>
-    public static (int GridMu, int GridSigma) Starts(string? text, FitFamily family)
+    public static (int GridMu, int GridSigma) Starts(string? text, FitFamily family, string what)
     {
         string t = (text ?? "").Trim();
         if (t.Equals("random", StringComparison.OrdinalIgnoreCase)) return (0, 0);
         const string prefix = "grid:";
         if (!t.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            throw new UsageException($"--starts: expected random or grid:NMUxNSIGMA (e.g. grid:64x48), got {(t.Length == 0 ? "(empty)" : SpecText.Quote(t))}");
+            throw new UsageException($"{what}: expected random or grid:NMUxNSIGMA (e.g. grid:64x48), got {(t.Length == 0 ? "(empty)" : SpecText.Quote(t))}");
         string[] parts = t[prefix.Length..].Split('x', 'X');
-        if (parts.Length > 2) throw new UsageException($"--starts: expected grid:NMUxNSIGMA (e.g. grid:64x48), got {SpecText.Quote(t)}");
-        int nMu = Count(parts[0], "--starts (NMU)", 1, 100_000);
-        int nSigma = parts.Length == 2 ? Count(parts[1], "--starts (NSIGMA)", 1, 100_000) : family.SigmaFixed ? 1
-            : throw new UsageException($"--starts: a grid needs both sizes, grid:NMUxNSIGMA (e.g. grid:64x48), got {SpecText.Quote(t)}");
-        if (family.SigmaFixed && nSigma != 1) throw new UsageException($"--starts: σ is fixed, so the grid has one σ row: grid:{nMu}x1, not {SpecText.Quote(t)}");
-        if ((long)nMu * nSigma > MaxRestarts) throw new UsageException($"--starts: a {nMu}x{nSigma} grid is more than {MaxRestarts:N0} restarts");
+        if (parts.Length > 2) throw new UsageException($"{what}: expected grid:NMUxNSIGMA (e.g. grid:64x48), got {SpecText.Quote(t)}");
+        int nMu = Count(parts[0], $"{what} (NMU)", 1, 100_000);
+        int nSigma = parts.Length == 2 ? Count(parts[1], $"{what} (NSIGMA)", 1, 100_000) : family.SigmaFixed ? 1
+            : throw new UsageException($"{what}: a grid needs both sizes, grid:NMUxNSIGMA (e.g. grid:64x48), got {SpecText.Quote(t)}");
+        if (family.SigmaFixed && nSigma != 1) throw new UsageException($"{what}: σ is fixed, so the grid has one σ row: grid:{nMu}x1, not {SpecText.Quote(t)}");
+        if ((long)nMu * nSigma > MaxRestarts) throw new UsageException($"{what}: a {nMu}x{nSigma} grid is more than {MaxRestarts:N0} restarts");
         return (nMu, nSigma);
     }
 
-    public static Optimizer Optimizer(string? text) => Choice.Parse<Optimizer>(text, "--optimizer", o => o.ToString().ToLowerInvariant(), "optimizer");
+    public static Optimizer Optimizer(string? text, string what) => Choice.Parse<Optimizer>(text, what, o => o.ToString().ToLowerInvariant(), "optimizer");
 
     /// <summary>Exactly one divergence: a restart minimizes one objective. Every member of the f-divergence family has a gradient; KSD has not.</summary>
-    public static Landscape.Divergence Divergence(string? text)
+    public static Landscape.Divergence Divergence(string? text, string what)
     {
-        var list = DivergenceList.Parse(text, "--divergence");
-        if (list.Count != 1) throw new UsageException($"--divergence: restarts minimize one divergence at a time; give one name, not {SpecText.Quote(text ?? "")}");
+        var list = DivergenceList.Parse(text, what);
+        if (list.Count != 1) throw new UsageException($"{what}: restarts minimize one divergence at a time; give one name, not {SpecText.Quote(text ?? "")}");
         if (list[0].Kind == Landscape.DivergenceKind.Ksd)
-            throw new UsageException($"--divergence: restarts need a gradient, and {list[0].Name()} has none yet (eval and landscape map it)");
+            throw new UsageException($"{what}: restarts need a gradient, and {list[0].Name()} has none yet (eval and landscape map it)");
         return list[0];
     }
 
     /// <summary>Across u of a d-dimensional target only the KLs split into a sum over coordinates (the other divergences
     /// of a product q do not), so there the KLs alone.</summary>
-    public static Landscape.Divergence Divergence(string? text, Target target)
+    public static Landscape.Divergence Across(Landscape.Divergence d, Target target, string what)
     {
-        var d = Divergence(text);
         if (target.Dimension > 1 && d.AsKl is null)
-            throw new UsageException($"--divergence: a {target.Dimension}-dimensional target takes forward or reverse; {d.Name()} does not split across u");
+            throw new UsageException($"{what}: a {target.Dimension}-dimensional target takes forward or reverse; {d.Name()} does not split across u");
         return d;
     }
 
     /// <summary>A seed is any whole number 0 … 2⁶⁴−1.</summary>
-    public static ulong Seed(string? text)
+    public static ulong Seed(string? text, string what)
     {
         string t = (text ?? "").Trim();
         if (!ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out ulong v))
-            throw new UsageException($"--seed: expected a whole number from 0 to 18446744073709551615, got {(t.Length == 0 ? "(empty)" : SpecText.Quote(t))}");
+            throw new UsageException($"{what}: expected a whole number from 0 to 18446744073709551615, got {(t.Length == 0 ? "(empty)" : SpecText.Quote(t))}");
         return v;
     }
 

@@ -6,41 +6,44 @@ namespace KlGpu.Specs;
 
 /// <summary>
 /// <c>--family mixture:K --q SPEC --vary mean1,mean2 --x MIN:MAX:N --y MIN:MAX:N</c> as a <see cref="MixtureSlice"/>,
-/// every inconsistency a one-line <see cref="UsageException"/>.
+/// every inconsistency a one-line <see cref="UsageException"/> that starts with the option the CLI names (<see cref="Options"/>).
 /// </summary>
 public static class SliceSpec
 {
-    public static MixtureSlice Parse(int components, string? q, string? vary, string? x, string? y)
+    /// <summary>The names of the options a slice is given by, for the messages.</summary>
+    public sealed record Options(string Family, string Q, string Vary, string X, string Y);
+
+    public static MixtureSlice Parse(int components, string? q, string? vary, string? x, string? y, Options o)
     {
         if (string.IsNullOrWhiteSpace(q))
-            throw new UsageException($"--q: --family mixture:{components} slices a given mixture; give it, e.g. --q \"0.5*N(-1,0.5) + 0.5*N(1,0.5)\"");
-        var mixture = MixtureSpec.Parse(q, "--q");
+            throw new UsageException($"{o.Q}: {o.Family} mixture:{components} slices a given mixture; give it, e.g. {o.Q} \"0.5*N(-1,0.5) + 0.5*N(1,0.5)\"");
+        var mixture = MixtureSpec.Parse(q, o.Q);
         if (mixture.Count != components)
-            throw new UsageException($"--q: it has {mixture.Count} component(s); --family mixture:{components} needs {components}");
+            throw new UsageException($"{o.Q}: it has {mixture.Count} component(s); {o.Family} mixture:{components} needs {components}");
         string[] names = (vary ?? "").Split(',', StringSplitOptions.TrimEntries);
         if (names.Length != 2 || names.Any(n => n.Length == 0))
-            throw new UsageException($"--vary: name two parameters of q, e.g. --vary mean1,mean2 (it has {Names(components)})");
-        var px = Name(names[0], components);
-        var py = Name(names[1], components);
-        if (px == py) throw new UsageException($"--vary: {px} is named twice; a slice varies two different parameters");
+            throw new UsageException($"{o.Vary}: name two parameters of q, e.g. {o.Vary} mean1,mean2 (it has {Names(components)})");
+        var px = Name(names[0], components, o.Vary);
+        var py = Name(names[1], components, o.Vary);
+        if (px == py) throw new UsageException($"{o.Vary}: {px} is named twice; a slice varies two different parameters");
 
-        var ax = Axis(x, "--x", px, mixture);
-        var ay = Axis(y, "--y", py, mixture);
+        var ax = Axis(x, o.X, px, mixture);
+        var ay = Axis(y, o.Y, py, mixture);
         bool weightX = px.Kind == MixtureParameter.Weight, weightY = py.Kind == MixtureParameter.Weight;
         int freeWeights = components - (weightX ? 1 : 0) - (weightY ? 1 : 0);
         if ((weightX || weightY) && freeWeights == 0)
-            throw new UsageException($"--vary: varying {(weightX && weightY ? $"{px} and {py}" : weightX ? px.Name : py.Name)} leaves no other weight of q to make the weights sum to 1");
+            throw new UsageException($"{o.Vary}: varying {(weightX && weightY ? $"{px} and {py}" : weightX ? px.Name : py.Name)} leaves no other weight of q to make the weights sum to 1");
         double most = (weightX ? ax.Max : 0) + (weightY ? ay.Max : 0);
         if (most >= 1)
-            throw new UsageException($"--vary: the varied weights reach {SpecText.Show(most)} together; they must stay below 1");
+            throw new UsageException($"{o.Vary}: the varied weights reach {SpecText.Show(most)} together; they must stay below 1");
         return new MixtureSlice(mixture, new SliceAxis(px, ax), new SliceAxis(py, ay));
     }
 
     static string Names(int components) => string.Join(", ", MixtureParameterName.All(components).Select(p => p.Name));
 
-    static MixtureParameterName Name(string text, int components) =>
+    static MixtureParameterName Name(string text, int components, string what) =>
         MixtureParameterName.TryParse(text, components)
-        ?? throw new UsageException($"--vary: mixture:{components} has no parameter {SpecText.Quote(text)} (it has {Names(components)})");
+        ?? throw new UsageException($"{what}: mixture:{components} has no parameter {SpecText.Quote(text)} (it has {Names(components)})");
 
     static GridAxis Axis(string? text, string what, MixtureParameterName parameter, GaussianMixture q)
     {

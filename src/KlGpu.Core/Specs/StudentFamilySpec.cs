@@ -4,16 +4,16 @@ namespace KlGpu.Specs;
 public static class StudentFamilySpec
 {
     /// <summary>ν, or null when the text names another family.</summary>
-    public static double? Parse(string? text)
+    public static double? Parse(string? text, string what)
     {
         string t = (text ?? "").Trim();
         if (!t.StartsWith("student", StringComparison.OrdinalIgnoreCase)) return null;
         string rest = t["student".Length..].Trim();
         if (!rest.StartsWith(':'))
-            throw new UsageException($"--family: expected student:NU with ν > 0, e.g. --family student:3, got {SpecText.Quote(t)}");
-        double nu = SpecText.ParseNumber(rest[1..].Trim(), "--family", "ν");
+            throw new UsageException($"{what}: expected student:NU with ν > 0, e.g. --family student:3, got {SpecText.Quote(t)}");
+        double nu = SpecText.ParseNumber(rest[1..].Trim(), what, "ν");
         if (!(nu > 0) || !double.IsFinite(nu))
-            throw new UsageException($"--family: student:NU needs ν > 0, got {SpecText.Show(nu)}");
+            throw new UsageException($"{what}: student:NU needs ν > 0, got {SpecText.Show(nu)}");
         return nu;
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class DivergenceTemplate
         }
         if (Text.Contains('{'))
             throw new UsageException($"--divergence: only an order may be swept, as alpha:{{a}} or renyi:{{a}}; got {SpecText.Quote(Text)}");
-        Fixed = BasinsSpec.Divergence(Text);
+        Fixed = BasinsSpec.Divergence(Text, "--divergence");
         kind = Fixed.Kind;
     }
 

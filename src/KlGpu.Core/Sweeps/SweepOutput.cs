@@ -35,7 +35,7 @@ public static class SweepOutput
     static object Transition<TBasin>(double parameter, TransitionKind kind, string description, IEnumerable<TBasin> basins) =>
         new { Param = parameter, Kind = kind, Description = description, Basins = basins.ToArray() };
 
-    public static IReadOnlyList<OutputFileEntry> Write(SweepResult r, string dir, CancellationToken cancel = default)
+    public static IReadOnlyList<OutputFileEntry> Write(SweepResult r, string dir, CancellationToken cancel = default, RunParameters? parameters = null)
     {
         using var batch = new OutputBatch(dir);
         batch.Open("sweep.json", "sweep").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(r))));
@@ -47,7 +47,7 @@ public static class SweepOutput
                     w.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{p.Parameter:R},{b.Id},{b.Kind.ToString().ToLowerInvariant()},{b.Mu:R},{b.Sigma:R},{b.Value:R},{b.Fraction:R},{b.Count}"));
         }
-        return Finish(batch, BifurcationFigure.Create(r), r.Settings, r.Seconds, cancel);
+        return Finish(batch, BifurcationFigure.Create(r), parameters, r.Seconds, cancel);
     }
 
     /// <summary>A mixture q's basins are mixtures: weights, means and stds, K of each (fewer for a collapsed optimum).</summary>
@@ -57,7 +57,7 @@ public static class SweepOutput
         r.Transitions.Select(t => Transition(t.Parameter, t.Kind, t.Description,
             new[] { t.Q }.Concat(t.Other is { } o ? [o] : []).Select(q => new { q.Weights, q.Means, q.Stds }))));
 
-    public static IReadOnlyList<OutputFileEntry> Write(MixtureSweepResult r, string dir, CancellationToken cancel = default)
+    public static IReadOnlyList<OutputFileEntry> Write(MixtureSweepResult r, string dir, CancellationToken cancel = default, RunParameters? parameters = null)
     {
         using var batch = new OutputBatch(dir);
         batch.Open("sweep.json", "sweep").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(r))));
@@ -73,37 +73,19 @@ public static class SweepOutput
                     w.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{p.Parameter:R},{b.Id},{b.Kind.ToString().ToLowerInvariant()},{b.Value:R},{b.Fraction:R},{b.Count},{Cells(b.Q.Weights)},{Cells(b.Q.Means)},{Cells(b.Q.Stds)}"));
         }
-        return Finish(batch, BifurcationFigure.Create(r), r.Settings, r.Seconds, cancel);
+        return Finish(batch, BifurcationFigure.Create(r), parameters, r.Seconds, cancel);
     }
 
     /// <summary>The figure and the manifest (whose parameters replay the sweep with `klgpu run`), then every file at once.</summary>
-    static IReadOnlyList<OutputFileEntry> Finish(OutputBatch batch, Multiplot figure, SweepSettings s, double seconds, CancellationToken cancel)
+    static IReadOnlyList<OutputFileEntry> Finish(OutputBatch batch, Multiplot figure, RunParameters? parameters, double seconds, CancellationToken cancel)
     {
         cancel.ThrowIfCancellationRequested();
         batch.Figure((c, rect) => figure.Render(c, rect), "bifurcation.png", "figure:bifurcation", 1000, 1000);
         cancel.ThrowIfCancellationRequested();
-        return batch.Commit(files => new
+        return batch.Commit(files => RunManifest.Of("sweep", parameters, new
         {
-            Tool = "klgpu",
-            Command = "sweep",
-            Version = ComputeDevices.Version,
-            Parameters = new
-            {
-                Template = s.Template.Text,
-                Param = FormattableString.Invariant($"{s.Parameter}={s.Values.Min:R}:{s.Values.Max:R}:{s.Values.Count}"),
-                Divergence = s.Divergence.Text,
-                Family = s.Family.Name,
-                s.Restarts,
-                s.Steps,
-                s.LearningRate,
-                s.Seed,
-                Mu = s.Mu is { } m ? FormattableString.Invariant($"{m.Min:R}:{m.Max:R}") : null,
-                Sigma = s.Sigma is { } sg ? FormattableString.Invariant($"{sg.Min:R}:{sg.Max:R}") : null,
-                s.Precision,
-                s.Accelerator,
-            },
             Seconds = seconds,
             Files = files,
-        });
+        }));
     }
 }

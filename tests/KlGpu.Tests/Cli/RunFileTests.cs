@@ -29,6 +29,22 @@ public class RunFileTests
         var again = CliRun.Of("run", first.File("manifest.json"), "--out", second.Path);
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.Equal(File.ReadAllBytes(first.File(result)), File.ReadAllBytes(second.File(result)));
+        // One settings record, one canonical form: the re-run records the very same parameters, in the same order.
+        Assert.Equal(Parameters(first.File("manifest.json")), Parameters(second.File("manifest.json")));
+    }
+
+    static string Parameters(string manifest) =>
+        System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!["parameters"]!.ToJsonString();
+
+    [Fact]
+    public void ARelativeOutIsBesideTheRunFile()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("study.json"),
+            "{\"command\": \"pressure\", \"parameters\": {\"target\": \"N(0,1)\", \"q\": \"N(1,1)\", \"x\": \"-3:3:7\"}, \"out\": \"result\"}");
+        var run = CliRun.Of("run", folder.File("study.json"));
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.True(File.Exists(Path.Combine(folder.Path, "result", "pressure.csv")));
     }
 
     [Theory]
@@ -40,6 +56,10 @@ public class RunFileTests
     [InlineData("[1, 2]", "one JSON object")]
     [InlineData("{\"command\": \"basins\",", "not valid JSON")]
     [InlineData("{\"command\": \"basins\", \"parameters\": {\"restarts\": 0}}", "--restarts")]
+    [InlineData("{\"command\": \"basins\", \"parameters\": {\"restarts\": 10, \"restarts\": 20}}", "parameters.restarts is given twice")]
+    [InlineData("{\"command\": \"basins\", \"command\": \"sweep\"}", "command is given twice")]
+    [InlineData("{\"tool\": \"otherfit\", \"command\": \"basins\", \"parameters\": {}}", "written by \"otherfit\", not klgpu")]
+    [InlineData("{\"command\": \"landscape\", \"parameters\": {\"svg\": \"yes\"}}", "parameters.svg of landscape: expected true or false")]
     public void ARunFileThatDoesNotFitNamesTheField(string json, string expected)
     {
         using var folder = new TempFolder();

@@ -35,17 +35,19 @@ public class MixtureSliceTests
             }
     }
 
+    static readonly SliceSpec.Options Cli = new("--family", "--q", "--vary", "--x", "--y");
+
     [Theory]
     [InlineData(CpuExecution.Parallel)]
     [InlineData(CpuExecution.Simulator)]
     public void MeansSliceMatchesTheReference(CpuExecution execution) => AssertMatchesReference(
-        SliceSpec.Parse(2, "0.5*N(-1,0.5) + 0.5*N(1,0.5)", "mean1,mean2", "-3:3:4", "-2.5:2.5:3"), execution);
+        SliceSpec.Parse(2, "0.5*N(-1,0.5) + 0.5*N(1,0.5)", "mean1,mean2", "-3:3:4", "-2.5:2.5:3", Cli), execution);
 
     /// <summary>A varied weight rescales the others in proportion; a narrow std (0.02, under p's 0.3) tests the panels.</summary>
     [Fact]
     public void WeightAndStdSliceOfAThreeComponentQMatchesTheReference()
     {
-        var slice = SliceSpec.Parse(3, "0.2*N(-2,0.3) + 0.5*N(0,1) + 0.3*N(2,0.3)", "weight2,std1", "0.1:0.8:3", "0.02:3:3");
+        var slice = SliceSpec.Parse(3, "0.2*N(-2,0.3) + 0.5*N(0,1) + 0.3*N(2,0.3)", "weight2,std1", "0.1:0.8:3", "0.02:3:3", Cli);
         var q = slice.At(0.8, 3);
         Assert.Equal([0.08, 0.8, 0.12], q.Weights.Select(w => Math.Round(w, 12)));
         AssertMatchesReference(slice, CpuExecution.Parallel);

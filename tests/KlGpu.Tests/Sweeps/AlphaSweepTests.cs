@@ -121,7 +121,7 @@ public class AlphaSweepTests
     [Theory]
     [InlineData("a Rényi order of 0", new[] { "sweep-alpha", "--target", "N(0,1)", "--alpha", "0:1:3", "--divergence", "renyi" }, "klgpu: --divergence at alpha = 0: the Rényi order must be > 0")]
     [InlineData("a family that has no order", new[] { "sweep-alpha", "--target", "N(0,1)", "--alpha", "0:1:3", "--divergence", "js" }, "klgpu: --divergence: sweep-alpha sweeps the order of alpha or renyi, not \"js\"")]
-    [InlineData("an empty range", new[] { "sweep-alpha", "--target", "N(0,1)", "--alpha", "1:0:3" }, null)]
+    [InlineData("an empty range", new[] { "sweep-alpha", "--target", "N(0,1)", "--alpha", "1:0:3" }, "klgpu: --alpha: empty or inverted range \"1:0:3\"; MIN must be below MAX")]
     [InlineData("a placeholder other than the swept one", new[] { "sweep", "--target-template", "N({d},1)", "--divergence", "alpha:{a}", "--param", "a=0:1:3" }, "klgpu: --target-template: placeholder {d} is not given in --param (only one parameter is swept at a time)")]
     [InlineData("a placeholder in a name that has no order", new[] { "sweep", "--target-template", "N(0,1)", "--divergence", "js:{a}", "--param", "a=0:1:3" }, "klgpu: --divergence: only an order may be swept, as alpha:{a} or renyi:{a}; got \"js:{a}\"")]
     [InlineData("an order family across u", new[] { "sweep-alpha", "--target", "two-modes(d=2, sep=4)", "--alpha", "0:1:3" }, "klgpu: --divergence: --target is 2-dimensional; it takes forward or reverse, and alpha:{alpha} does not split across u")]
