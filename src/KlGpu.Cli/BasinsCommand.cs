@@ -11,7 +11,7 @@ internal sealed class BasinsCommand
         "reverse", BasinsSpec.Divergence, d => d.Name());
     public readonly Parameter<FitFamily> Family = Parameter.Of("family", "--family", null, "FAMILY",
         "The model q: gaussian (μ and σ free), gaussian-fixed-sigma:S (μ only, σ = S), mixture:K (K ≤ 8 components: weights, means and stds; forward or reverse KL; default 256 restarts × 1500 steps) or student:NU (q = t_ν(μ, s) with ν fixed, μ and the scale s free, on the --sigma axis; forward or reverse KL), e.g. --family mixture:2",
-        "gaussian", (t, what) => StudentFamilySpec.Parse(t, what) is { } nu ? FitFamily.Student(nu) : FitFamily.Parse(t), f => f.Name);
+        "gaussian", FitFamily.Parse, f => f.Name);
     public readonly Parameter<int> Restarts = Parameter.Count("restarts", "--restarts", "N", "Number of optimizer restarts (ignored for grid starts), e.g. --restarts 100000",
         BasinsSettings.DefaultRestarts.ToString(CultureInfo.InvariantCulture), 1, BasinsSpec.MaxRestarts);
     public readonly Parameter<int> Steps = Parameter.Count("steps", "--steps", "T", "Most optimizer steps per restart; a restart stops earlier once its gradient norm is below --tolerance, e.g. --steps 5000",
@@ -58,7 +58,7 @@ internal sealed class BasinsCommand
     /// <summary>A mixture q records no start design or paths: it starts at random and draws none.</summary>
     public RunRecord<(MixtureBasinsSettings Settings, bool Svg)> MixtureRecord => new(Parameters)
     {
-        { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => new FitFamily(null, x.Settings.Components) },
+        { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => new MixtureFamily(x.Settings.Components) },
         { Restarts, x => x.Settings.Restarts }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
         { LearningRate, x => x.Settings.LearningRate }, { Seed, x => x.Settings.Seed },
         { Mu, x => (x.Settings.MeanMin, x.Settings.MeanMax) }, { Sigma, x => (x.Settings.StdMin, x.Settings.StdMax) },
@@ -90,12 +90,13 @@ internal sealed class BasinsCommand
         {
             var p = r.GetValue(Target);
             var fam = r.GetValue(Family);
-            if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailFamily(fam);
+            fam.CheckMap(p, []);
             var output = new RunOutput(r.GetValue(json), r.GetValue(outDir)!, r.GetValue(Svg));
-            if (fam.IsMixture)
-                return MixtureBasinsCommand.Run(context, r, this, fam, p, r.GetValue(animate) || r.GetValue(Trajectories) != 0, output);
+            // A mixture q has its own parameter space and restarts; every other family descends (μ, log scale).
+            if (fam is MixtureFamily mixture)
+                return MixtureBasinsCommand.Run(context, r, this, mixture, p, r.GetValue(animate) || r.GetValue(Trajectories) != 0, output);
             bool animated = r.GetValue(animate);
-            var settings = Bind(r, p, fam, animated);
+            var settings = Bind(r, p, (LocationScaleFamily)fam, animated);
             string dir = CommonOptions.OutFolder(r, output.Dir); // a bad --out fails before any work
             context.Cancel.ThrowIfCancellationRequested();
 
@@ -103,7 +104,7 @@ internal sealed class BasinsCommand
             var progress = Progress.ForTerminal(context.Error, settings.Restarts, quiet: r.GetValue(quiet));
             var run = BasinsJob.Compute(settings, engine, progress.Report, context.Cancel);
             progress.Finish();
-            var files = BasinsJob.Write(run, dir, output.Svg, engine, context.Cancel, animated, Record.Of((settings, output.Svg)));
+            var files = BasinsJob.Write(run, dir, output.Svg, context.Cancel, animated, Record.Of((settings, output.Svg)));
             if (output.Json) context.Out.Write(JsonFile.Serialize(BasinsJob.Summary(run)));
             else Table(context.Out, run, dir, files);
             return Cli.Ok;
@@ -113,11 +114,10 @@ internal sealed class BasinsCommand
 
     /// <summary>The settings of a Gaussian, fixed-σ or Student-t q, with the rules that tie one option to another (an
     /// animation records 24 paths when none are asked for).</summary>
-    BasinsSettings Bind(ParseResult r, Target p, FitFamily fam, bool animate)
+    BasinsSettings Bind(ParseResult r, Target p, LocationScaleFamily fam, bool animate)
     {
-        fam.CheckTarget(p);
         var (gridMu, gridSigma) = BasinsSpec.Starts(r.GetValue(Starts), fam, Starts.Option.Name);
-        var defaults = p.HeavyTails is { } heavy ? BasinsSettings.DefaultRanges(heavy) : BasinsSettings.DefaultRanges(p.Marginal);
+        var defaults = BasinsSettings.DefaultRanges(p);
         var (muMin, muMax) = r.GetValue(Mu) ?? (defaults.MuMin, defaults.MuMax);
         var (sMin, sMax) = r.GetValue(Sigma) ?? (defaults.SigmaMin, defaults.SigmaMax);
         int steps = r.GetValue(Steps);
@@ -126,15 +126,14 @@ internal sealed class BasinsCommand
         if (paths > restarts) // a path is one restart's
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{Trajectories.Option.Name}: at most {restarts:N0} is supported, got {paths}"));
         if (animate && paths == 0) paths = Math.Min(24, restarts);
-        if (animate && fam.SigmaFixed)
+        if (animate && fam.FixedScale is not null)
             throw new UsageException("--animate: animations draw paths over the (μ, σ) plane; with σ fixed there is no plane (use --family gaussian)");
         if ((long)paths * (steps + 1) > BasinsSpec.MaxTrajectoryPoints)
             throw new UsageException($"{Trajectories.Option.Name}: {paths} paths of {steps + 1} points are too many to record; ask for fewer paths or steps");
         var settings = new BasinsSettings(p, BasinsSpec.Across(r.GetValue(Divergence), p, Divergence.Option.Name), fam, restarts, steps,
             r.GetValue(Optimizer), r.GetValue(LearningRate), new StartDesign(muMin, muMax, sMin, sMax, r.GetValue(Seed), gridMu, gridSigma),
             r.GetValue(Tolerance), r.GetValue(ClusterRadius), paths, r.GetValue(Precision), r.GetValue(Accelerator));
-        if (fam.StudentNu is not null) BasinsJob.RequireStudentSupport(settings);
-        else if (p.HeavyTails is not null) BasinsJob.RequireHeavyTailSupport(settings);
+        fam.CheckRestarts(p, settings.Divergence, paths > 0);
         return settings;
     }
 
@@ -147,7 +146,7 @@ internal sealed class BasinsCommand
         var rep = run.Report;
         var c = CultureInfo.InvariantCulture;
         o.WriteLine($"target p = {s.Target}");
-        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = {(s.Family.FixedSigma is { } f ? $"N(μ, {f:G6}) with σ fixed" : s.Family.StudentNu is { } nu ? $"t_ν(μ, s) with ν = {nu:G6} fixed (the σ column is s)" : "N(μ, σ)")}; {rep.Restarts:N0} restarts × ≤ {s.Steps:N0} {s.Optimizer.ToString().ToLowerInvariant()} steps (lr {s.LearningRate:G6}) on {run.DeviceKind}, {s.Precision.ToString().ToLowerInvariant()} precision"));
+        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = {s.Family.Describe}{(s.Family.ScaleName == "σ" ? "" : $" (the σ column is {s.Family.ScaleName})")}; {rep.Restarts:N0} restarts × ≤ {s.Steps:N0} {s.Optimizer.ToString().ToLowerInvariant()} steps (lr {s.LearningRate:G6}) on {run.DeviceKind}, {s.Precision.ToString().ToLowerInvariant()} precision"));
         if (s.Target.Dimension > 1)
         {
             string across = rep.Converged == 0 ? ""

@@ -103,6 +103,10 @@ public static class Cli
         {
             return Fail(stderr, Usage, OneLine(e.Message));
         }
+        catch (UnsupportedFitException e)
+        {
+            return Fail(stderr, Usage, OneLine($"{OptionOf(e.Part)}: {e.Message}"));
+        }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             AtomicFile.AbandonInFlight();
@@ -119,6 +123,15 @@ public static class Cli
             OutputFolder.ReleaseAll();
         }
     }
+
+    /// <summary>The option that names a part of a fit; eval's q is <c>--q</c> and says so itself.</summary>
+    public static string OptionOf(FitPart part) => part switch
+    {
+        FitPart.Target => "--target",
+        FitPart.Divergence => "--divergence",
+        FitPart.Paths => "--trajectories",
+        _ => "--family",
+    };
 
     /// <summary>How long a stopped run may take to unwind before it is ended.</summary>
     static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);

@@ -32,16 +32,19 @@ internal static class EvalCommand
             var divergences = r.GetValue(divergence);
             var prec = r.GetValue(precision);
             var kind = r.GetValue(accelerator);
-            if (targetP.HeavyTails is not null || qStudent is not null) KlEngine.RequireHeavyTailSupport(qGaussian?.Count ?? 1, divergences);
-            if (qStudent is not null && targetP.IsTwoModes)
-                throw new UsageException($"--q: a Student-t q takes a 1-D target; {targetP} is {targetP.Dimension}-dimensional");
+            // q is one member of a family: a Student-t or a Gaussian at (location, scale), or a Gaussian mixture.
+            FitFamily fam = qStudent is not null ? FitFamily.Student(qStudent.Nus[0])
+                : qGaussian!.Count > 1 ? new MixtureFamily(qGaussian.Count) : FitFamily.Gaussian;
+            try { fam.CheckMap(targetP, divergences); }
+            catch (UnsupportedFitException e) when (e.Part == FitPart.Family) { throw new UsageException($"--q: {e.Message}"); }
             context.Cancel.ThrowIfCancellationRequested();
             using var engine = KlEngine.Create(kind, prec);
             // In d dimensions: q along u, N(0, 1) across it, where p/q depends on x₁ alone and every divergence is its 1-D value.
+            // A Gaussian mixture target and a Gaussian or mixture q: the mixture-to-mixture value (cross expectations, f-panels).
             var values = divergences.ToDictionary(d => d, d =>
-                qStudent is not null ? engine.EvaluateStudent(targetP, qStudent.Nus[0], qStudent.Means[0], qStudent.Scales[0], d)
-                : targetP.HeavyTails is { } heavy ? engine.Evaluate(heavy, qGaussian!, d)
-                : engine.Evaluate(targetP.Marginal, qGaussian!, d));
+                qStudent is not null ? engine.Evaluate(targetP, (StudentFamily)fam, qStudent.Means[0], qStudent.Scales[0], d)
+                : targetP.HeavyTails is not null ? engine.Evaluate(targetP, FitFamily.Gaussian, qGaussian!.Means[0], qGaussian.Stds[0], d)
+                : Value(engine, targetP.Marginal, qGaussian!, d));
             var qq = qGaussian;
             if (r.GetValue(json))
             {
@@ -68,5 +71,12 @@ internal static class EvalCommand
             return Cli.Ok;
         });
         return command;
+    }
+
+    /// <summary>A mixture q's limits are said as --q's.</summary>
+    static double Value(KlEngine engine, GaussianMixture p, GaussianMixture q, Divergence d)
+    {
+        try { return engine.Evaluate(p, q, d); }
+        catch (UnsupportedFitException e) when (e.Part == FitPart.Family) { throw new UsageException($"--q: {e.Message}"); }
     }
 }

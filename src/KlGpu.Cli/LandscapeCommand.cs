@@ -21,8 +21,7 @@ internal sealed class LandscapeCommand
         "Colour the maps linearly in the divergence instead of by its logarithm, e.g. --linear-color", inverted: true);
     readonly Parameter<FitFamily> family = Parameter.Of("family", "--family", null, "FAMILY",
         "gaussian (a map over μ and σ), gaussian-fixed-sigma:S (a curve over μ at σ = S, both directions on one figure, restarts' end points marked; --sigma is then unused), mixture:K (a 2-D slice of a K-component q: --q, --vary, --x, --y) or student:NU (q = t_ν(μ, s) with ν fixed, a map over μ and the scale s on the --sigma axis), e.g. --family gaussian-fixed-sigma:1",
-        "gaussian", (t, what) => StudentFamilySpec.Parse(t, what) is { } nu ? FitFamily.Student(nu) : FitFamily.Parse(t),
-        f => f.StudentNu is { } nu ? FormattableString.Invariant($"student:{nu:R}") : f.Name);
+        "gaussian", FitFamily.Parse, f => f.Name);
     readonly Parameter<string?> q = Parameter.Text("q", "--q", "SPEC", "With --family mixture:K, the mixture q whose slice is mapped, e.g. --q \"0.5*N(-1,0.5) + 0.5*N(1,0.5)\"");
     readonly Parameter<string?> vary = Parameter.Text("vary", "--vary", "A,B", "With --family mixture:K, the two parameters of q that vary (weightK, meanK, stdK), e.g. --vary mean1,mean2");
     readonly Parameter<string?> x = Parameter.Text("x", "--x", "MIN:MAX:N", "With --family mixture:K, the range of the first varied parameter, e.g. --x -3:3:128");
@@ -35,20 +34,20 @@ internal sealed class LandscapeCommand
     {
         { target, s => s.Target }, { mu, s => s.Mu }, { sigma, s => s.Sigma }, { logSigma, s => s.Sigma.Geometric }, { divergences, s => s.Divergences },
         { precision, s => s.Precision }, { accelerator, s => s.Accelerator }, { svg, s => s.Svg }, { linearColor, s => !s.LogColor },
-        { family, s => s.StudentNu is { } nu ? FitFamily.Student(nu) : FitFamily.Gaussian },
+        { family, s => s.Fit },
     };
 
     RunRecord<MixtureSliceSettings> Slice => new(Parameters)
     {
         { target, s => s.Target }, { divergences, s => s.Divergences }, { precision, s => s.Precision }, { accelerator, s => s.Accelerator },
-        { svg, s => s.Svg }, { linearColor, s => !s.LogColor }, { family, s => new FitFamily(null, s.Slice.Q.Count) }, { q, s => s.Slice.Q.ToString() },
+        { svg, s => s.Svg }, { linearColor, s => !s.LogColor }, { family, s => new MixtureFamily(s.Slice.Q.Count) }, { q, s => s.Slice.Q.ToString() },
         { vary, s => $"{s.Slice.X.Parameter},{s.Slice.Y.Parameter}" }, { x, s => Parameter.AxisText(s.Slice.X.Axis) }, { y, s => Parameter.AxisText(s.Slice.Y.Axis) },
     };
 
     RunRecord<FixedSigmaSettings> Curve => new(Parameters)
     {
         { target, s => s.Target }, { mu, s => s.Mu }, { divergences, s => s.Divergences }, { precision, s => s.Precision },
-        { accelerator, s => s.Accelerator }, { svg, s => s.Svg }, { family, s => new FitFamily(s.Sigma) },
+        { accelerator, s => s.Accelerator }, { svg, s => s.Svg }, { family, s => new FixedSigmaFamily(s.Sigma) },
     };
 
     public static Command Create(CliContext context) => new LandscapeCommand().Build(context);
@@ -64,16 +63,15 @@ internal sealed class LandscapeCommand
         command.SetAction(r =>
         {
             var fam = r.GetValue(family);
-            if (fam.IsMixture) return RunSlice(context, r, fam.Components, r.GetValue(outDir)!);
+            // A mixture q is mapped by slices, a fixed σ by a curve; every other family by a (μ, scale) map.
+            if (fam is MixtureFamily mixture) return RunSlice(context, r, mixture.Components, r.GetValue(outDir)!);
             foreach (var o in new[] { q, vary, x, y })
                 if (r.Given(o)) throw new UsageException($"{o.Option.Name}: only with --family mixture:K (slices of a mixture q)");
-            if (fam.FixedSigma is { } fixedSigma) return RunCurve(context, r, fixedSigma, r.GetValue(outDir)!);
+            if (fam is FixedSigmaFamily fixedSigma) return RunCurve(context, r, fixedSigma.Sigma, r.GetValue(outDir)!);
             var settings = new LandscapeSettings(r.GetValue(target), r.GetValue(mu), r.GetValue(sigma) with { Geometric = r.GetValue(logSigma) },
                 r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator), r.GetValue(outDir)!, r.GetValue(svg), !r.GetValue(linearColor),
-                fam.StudentNu);
-            if (settings.Target.HeavyTails is not null || settings.StudentNu is not null) KlEngine.RequireHeavyTailSupport(1, settings.Divergences);
-            if (settings.StudentNu is not null && settings.Target.IsTwoModes)
-                throw new UsageException($"--family: student:NU takes a 1-D target; {settings.Target} is {settings.Target.Dimension}-dimensional");
+                (LocationScaleFamily)fam);
+            settings.Fit.CheckMap(settings.Target, settings.Divergences);
             string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
             LandscapeJob.Budget(settings).Check(dir, r.GetValue<bool>("--force"));
             context.Cancel.ThrowIfCancellationRequested();
@@ -132,13 +130,13 @@ internal sealed class LandscapeCommand
     {
         var c = CultureInfo.InvariantCulture;
         o.WriteLine($"target p = {s.Target}");
-        if (s.StudentNu is { } nu) o.WriteLine(string.Create(c, $"q = t_ν(μ, s) with ν = {nu:R} fixed; the --sigma axis is the scale s"));
+        if (s.Fit.ScaleName != "σ") o.WriteLine($"q = {s.Fit.Describe}; the --sigma axis is the scale {s.Fit.ScaleName}");
         o.WriteLine(string.Create(c, $"grid: {s.Mu.Count} μ × {s.Sigma.Count} σ = {r.GridPoints:N0} points in {r.Tiles} tile(s), on {r.DeviceKind} ({r.DeviceName}), {s.Precision.ToString().ToLowerInvariant()} precision"));
         o.WriteLine(string.Create(c, $"time: compute {r.ComputeSeconds:0.000} s, write {r.WriteSeconds:0.000} s, total {r.TotalSeconds:0.000} s"));
         foreach (var (d, m) in r.Minima)
             o.WriteLine(double.IsPositiveInfinity(m.Value)
                 ? $"{d.Name(),-8} {d.Label()} = inf at every grid point"
-                : string.Create(c, $"{d.Name(),-8} minimum {d.Label()} = {m.Value:G8}{d.Unit} at μ = {m.Mu:G6}, {(s.StudentNu is null ? "σ" : "s")} = {m.Sigma:G6}"));
+                : string.Create(c, $"{d.Name(),-8} minimum {d.Label()} = {m.Value:G8}{d.Unit} at μ = {m.Mu:G6}, {s.Fit.ScaleName} = {m.Sigma:G6}"));
         o.WriteLine($"wrote {r.Files.Count} files to {r.OutDir}:");
         foreach (var f in r.Files) o.WriteLine($"  {f.Path,-20} {f.Role}");
     }

@@ -3,11 +3,10 @@ namespace KlGpu.Cli;
 /// <summary><c>klgpu basins --family mixture:K</c>: the same options → <see cref="MixtureBasinsSettings"/> → <see cref="MixtureBasinsJob"/> → a table or JSON.</summary>
 internal static class MixtureBasinsCommand
 {
-    public static int Run(CliContext context, ParseResult r, BasinsCommand o, FitFamily family, Target p, bool paths, BasinsCommand.RunOutput output)
+    public static int Run(CliContext context, ParseResult r, BasinsCommand o, MixtureFamily family, Target p, bool paths, BasinsCommand.RunOutput output)
     {
-        if (p.Dimension > 1) throw new UsageException($"--family: {family.Name} fits a 1-D mixture; {p} is {p.Dimension}-dimensional (use --family gaussian)");
         var d = r.GetValue(o.Divergence);
-        MixtureBasinsSettings.CheckDivergence(d);
+        family.CheckRestarts(p, d, paths: false);
         if (!r.GetValue(o.Starts)!.Trim().Equals("random", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--starts: a {family.Name} q starts at random (a grid of starts spans the (μ, σ) plane of a Gaussian q)");
         if (paths)

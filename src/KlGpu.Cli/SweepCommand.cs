@@ -92,7 +92,7 @@ internal sealed class SweepCommand
             mixtures
                 ? "gaussian, gaussian-fixed-sigma:S or mixture:K (forward or reverse KL; its transitions are followed in the 3K − 1 mixture parameters), e.g. --family mixture:2"
                 : "gaussian or gaussian-fixed-sigma:S, e.g. --family gaussian-fixed-sigma:1",
-            "gaussian", (t, _) => FitFamily.Parse(t), f => f.Name);
+            "gaussian", FitFamily.Parse, f => f.Name);
         public readonly Parameter<int?> Restarts = Parameter.Of<int?>("restarts", "--restarts", null, "N",
             $"Restarts at every parameter value (default {SweepJob.DefaultRestarts}" + (mixtures ? $", or {MixtureSweepJob.DefaultRestarts} for a mixture q)" : ")") + ", e.g. --restarts 4096",
             null, (t, what) => BasinsSpec.Count(t, what, 1, BasinsSpec.MaxRestarts), v => v);
@@ -125,12 +125,15 @@ internal sealed class SweepCommand
             Func<SweepSettings, RunParameters> record)
         {
             var fit = r.GetValue(Family);
+            if (fit is StudentFamily)
+                throw new UsageException($"{Family.Option.Name}: a sweep fits gaussian, gaussian-fixed-sigma:S or mixture:K; {fit.Name} has no sweep yet");
+            bool mixture = fit is MixtureFamily;
             // A mixture q has its own default restarts and steps, and fewer restarts fit.
             int restarts = r.GetValue(Restarts) is { } given
-                ? BasinsSpec.Count(given.ToString(CultureInfo.InvariantCulture), Restarts.Option.Name, 1, fit.IsMixture ? MixtureBasinsSettings.MaxRestarts : BasinsSpec.MaxRestarts)
-                : fit.IsMixture ? MixtureSweepJob.DefaultRestarts : SweepJob.DefaultRestarts;
+                ? BasinsSpec.Count(given.ToString(CultureInfo.InvariantCulture), Restarts.Option.Name, 1, mixture ? MixtureBasinsSettings.MaxRestarts : BasinsSpec.MaxRestarts)
+                : mixture ? MixtureSweepJob.DefaultRestarts : SweepJob.DefaultRestarts;
             var settings = new SweepSettings(t, name, axis, d, fit, restarts,
-                r.GetValue(Steps) ?? (fit.IsMixture ? MixtureBasinsSettings.DefaultSteps : BasinsSettings.DefaultSteps),
+                r.GetValue(Steps) ?? (mixture ? MixtureBasinsSettings.DefaultSteps : BasinsSettings.DefaultSteps),
                 r.GetValue(LearningRate), r.GetValue(Seed), r.GetValue(Mu), r.GetValue(Sigma), r.GetValue(Precision), r.GetValue(Accelerator));
             // Each value keeps its basins, and each restart batch its starts and ends.
             new MachineBudget($"a sweep over {axis.Count:N0} values", MachineBudget.Times(axis.Count, 4096) + MachineBudget.Times(settings.Restarts, 512),
@@ -138,23 +141,27 @@ internal sealed class SweepCommand
             foreach (double v in axis.Values()) // an invalid value fails before any work, naming it
             {
                 var p = t.At(name, v);
-                settings.Family.CheckTarget(p, targetOption);
+                try { settings.Family.CheckMap(p, []); }
+                catch (UnsupportedFitException e)
+                {
+                    throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{targetOption}: {e.Message} (at {name} = {v:R})"));
+                }
                 d.At(name, v);
                 d.CheckTarget(p, targetOption);
             }
-            if (settings.Family.IsMixture) MixtureSweepJob.Plan(settings);
+            if (mixture) MixtureSweepJob.Plan(settings);
             string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
             context.Cancel.ThrowIfCancellationRequested();
 
             using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
             var progress = Progress.ForTerminal(context.Error, axis.Count, quiet: r.GetValue(quiet), noun: "values");
-            if (settings.Family.IsMixture)
+            if (mixture)
             {
-                var mixture = MixtureSweepJob.Run(settings, engine, (done, _) => progress.Report(done), context.Cancel);
+                var mixtures = MixtureSweepJob.Run(settings, engine, (done, _) => progress.Report(done), context.Cancel);
                 progress.Finish();
-                var written = SweepOutput.Write(mixture, dir, context.Cancel, record(settings));
-                if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(mixture)));
-                else Table(context.Out, mixture, dir, written.Count);
+                var written = SweepOutput.Write(mixtures, dir, context.Cancel, record(settings));
+                if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(mixtures)));
+                else Table(context.Out, mixtures, dir, written.Count);
                 return Cli.Ok;
             }
             var result = SweepJob.Run(settings, engine, (done, _) => progress.Report(done), context.Cancel);
@@ -174,7 +181,7 @@ internal sealed class SweepCommand
         var c = CultureInfo.InvariantCulture;
         var s = r.Settings;
         o.WriteLine($"target p = {s.Template.Text}, {(s.Divergence.Fixed is null ? "the order " : "")}{s.Parameter} from {s.Values.Min.ToString("G6", c)} to {s.Values.Max.ToString("G6", c)} in {s.Values.Count} values");
-        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}{(s.Divergence.Fixed is null ? $" with α = {s.Parameter}" : "")}, q = {(s.Family.FixedSigma is { } f ? $"N(μ, {f:G6}) with σ fixed" : "N(μ, σ)")}; {s.Restarts:N0} restarts per value; {r.Seconds:0.0} s"));
+        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}{(s.Divergence.Fixed is null ? $" with α = {s.Parameter}" : "")}, q = {s.Family.Describe}; {s.Restarts:N0} restarts per value; {r.Seconds:0.0} s"));
         o.WriteLine();
         o.WriteLine($"{s.Parameter,12}  minima  minimum locations (μ, σ)");
         int? previous = null;
@@ -206,7 +213,7 @@ internal sealed class SweepCommand
         var c = CultureInfo.InvariantCulture;
         var s = r.Settings;
         o.WriteLine($"target p = {s.Template.Text}, {s.Parameter} from {s.Values.Min.ToString("G6", c)} to {s.Values.Max.ToString("G6", c)} in {s.Values.Count} values");
-        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = a mixture of {s.Family.Components} Gaussians; {s.Restarts:N0} restarts per value; {r.Seconds:0.0} s"));
+        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = a mixture of {s.Components} Gaussians; {s.Restarts:N0} restarts per value; {r.Seconds:0.0} s"));
         o.WriteLine();
         o.WriteLine($"{s.Parameter,12}  minima  minima (weights, means, stds); collapsed optima are listed, not followed");
         string? previous = null;

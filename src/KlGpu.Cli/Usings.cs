@@ -8,3 +8,4 @@ global using KlGpu.Landscape;
 global using KlGpu.Numerics;
 global using KlGpu.Output;
 global using KlGpu.Specs;
+global using KlGpu.Families;

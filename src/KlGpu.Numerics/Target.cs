@@ -52,6 +52,12 @@ public sealed class Target
 
     public bool IsTwoModes => Separation is not null;
 
+    /// <summary>log p along the coordinate that (μ, σ) describe.</summary>
+    public double LogDensity(double x) => HeavyTails?.LogDensity(x) ?? Marginal.LogDensity(x);
+
+    /// <summary>The components' locations and scales (Gaussian stds, or the Student-t and Laplace scales) along that coordinate.</summary>
+    public (double[] Locations, double[] Scales) Components => HeavyTails is { } h ? (h.Means, h.Scales) : (Marginal.Means, Marginal.Stds);
+
     /// <summary>A 1-D mixture is a target as it stands.</summary>
     public static implicit operator Target(GaussianMixture p) => OneDimensional(p);
 

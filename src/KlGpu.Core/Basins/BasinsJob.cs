@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -15,7 +16,7 @@ namespace KlGpu.Basins;
 public sealed record BasinsSettings(
     Target Target,
     Divergence Divergence,
-    FitFamily Family,
+    LocationScaleFamily Family,
     int Restarts,
     int Steps,
     Optimizer Optimizer,
@@ -33,6 +34,10 @@ public sealed record BasinsSettings(
     public const double DefaultTolerance = 1e-6;
     public const double DefaultClusterRadius = 1e-3;
     public const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+
+    /// <summary>Default start ranges for either kind of target.</summary>
+    public static (double MuMin, double MuMax, double SigmaMin, double SigmaMax) DefaultRanges(Target p) =>
+        p.HeavyTails is { } heavy ? DefaultRanges(heavy) : DefaultRanges(p.Marginal);
 
     /// <summary>
     /// Default start ranges from the target: μ over every component's ±3 stds, σ from a quarter of the narrowest
@@ -82,9 +87,6 @@ public sealed record BasinsSettings(
 
     public OptimizerSettings<double> Kernel(int trajectories) => new()
     {
-        Divergence = Divergence.Objective().Mask,
-        Kind = Divergence.Objective().Kind,
-        Order = Divergence.Objective().Order,
         Method = Optimizer switch { Optimizer.Sgd => OptimizerMethod.Sgd, Optimizer.Momentum => OptimizerMethod.Momentum, _ => OptimizerMethod.Adam },
         MaxSteps = Steps,
         LearningRate = LearningRate,
@@ -92,7 +94,6 @@ public sealed record BasinsSettings(
         Beta2 = Beta2,
         Epsilon = Epsilon,
         Tolerance = Tolerance,
-        FixSigma = Family.SigmaFixed ? 1 : 0,
         TrajectoryCount = trajectories,
         TrajectoryStride = TrajectoryStride(Starts.Count(Restarts), trajectories),
     };
@@ -105,6 +106,7 @@ public sealed record BasinsRun(
     double[] StartLogSigma,
     RestartOutcome Outcome,
     BasinReport Report,
+    BasinsPicture Picture,
     string DeviceKind,
     string DeviceName,
     double OptimizeSeconds,
@@ -130,6 +132,9 @@ public sealed record BasinsRun(
     }
 }
 
+/// <summary>The landscape under the basins, computed with them: a map over (μ, scale), or for a fixed scale the curve over μ.</summary>
+public sealed record BasinsPicture(DivergenceMap? Map, double[]? CurveMu, double[]? CurveValues);
+
 /// <summary>
 /// Runs the restarts on an engine, finds the basins (polishing on the CPU in double precision), and writes a
 /// run's files: the restarts as CSV, the basins as JSON, the figures and the manifest, each committed only
@@ -141,12 +146,10 @@ public static class BasinsJob
     public static BasinsRun Compute(BasinsSettings s, KlEngine engine, Action<int>? progress = null, CancellationToken cancel = default,
         int batch = 1 << 16)
     {
-        if (s.Family.StudentNu is { } nu) return ComputeStudent(s, nu, engine, progress, cancel, batch);
-        if (s.Target.HeavyTails is { } heavy) return ComputeHeavyTails(s, heavy, engine, progress, cancel, batch);
-        var (mu, logSigma) = s.Starts.Generate(s.Restarts, s.Family);
+        var (mu, logScale) = s.Starts.Generate(s.Restarts, s.Family);
         int trajectories = Math.Min(s.Trajectories, mu.Length);
         var clock = Stopwatch.StartNew();
-        var outcome = engine.Optimize(s.Target.Marginal, s.Kernel(trajectories), mu, logSigma, batch, progress, cancel, s.AcrossStarts());
+        var outcome = engine.Restarts(s.Target, s.Family, s.Divergence, s.Kernel(trajectories), mu, logScale, batch, progress, cancel, s.AcrossStarts());
         double optimize = clock.Elapsed.TotalSeconds;
         cancel.ThrowIfCancellationRequested();
 
@@ -157,79 +160,21 @@ public static class BasinsJob
         var polishEngine = cpu ?? engine;
         // Across u the problem is strictly convex with its minimum at (0, 0) (Hessian diag(1, 2) in both directions), and a
         // converged restart is within the tolerance of it there: clustering and polishing along u is clustering in all 2d numbers.
-        var finder = new BasinFinder((m, ls) => polishEngine.Gradient(s.Target.Marginal, s.Divergence, m, ls), s.Family.SigmaFixed, s.ClusterRadius);
+        var finder = new BasinFinder((m, ls) => polishEngine.Gradient(s.Target, s.Family, s.Divergence, m, ls), s.Family.FixedScale is not null,
+            s.ClusterRadius);
         var report = finder.Find(outcome);
-        return new BasinsRun(s, mu, logSigma, outcome, report, engine.DeviceKind, engine.DeviceName, optimize, clock.Elapsed.TotalSeconds);
+        double polish = clock.Elapsed.TotalSeconds;
+        var picture = Picture(s, report.Basins, polishEngine);
+        return new BasinsRun(s, mu, logScale, outcome, report, picture, engine.DeviceKind, engine.DeviceName, optimize, polish);
     }
 
-    /// <summary>A heavy-tailed target's restarts run on the engine (<see cref="KlEngine.Optimize(HeavyTailedMixture, OptimizerSettings{double}, double[], double[], int, Action{int}?, CancellationToken)"/>);
-    /// the polish takes the host gradient in double.</summary>
-    static BasinsRun ComputeHeavyTails(BasinsSettings s, HeavyTailedMixture heavy, KlEngine engine, Action<int>? progress,
-        CancellationToken cancel, int batch)
+    /// <summary>What the basins figure draws under the basins: the map for a free scale, the curve over μ for a fixed one.</summary>
+    static BasinsPicture Picture(BasinsSettings s, IReadOnlyList<Basin> basins, KlEngine engine)
     {
-        RequireHeavyTailSupport(s);
-        var (mu, logSigma) = s.Starts.Generate(s.Restarts, s.Family);
-        var clock = Stopwatch.StartNew();
-        var outcome = engine.Optimize(heavy, s.Kernel(0), mu, logSigma, batch, progress, cancel);
-        double optimize = clock.Elapsed.TotalSeconds;
-        cancel.ThrowIfCancellationRequested();
-        clock.Restart();
-        var finder = new BasinFinder((m, ls) => engine.Gradient(heavy, s.Divergence, m, ls), s.Family.SigmaFixed, s.ClusterRadius);
-        var report = finder.Find(outcome);
-        return new BasinsRun(s, mu, logSigma, outcome, report, engine.DeviceKind, engine.DeviceName, optimize, clock.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>q = t_ν(μ, s): restarts in (μ, log s) on the engine (<see cref="KlEngine.StudentOptimize"/>), the polish on the
-    /// host gradient in double on the same panels.</summary>
-    static BasinsRun ComputeStudent(BasinsSettings s, double nu, KlEngine engine, Action<int>? progress, CancellationToken cancel, int batch)
-    {
-        RequireStudentSupport(s);
-        var (mu, logScale) = s.Starts.Generate(s.Restarts, s.Family);
-        var clock = Stopwatch.StartNew();
-        var outcome = engine.StudentOptimize(s.Target, nu, s.Kernel(0), mu, logScale, batch, progress, cancel);
-        double optimize = clock.Elapsed.TotalSeconds;
-        cancel.ThrowIfCancellationRequested();
-        clock.Restart();
-        var finder = new BasinFinder((m, ls) => engine.StudentGradient(s.Target, nu, s.Divergence, m, ls), sigmaFixed: false, s.ClusterRadius);
-        var report = finder.Find(outcome);
-        return new BasinsRun(s, mu, logScale, outcome, report, engine.DeviceKind, engine.DeviceName, optimize, clock.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>q = t_ν(μ, s) takes a 1-D target, forward or reverse KL, and no recorded paths; reverse KL only where E_q[log p] is
-    /// finite (ν above the power at which −log p grows: 2 for a Gaussian target).</summary>
-    public static void RequireStudentSupport(BasinsSettings s)
-    {
-        if (s.Family.StudentNu is not { } nu) throw new ArgumentException("not a Student-t family");
-        if (s.Target.IsTwoModes)
-            throw new UsageException($"--family: student:NU takes a 1-D target; {s.Target} is {s.Target.Dimension}-dimensional");
-        KlEngine.RequireHeavyTailSupport(1, [s.Divergence]);
-        var tails = s.Target.HeavyTails ?? HeavyTailedMixture.FromGaussian(s.Target.Marginal);
-        int growth = StudentQ.LogDensityGrowth(tails);
-        if (s.Divergence.AsKl == Divergence.Reverse && !(nu > growth))
-            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
-                $"--divergence: reverse KL(q||p) is +∞ for every t_{nu:G6} q here, since −log p grows like |x|^{growth} and q's tails carry it only for ν > {growth}; there are no basins to find (use a larger ν or --divergence forward)"));
-        if (s.Trajectories > 0)
-            throw new UsageException("--trajectories: restarts of a Student-t q record no paths (leave out --trajectories and --animate)");
-    }
-
-    /// <summary>A target with Student-t or Laplace components takes q = N(μ, σ) (σ free or fixed), forward or reverse KL,
-    /// and no recorded paths; forward KL only where p's variance is finite (otherwise it is +∞ for every q).</summary>
-    public static void RequireHeavyTailSupport(BasinsSettings s)
-    {
-        RequireHeavyTailFamily(s.Family);
-        KlEngine.RequireHeavyTailSupport(1, [s.Divergence]);
-        if (s.Divergence.AsKl == Divergence.Forward && !s.Target.HeavyTails!.HasFiniteVariance)
-            throw new UsageException("--divergence: forward KL(p||q) is +∞ for every Gaussian q here, since p has a Student-t component with ν ≤ 2 "
-                + "and so an infinite variance; there are no basins to find (use --divergence reverse)");
-        if (s.Trajectories > 0)
-            throw new UsageException("--trajectories: restarts against a target with Student-t or Laplace components record no paths (leave out --trajectories and --animate)");
-    }
-
-    /// <summary>Basins of a heavy-tailed target fit a single Gaussian q.</summary>
-    public static void RequireHeavyTailFamily(FitFamily family)
-    {
-        if (family.IsMixture)
-            throw new UsageException($"--family: a target with Student-t or Laplace components takes --family gaussian, gaussian-fixed-sigma:S or student:NU, not {family.Name}");
+        if (s.Family.FixedScale is not { } fixedSigma) return new BasinsPicture(Map(s, basins, engine), null, null);
+        double[] mu = new GridAxis(s.Starts.MuMin, s.Starts.MuMax, 801).Values();
+        double[] logSigma = mu.Select(_ => Math.Log(fixedSigma)).ToArray();
+        return new BasinsPicture(null, mu, engine.Gradient(s.Target, s.Family, s.Divergence, mu, logSigma).Value);
     }
 
     /// <summary>The object `--json` prints and basins.json holds.</summary>
@@ -282,7 +227,7 @@ public static class BasinsJob
         .Select(i => Math.Max(run.Outcome.AcrossMaxMu[i], run.Outcome.AcrossMaxLogSigma[i])).DefaultIfEmpty().Max();
 
     /// <summary>Writes every file of a run into <paramref name="dir"/>; returns the files with their roles.</summary>
-    public static IReadOnlyList<OutputFileEntry> Write(BasinsRun run, string dir, bool svg, KlEngine engine, CancellationToken cancel = default,
+    public static IReadOnlyList<OutputFileEntry> Write(BasinsRun run, string dir, bool svg, CancellationToken cancel = default,
         bool animate = false, RunParameters? parameters = null)
     {
         dir = OutputFolder.Prepare(dir);
@@ -291,26 +236,20 @@ public static class BasinsJob
         WriteRestarts(batch.Open("restarts.csv", "table:restarts"), run);
         batch.Open("basins.json", "basins").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(run))));
 
-        var options = s.Family.StudentNu is { } nu
-            ? FigureOptions.Default with { Family = FormattableString.Invariant($"q = t_ν(μ, s), ν = {nu:R}"), ScaleName = "s" }
-            : FigureOptions.Default;
+        var options = FigureOptions.For(s.Family);
         var paths = run.Paths();
-        var map = s.Family.SigmaFixed ? null : Map(s, run.Report.Basins, engine);
+        var map = run.Picture.Map;
         foreach (string ext in svg ? [".png", ".svg"] : new[] { ".png" })
         {
             cancel.ThrowIfCancellationRequested();
             ScottPlot.Plot basinsPlot;
-            if (s.Family.FixedSigma is { } fixedSigma)
-            {
-                double[] mu = new GridAxis(s.Starts.MuMin, s.Starts.MuMax, 801).Values();
-                double[] logSigma = mu.Select(_ => Math.Log(fixedSigma)).ToArray();
-                double[] values = engine.Gradient(s.Target, s.Divergence, mu, logSigma).Value;
-                basinsPlot = BasinFigure.Curve(s.Target, s.Divergence.Label(), fixedSigma, mu, values, run.Report.Basins, paths.Select(p => p.Mu).ToList());
-            }
+            if (s.Family.FixedScale is { } fixedSigma)
+                basinsPlot = BasinFigure.Curve(s.Target, s.Divergence.Label(), fixedSigma, run.Picture.CurveMu!, run.Picture.CurveValues!, run.Report.Basins,
+                    paths.Select(p => p.Mu).ToList());
             else basinsPlot = BasinFigure.Landscape(map!, s.Target, run.Report.Basins, paths, options);
             batch.Figure((c, r) => basinsPlot.Render(c, r), "basins" + ext, "figure:basins", options.Width, options.Height);
 
-            var densities = DensityFigure.ForRun(s.Target, s.Divergence, run.Report.Basins, s.Family.StudentNu);
+            var densities = DensityFigure.ForRun(s.Target, s.Divergence, run.Report.Basins, (s.Family as StudentFamily)?.Nu);
             batch.Figure((c, r) => densities.Render(c, r), "densities" + ext, "figure:densities", options.Width * densities.Subplots.Count, options.Height);
             if (s.Starts.IsGrid)
             {
@@ -350,9 +289,7 @@ public static class BasinsJob
                     if (best is null || x < best.Value) best = new GridMinimum(mu.At(c), sigma.At(tile.FirstRow + r), x);
                 }
         }
-        if (s.Family.StudentNu is { } nu) engine.StudentLandscape(s.Target, nu, mu, sigma, [s.Divergence], OnTile);
-        else if (s.Target.HeavyTails is { } heavy) engine.Landscape(heavy, mu, sigma, [s.Divergence], OnTile);
-        else engine.Landscape(s.Target.Marginal, mu, sigma, [s.Divergence], OnTile);
+        engine.Landscape(s.Target, s.Family, mu, sigma, [s.Divergence], OnTile);
         return new DivergenceMap(s.Divergence, mu, sigma, values, best!);
     }
 

@@ -45,12 +45,6 @@ public sealed record MixtureBasinsSettings(
     /// <summary>The integrand code of the divergence: only the KLs have a mixture gradient.</summary>
     public int Kind => Divergence == Divergence.Forward ? FDivergence.ForwardKl : FDivergence.ReverseKl;
 
-    public static void CheckDivergence(Divergence d)
-    {
-        if (d != Divergence.Forward && d != Divergence.Reverse)
-            throw new UsageException($"--divergence: restarts of a mixture q support forward and reverse; {d.Name()} is not available for a mixture q");
-    }
-
     /// <summary>
     /// θ of every start (3K numbers each): logits uniform in ±<see cref="LogitRange"/>, means uniform in the mean range,
     /// stds log-uniform in the std range; number j of restart i is <see cref="CounterRandom.Uniform"/>(seed, 3K·i + j), so

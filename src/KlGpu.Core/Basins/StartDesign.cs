@@ -1,3 +1,4 @@
+using KlGpu.Families;
 namespace KlGpu.Basins;
 
 /// <summary>
@@ -11,7 +12,7 @@ public sealed record StartDesign(double MuMin, double MuMax, double SigmaMin, do
     /// <summary>Restart count: the grid's size for a grid, else what was asked for.</summary>
     public int Count(int requested) => IsGrid ? GridMu * GridSigma : requested;
 
-    public (double[] Mu, double[] LogSigma) Generate(int requested, FitFamily family)
+    public (double[] Mu, double[] LogSigma) Generate(int requested, LocationScaleFamily family)
     {
         int n = Count(requested);
         var mu = new double[n];
@@ -36,7 +37,7 @@ public sealed record StartDesign(double MuMin, double MuMax, double SigmaMin, do
                 logSigma[i] = lo + (hi - lo) * rng.NextDouble();
             }
         }
-        if (family.FixedSigma is { } s) Array.Fill(logSigma, Math.Log(s));
+        if (family.FixedScale is { } s) Array.Fill(logSigma, Math.Log(s));
         return (mu, logSigma);
     }
 }

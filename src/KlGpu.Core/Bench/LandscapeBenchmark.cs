@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using System.Diagnostics;
 using System.Globalization;
 using KlGpu.Accelerators;
@@ -38,7 +39,7 @@ public static class LandscapeBenchmark
         for (int rep = 0; rep < s.Repeats; rep++)
         {
             var clock = Stopwatch.StartNew();
-            engine.Landscape(Target, mu, sigma, [Divergence.Forward, Divergence.Reverse], tile =>
+            engine.Landscape(Target, FitFamily.Gaussian, mu, sigma, [Divergence.Forward, Divergence.Reverse], tile =>
             {
                 for (int k = 0; k < samples.Length; k++)
                 {

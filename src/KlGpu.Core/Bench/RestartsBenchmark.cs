@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using System.Diagnostics;
 using System.Globalization;
 using KlGpu.Accelerators;
@@ -82,7 +83,7 @@ public static class RestartsBenchmark
             var (dMu, dSigma) = ReferenceKl.ReverseGradient(Target, m, sigma);
             return (dMu, sigma * dSigma);
         }).ToArray();
-        var (_, gm, gs) = engine.Gradient(Target, Divergence.Reverse, mu, logSigma);
+        var (_, gm, gs) = engine.Gradient(Target, FitFamily.Gaussian, Divergence.Reverse, mu, logSigma);
         double ours = Worst(reference, gm, gs);
         try
         {

@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using KlGpu.Accelerators;
+using KlGpu.Families;
 using KlGpu.Kernels;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
@@ -174,7 +175,7 @@ public sealed class KlEngine : IDisposable
         if (divergence.AsKl is { } kl) return kl.Kind == DivergenceKind.Forward ? Forward(p, q) : Reverse(p, q);
         if (divergence.Kernel is { } imq)
         {
-            if (q.Count > 1) throw new UsageException($"--q: {divergence.Name()} takes a single Gaussian q, not a mixture of {q.Count}");
+            if (q.Count > 1) throw new UnsupportedFitException(FitPart.Family, $"{divergence.Name()} takes a single Gaussian q, not a mixture of {q.Count}");
             double[] ksd = new double[1];
             backend.GaussianKsd(Plan(p), [q.Means[0]], [q.Stds[0]], imq.C, imq.Beta, ksd);
             return ksd[0];
@@ -192,7 +193,7 @@ public sealed class KlEngine : IDisposable
     /// </summary>
     public double[] MixtureSlice(GaussianMixture p, MixtureSlice slice, Divergence divergence)
     {
-        if (divergence.Kernel is not null) throw new UsageException($"--divergence: {divergence.Name()} maps Gaussian q only; a mixture slice has no KSD yet");
+        if (divergence.Kernel is not null) throw new UnsupportedFitException(FitPart.Divergence, $"{divergence.Name()} maps Gaussian q only; a mixture slice has no KSD yet");
         int kind = divergence.AsKl is { } kl ? (kl.Kind == DivergenceKind.Forward ? FDivergence.ForwardKl : FDivergence.ReverseKl) : divergence.IntegrandCode;
         var q = slice.Q;
         double[] baseQ = [.. q.Weights, .. q.Means, .. q.Stds];
@@ -225,10 +226,109 @@ public sealed class KlEngine : IDisposable
     }
 
     /// <summary>
-    /// Evaluates the requested divergences of q = N(μ, σ) against p over the grid, tile by tile (rows of σ),
-    /// handing each tile to <paramref name="onTile"/> in order. Memory stays bounded by <see cref="TilePoints"/>.
+    /// The (μ, scale) map of each divergence for a location–scale q, tile by tile (rows of the scale), handed to
+    /// <paramref name="onTile"/> in order. Memory stays bounded by <see cref="TilePoints"/>.
     /// </summary>
-    public void Landscape(GaussianMixture p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
+    public void Landscape(Target p, LocationScaleFamily q, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
+        Action<LandscapeTile> onTile, CancellationToken cancel = default)
+    {
+        q.CheckMap(p, divergences);
+        q.Landscape(this, p, mu, scale, divergences, onTile, cancel);
+    }
+
+    /// <summary>One divergence between p and q's member at (μ, scale), in the engine's precision.</summary>
+    public double Evaluate(Target p, LocationScaleFamily q, double mu, double scale, Divergence divergence)
+    {
+        double value = 0;
+        Landscape(p, q, new GridAxis(mu, mu, 1), new GridAxis(scale, scale, 1), [divergence], tile => value = tile.Values[divergence][0]);
+        return value;
+    }
+
+    /// <summary>Value and gradient in (μ, log scale) of the divergence between p and q's member at each (μ_i, e^{s_i}), in the
+    /// engine's precision; across u a d-dimensional target adds only a fixed minimum, so this is the law along u.</summary>
+    public (double[] Value, double[] GradMu, double[] GradLogScale) Gradient(Target p, LocationScaleFamily q, Divergence divergence,
+        double[] mu, double[] logScale)
+    {
+        if (mu.Length != logScale.Length) throw new ArgumentException("mu and logScale differ in length");
+        q.CheckMap(p, [divergence]);
+        if (mu.Length == 0) return ([], [], []);
+        return backend.Gradient(q.Objective(this, p, divergence), mu, logScale);
+    }
+
+    /// <summary>
+    /// One optimizer restart of q in (μ, log scale) per start, in launches of at most <paramref name="batch"/> restarts,
+    /// reporting the number finished after each. The divergence and whether the scale is held come from
+    /// <paramref name="divergence"/> and <paramref name="q"/>; <c>settings.TrajectoryCount</c> restarts record their paths.
+    /// </summary>
+    public RestartOutcome Restarts(Target p, LocationScaleFamily q, Divergence divergence, OptimizerSettings<double> settings,
+        double[] startMu, double[] startLogScale, int batch = 1 << 16, Action<int>? progress = null, CancellationToken cancel = default,
+        AcrossStarts across = default)
+    {
+        q.CheckRestarts(p, divergence, settings.TrajectoryCount > 0);
+        var (mask, kind, order) = divergence.Objective();
+        if (across.Count > 0 && kind != 0) throw new ArgumentException("across u only the KLs split into a sum over coordinates");
+        settings = settings with { Divergence = mask, Kind = kind, Order = order, FixSigma = q.FixedScale is null ? 0 : 1 };
+        return Restarts(q.Objective(this, p, divergence), settings, startMu, startLogScale, batch, progress, cancel, across);
+    }
+
+    /// <summary>
+    /// Runs one restart of <paramref name="objective"/> per start, in launches of at most <paramref name="batch"/> restarts,
+    /// reporting the number finished after each. <c>settings.TrajectoryCount</c> restarts record their paths, every
+    /// <c>settings.TrajectoryStride</c>-th (by default as far apart as they fit).
+    /// </summary>
+    RestartOutcome Restarts(FitObjective objective, OptimizerSettings<double> settings, double[] startMu, double[] startLogScale, int batch,
+        Action<int>? progress, CancellationToken cancel, AcrossStarts across = default)
+    {
+        // The state across u is 6(d − 1) numbers per restart on the device: launches stay under MaxAcrossState of them.
+        if (across.Count > 0) batch = (int)Math.Clamp(MaxAcrossState / ((long)across.Count * AcrossU<double>.Slots), 1, batch);
+        int n = startMu.Length;
+        if (startLogScale.Length != n) throw new ArgumentException("start arrays differ in length");
+        if (settings.TrajectoryCount > n) throw new ArgumentException("more trajectories than restarts");
+        int widest = Math.Max(1, n / Math.Max(1, settings.TrajectoryCount));
+        settings = settings with { TrajectoryStride = settings.TrajectoryStride is > 0 and var s && s <= widest ? s : widest };
+        var result = new RestartOutcome(n, settings.TrajectoryCount, settings.TrajectoryStride, settings.MaxSteps);
+        for (int first = 0; first < n; first += batch)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var b = new RestartBatch(startMu, startLogScale, first, Math.Min(batch, n - first));
+            // Every batch sees the whole path buffer: the recorded restarts are spread over all of them.
+            double[] deviation = new double[across.Count > 0 ? 2 * b.Mu.Length : 0];
+            backend.Optimize(objective, settings, across, b.First, b.Mu, b.LogSigma, b.Value, b.Norm, b.Steps, b.Status, result.Trajectories,
+                deviation);
+            for (int i = 0; i < deviation.Length / 2; i++)
+            {
+                result.AcrossMaxMu[b.First + i] = deviation[2 * i];
+                result.AcrossMaxLogSigma[b.First + i] = deviation[2 * i + 1];
+            }
+            b.StoreIn(result);
+            progress?.Invoke(first + b.Mu.Length);
+        }
+        return result;
+    }
+
+    /// <summary>q = N(μ, σ) against a Gaussian mixture; only forward KL reads p's moments.</summary>
+    internal FitObjective Objective(GaussianMixture p, Divergence divergence)
+    {
+        var (mask, kind, order) = divergence.Objective();
+        var moments = mask == DivergenceMask.Forward ? Moments(p) : default;
+        return new GaussianObjective(Plan(p), moments, mask, kind, order);
+    }
+
+    /// <summary>q = N(μ, σ) against a heavy-tailed mixture: the two KLs.</summary>
+    internal FitObjective Objective(HeavyTailedMixture p, Divergence divergence)
+    {
+        var prepared = PrepareTails(p);
+        return new HeavyTailObjective(prepared.Plan, prepared.Moments, divergence.Mask());
+    }
+
+    /// <summary>q = t_ν(μ, s) against a 1-D target: the two KLs.</summary>
+    internal FitObjective StudentTObjective(Target p, double nu, Divergence divergence)
+    {
+        var (plan, moments, shape) = PrepareForStudent(p, nu);
+        return new StudentObjective(plan, moments.Entropy, shape, divergence.Mask());
+    }
+
+    internal void GaussianLandscape(GaussianMixture p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
         Action<LandscapeTile> onTile, CancellationToken cancel = default)
     {
         // The KLs (also as α or Rényi at their KL orders) come from one launch of the KL kernel; the others one launch each.
@@ -251,6 +351,30 @@ public sealed class KlEngine : IDisposable
             }
             return values;
         });
+    }
+
+    /// <summary>The (μ, σ) map of forward and reverse KL for a heavy-tailed target and q = N(μ, σ).</summary>
+    internal void HeavyTailLandscape(HeavyTailedMixture p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
+        Action<LandscapeTile> onTile, CancellationToken cancel)
+    {
+        int mask = 0;
+        foreach (var d in divergences) mask |= d.Mask();
+        var prepared = PrepareTails(p);
+        double[] muValues = mu.Values();
+        ByTiles(mu, sigma, onTile, cancel, (sigmaRows, points) => KlValues(divergences, mask, points,
+            (forward, reverse) => backend.HeavyTailLandscape(prepared.Plan, prepared.Moments, muValues, sigmaRows, mask, forward, reverse)));
+    }
+
+    /// <summary>The (μ, s) map of forward and reverse KL for q = t_ν(μ, s) with ν fixed.</summary>
+    internal void StudentLandscape(Target p, double nu, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
+        Action<LandscapeTile> onTile, CancellationToken cancel)
+    {
+        var (plan, moments, shape) = PrepareForStudent(p, nu);
+        int mask = 0;
+        foreach (var d in divergences) mask |= d.Mask();
+        double[] muValues = mu.Values();
+        ByTiles(mu, scale, onTile, cancel, (scaleRows, points) => KlValues(divergences, mask, points,
+            (forward, reverse) => backend.StudentLandscape(plan, moments, shape, muValues, scaleRows, mask, forward, reverse)));
     }
 
     /// <summary>Splits the grid's rows into tiles of at most <see cref="TilePoints"/> points; <paramref name="tile"/> maps one
@@ -300,187 +424,13 @@ public sealed class KlEngine : IDisposable
         return preparedTails.Value;
     }
 
-    /// <summary>Forward or reverse KL between a heavy-tailed p and a Gaussian q, in the engine's precision.</summary>
-    public double Evaluate(HeavyTailedMixture p, GaussianMixture q, Divergence divergence)
-    {
-        RequireHeavyTailSupport(q.Count, [divergence]);
-        double value = 0;
-        Landscape(p, new GridAxis(q.Means[0], q.Means[0], 1), new GridAxis(q.Stds[0], q.Stds[0], 1), [divergence],
-            tile => value = tile.Values[divergence][0]);
-        return value;
-    }
-
-    /// <summary>What a heavy-tailed target supports: a single Gaussian q and the two KLs (α, Rényi at their KL orders).</summary>
-    public static void RequireHeavyTailSupport(int qComponents, IEnumerable<Divergence> divergences)
-    {
-        if (qComponents != 1)
-            throw new UsageException($"--q: a target with Student-t or Laplace components takes a single Gaussian q, not a {qComponents}-component mixture");
-        foreach (var d in divergences)
-            if (d.AsKl is null)
-                throw new UsageException($"--divergence: {d.Name()} is not available for a target with Student-t or Laplace components (use forward, reverse)");
-    }
-
-    /// <summary>Forward or reverse KL between a target and q = t_ν(μ, s); a Gaussian target is taken as Normal components.</summary>
-    public double EvaluateStudent(Target p, double nu, double mu, double scale, Divergence divergence)
-    {
-        double value = 0;
-        StudentLandscape(p, nu, new GridAxis(mu, mu, 1), new GridAxis(scale, scale, 1), [divergence], tile => value = tile.Values[divergence][0]);
-        return value;
-    }
-
-    /// <summary>The (μ, s) landscape of forward and reverse KL for q = t_ν(μ, s) with ν fixed, tile by tile.</summary>
-    public void StudentLandscape(Target p, double nu, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
-        Action<LandscapeTile> onTile, CancellationToken cancel = default)
-    {
-        if (!(nu > 0) || !double.IsFinite(nu)) throw new UsageException($"--family: student:NU needs ν > 0, got {nu}");
-        RequireHeavyTailSupport(1, divergences);
-        var (plan, moments, shape) = PrepareForStudent(p, nu);
-        int mask = 0;
-        foreach (var d in divergences) mask |= d.Mask();
-        double[] muValues = mu.Values();
-        ByTiles(mu, scale, onTile, cancel, (scaleRows, points) => KlValues(divergences, mask, points,
-            (forward, reverse) => backend.StudentLandscape(plan, moments, shape, muValues, scaleRows, mask, forward, reverse)));
-    }
-
     /// <summary>p as the heavy-tailed mixture the Student-t quadrature reads (a Gaussian target as Normal components), prepared,
     /// and the shape of t_ν over it.</summary>
     (HeavyTailPlan Plan, TargetMoments<double> Moments, StudentShape<double> Shape) PrepareForStudent(Target p, double nu)
     {
-        if (p.IsTwoModes) throw new UsageException($"--target: a Student-t q takes a 1-D target; {p} is {p.Dimension}-dimensional");
         var mixture = p.HeavyTails ?? (preparedTails is { } c && c.Source == p.Marginal ? c.Mixture : HeavyTailedMixture.FromGaussian(p.Marginal));
         var prepared = PrepareTails(mixture, p.HeavyTails is null ? p.Marginal : null);
         return (prepared.Plan, prepared.Moments, StudentQ.Shape(nu, prepared.Mixture));
-    }
-
-    /// <summary>Restarts of q = t_ν(μ, s) with ν fixed in (μ, log s), one per start, in launches of at most <paramref name="batch"/>:
-    /// forward or reverse KL (<paramref name="settings"/>.Divergence), no recorded paths.</summary>
-    public RestartOutcome StudentOptimize(Target p, double nu, OptimizerSettings<double> settings, double[] startMu, double[] startLogScale,
-        int batch = 1 << 16, Action<int>? progress = null, CancellationToken cancel = default)
-    {
-        int n = startMu.Length;
-        if (startLogScale.Length != n) throw new ArgumentException("start arrays differ in length");
-        if (settings.Kind != 0 || settings.TrajectoryCount != 0) throw new ArgumentException("Student-t restarts take a KL and record no paths");
-        var (plan, moments, shape) = PrepareForStudent(p, nu);
-        return Restarts(new StudentObjective(plan, moments.Entropy, shape, settings.Divergence), settings, startMu, startLogScale, batch,
-            progress, cancel);
-    }
-
-    /// <summary>Value and gradient in (μ, log s) of forward or reverse KL between p and t_ν(μ_i, e^{s_i}), on the host in double
-    /// whatever the engine's precision (for polishing and tests), on the panels of the kernels.</summary>
-    public (double[] Value, double[] GradMu, double[] GradLogScale) StudentGradient(Target p, double nu, Divergence divergence,
-        double[] mu, double[] logScale)
-    {
-        if (mu.Length != logScale.Length) throw new ArgumentException("mu and logScale differ in length");
-        RequireHeavyTailSupport(1, [divergence]);
-        var (plan, moments, shape) = PrepareForStudent(p, nu);
-        return backend.Gradient(new StudentObjective(plan, moments.Entropy, shape, divergence.Mask()), mu, logScale);
-    }
-
-    /// <summary>The (μ, σ) landscape of forward and reverse KL for a heavy-tailed target, tile by tile like the Gaussian one.</summary>
-    public void Landscape(HeavyTailedMixture p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
-        Action<LandscapeTile> onTile, CancellationToken cancel = default)
-    {
-        RequireHeavyTailSupport(1, divergences);
-        int mask = 0;
-        foreach (var d in divergences) mask |= d.Mask();
-        var prepared = PrepareTails(p);
-        double[] muValues = mu.Values();
-        ByTiles(mu, sigma, onTile, cancel, (sigmaRows, points) => KlValues(divergences, mask, points,
-            (forward, reverse) => backend.HeavyTailLandscape(prepared.Plan, prepared.Moments, muValues, sigmaRows, mask, forward, reverse)));
-    }
-
-    /// <summary>Value and gradient in (μ, log σ) of the divergence between a target and N(μ_i, e^{s_i}): the heavy-tailed path
-    /// where p has Student-t or Laplace terms, else p's marginal (across u a d-dimensional target adds only a fixed minimum).</summary>
-    public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(Target p, Divergence divergence, double[] mu, double[] logSigma)
-        => p.HeavyTails is { } heavy ? Gradient(heavy, divergence, mu, logSigma) : Gradient(p.Marginal, divergence, mu, logSigma);
-
-    /// <summary>Value and gradient in (μ, log σ) of the divergence between p and N(μ_i, e^{s_i}) at each point.</summary>
-    public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(GaussianMixture p, Divergence divergence,
-        double[] mu, double[] logSigma)
-    {
-        if (mu.Length != logSigma.Length) throw new ArgumentException("mu and logSigma differ in length");
-        if (mu.Length == 0) return ([], [], []);
-        // Only forward KL reads the moments; reverse KL and the f-divergences need no entropy of p.
-        var (mask, kind, order) = divergence.Objective();
-        var moments = mask == DivergenceMask.Forward ? Moments(p) : default;
-        return backend.Gradient(new GaussianObjective(Plan(p), moments, mask, kind, order), mu, logSigma);
-    }
-
-    /// <summary>
-    /// Runs one optimizer restart per start, in launches of at most <paramref name="batch"/> restarts, reporting
-    /// the number finished after each. <c>settings.TrajectoryCount</c> restarts record their paths, every
-    /// <c>settings.TrajectoryStride</c>-th (by default as far apart as they fit).
-    /// </summary>
-    public RestartOutcome Optimize(GaussianMixture p, OptimizerSettings<double> settings, double[] startMu, double[] startLogSigma,
-        int batch = 1 << 16, Action<int>? progress = null, CancellationToken cancel = default, AcrossStarts across = default)
-    {
-        if (across.Count > 0 && settings.Kind != 0) throw new ArgumentException("across u only the KLs split into a sum over coordinates");
-        var moments = settings.Divergence == DivergenceMask.Forward ? Moments(p) : default;
-        return Restarts(new GaussianObjective(Plan(p), moments, settings.Divergence, settings.Kind, settings.Order), settings, startMu, startLogSigma,
-            batch, progress, cancel, across);
-    }
-
-    /// <summary>
-    /// Runs one restart of <paramref name="objective"/> per start, in launches of at most <paramref name="batch"/> restarts,
-    /// reporting the number finished after each. <c>settings.TrajectoryCount</c> restarts record their paths, every
-    /// <c>settings.TrajectoryStride</c>-th (by default as far apart as they fit).
-    /// </summary>
-    RestartOutcome Restarts(FitObjective objective, OptimizerSettings<double> settings, double[] startMu, double[] startLogScale, int batch,
-        Action<int>? progress, CancellationToken cancel, AcrossStarts across = default)
-    {
-        // The state across u is 6(d − 1) numbers per restart on the device: launches stay under MaxAcrossState of them.
-        if (across.Count > 0) batch = (int)Math.Clamp(MaxAcrossState / ((long)across.Count * AcrossU<double>.Slots), 1, batch);
-        int n = startMu.Length;
-        if (startLogScale.Length != n) throw new ArgumentException("start arrays differ in length");
-        if (settings.TrajectoryCount > n) throw new ArgumentException("more trajectories than restarts");
-        int widest = Math.Max(1, n / Math.Max(1, settings.TrajectoryCount));
-        settings = settings with { TrajectoryStride = settings.TrajectoryStride is > 0 and var s && s <= widest ? s : widest };
-        var result = new RestartOutcome(n, settings.TrajectoryCount, settings.TrajectoryStride, settings.MaxSteps);
-        for (int first = 0; first < n; first += batch)
-        {
-            cancel.ThrowIfCancellationRequested();
-            var b = new RestartBatch(startMu, startLogScale, first, Math.Min(batch, n - first));
-            // Every batch sees the whole path buffer: the recorded restarts are spread over all of them.
-            double[] deviation = new double[across.Count > 0 ? 2 * b.Mu.Length : 0];
-            backend.Optimize(objective, settings, across, b.First, b.Mu, b.LogSigma, b.Value, b.Norm, b.Steps, b.Status, result.Trajectories,
-                deviation);
-            for (int i = 0; i < deviation.Length / 2; i++)
-            {
-                result.AcrossMaxMu[b.First + i] = deviation[2 * i];
-                result.AcrossMaxLogSigma[b.First + i] = deviation[2 * i + 1];
-            }
-            b.StoreIn(result);
-            progress?.Invoke(first + b.Mu.Length);
-        }
-        return result;
-    }
-
-    /// <summary>
-    /// Restarts of q = N(μ, σ) against a heavy-tailed target, one per start, in launches of at most <paramref name="batch"/>:
-    /// forward or reverse KL only (<paramref name="settings"/>.Divergence), and no recorded paths.
-    /// </summary>
-    public RestartOutcome Optimize(HeavyTailedMixture p, OptimizerSettings<double> settings, double[] startMu, double[] startLogSigma,
-        int batch = 1 << 16, Action<int>? progress = null, CancellationToken cancel = default)
-    {
-        int n = startMu.Length;
-        if (startLogSigma.Length != n) throw new ArgumentException("start arrays differ in length");
-        if (settings.Kind != 0 || settings.TrajectoryCount != 0) throw new ArgumentException("heavy-tailed restarts take a KL and record no paths");
-        if (settings.Divergence == DivergenceMask.Forward && !p.HasFiniteVariance)
-            throw new ArgumentException("forward KL is +∞ for every Gaussian q when p's variance is");
-        var prepared = PrepareTails(p);
-        return Restarts(new HeavyTailObjective(prepared.Plan, prepared.Moments, settings.Divergence), settings, startMu, startLogSigma, batch,
-            progress, cancel);
-    }
-
-    /// <summary>Value and gradient in (μ, log σ) of forward or reverse KL between a heavy-tailed p and N(μ_i, e^{s_i}), on the
-    /// host in double whatever the engine's precision (for polishing and tests).</summary>
-    public (double[] Value, double[] GradMu, double[] GradLogSigma) Gradient(HeavyTailedMixture p, Divergence divergence,
-        double[] mu, double[] logSigma)
-    {
-        if (mu.Length != logSigma.Length) throw new ArgumentException("mu and logSigma differ in length");
-        RequireHeavyTailSupport(1, [divergence]);
-        var prepared = PrepareTails(p);
-        return backend.Gradient(new HeavyTailObjective(prepared.Plan, prepared.Moments, divergence.Mask()), mu, logSigma);
     }
 
     public void Dispose()

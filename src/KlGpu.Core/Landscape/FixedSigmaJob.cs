@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using System.Globalization;
 using System.Text;
 using KlGpu.Accelerators;
@@ -26,12 +27,12 @@ public static class FixedSigmaJob
     {
         double[] x = mu.Values();
         double[] logSigma = x.Select(_ => Math.Log(sigma)).ToArray();
-        var family = new FitFamily(sigma);
+        var family = new FixedSigmaFamily(sigma);
         var curves = new List<(Divergence, double[], IReadOnlyList<Basin>)>();
         foreach (var d in divergences)
         {
             cancel.ThrowIfCancellationRequested();
-            double[] values = engine.Gradient(target, d, x, logSigma).Value;
+            double[] values = engine.Gradient(target, family, d, x, logSigma).Value;
             int index = Array.FindIndex(values, v => !double.IsFinite(v));
             // Whether a χ² or α integral converges depends on σ alone, so a diverging one diverges along the whole line.
             if (index >= 0 && double.IsPositiveInfinity(values[index]) && d.AsKl is null)

@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using System.Diagnostics;
 using System.Globalization;
 using KlGpu.Accelerators;
@@ -21,7 +22,11 @@ public sealed record LandscapeSettings(
     string OutDir,
     bool Svg,
     bool LogColor,
-    double? StudentNu = null);
+    LocationScaleFamily? Family = null)
+{
+    /// <summary>q's family: the Gaussian unless another is given.</summary>
+    public LocationScaleFamily Fit => Family ?? FitFamily.Gaussian;
+}
 
 /// <summary>One file a run wrote: its path relative to the output folder and what it holds.</summary>
 public sealed record OutputFileEntry(string Path, string Role)
@@ -128,9 +133,7 @@ public static class LandscapeJob
                 writeTime.Stop();
                 cancel.ThrowIfCancellationRequested();
             }
-            if (settings.StudentNu is { } nu) engine.StudentLandscape(settings.Target, nu, mu, sigma, divergences, OnTile, cancel);
-            else if (settings.Target.HeavyTails is { } heavy) engine.Landscape(heavy, mu, sigma, divergences, OnTile, cancel);
-            else engine.Landscape(settings.Target.Marginal, mu, sigma, divergences, OnTile, cancel);
+            engine.Landscape(settings.Target, settings.Fit, mu, sigma, divergences, OnTile, cancel);
             compute.Stop();
             double computeSeconds = (compute.Elapsed - (writeTime.Elapsed - writtenBefore)).TotalSeconds; // the tiles' writing is not compute
 
@@ -144,9 +147,7 @@ public static class LandscapeJob
             var previewMuAxis = PreviewAxis(mu, previewMu);
             var previewSigmaAxis = PreviewAxis(sigma, previewSigma);
             var maps = divergences.Select((d, k) => new DivergenceMap(d, previewMuAxis, previewSigmaAxis, previews[k], minima[k]!)).ToArray();
-            var options = settings.StudentNu is { } studentNu
-                ? FigureOptions.Default with { LogColor = settings.LogColor, Family = FormattableString.Invariant($"q = t_ν(μ, s), ν = {studentNu:R}"), ScaleName = "s" }
-                : FigureOptions.Default with { LogColor = settings.LogColor };
+            var options = FigureOptions.For(settings.Fit) with { LogColor = settings.LogColor };
             string[] extensions = settings.Svg ? [".png", ".svg"] : [".png"];
             foreach (string ext in extensions)
             {

@@ -28,7 +28,7 @@ public static class DensityFigure
         FigureFonts.EnsureRegistered();
         var plot = new Plot();
         double[] xs = Enumerable.Range(0, 801).Select(i => x.Lo + (x.Hi - x.Lo) * i / 800).ToArray();
-        double[] p = xs.Select(v => Math.Exp(target.HeavyTails?.LogDensity(v) ?? target.Marginal.LogDensity(v))).ToArray();
+        double[] p = xs.Select(v => Math.Exp(target.LogDensity(v))).ToArray();
         var fill = plot.Add.FillY(xs, p, new double[xs.Length]);
         fill.FillColor = Colors.Gray.WithAlpha(0.35);
         fill.LineColor = Colors.DimGray;
@@ -54,7 +54,7 @@ public static class DensityFigure
     /// <summary>The x range that shows the target (±4 stds, or scales, of every component) and every fit (±3σ).</summary>
     public static (double Lo, double Hi) Range(Target target, IEnumerable<DensityFit> fits)
     {
-        double[] means = target.HeavyTails?.Means ?? target.Marginal.Means, scales = target.HeavyTails?.Scales ?? target.Marginal.Stds;
+        var (means, scales) = target.Components;
         var ends = Enumerable.Range(0, means.Length).SelectMany(k => new[] { means[k] - 4 * scales[k], means[k] + 4 * scales[k] })
             .Concat(fits.SelectMany(f => new[] { f.Mu - 3 * f.Sigma, f.Mu + 3 * f.Sigma })).ToArray();
         return (ends.Min(), ends.Max());

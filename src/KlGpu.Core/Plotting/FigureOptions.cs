@@ -25,4 +25,7 @@ public sealed record FigureOptions
     /// A family other than the Gaussian one draws no moment-matching marker (that is the Gaussian forward optimum).</summary>
     public string? Family { get; init; }
     public string ScaleName { get; init; } = "σ";
+
+    /// <summary>The default options for figures of a family of q.</summary>
+    public static FigureOptions For(Families.FitFamily family) => Default with { Family = family.FigureTitle, ScaleName = family.ScaleName };
 }

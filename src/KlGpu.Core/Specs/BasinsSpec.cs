@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using System.Globalization;
 using KlGpu.Basins;
 using KlGpu.Numerics;
@@ -55,9 +56,9 @@ public static class BasinsSpec
         string[] parts = t[prefix.Length..].Split('x', 'X');
         if (parts.Length > 2) throw new UsageException($"{what}: expected grid:NMUxNSIGMA (e.g. grid:64x48), got {SpecText.Quote(t)}");
         int nMu = Count(parts[0], $"{what} (NMU)", 1, 100_000);
-        int nSigma = parts.Length == 2 ? Count(parts[1], $"{what} (NSIGMA)", 1, 100_000) : family.SigmaFixed ? 1
+        int nSigma = parts.Length == 2 ? Count(parts[1], $"{what} (NSIGMA)", 1, 100_000) : family.FixedScale is not null ? 1
             : throw new UsageException($"{what}: a grid needs both sizes, grid:NMUxNSIGMA (e.g. grid:64x48), got {SpecText.Quote(t)}");
-        if (family.SigmaFixed && nSigma != 1) throw new UsageException($"{what}: σ is fixed, so the grid has one σ row: grid:{nMu}x1, not {SpecText.Quote(t)}");
+        if (family.FixedScale is not null && nSigma != 1) throw new UsageException($"{what}: σ is fixed, so the grid has one σ row: grid:{nMu}x1, not {SpecText.Quote(t)}");
         if ((long)nMu * nSigma > MaxRestarts) throw new UsageException($"{what}: a {nMu}x{nSigma} grid is more than {MaxRestarts:N0} restarts");
         return (nMu, nSigma);
     }

@@ -54,7 +54,7 @@ public static class BifurcationFigure
         if (marks.Count > 0)
             top.Add.Marker(double.NaN, double.NaN, MarkerShape.FilledSquare, 8, Colour(lo)).LegendText =
                 string.Create(CultureInfo.InvariantCulture, $"colour: {s.Divergence.Label()} from {lo:G4} (purple) to {hi:G4}{s.Divergence.Unit} (yellow)");
-        top.Title($"Stationary points of {s.Divergence.Label()} as {s.Parameter} varies{(s.Family.IsMixture ? $", q a mixture of {s.Family.Components}" : "")}\ntarget p = {s.Template.Text}");
+        top.Title($"Stationary points of {s.Divergence.Label()} as {s.Parameter} varies{(s.Components > 1 ? $", q a mixture of {s.Components}" : "")}\ntarget p = {s.Template.Text}");
         top.XLabel(s.Parameter);
         top.YLabel(yLabel);
         top.ShowLegend(Edge.Bottom); // beneath: any corner of the plot may hold a branch

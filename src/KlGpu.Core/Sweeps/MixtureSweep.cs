@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using System.Diagnostics;
 using KlGpu.Basins;
 using KlGpu.Engine;
@@ -30,14 +31,12 @@ public static class MixtureSweepJob
             string at = $" (at {s.Parameter} = {values[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture)})";
             var p = s.Template.At(s.Parameter, values[i]);
             var divergence = s.Divergence.At(s.Parameter, values[i]);
-            if (p.HeavyTails is not null || p.Dimension > 1)
-                throw new UsageException($"--family: {s.Family.Name} fits a mixture of Gaussians to a 1-D Gaussian mixture; {p} is not one{at}");
-            try { MixtureBasinsSettings.CheckDivergence(divergence); }
-            catch (UsageException e) { throw new UsageException(e.Message + at); }
+            try { s.Family.CheckRestarts(p, divergence, paths: false); }
+            catch (UnsupportedFitException e) { throw new UnsupportedFitException(e.Part, e.Message + at); }
             var d = BasinsSettings.DefaultRanges(p.Marginal);
             var (muMin, muMax) = s.Mu ?? (d.MuMin, d.MuMax);
             var (sMin, sMax) = s.Sigma ?? (d.SigmaMin, d.SigmaMax);
-            plan[i] = new MixtureBasinsSettings(p, divergence, s.Family.Components, s.Restarts, s.Steps, Optimizer.Adam, s.LearningRate, s.Seed,
+            plan[i] = new MixtureBasinsSettings(p, divergence, s.Components, s.Restarts, s.Steps, Optimizer.Adam, s.LearningRate, s.Seed,
                 muMin, muMax, sMin, sMax, BasinsSettings.DefaultTolerance, MixtureBasinsSettings.DefaultClusterRadius, s.Precision, s.Accelerator);
         }
         return plan;

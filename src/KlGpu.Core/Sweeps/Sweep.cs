@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using System.Diagnostics;
 using KlGpu.Accelerators;
 using KlGpu.Basins;
@@ -21,7 +22,15 @@ public sealed record SweepSettings(
     (double Min, double Max)? Mu,
     (double Min, double Max)? Sigma,
     Precision Precision,
-    AcceleratorKind Accelerator);
+    AcceleratorKind Accelerator)
+{
+    /// <summary>The family as the Gaussian sweep fits it (a mixture q's sweep is <see cref="MixtureSweepJob"/>'s).</summary>
+    public LocationScaleFamily LocationScale => Family as LocationScaleFamily
+        ?? throw new InvalidOperationException($"{Family.Name} is swept by the mixture sweep");
+
+    /// <summary>The components of each q: K for a mixture q, else 1.</summary>
+    public int Components => (Family as MixtureFamily)?.Components ?? 1;
+}
 
 /// <summary>The basins at one parameter value.</summary>
 public sealed record SweepPoint(double Parameter, Target Target, BasinReport Report);
@@ -61,13 +70,13 @@ public static class SweepJob
         for (int i = 0; i < values.Length; i++)
         {
             var p = targets[i];
-            var d = p.HeavyTails is { } heavy ? BasinsSettings.DefaultRanges(heavy) : BasinsSettings.DefaultRanges(p.Marginal);
+            var d = BasinsSettings.DefaultRanges(p);
             var (muMin, muMax) = s.Mu ?? (d.MuMin, d.MuMax);
             var (sMin, sMax) = s.Sigma ?? (d.SigmaMin, d.SigmaMax);
-            basins[i] = new BasinsSettings(p, divergences[i], s.Family, s.Restarts, s.Steps, Optimizer.Adam, s.LearningRate,
+            basins[i] = new BasinsSettings(p, divergences[i], s.LocationScale, s.Restarts, s.Steps, Optimizer.Adam, s.LearningRate,
                 new StartDesign(muMin, muMax, sMin, sMax, s.Seed), BasinsSettings.DefaultTolerance, BasinsSettings.DefaultClusterRadius, 0,
                 s.Precision, s.Accelerator);
-            if (p.HeavyTails is not null) RequireHeavyTailSupport(basins[i], s.Parameter, values[i]);
+            CheckRestarts(basins[i], s.Parameter, values[i]);
         }
         var points = new List<SweepPoint>();
         for (int i = 0; i < values.Length; i++)
@@ -83,17 +92,17 @@ public static class SweepJob
         return new SweepResult(s, points, transitions, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>What basins refuse for a heavy-tailed target (a mixture q, forward KL with ν ≤ 2, …), refused before any work
+    /// <summary>What the family's restarts refuse at one value (forward KL against a t with ν ≤ 2, …), refused before any work
     /// with the parameter value that makes it so.</summary>
-    public static void RequireHeavyTailSupport(BasinsSettings basins, string parameter, double value)
+    static void CheckRestarts(BasinsSettings basins, string parameter, double value)
     {
         try
         {
-            BasinsJob.RequireHeavyTailSupport(basins);
+            basins.Family.CheckRestarts(basins.Target, basins.Divergence, paths: false);
         }
-        catch (UsageException e)
+        catch (UnsupportedFitException e)
         {
-            throw new UsageException($"{e.Message} (at {parameter} = {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)})");
+            throw new UnsupportedFitException(e.Part, $"{e.Message} (at {parameter} = {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)})");
         }
     }
 }

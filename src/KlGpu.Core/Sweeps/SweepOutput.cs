@@ -61,7 +61,7 @@ public static class SweepOutput
     {
         using var batch = new OutputBatch(dir);
         batch.Open("sweep.json", "sweep").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(r))));
-        int k = r.Settings.Family.Components;
+        int k = r.Settings.Components;
         using (var w = new StreamWriter(batch.Open("sweep.csv", "table").Stream, new UTF8Encoding(false), leaveOpen: true))
         {
             string Columns(string name) => string.Join(",", Enumerable.Range(1, k).Select(j => name + j));

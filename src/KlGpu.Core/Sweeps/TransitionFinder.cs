@@ -20,7 +20,7 @@ public sealed class TransitionFinder(SweepSettings settings, KlEngine cpu) : ISt
     {
         var p = Target(t);
         var divergence = settings.Divergence.At(settings.Parameter, t);
-        var finder = new BasinFinder((m, s) => cpu.Gradient(p, divergence, m, s), settings.Family.SigmaFixed, BasinsSettings.DefaultClusterRadius);
+        var finder = new BasinFinder((m, s) => cpu.Gradient(p, settings.LocationScale, divergence, m, s), settings.Family.FixedScale is not null, BasinsSettings.DefaultClusterRadius);
         return finder.Polish(start.Mu, start.LogSigma);
     }
 

@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using KlGpu.Accelerators;
 using KlGpu.Basins;
 using KlGpu.Engine;
@@ -16,7 +17,7 @@ public class BasinCountTests
 {
     static GaussianMixture TwoModes(double d) => MixtureSpec.Parse(FormattableString.Invariant($"0.5*N({-d / 2},1) + 0.5*N({d / 2},1)"));
 
-    static BasinsRun Run(GaussianMixture p, Divergence divergence, FitFamily family, StartDesign starts)
+    static BasinsRun Run(GaussianMixture p, Divergence divergence, LocationScaleFamily family, StartDesign starts)
     {
         var settings = new BasinsSettings(p, divergence, family, starts.Count(0), BasinsSettings.DefaultSteps, Optimizer.Adam,
             BasinsSettings.DefaultLearningRate, starts, BasinsSettings.DefaultTolerance, BasinsSettings.DefaultClusterRadius, 0,
@@ -69,7 +70,7 @@ public class BasinCountTests
     public void ReverseWithSigmaFixedFindsTheIndependentStationaryPoints(double d)
     {
         var p = TwoModes(d);
-        var family = new FitFamily(1.0);
+        var family = new FixedSigmaFamily(1.0);
         var run = Run(p, Divergence.Reverse, family, new StartDesign(-d, d, 1, 2, 1, 41, 1));
         var expected = IndependentMultiStart.StationaryPoints(p, reverse: true, 1.0, Grid(-d, d, 9, 1, 1, 1));
         AssertSameMinima(expected, run.Report, $"d = {d}, σ = 1");
@@ -92,7 +93,7 @@ public class BasinCountTests
     public void ForwardAlwaysGivesTheSingleMomentMatchingMinimum(double d, bool fixedSigma)
     {
         var p = TwoModes(d);
-        var family = fixedSigma ? new FitFamily(1.0) : FitFamily.Gaussian;
+        LocationScaleFamily family = fixedSigma ? new FixedSigmaFamily(1.0) : FitFamily.Gaussian;
         var run = Run(p, Divergence.Forward, family, new StartDesign(-d, d, 0.3, 4, 1, 16, fixedSigma ? 1 : 8));
         var minimum = Assert.Single(run.Report.Basins);
         Assert.Equal(StationaryKind.Minimum, minimum.Kind);

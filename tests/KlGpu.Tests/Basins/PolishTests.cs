@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using KlGpu.Accelerators;
 using KlGpu.Basins;
 using KlGpu.Engine;
@@ -24,7 +25,7 @@ public class PolishTests
         var p = MixtureSpec.Parse("0.5*N(-3,1) + 0.5*N(3,1)");
         var divergence = Divergence.TryParse($"alpha:{alpha}")!;
         using var cpu = KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
-        var finder = new BasinFinder((m, s) => cpu.Gradient(p, divergence, m, s), false, BasinsSettings.DefaultClusterRadius);
+        var finder = new BasinFinder((m, s) => cpu.Gradient(p, FitFamily.Gaussian, divergence, m, s), false, BasinsSettings.DefaultClusterRadius);
         var point = finder.Polish(1, 0.5);
 
         Assert.True(Math.Abs(point.Mu - 1) <= 4 * Math.Exp(0.5) && Math.Abs(point.LogSigma - 0.5) <= 4,

@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using System.Globalization;
 using System.Text.Json;
 using KlGpu.Accelerators;
@@ -77,7 +78,7 @@ public sealed class CliTests
         var forward = new List<double>();
         var reverse = new List<double>();
         using (var engine = KlEngine.Create(AcceleratorKind.Cpu, Precision.Double))
-            engine.Landscape(p, mu, sigma, [Divergence.Forward, Divergence.Reverse], t =>
+            engine.Landscape(p, FitFamily.Gaussian, mu, sigma, [Divergence.Forward, Divergence.Reverse], t =>
             {
                 forward.AddRange(t.Forward!);
                 reverse.AddRange(t.Reverse!);

@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using KlGpu.Engine;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
@@ -31,7 +32,7 @@ public class FDivergenceGradientTests(ITestOutputHelper output)
     /// </summary>
     static (double Mu, double LogSigma) Errors(KlEngine engine, Divergence d, GaussianMixture p, double mu, double logSigma)
     {
-        var (value, gm, gs) = engine.Gradient(p, d, [mu], [logSigma]);
+        var (value, gm, gs) = engine.Gradient(p, FitFamily.Gaussian, d, [mu], [logSigma]);
         double Stencil(Func<double, double> f) => (f(-2 * H) - 8 * f(-H) + 8 * f(H) - f(2 * H)) / (12 * H);
         double fdMu = Stencil(o => Value(d, p, mu + o, logSigma));
         double fdS = Stencil(o => Value(d, p, mu, logSigma + o));
@@ -93,8 +94,8 @@ public class FDivergenceGradientTests(ITestOutputHelper output)
         var p = new GaussianMixture([0.3, 0.7], [-1.5, 2], [0.6, 1.1]);
         using var engine = TestAccelerators.Engine(CpuExecution.Parallel);
         double[] mu = [-2, 0.4, 1.9, 5], logSigma = [-0.7, 0.6, 0.1, 0.9];
-        var (_, gm, gs) = engine.Gradient(p, new Divergence(DivergenceKind.Alpha, order), mu, logSigma);
-        var (_, km, ks) = engine.Gradient(p, Divergence.TryParse(kl)!, mu, logSigma);
+        var (_, gm, gs) = engine.Gradient(p, FitFamily.Gaussian, new Divergence(DivergenceKind.Alpha, order), mu, logSigma);
+        var (_, km, ks) = engine.Gradient(p, FitFamily.Gaussian, Divergence.TryParse(kl)!, mu, logSigma);
         for (int i = 0; i < mu.Length; i++)
         {
             Assert.True(Math.Abs(gm[i] - km[i]) <= 1e-7 * Math.Max(1, Math.Abs(km[i])), $"α = {order} ∂μ at {i}: {gm[i]:R} vs {km[i]:R}");
@@ -108,7 +109,7 @@ public class FDivergenceGradientTests(ITestOutputHelper output)
     public void WhereTheValueIsInfiniteTheGradientIsNaN()
     {
         using var engine = TestAccelerators.Engine(CpuExecution.Parallel);
-        var (value, gm, gs) = engine.Gradient(GaussianMixture.Gaussian(0, 1), Divergence.TryParse("pearson")!, [0.2], [Math.Log(0.6)]);
+        var (value, gm, gs) = engine.Gradient(GaussianMixture.Gaussian(0, 1), FitFamily.Gaussian, Divergence.TryParse("pearson")!, [0.2], [Math.Log(0.6)]);
         Assert.Equal(double.PositiveInfinity, value[0]);
         Assert.True(double.IsNaN(gm[0]) && double.IsNaN(gs[0]));
     }
@@ -124,10 +125,10 @@ public class FDivergenceGradientTests(ITestOutputHelper output)
         foreach (var name in new[] { "js", "tv", "renyi:2", "alpha:0.25" })
         {
             var d = Divergence.TryParse(name)!;
-            var a = parallel.Gradient(p, d, mu, logSigma);
-            var b = simulator.Gradient(p, d, mu, logSigma);
+            var a = parallel.Gradient(p, FitFamily.Gaussian, d, mu, logSigma);
+            var b = simulator.Gradient(p, FitFamily.Gaussian, d, mu, logSigma);
             Assert.Equal(a.GradMu, b.GradMu);
-            Assert.Equal(a.GradLogSigma, b.GradLogSigma);
+            Assert.Equal(a.GradLogScale, b.GradLogScale);
             Assert.Equal(a.Value, b.Value);
         }
     }

@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using KlGpu.Engine;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
@@ -15,7 +16,7 @@ public class FamilyKernelTests(ITestOutputHelper output)
     static double AtPoint(KlEngine engine, GaussianMixture p, Divergence d, double mu, double sigma)
     {
         double value = double.NaN;
-        engine.Landscape(p, new(mu, mu + 1, 2), new(sigma, 2 * sigma, 2), [d], t => value = t.Values[d][0]);
+        engine.Landscape(p, FitFamily.Gaussian, new(mu, mu + 1, 2), new(sigma, 2 * sigma, 2), [d], t => value = t.Values[d][0]);
         return value;
     }
 

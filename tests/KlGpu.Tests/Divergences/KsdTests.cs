@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using KlGpu.Engine;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
@@ -90,7 +91,7 @@ public class KsdTests(ITestOutputHelper output)
     static double[] Grid(KlEngine engine, GaussianMixture p, Divergence d, GridAxis mu, GridAxis sigma)
     {
         var values = new double[mu.Count * sigma.Count];
-        engine.Landscape(p, mu, sigma, [d], t => t.Values[d].CopyTo(values, t.FirstRow * mu.Count));
+        engine.Landscape(p, FitFamily.Gaussian, mu, sigma, [d], t => t.Values[d].CopyTo(values, t.FirstRow * mu.Count));
         return values;
     }
 

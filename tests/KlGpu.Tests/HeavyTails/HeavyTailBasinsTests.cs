@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using System.Text.Json;
 using KlGpu.Accelerators;
 using KlGpu.Basins;
@@ -153,7 +154,7 @@ public class HeavyTailBasinsTests
     /// <summary>Modes 10 scales apart: two mode-seeking minima and one broad one (at ±3 the broad one alone is left).</summary>
     const string TwoStudents = "0.5*T(3,-5,1) + 0.5*T(3,5,1)";
 
-    static BasinsSettings Settings(HeavyTailedMixture p, int restarts, FitFamily? family = null, Divergence? divergence = null,
+    static BasinsSettings Settings(HeavyTailedMixture p, int restarts, LocationScaleFamily? family = null, Divergence? divergence = null,
         int trajectories = 0)
     {
         var box = BasinsSettings.DefaultRanges(p);
@@ -185,7 +186,7 @@ public class HeavyTailBasinsTests
     {
         var p = Parse(TwoStudents);
         using var engine = TestAccelerators.Engine(CpuExecution.Parallel);
-        var run = BasinsJob.Compute(Settings(p, 48, FitFamily.Parse("gaussian-fixed-sigma:1")), engine);
+        var run = BasinsJob.Compute(Settings(p, 48, new FixedSigmaFamily(1)), engine);
         var expected = IndependentMinima(Components(p), new[] { -6.0, -3, 0.5, 3, 6 }.Select(m => (m, 0.0)), sigmaFixed: true);
         AssertSameMinima(expected, run.Report);
     }
@@ -254,7 +255,7 @@ public class HeavyTailBasinsTests
     [Theory]
     [InlineData("T(1.5,0,1)", "--divergence forward", "forward KL(p||q) is +∞ for every Gaussian q here")]
     [InlineData("0.5*L(-3,1) + 0.5*L(3,1)", "--divergence js", "js is not available for a target with Student-t or Laplace components")]
-    [InlineData("0.5*L(-3,1) + 0.5*L(3,1)", "--family mixture:2", "takes --family gaussian, gaussian-fixed-sigma:S or student:NU, not mixture:2")]
+    [InlineData("0.5*L(-3,1) + 0.5*L(3,1)", "--family mixture:2", "--family: a target with Student-t or Laplace components takes a single Gaussian or Student-t q, not a 2-component mixture")]
     [InlineData("0.5*L(-3,1) + 0.5*L(3,1)", "--trajectories 4", "record no paths")]
     [InlineData("0.5*L(-3,1) + 0.5*L(3,1)", "--animate", "record no paths")]
     public void RefusedOptionsAreOneLineAndExitTwo(string target, string option, string message)

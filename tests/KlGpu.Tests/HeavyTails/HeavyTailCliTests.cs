@@ -105,7 +105,7 @@ public class HeavyTailCliTests
     }
 
     [Theory]
-    [InlineData("--q", "0.5*N(0,1) + 0.5*N(1,1)", "a single Gaussian q")]
+    [InlineData("--q", "0.5*N(0,1) + 0.5*N(1,1)", "a single Gaussian or Student-t q")]
     [InlineData("--q", "L(0,1)", "a heavy-tailed q must be a single Student-t T(nu,mean,scale)")]
     [InlineData("--divergence", "hellinger", "hellinger is not available")]
     public void EvalRefusesWhatHeavyTailsDoNotSupport(string option, string value, string message)

@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using KlGpu.Engine;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
@@ -22,7 +23,7 @@ public class HeavyTailKernelTests
     static (double[] Forward, double[] Reverse) Run(KlEngine engine, HeavyTailedMixture p)
     {
         double[]? forward = null, reverse = null;
-        engine.Landscape(p, Mu, Sigma, [Divergence.Forward, Divergence.Reverse], tile =>
+        engine.Landscape(Target.HeavyTailed(p), FitFamily.Gaussian, Mu, Sigma, [Divergence.Forward, Divergence.Reverse], tile =>
         {
             forward = tile.Forward;
             reverse = tile.Reverse;
@@ -88,10 +89,13 @@ public class HeavyTailKernelTests
         using var engine = Devices.Engine(CpuExecution.Parallel);
         var p = Mixture(Mixed);
         var q2 = new GaussianMixture([0.5, 0.5], [0.0, 1.0], [1.0, 1.0]);
-        Assert.Throws<UsageException>(() => engine.Evaluate(p, q2, Divergence.Reverse));
-        Assert.Throws<UsageException>(() => engine.Evaluate(p, GaussianMixture.Gaussian(0, 1), new Divergence(DivergenceKind.Hellinger)));
+        var target = Target.HeavyTailed(p);
+        Assert.Equal(2, q2.Count);
+        Assert.Equal(FitPart.Family, Assert.Throws<UnsupportedFitException>(() => new MixtureFamily(q2.Count).CheckMap(target, [Divergence.Reverse])).Part);
+        Assert.Equal(FitPart.Divergence, Assert.Throws<UnsupportedFitException>(
+            () => engine.Evaluate(target, FitFamily.Gaussian, 0, 1, new Divergence(DivergenceKind.Hellinger))).Part);
         // α = 0 is KL(q||p) exactly, so it is served.
-        Assert.Equal(engine.Evaluate(p, GaussianMixture.Gaussian(0, 1), Divergence.Reverse),
-            engine.Evaluate(p, GaussianMixture.Gaussian(0, 1), new Divergence(DivergenceKind.Alpha, 0)));
+        Assert.Equal(engine.Evaluate(target, FitFamily.Gaussian, 0, 1, Divergence.Reverse),
+            engine.Evaluate(target, FitFamily.Gaussian, 0, 1, new Divergence(DivergenceKind.Alpha, 0)));
     }
 }

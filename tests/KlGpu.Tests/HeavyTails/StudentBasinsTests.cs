@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using System.Text.Json;
 using KlGpu.Accelerators;
 using KlGpu.Basins;
@@ -53,7 +54,7 @@ public class StudentBasinsTests
         var p = Components(target);
         using var engine = TestAccelerators.Engine(CpuExecution.Parallel);
         double logScale = Math.Log(scale);
-        var (value, gm, gs) = engine.StudentGradient(target, nu, reverse ? Divergence.Reverse : Divergence.Forward, [mu], [logScale]);
+        var (value, gm, gs) = engine.Gradient(target, FitFamily.Student(nu), reverse ? Divergence.Reverse : Divergence.Forward, [mu], [logScale]);
         double expected = ReferenceValue(p, reverse, nu, mu, logScale);
         Assert.True(Math.Abs(value[0] - expected) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"value {value[0]:R} vs {expected:R}");
         double fdMu = FivePoint(m => ReferenceValue(p, reverse, nu, m, logScale), mu, 1e-3 * scale);

@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using System.Text.Json;
 using KlGpu.Engine;
 using KlGpu.Landscape;
@@ -78,7 +79,7 @@ public class StudentQTests
             var shape = StudentQ.Shape(nu, plan.Mixture);
             double entropy = plan.Entropy();
             double[]? forward = null, reverse = null;
-            engine.StudentLandscape(p, nu, mu, scale, [Divergence.Forward, Divergence.Reverse], tile => (forward, reverse) = (tile.Forward, tile.Reverse));
+            engine.Landscape(p, FitFamily.Student(nu), mu, scale, [Divergence.Forward, Divergence.Reverse], tile => (forward, reverse) = (tile.Forward, tile.Reverse));
             for (int j = 0; j < scale.Count; j++)
                 for (int i = 0; i < mu.Count; i++)
                 {

@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using KlGpu.Engine;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
@@ -29,7 +30,7 @@ public class GradientTests
         foreach (var (divergence, expected) in new[] { (Divergence.Forward, c.ForwardGrad), (Divergence.Reverse, c.ReverseGrad) })
         {
             if (expected is null) continue;
-            var (_, gm, gs) = engine.Gradient(c.P, divergence, [mu], [Math.Log(sigma)]);
+            var (_, gm, gs) = engine.Gradient(c.P, FitFamily.Gaussian, divergence, [mu], [Math.Log(sigma)]);
             AssertGradientClose(expected[0], gm[0], $"{name} {divergence} ∂μ");
             AssertGradientClose(sigma * expected[1], gs[0], $"{name} {divergence} ∂log σ");
         }
@@ -48,9 +49,9 @@ public class GradientTests
                 foreach (double logSigma in new[] { -2.0, 0.0, 1.5 })
                 {
                     double[] offsets = [-2 * h, -h, h, 2 * h];
-                    var alongMu = engine.Gradient(p, divergence, offsets.Select(o => mu + o).ToArray(), offsets.Select(_ => logSigma).ToArray()).Value;
-                    var alongS = engine.Gradient(p, divergence, offsets.Select(_ => mu).ToArray(), offsets.Select(o => logSigma + o).ToArray()).Value;
-                    var (value, gm, gs) = engine.Gradient(p, divergence, [mu], [logSigma]);
+                    var alongMu = engine.Gradient(p, FitFamily.Gaussian, divergence, offsets.Select(o => mu + o).ToArray(), offsets.Select(_ => logSigma).ToArray()).Value;
+                    var alongS = engine.Gradient(p, FitFamily.Gaussian, divergence, offsets.Select(_ => mu).ToArray(), offsets.Select(o => logSigma + o).ToArray()).Value;
+                    var (value, gm, gs) = engine.Gradient(p, FitFamily.Gaussian, divergence, [mu], [logSigma]);
                     double Stencil(double[] f) => (f[0] - 8 * f[1] + 8 * f[2] - f[3]) / (12 * h);
                     // Rounding in the values limits the differences to about ε|f|/h.
                     double noise = 1e-12 * Math.Max(1, Math.Abs(value[0])) / h;
@@ -73,7 +74,7 @@ public class GradientTests
     {
         var p = KlGpu.Specs.MixtureSpec.Parse("0.3*N(-2,0.3) + 0.4*N(0,0.4) + 0.3*N(2,0.3)");
         using var engine = Accelerators.Engine(CpuExecution.Parallel);
-        var (_, gm, gs) = engine.Gradient(p, Divergence.Reverse, [mu], [Math.Log(sigma)]);
+        var (_, gm, gs) = engine.Gradient(p, FitFamily.Gaussian, Divergence.Reverse, [mu], [Math.Log(sigma)]);
         var (dMu, dSigma) = ReferenceKl.ReverseGradient(p, mu, sigma);
         AssertGradientClose(dMu, gm[0], $"∂μ at ({mu}, {sigma})");
         AssertGradientClose(sigma * dSigma, gs[0], $"∂log σ at ({mu}, {sigma})");
@@ -86,8 +87,8 @@ public class GradientTests
         using var single = Accelerators.Engine(CpuExecution.Parallel, Precision.Single);
         using var reference = Accelerators.Engine(CpuExecution.Parallel);
         double[] mu = [-4, -2.7, -0.5, 0, 1, 3], logSigma = [-1.5, 0.05, 0.9, 1.0, -0.3, 0.5];
-        var (_, gm32, gs32) = single.Gradient(p, Divergence.Reverse, mu, logSigma);
-        var (_, gm, gs) = reference.Gradient(p, Divergence.Reverse, mu, logSigma);
+        var (_, gm32, gs32) = single.Gradient(p, FitFamily.Gaussian, Divergence.Reverse, mu, logSigma);
+        var (_, gm, gs) = reference.Gradient(p, FitFamily.Gaussian, Divergence.Reverse, mu, logSigma);
         for (int i = 0; i < mu.Length; i++)
         {
             Assert.True(Math.Abs(gm32[i] - gm[i]) <= 1e-4 * Math.Max(1, Math.Abs(gm[i])), $"∂μ {gm32[i]} vs {gm[i]}");

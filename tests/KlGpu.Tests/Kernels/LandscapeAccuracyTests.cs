@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using KlGpu.Engine;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
@@ -19,7 +20,7 @@ public class LandscapeAccuracyTests
     {
         var f = new double[sigma.Count, mu.Count];
         var r = new double[sigma.Count, mu.Count];
-        engine.Landscape(p, mu, sigma, Both, t =>
+        engine.Landscape(p, FitFamily.Gaussian, mu, sigma, Both, t =>
         {
             for (int i = 0; i < t.Rows; i++)
                 for (int j = 0; j < t.Columns; j++)
@@ -121,7 +122,7 @@ public class LandscapeAccuracyTests
         using var whole = Accelerators.Engine(CpuExecution.Parallel);
         using var tiled = KlEngine.Create(KlGpu.Accelerators.AcceleratorKind.Cpu, Precision.Double, CpuExecution.Parallel, tilePoints: 40);
         int tiles = 0;
-        tiled.Landscape(p, mu, sigma, Both, _ => tiles++);
+        tiled.Landscape(p, FitFamily.Gaussian, mu, sigma, Both, _ => tiles++);
         Assert.Equal(23, tiles);  // 40 points per tile hold one 37-point row
         var a = Run(whole, p, mu, sigma);
         var b = Run(tiled, p, mu, sigma);

@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using KlGpu.Engine;
 using KlGpu.Tests.Reference;
 using Xunit;
@@ -31,7 +32,7 @@ public class ReferenceCaseTests
         using var engine = Accelerators.Engine(CpuExecution.Simulator);
         double mu = c.Q.Means[0], sigma = c.Q.Stds[0];
         double forward = 0, reverse = 0;
-        engine.Landscape(c.P, new(mu, mu + 1, 2), new(sigma, 2 * sigma, 2), [Landscape.Divergence.Forward, Landscape.Divergence.Reverse],
+        engine.Landscape(c.P, FitFamily.Gaussian, new(mu, mu + 1, 2), new(sigma, 2 * sigma, 2), [Landscape.Divergence.Forward, Landscape.Divergence.Reverse],
             t => { forward = t.Forward![0]; reverse = t.Reverse![0]; });
         KlTolerance.AssertClose(c.Forward, forward, $"{name} forward");
         KlTolerance.AssertClose(c.Reverse, reverse, $"{name} reverse");

@@ -96,7 +96,7 @@ public class MixtureSliceTests
     [InlineData(new[] { "landscape", "--vary", "mean1,mean2" }, "only with --family mixture:K")]
     [InlineData(new[] { "basins", "--family", "mixture:2", "--starts", "grid:4x4" }, "starts at random")]
     [InlineData(new[] { "sweep", "--family", "mixture:2", "--divergence", "js", "--target-template", "0.5*N(-{d},1) + 0.5*N({d},1)", "--param", "d=1:2:3" }, "js is not available for a mixture q (at d = 1)")]
-    [InlineData(new[] { "sweep", "--family", "mixture:2", "--target-template", "0.5*T(3,-{d},1) + 0.5*T(3,{d},1)", "--param", "d=1:2:3" }, "is not one (at d = 1)")]
+    [InlineData(new[] { "sweep", "--family", "mixture:2", "--target-template", "0.5*T(3,-{d},1) + 0.5*T(3,{d},1)", "--param", "d=1:2:3" }, "--target-template: a target with Student-t or Laplace components takes a single Gaussian or Student-t q, not a 2-component mixture (at d = 1)")]
     public void MixtureFamiliesOutsideSlicesAreRefused(string[] args, string says)
     {
         var run = CliRun.Of([.. args, "--out", Path.Combine(Path.GetTempPath(), "klgpu-never")]);

@@ -19,8 +19,8 @@ public sealed record DivergenceCase(
 }
 
 /// <summary>
-/// Loads the shared reference cases from ../shared/reference/ beside the folder that holds KlGpu.sln
-/// (found by walking up from the test binaries). A missing file is an error, never a skip.
+/// Loads the reference cases from the repository's copy of ../shared/reference/ (tests/KlGpu.Tests/Reference/cases), so a
+/// fresh clone runs them. A missing file is an error, never a skip.
 /// </summary>
 public static class ReferenceCases
 {
@@ -49,20 +49,24 @@ public static class ReferenceCases
 
     public static IEnumerable<object[]> DivergenceCaseNames() => Divergence().Select(c => new object[] { c.Name });
 
-    /// <summary>The folder holding the reference files: &lt;folder of KlGpu.sln&gt;/../shared/reference.</summary>
-    public static string Directory()
+    /// <summary>The folder of KlGpu.sln, found by walking up from the test binaries.</summary>
+    public static string RepositoryRoot()
     {
         var searched = new List<string>();
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             searched.Add(dir.FullName);
-            if (File.Exists(Path.Combine(dir.FullName, "KlGpu.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "reference"));
+            if (File.Exists(Path.Combine(dir.FullName, "KlGpu.sln"))) return dir.FullName;
         }
         throw new FileNotFoundException(
-            $"cannot find the reference cases: no KlGpu.sln in {AppContext.BaseDirectory} or any parent " +
-            $"(searched {string.Join(", ", searched)}); the cases live in <repo>/../shared/reference/");
+            $"cannot find the reference cases: no KlGpu.sln in {AppContext.BaseDirectory} or any parent (searched {string.Join(", ", searched)})");
     }
+
+    /// <summary>The folder holding the reference files: the repository's copy in tests/KlGpu.Tests/Reference/cases.</summary>
+    public static string Directory() => Path.Combine(RepositoryRoot(), "tests", "KlGpu.Tests", "Reference", "cases");
+
+    /// <summary>Where the cases were computed and are kept beside the repository: &lt;folder of KlGpu.sln&gt;/../shared/reference.</summary>
+    public static string SharedDirectory() => Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "reference"));
 
     static string Locate(string fileName) => Path.Combine(Directory(), fileName);
 
@@ -117,8 +121,8 @@ public static class ReferenceCases
     {
         if (!File.Exists(path))
             throw new FileNotFoundException(
-                $"reference case file not found at {path} (expected in ../shared/reference/ beside the folder " +
-                "that holds KlGpu.sln); reference tests cannot run without it", path);
+                $"reference case file not found at {path} (a copy of ../shared/reference/ kept in tests/KlGpu.Tests/Reference/cases); " +
+                "reference tests cannot run without it", path);
         try
         {
             return JsonDocument.Parse(File.ReadAllBytes(path));

@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using KlGpu.Accelerators;
 using KlGpu.Basins;
 using KlGpu.Engine;

@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using KlGpu.Accelerators;
 using KlGpu.Basins;
 using KlGpu.Engine;
@@ -28,7 +29,7 @@ public class MixtureSweepTests(MixtureSweepTests.Run run) : IClassFixture<Mixtur
         public Run()
         {
             var settings = new SweepSettings(new TargetTemplate(Template), "d", new GridAxis(2.6, 2.8, 2), new DivergenceTemplate("reverse"),
-                new FitFamily(null, 2), 32, MixtureBasinsSettings.DefaultSteps, BasinsSettings.DefaultLearningRate, 1, null, null,
+                new MixtureFamily(2), 32, MixtureBasinsSettings.DefaultSteps, BasinsSettings.DefaultLearningRate, 1, null, null,
                 Precision.Double, AcceleratorKind.Cpu);
             using var engine = KlEngine.Create(AcceleratorKind.Cpu);
             Result = MixtureSweepJob.Run(settings, engine);
@@ -146,7 +147,7 @@ public class MixtureSweepTests(MixtureSweepTests.Run run) : IClassFixture<Mixtur
         var atHalf = Minimum(0.5, Symmetric(0.35, 0.01));
         Assert.NotNull(atHalf);
         var settings = new SweepSettings(new TargetTemplate(Template), "d", new GridAxis(0, 0.5, 2), new DivergenceTemplate("reverse"),
-            new FitFamily(null, 2), 1, 1, 0.05, 1, null, null, Precision.Double, AcceleratorKind.Cpu);
+            new MixtureFamily(2), 1, 1, 0.05, 1, null, null, Precision.Double, AcceleratorKind.Cpu);
         var t = Assert.Single(new MixtureTransitionFinder(settings).Find([(0.0, []), (0.5, [atHalf!])]));
         Assert.Equal(TransitionKind.Collapse, t.Kind);
         Assert.Contains("appears from a collapsed q", t.Description);
@@ -167,7 +168,7 @@ public class MixtureSweepTests(MixtureSweepTests.Run run) : IClassFixture<Mixtur
         var (left28, right28, left30) = (Minimum(2.8, left), Minimum(2.8, right), Minimum(3.0, left));
         Assert.True(left28 is not null && right28 is not null && left30 is not null, "the lopsided minima at d = 2.8 and 3");
         var settings = new SweepSettings(new TargetTemplate(Template), "d", new GridAxis(2.8, 3.0, 2), new DivergenceTemplate("reverse"),
-            new FitFamily(null, 2), 1, 1, 0.05, 1, null, null, Precision.Double, AcceleratorKind.Cpu);
+            new MixtureFamily(2), 1, 1, 0.05, 1, null, null, Precision.Double, AcceleratorKind.Cpu);
         var found = new MixtureTransitionFinder(settings).Find([(2.8, [left28!, right28!]), (3.0, [left30!])]);
         Assert.True(found.Count == 0, $"got {string.Join("; ", found.Select(t => $"{t.Kind} at {t.Parameter:R}"))}");
     }

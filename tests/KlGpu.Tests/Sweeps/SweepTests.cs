@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using KlGpu.Accelerators;
 using KlGpu.Basins;
 using KlGpu.Engine;
@@ -34,7 +35,7 @@ public class SweepTests
     [Fact]
     public void TheFixedSigmaPitchforkIsWhereTheSymmetricCurvatureVanishes()
     {
-        var result = Sweep(1, 4, 13, new FitFamily(1.0));
+        var result = Sweep(1, 4, 13, new FixedSigmaFamily(1.0));
         var t = Assert.Single(result.Transitions);
         Assert.Equal(TransitionKind.Pitchfork, t.Kind);
         Assert.Equal(0, t.Mu, 6);
