@@ -15,22 +15,6 @@ public static class DivergenceMask
 public static class DivergenceKernels
 {
     /// <summary>
-    /// Forward and reverse KL between the target p and q = N(μ, σ) on a (μ, σ) grid, one thread per point:
-    /// index.X runs over μ, index.Y over the σ rows of this tile; outputs are [σ row, μ].
-    /// </summary>
-    public static void GaussianLandscape<T, R>(
-        Index2D index, ArrayView<T> mu, ArrayView<T> sigma, LogMixturePlanView<T> target, TargetMoments<T> moments,
-        int mask, ArrayView2D<T, Stride2D.DenseX> forward, ArrayView2D<T, Stride2D.DenseX> reverse)
-        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
-    {
-        T m = mu[index.X], s = sigma[index.Y];
-        if ((mask & DivergenceMask.Forward) != 0)
-            forward[index] = GaussianKl.Forward<T, R>(m, s, moments.Mean, moments.Variance, moments.Entropy);
-        if ((mask & DivergenceMask.Reverse) != 0)
-            reverse[index] = -GaussianKl.Entropy<T, R>(s) - ExpectedLogDensity.Evaluate<T, R>(m, s, target);
-    }
-
-    /// <summary>
     /// One member of the f-divergence family (<see cref="FDivergence"/>'s code and order α) between the target p and
     /// q = N(μ, σ) on a (μ, σ) grid, one thread per point, by <see cref="FDivergenceQuadrature"/>; output is [σ row, μ].
     /// </summary>

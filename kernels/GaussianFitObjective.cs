@@ -58,4 +58,8 @@ public struct GaussianFit<T, R> : IFitObjective<T> where T : unmanaged, IFloatin
 
     public readonly T ValueAndGradient(T mu, T logSigma, out T gradMu, out T gradLogSigma) =>
         GaussianFitObjective.ValueAndGradient<T, R>(Divergence, Kind, Order, mu, logSigma, Target, Moments, out gradMu, out gradLogSigma);
+
+    public readonly T ForwardKl(T mu, T sigma) => GaussianKl.Forward<T, R>(mu, sigma, Moments.Mean, Moments.Variance, Moments.Entropy);
+
+    public readonly T ReverseKl(T mu, T sigma) => -GaussianKl.Entropy<T, R>(sigma) - ExpectedLogDensity.Evaluate<T, R>(mu, sigma, Target);
 }

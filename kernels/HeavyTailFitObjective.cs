@@ -5,7 +5,7 @@ namespace KlGpu.Kernels;
 
 /// <summary>
 /// KL between a heavy-tailed target and q = N(μ, e^s) as a function of the optimizer's coordinates (μ, s = log σ), with
-/// its analytic gradient: what <see cref="HeavyTailKernels.Optimize{T, R}"/> descends and the host polish differentiates.
+/// its analytic gradient: what <see cref="RestartKernels"/> descends and the host polish differentiates.
 /// </summary>
 public static class HeavyTailFitObjective
 {
@@ -28,18 +28,12 @@ public struct HeavyTailGaussianFit<T, R> : IFitObjective<T> where T : unmanaged,
 
     public readonly T ValueAndGradient(T mu, T logSigma, out T gradMu, out T gradLogSigma) =>
         HeavyTailFitObjective.ValueAndGradient<T, R, HeavyTailPlanView<T>>(Divergence, mu, logSigma, Target, Moments, out gradMu, out gradLogSigma);
-}
 
-/// <summary>q = t_ν(μ, e^s) with ν fixed (its <see cref="Q"/> shape) against a heavy-tailed or Gaussian target, on the panels of
-/// the Student landscape: forward or reverse KL (<see cref="Divergence"/>, a mask bit); forward KL reads p's entropy.</summary>
-public struct StudentFit<T, R> : IFitObjective<T> where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
-{
-    public HeavyTailPlanView<T> Target;
-    public T Entropy;
-    public StudentShape<T> Q;
-    public int Divergence;
+    /// <summary>Closed form in p's moments and entropy: +∞ exactly when p's variance is (a t with ν ≤ 2).</summary>
+    public readonly T ForwardKl(T mu, T sigma) => T.IsPositiveInfinity(Moments.Variance)
+        ? T.PositiveInfinity
+        : GaussianKl.Forward<T, R>(mu, sigma, Moments.Mean, Moments.Variance, Moments.Entropy);
 
-    public readonly T ValueAndGradient(T mu, T logScale, out T gradMu, out T gradLogScale) =>
-        StudentQ.DivergenceWithGradient<T, R, HeavyTailPlanView<T>>(Divergence == DivergenceMask.Reverse, mu, logScale, Q, Target, Entropy,
-            out gradMu, out gradLogScale);
+    /// <summary>−H(q) − E_q[log p] by <see cref="HeavyTailQuadrature"/>.</summary>
+    public readonly T ReverseKl(T mu, T sigma) => HeavyTailQuadrature.Reverse<T, R, HeavyTailPlanView<T>>(mu, sigma, Target);
 }

@@ -117,11 +117,32 @@ public struct RestartProgress<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 }
 
-/// <summary>What a restart descends: a divergence between p and a q of two coordinates, (μ, log σ) or (μ, log s), with its
-/// gradient there. A family of q adds one such struct and nothing else to the restart kernels.</summary>
+/// <summary>What a restart descends and a map draws: a divergence between p and a q of two coordinates, (μ, log σ) or
+/// (μ, log s), with its gradient there, and the two KLs at (μ, scale). A family of q adds one such struct and nothing else
+/// to the restart and map kernels.</summary>
 public interface IFitObjective<T> where T : unmanaged
 {
     T ValueAndGradient(T mu, T logScale, out T gradMu, out T gradLogScale);
+
+    /// <summary>KL(p||q) at (μ, scale); the struct's divergence is not read.</summary>
+    T ForwardKl(T mu, T scale);
+
+    /// <summary>KL(q||p) at (μ, scale); the struct's divergence is not read.</summary>
+    T ReverseKl(T mu, T scale);
+}
+
+public static class MapKernels
+{
+    /// <summary>Forward and reverse KL (the <see cref="DivergenceMask"/> bits asked for) of any family on a (μ, scale) grid,
+    /// one thread per point (index.X over μ, index.Y over scale rows).</summary>
+    public static void Kl<T, F>(Index2D index, ArrayView<T> mu, ArrayView<T> scale, F fit, int mask,
+        ArrayView2D<T, Stride2D.DenseX> forward, ArrayView2D<T, Stride2D.DenseX> reverse)
+        where T : unmanaged where F : struct, IFitObjective<T>
+    {
+        T m = mu[index.X], s = scale[index.Y];
+        if ((mask & DivergenceMask.Forward) != 0) forward[index] = fit.ForwardKl(m, s);
+        if ((mask & DivergenceMask.Reverse) != 0) reverse[index] = fit.ReverseKl(m, s);
+    }
 }
 
 public static class RestartKernels

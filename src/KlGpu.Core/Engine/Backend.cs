@@ -16,16 +16,8 @@ public enum CpuExecution { Parallel, Simulator }
 interface IBackend : IDisposable
 {
     double[] ExpectedLog(LogMixturePlan f, double[] mu, double[] sigma);
-    void GaussianLandscape(LogMixturePlan target, TargetMoments<double> moments, double[] mu, double[] sigmaRows,
-        int mask, double[] forward, double[] reverse);
-
-    /// <summary>Forward and reverse KL between a heavy-tailed target and q = N(μ, σ) over the grid; outputs are [row, μ].</summary>
-    void HeavyTailLandscape(HeavyTailPlan target, TargetMoments<double> moments, double[] mu, double[] sigmaRows, int mask,
-        double[] forward, double[] reverse);
-
-    /// <summary>Forward and reverse KL between a target and q = t_ν(μ, s) over the grid; outputs are [row, μ].</summary>
-    void StudentLandscape(HeavyTailPlan target, TargetMoments<double> moments, StudentShape<double> q, double[] mu, double[] scaleRows,
-        int mask, double[] forward, double[] reverse);
+    /// <summary>Forward and reverse KL (the mask's bits) of the objective's family over the grid; outputs are [row, μ].</summary>
+    void KlMap(FitObjective objective, double[] mu, double[] scaleRows, int mask, double[] forward, double[] reverse);
 
     /// <summary>An <see cref="FDivergence"/> member over the grid; output is [row, μ].</summary>
     void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output);
@@ -194,53 +186,22 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         return Read(result);
     }
 
-    public void GaussianLandscape(LogMixturePlan target, TargetMoments<double> moments, double[] mu, double[] sigmaRows,
-        int mask, double[] forward, double[] reverse)
+    public void KlMap(FitObjective objective, double[] mu, double[] scaleRows, int mask, double[] forward, double[] reverse) =>
+        objective.On(this, new MapLaunch(this, mu, scaleRows, mask, forward, reverse));
+
+    sealed class MapLaunch(Backend<T, R> backend, double[] mu, double[] scaleRows, int mask, double[] forward, double[] reverse) : IObjectiveUser<T>
     {
-        var plan = Upload(target);
-        var tm = Convert(moments);
-        using var m = Vector(mu);
-        using var s = Vector(sigmaRows);
-        using (var f = new OutputGrid(accelerator, mu.Length, sigmaRows.Length, Wanted(mask, DivergenceMask.Forward, forward)))
-        using (var r = new OutputGrid(accelerator, mu.Length, sigmaRows.Length, Wanted(mask, DivergenceMask.Reverse, reverse)))
-        {
-            var (mv, sv, fv, rv) = (m.View, s.View, f.View, r.View);
-            Launch(DivergenceKernels.GaussianLandscape<T, R>, new Index2D(mu.Length, sigmaRows.Length),
-                i => DivergenceKernels.GaussianLandscape<T, R>(i, mv, sv, plan, tm, mask, fv, rv), mv, sv, plan, tm, mask, fv, rv);
-        }
+        public void Use<F>(F fit) where F : struct, IFitObjective<T> => backend.KlMap(fit, mu, scaleRows, mask, forward, reverse);
     }
 
-    public void StudentLandscape(HeavyTailPlan target, TargetMoments<double> moments, StudentShape<double> shape, double[] mu,
-        double[] scaleRows, int mask, double[] forward, double[] reverse)
+    void KlMap<F>(F fit, double[] mu, double[] scaleRows, int mask, double[] forward, double[] reverse) where F : struct, IFitObjective<T>
     {
-        var plan = Upload(target);
-        var tm = Convert(moments);
-        var q = StudentQ.Convert<T, R>(shape);
         using var m = Vector(mu);
         using var s = Vector(scaleRows);
-        using (var f = new OutputGrid(accelerator, mu.Length, scaleRows.Length, Wanted(mask, DivergenceMask.Forward, forward)))
-        using (var r = new OutputGrid(accelerator, mu.Length, scaleRows.Length, Wanted(mask, DivergenceMask.Reverse, reverse)))
-        {
-            var (mv, sv, fv, rv) = (m.View, s.View, f.View, r.View);
-            Launch(HeavyTailKernels.StudentLandscape<T, R>, new Index2D(mu.Length, scaleRows.Length),
-                i => HeavyTailKernels.StudentLandscape<T, R>(i, mv, sv, plan, tm, q, mask, fv, rv), mv, sv, plan, tm, q, mask, fv, rv);
-        }
-    }
-
-    public void HeavyTailLandscape(HeavyTailPlan target, TargetMoments<double> moments, double[] mu, double[] sigmaRows, int mask,
-        double[] forward, double[] reverse)
-    {
-        var plan = Upload(target);
-        var tm = Convert(moments);
-        using var m = Vector(mu);
-        using var s = Vector(sigmaRows);
-        using (var f = new OutputGrid(accelerator, mu.Length, sigmaRows.Length, Wanted(mask, DivergenceMask.Forward, forward)))
-        using (var r = new OutputGrid(accelerator, mu.Length, sigmaRows.Length, Wanted(mask, DivergenceMask.Reverse, reverse)))
-        {
-            var (mv, sv, fv, rv) = (m.View, s.View, f.View, r.View);
-            Launch(HeavyTailKernels.GaussianLandscape<T, R>, new Index2D(mu.Length, sigmaRows.Length),
-                i => HeavyTailKernels.GaussianLandscape<T, R>(i, mv, sv, plan, tm, mask, fv, rv), mv, sv, plan, tm, mask, fv, rv);
-        }
+        using var f = new OutputGrid(accelerator, mu.Length, scaleRows.Length, Wanted(mask, DivergenceMask.Forward, forward));
+        using var r = new OutputGrid(accelerator, mu.Length, scaleRows.Length, Wanted(mask, DivergenceMask.Reverse, reverse));
+        var (mv, sv, fv, rv) = (m.View, s.View, f.View, r.View);
+        Launch(MapKernels.Kl<T, F>, new Index2D(mu.Length, scaleRows.Length), i => MapKernels.Kl(i, mv, sv, fit, mask, fv, rv), mv, sv, fit, mask, fv, rv);
     }
 
     public void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output)

@@ -39,12 +39,3 @@ sealed class HeavyTailObjective(HeavyTailPlan plan, TargetMoments<double> moment
         Target = backend.Upload(plan), Moments = Backend<T, R>.Convert(moments), Divergence = divergence,
     });
 }
-
-/// <summary>q = t_ν(μ, s) with ν fixed against a 1-D target as a heavy-tailed mixture (<see cref="StudentFit{T, R}"/>).</summary>
-sealed class StudentObjective(HeavyTailPlan plan, double entropy, StudentShape<double> shape, int divergence) : FitObjective
-{
-    public override void On<T, R>(Backend<T, R> backend, IObjectiveUser<T> user) => user.Use(new StudentFit<T, R>
-    {
-        Target = backend.Upload(plan), Entropy = R.Of(entropy), Q = StudentQ.Convert<T, R>(shape), Divergence = divergence,
-    });
-}

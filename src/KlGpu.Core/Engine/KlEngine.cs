@@ -321,26 +321,18 @@ public sealed class KlEngine : IDisposable
         return new HeavyTailObjective(prepared.Plan, prepared.Moments, divergence.Mask());
     }
 
-    /// <summary>q = t_ν(μ, s) against a 1-D target: the two KLs.</summary>
-    internal FitObjective StudentTObjective(Target p, double nu, Divergence divergence)
-    {
-        var (plan, moments, shape) = PrepareForStudent(p, nu);
-        return new StudentObjective(plan, moments.Entropy, shape, divergence.Mask());
-    }
-
+    /// <summary>q = N(μ, σ) against a Gaussian mixture: the two KLs from the family's map kernel, every other divergence from
+    /// its own kernel, one launch each per tile.</summary>
     internal void GaussianLandscape(GaussianMixture p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
         Action<LandscapeTile> onTile, CancellationToken cancel = default)
     {
-        // The KLs (also as α or Rényi at their KL orders) come from one launch of the KL kernel; the others one launch each.
-        int mask = 0;
-        foreach (var d in divergences) if (d.AsKl is not null) mask |= d.Mask();
+        int mask = KlMask(divergences);
         var plan = Plan(p);
-        var moments = divergences.Any(d => d.AsKl == Divergence.Forward) ? Moments(p) : default;
+        var kl = Objective(p, (mask & DivergenceMask.Forward) != 0 ? Divergence.Forward : Divergence.Reverse);
         double[] muValues = mu.Values();
         ByTiles(mu, sigma, onTile, cancel, (sigmaRows, points) =>
         {
-            var values = KlValues(divergences, mask, points,
-                (forward, reverse) => backend.GaussianLandscape(plan, moments, muValues, sigmaRows, mask, forward, reverse));
+            var values = KlValues(divergences, mask, points, (forward, reverse) => backend.KlMap(kl, muValues, sigmaRows, mask, forward, reverse));
             foreach (var d in divergences)
             {
                 if (d.AsKl is not null) continue;
@@ -353,28 +345,23 @@ public sealed class KlEngine : IDisposable
         });
     }
 
-    /// <summary>The (μ, σ) map of forward and reverse KL for a heavy-tailed target and q = N(μ, σ).</summary>
-    internal void HeavyTailLandscape(HeavyTailedMixture p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
+    /// <summary>The two KLs (as asked for in <paramref name="divergences"/>) of any location–scale family over the grid, tile by
+    /// tile, from its objective; that objective must carry what forward KL reads when it is asked for.</summary>
+    internal void KlMap(FitObjective objective, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
         Action<LandscapeTile> onTile, CancellationToken cancel)
     {
-        int mask = 0;
-        foreach (var d in divergences) mask |= d.Mask();
-        var prepared = PrepareTails(p);
-        double[] muValues = mu.Values();
-        ByTiles(mu, sigma, onTile, cancel, (sigmaRows, points) => KlValues(divergences, mask, points,
-            (forward, reverse) => backend.HeavyTailLandscape(prepared.Plan, prepared.Moments, muValues, sigmaRows, mask, forward, reverse)));
-    }
-
-    /// <summary>The (μ, s) map of forward and reverse KL for q = t_ν(μ, s) with ν fixed.</summary>
-    internal void StudentLandscape(Target p, double nu, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
-        Action<LandscapeTile> onTile, CancellationToken cancel)
-    {
-        var (plan, moments, shape) = PrepareForStudent(p, nu);
-        int mask = 0;
-        foreach (var d in divergences) mask |= d.Mask();
+        int mask = KlMask(divergences);
         double[] muValues = mu.Values();
         ByTiles(mu, scale, onTile, cancel, (scaleRows, points) => KlValues(divergences, mask, points,
-            (forward, reverse) => backend.StudentLandscape(plan, moments, shape, muValues, scaleRows, mask, forward, reverse)));
+            (forward, reverse) => backend.KlMap(objective, muValues, scaleRows, mask, forward, reverse)));
+    }
+
+    /// <summary>The KLs among the divergences, as mask bits (α and Rényi at their KL orders included).</summary>
+    static int KlMask(IEnumerable<Divergence> divergences)
+    {
+        int mask = 0;
+        foreach (var d in divergences) if (d.AsKl is not null) mask |= d.Mask();
+        return mask;
     }
 
     /// <summary>Splits the grid's rows into tiles of at most <see cref="TilePoints"/> points; <paramref name="tile"/> maps one
@@ -424,13 +411,12 @@ public sealed class KlEngine : IDisposable
         return preparedTails.Value;
     }
 
-    /// <summary>p as the heavy-tailed mixture the Student-t quadrature reads (a Gaussian target as Normal components), prepared,
-    /// and the shape of t_ν over it.</summary>
-    (HeavyTailPlan Plan, TargetMoments<double> Moments, StudentShape<double> Shape) PrepareForStudent(Target p, double nu)
+    /// <summary>p as a heavy-tailed mixture (a Gaussian target as Normal components), prepared: what a Student-t q is fitted to.</summary>
+    internal (HeavyTailedMixture Mixture, HeavyTailPlan Plan, TargetMoments<double> Moments) Tails(Target p)
     {
         var mixture = p.HeavyTails ?? (preparedTails is { } c && c.Source == p.Marginal ? c.Mixture : HeavyTailedMixture.FromGaussian(p.Marginal));
         var prepared = PrepareTails(mixture, p.HeavyTails is null ? p.Marginal : null);
-        return (prepared.Plan, prepared.Moments, StudentQ.Shape(nu, prepared.Mixture));
+        return (prepared.Mixture, prepared.Plan, prepared.Moments);
     }
 
     public void Dispose()

@@ -87,114 +87,13 @@ public abstract record LocationScaleFamily : FitFamily
     /// <summary>The restart and gradient objective of this family against <paramref name="p"/>, prepared by the engine.</summary>
     internal abstract FitObjective Objective(KlEngine engine, Target p, Divergence divergence);
 
-    /// <summary>The (μ, scale) map of each divergence, tile by tile.</summary>
-    internal abstract void Landscape(KlEngine engine, Target p, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
-        Action<LandscapeTile> onTile, CancellationToken cancel);
-}
-
-/// <summary>q = N(μ, σ). Against a Gaussian mixture every divergence; against Student-t or Laplace terms the two KLs.</summary>
-public record GaussianFamily : LocationScaleFamily
-{
-    public override string Name => "gaussian";
-    public override string Describe => "N(μ, σ)";
-
-    public override void CheckMap(Target p, IEnumerable<Divergence> divergences) => RequireKlAgainstHeavyTails(p, divergences);
-
-    public override void CheckRestarts(Target p, Divergence divergence, bool paths)
-    {
-        CheckMap(p, [divergence]);
-        if (p.HeavyTails is not { } heavy) return;
-        if (divergence.AsKl == Divergence.Forward && !heavy.HasFiniteVariance)
-            throw new UnsupportedFitException(FitPart.Divergence, "forward KL(p||q) is +∞ for every Gaussian q here, since p has a Student-t "
-                + "component with ν ≤ 2 and so an infinite variance; there are no basins to find (reverse KL has them)");
-        if (paths)
-            throw new UnsupportedFitException(FitPart.Paths,
-                "restarts against a target with Student-t or Laplace components record no paths");
-    }
-
-    internal override FitObjective Objective(KlEngine engine, Target p, Divergence divergence) =>
-        p.HeavyTails is { } heavy ? engine.Objective(heavy, divergence) : engine.Objective(p.Marginal, divergence);
-
-    internal override void Landscape(KlEngine engine, Target p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
+    /// <summary>The (μ, scale) map of each divergence, tile by tile: by default the two KLs of the family's objective, by the
+    /// one map kernel (forward KL reads what the forward objective carries, p's moments or entropy).</summary>
+    internal virtual void Landscape(KlEngine engine, Target p, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
         Action<LandscapeTile> onTile, CancellationToken cancel)
     {
-        if (p.HeavyTails is { } heavy) engine.HeavyTailLandscape(heavy, mu, sigma, divergences, onTile, cancel);
-        else engine.GaussianLandscape(p.Marginal, mu, sigma, divergences, onTile, cancel);
-    }
-}
-
-/// <summary>q = N(μ, σ) with σ fixed: a line of μ instead of a plane, for a 1-D target.</summary>
-public sealed record FixedSigmaFamily(double Sigma) : GaussianFamily
-{
-    public override string Name => "gaussian-fixed-sigma:" + Sigma.ToString("R", CultureInfo.InvariantCulture);
-    public override string Describe => FormattableString.Invariant($"N(μ, {Sigma:G6}) with σ fixed");
-    public override double? FixedScale => Sigma;
-
-    public override void CheckMap(Target p, IEnumerable<Divergence> divergences)
-    {
-        if (p.Dimension > 1)
-            throw new UnsupportedFitException(FitPart.Target, $"{Name} fits a 1-D Gaussian; {p} is {p.Dimension}-dimensional (the gaussian family fits it)");
-        base.CheckMap(p, divergences);
-    }
-}
-
-/// <summary>q = t_ν(μ, s) with ν fixed, for a 1-D target (a Gaussian one is read as Normal components): the two KLs.</summary>
-public sealed record StudentFamily(double Nu) : LocationScaleFamily
-{
-    public override string Name => "student:" + Nu.ToString("R", CultureInfo.InvariantCulture);
-    public override string Describe => FormattableString.Invariant($"t_ν(μ, s) with ν = {Nu:G6} fixed");
-    public override string ScaleName => "s";
-    public override string FigureTitle => FormattableString.Invariant($"q = t_ν(μ, s), ν = {Nu:R}");
-
-    public override void CheckMap(Target p, IEnumerable<Divergence> divergences)
-    {
-        if (!(Nu > 0) || !double.IsFinite(Nu))
-            throw new UnsupportedFitException(FitPart.Family, $"student:NU needs ν > 0, got {Nu.ToString(CultureInfo.InvariantCulture)}");
-        if (p.IsTwoModes)
-            throw new UnsupportedFitException(FitPart.Family, $"a Student-t q takes a 1-D target; {p} is {p.Dimension}-dimensional");
-        foreach (var d in divergences)
-            if (d.AsKl is null)
-                throw new UnsupportedFitException(FitPart.Divergence, $"{d.Name()} is not available for a Student-t q (use forward, reverse)");
-    }
-
-    public override void CheckRestarts(Target p, Divergence divergence, bool paths)
-    {
-        CheckMap(p, [divergence]);
-        int growth = StudentQ.LogDensityGrowth(p.HeavyTails ?? HeavyTailedMixture.FromGaussian(p.Marginal));
-        if (divergence.AsKl == Divergence.Reverse && !(Nu > growth))
-            throw new UnsupportedFitException(FitPart.Divergence, string.Create(CultureInfo.InvariantCulture,
-                $"reverse KL(q||p) is +∞ for every t_{Nu:G6} q here, since −log p grows like |x|^{growth} and q's tails carry it only for ν > {growth}; there are no basins to find (a larger ν, or forward KL, has them)"));
-        if (paths)
-            throw new UnsupportedFitException(FitPart.Paths, "restarts of a Student-t q record no paths");
-    }
-
-    internal override FitObjective Objective(KlEngine engine, Target p, Divergence divergence) => engine.StudentTObjective(p, Nu, divergence);
-
-    internal override void Landscape(KlEngine engine, Target p, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
-        Action<LandscapeTile> onTile, CancellationToken cancel) => engine.StudentLandscape(p, Nu, mu, scale, divergences, onTile, cancel);
-}
-
-/// <summary>q a mixture of K Gaussians, fitted in its 3K − 1 free numbers by its own restarts (<see cref="Basins.MixtureBasinsJob"/>);
-/// its maps are slices through two of them.</summary>
-public sealed record MixtureFamily(int Components) : FitFamily
-{
-    public override string Name => $"mixture:{Components}";
-    public override string Describe => $"a mixture of {Components} Gaussians";
-
-    public override void CheckMap(Target p, IEnumerable<Divergence> divergences)
-    {
-        if (p.HeavyTails is not null)
-            throw new UnsupportedFitException(FitPart.Family,
-                $"a target with Student-t or Laplace components takes a single Gaussian or Student-t q, not a {Components}-component mixture");
-        if (p.Dimension > 1)
-            throw new UnsupportedFitException(FitPart.Family, $"{Name} fits a mixture of Gaussians to a 1-D Gaussian mixture; {p} is not one");
-    }
-
-    public override void CheckRestarts(Target p, Divergence divergence, bool paths)
-    {
-        CheckMap(p, [divergence]);
-        if (divergence != Divergence.Forward && divergence != Divergence.Reverse)
-            throw new UnsupportedFitException(FitPart.Divergence, $"restarts of a mixture q support forward and reverse; {divergence.Name()} is not available for a mixture q");
+        bool forward = divergences.Any(d => d.AsKl == Divergence.Forward);
+        engine.KlMap(Objective(engine, p, forward ? Divergence.Forward : Divergence.Reverse), mu, scale, divergences, onTile, cancel);
     }
 }
 

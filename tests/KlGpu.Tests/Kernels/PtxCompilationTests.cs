@@ -16,18 +16,22 @@ namespace KlGpu.Tests.Kernels;
 public class PtxCompilationTests
 {
     static readonly Type[] KernelClasses =
-        [typeof(DivergenceKernels), typeof(RestartKernels), typeof(MixtureSliceKernels), typeof(MixtureRestartKernels), typeof(HeavyTailKernels)];
+        [typeof(DivergenceKernels), typeof(RestartKernels), typeof(MixtureSliceKernels), typeof(MixtureRestartKernels), typeof(MapKernels)];
 
-    /// <summary>The fit objectives the generic restart kernels are instantiated with.</summary>
+    /// <summary>The fit objectives the generic restart and map kernels are instantiated with.</summary>
     static readonly Type[] Objectives = [typeof(GaussianFit<,>), typeof(HeavyTailGaussianFit<,>), typeof(StudentFit<,>)];
 
     /// <summary>Kernel names as Class.Method, or Class.Method[Objective] for a kernel generic over a fit objective.</summary>
     public static IEnumerable<object[]> KernelsAndPrecisions() =>
         from c in KernelClasses
         from m in c.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)
-        from o in m.GetGenericArguments().Length == 3 ? Objectives.Select(o => $"[{o.Name}]") : [""]
+        from o in OverObjective(m) ? Objectives.Select(o => $"[{o.Name}]") : [""]
         from p in new[] { (typeof(double), typeof(F64)), (typeof(float), typeof(F32)) }
         select new object[] { c.Name + "." + m.Name + o, p.Item1.Name };
+
+    /// <summary>Whether a kernel's last type parameter is a fit objective.</summary>
+    static bool OverObjective(MethodInfo m) => m.GetGenericArguments()[^1].GetGenericParameterConstraints()
+        .Any(c => c.IsGenericType && c.GetGenericTypeDefinition() == typeof(IFitObjective<>));
 
     /// <summary>A new kernel must be added to this count on purpose, so none slips past the PTX check.</summary>
     [Fact]
@@ -48,8 +52,10 @@ public class PtxCompilationTests
     {
         var names = kernel.Split('.', '[', ']');
         var method = KernelClasses.Single(c => c.Name == names[0]).GetMethod(names[1])!;
-        var types = precision == nameof(Double) ? new[] { typeof(double), typeof(F64) } : [typeof(float), typeof(F32)];
-        if (names.Length > 2) types = [.. types, Objectives.Single(o => o.Name == names[2]).MakeGenericType(types)];
+        var real = precision == nameof(Double) ? new[] { typeof(double), typeof(F64) } : [typeof(float), typeof(F32)];
+        // T and R, then the objective in that precision; a map kernel takes T and the objective only.
+        var types = method.GetGenericArguments().Length == 2 && names.Length > 2 ? [real[0]] : real;
+        if (names.Length > 2) types = [.. types, Objectives.Single(o => o.Name == names[2]).MakeGenericType(real)];
         using var context = ComputeDevices.CreateContext();
         var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_78, null!);  // no libdevice: ILGPU.Algorithms supplies the math
         var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromImplicitlyGroupedKernel(method.MakeGenericMethod(types)), default);

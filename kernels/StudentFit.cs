@@ -1,0 +1,22 @@
+using System.Numerics;
+using KlGpu.Numerics;
+
+namespace KlGpu.Kernels;
+
+/// <summary>q = t_ν(μ, e^s) with ν fixed (its <see cref="Q"/> shape) against a heavy-tailed or Gaussian target, on the panels of
+/// the Student landscape: forward or reverse KL (<see cref="Divergence"/>, a mask bit); forward KL reads p's entropy.</summary>
+public struct StudentFit<T, R> : IFitObjective<T> where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+{
+    public HeavyTailPlanView<T> Target;
+    public T Entropy;
+    public StudentShape<T> Q;
+    public int Divergence;
+
+    public readonly T ValueAndGradient(T mu, T logScale, out T gradMu, out T gradLogScale) =>
+        StudentQ.DivergenceWithGradient<T, R, HeavyTailPlanView<T>>(Divergence == DivergenceMask.Reverse, mu, logScale, Q, Target, Entropy,
+            out gradMu, out gradLogScale);
+
+    public readonly T ForwardKl(T mu, T scale) => StudentQ.Forward<T, R, HeavyTailPlanView<T>>(mu, scale, Q, Target, Entropy);
+
+    public readonly T ReverseKl(T mu, T scale) => StudentQ.Reverse<T, R, HeavyTailPlanView<T>>(mu, scale, Q, Target);
+}

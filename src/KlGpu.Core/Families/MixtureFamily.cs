@@ -1,0 +1,31 @@
+using System.Globalization;
+using KlGpu.Engine;
+using KlGpu.Landscape;
+using KlGpu.Numerics;
+using KlGpu.Specs;
+
+namespace KlGpu.Families;
+
+/// <summary>q a mixture of K Gaussians, fitted in its 3K − 1 free numbers by its own restarts (<see cref="Basins.MixtureBasinsJob"/>);
+/// its maps are slices through two of them.</summary>
+public sealed record MixtureFamily(int Components) : FitFamily
+{
+    public override string Name => $"mixture:{Components}";
+    public override string Describe => $"a mixture of {Components} Gaussians";
+
+    public override void CheckMap(Target p, IEnumerable<Divergence> divergences)
+    {
+        if (p.HeavyTails is not null)
+            throw new UnsupportedFitException(FitPart.Family,
+                $"a target with Student-t or Laplace components takes a single Gaussian or Student-t q, not a {Components}-component mixture");
+        if (p.Dimension > 1)
+            throw new UnsupportedFitException(FitPart.Family, $"{Name} fits a mixture of Gaussians to a 1-D Gaussian mixture; {p} is not one");
+    }
+
+    public override void CheckRestarts(Target p, Divergence divergence, bool paths)
+    {
+        CheckMap(p, [divergence]);
+        if (divergence != Divergence.Forward && divergence != Divergence.Reverse)
+            throw new UnsupportedFitException(FitPart.Divergence, $"restarts of a mixture q support forward and reverse; {divergence.Name()} is not available for a mixture q");
+    }
+}
