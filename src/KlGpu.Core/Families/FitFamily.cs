@@ -1,5 +1,4 @@
 using KlGpu.Families;
-using System.Globalization;
 using KlGpu.Engine;
 using KlGpu.Landscape;
 using KlGpu.Numerics;

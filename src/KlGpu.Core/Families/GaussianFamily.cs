@@ -2,7 +2,6 @@ using System.Globalization;
 using KlGpu.Engine;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
-using KlGpu.Specs;
 
 namespace KlGpu.Families;
 

@@ -1,8 +1,5 @@
-using System.Globalization;
-using KlGpu.Engine;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
-using KlGpu.Specs;
 
 namespace KlGpu.Families;
 

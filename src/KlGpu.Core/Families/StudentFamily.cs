@@ -3,7 +3,6 @@ using KlGpu.Engine;
 using KlGpu.Kernels;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
-using KlGpu.Specs;
 
 namespace KlGpu.Families;
 
