@@ -19,6 +19,8 @@ internal sealed class LandscapeCommand
     readonly Parameter<bool> svg = CommonOptions.Svg();
     readonly Parameter<bool> linearColor = Parameter.Switch("log_color", "--linear-color",
         "Colour the maps linearly in the divergence instead of by its logarithm, e.g. --linear-color", inverted: true);
+    readonly Parameter<bool> csv = Parameter.Switch("csv", "--csv",
+        "Write landscape.csv, one line per grid point, also for grids above 512 × 512 points (up to that size it is always written; the .npy grids always hold every value), e.g. --csv");
     readonly Parameter<FitFamily> family = Parameter.Of("family", "--family", null, "FAMILY",
         "gaussian (a map over μ and σ), gaussian-fixed-sigma:S (a curve over μ at σ = S, both directions on one figure, restarts' end points marked; --sigma is then unused), mixture:K (a 2-D slice of a K-component q: --q, --vary, --x, --y) or student:NU (q = t_ν(μ, s) with ν fixed, a map over μ and the scale s on the --sigma axis), e.g. --family gaussian-fixed-sigma:1",
         "gaussian", FitFamily.Parse, f => f.Name);
@@ -28,13 +30,13 @@ internal sealed class LandscapeCommand
     readonly Parameter<string?> y = Parameter.Text("y", "--y", "MIN:MAX:N", "With --family mixture:K, the range of the second varied parameter, e.g. --y -3:3:128");
 
     /// <summary>In the order of the help and of the manifest.</summary>
-    public IReadOnlyList<Parameter> Parameters => [target, mu, sigma, logSigma, divergences, precision, accelerator, svg, linearColor, family, q, vary, x, y];
+    public IReadOnlyList<Parameter> Parameters => [target, mu, sigma, logSigma, divergences, precision, accelerator, svg, linearColor, csv, family, q, vary, x, y];
 
     RunRecord<LandscapeSettings> Map => new(Parameters)
     {
         { target, s => s.Target }, { mu, s => s.Mu }, { sigma, s => s.Sigma }, { logSigma, s => s.Sigma.Geometric }, { divergences, s => s.Divergences },
         { precision, s => s.Precision }, { accelerator, s => s.Accelerator }, { svg, s => s.Svg }, { linearColor, s => !s.LogColor },
-        { family, s => s.Fit },
+        { csv, s => s.Csv }, { family, s => s.Fit },
     };
 
     RunRecord<MixtureSliceSettings> Slice => new(Parameters)
@@ -58,19 +60,21 @@ internal sealed class LandscapeCommand
         var command = new Command("landscape",
             "Map KL(p||q) and KL(q||p), or any --divergence of the family, over a (μ, σ) grid of Gaussians q and write .npy grids, a CSV table, figures and a manifest, e.g. klgpu landscape --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --mu -5:5:512 --sigma 0.1:4:512")
         {
-            target, mu, sigma, logSigma, divergences, precision, accelerator, outDir, CommonOptions.Force(), svg, linearColor, family, q, vary, x, y,
+            target, mu, sigma, logSigma, divergences, precision, accelerator, outDir, CommonOptions.Force(), svg, linearColor, csv, family, q, vary, x, y,
         };
         command.SetAction(r =>
         {
             var fam = r.GetValue(family);
             // A mixture q is mapped by slices, a fixed σ by a curve; every other family by a (μ, scale) map.
+            if (fam is not LocationScaleFamily { FixedScale: null } && r.GetValue(csv))
+                throw new UsageException($"{csv.Option.Name}: only for a map over (μ, σ); a slice or a curve writes its own table");
             if (fam is MixtureFamily mixture) return RunSlice(context, r, mixture.Components, r.GetValue(outDir)!);
             foreach (var o in new[] { q, vary, x, y })
                 if (r.Given(o)) throw new UsageException($"{o.Option.Name}: only with --family mixture:K (slices of a mixture q)");
             if (fam is FixedSigmaFamily fixedSigma) return RunCurve(context, r, fixedSigma.Sigma, r.GetValue(outDir)!);
             var settings = new LandscapeSettings(r.GetValue(target), r.GetValue(mu), r.GetValue(sigma) with { Geometric = r.GetValue(logSigma) },
                 r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator), r.GetValue(outDir)!, r.GetValue(svg), !r.GetValue(linearColor),
-                (LocationScaleFamily)fam);
+                (LocationScaleFamily)fam, r.GetValue(csv));
             settings.Fit.CheckMap(settings.Target, settings.Divergences);
             string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
             LandscapeJob.Budget(settings).Check(dir, r.GetValue<bool>("--force"));

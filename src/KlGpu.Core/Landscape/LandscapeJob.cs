@@ -22,10 +22,18 @@ public sealed record LandscapeSettings(
     string OutDir,
     bool Svg,
     bool LogColor,
-    LocationScaleFamily? Family = null)
+    LocationScaleFamily? Family = null,
+    bool Csv = false)
 {
+    /// <summary>The most grid points whose long-format table is written unasked: 512², about 25 MB for two divergences.
+    /// Beyond it the table costs more time than the grids and figures together, and the .npy grids hold every value.</summary>
+    public const long CsvAutoPoints = 512L * 512;
+
     /// <summary>q's family: the Gaussian unless another is given.</summary>
     public LocationScaleFamily Fit => Family ?? FitFamily.Gaussian;
+
+    /// <summary>Whether landscape.csv is written: asked for, or the grid is at most <see cref="CsvAutoPoints"/>.</summary>
+    public bool WritesCsv => Csv || (long)Mu.Count * Sigma.Count <= CsvAutoPoints;
 }
 
 /// <summary>One file a run wrote: its path relative to the output folder and what it holds.</summary>
@@ -51,7 +59,7 @@ public sealed record LandscapeResult(
 
 /// <summary>
 /// Computes a landscape with an engine and writes it: per divergence a float64 [σ, μ] <c>.npy</c> grid
-/// and a figure, the long-format <c>landscape.csv</c>, the axes <c>mu.npy</c> and <c>sigma.npy</c>,
+/// and a figure, the long-format <c>landscape.csv</c> (up to <see cref="LandscapeSettings.CsvAutoPoints"/> points, or when asked), the axes <c>mu.npy</c> and <c>sigma.npy</c>,
 /// a figure of all of them (side by side for one or two, else a grid of panels), and <c>manifest.json</c> last. The grid streams through in the engine's
 /// tiles: only a preview (at most <see cref="PreviewPoints"/> per axis) is kept for the figures, and
 /// the minima come from the full grid. Every file is an <see cref="AtomicFile"/> committed only after
@@ -59,7 +67,7 @@ public sealed record LandscapeResult(
 /// </summary>
 public static class LandscapeJob
 {
-    public const int PreviewPoints = 1024;
+    public const int PreviewPoints = 512;
     public const string ManifestName = OutputBatch.ManifestName;
     public const string TableName = "landscape.csv";
     public const string SideBySideName = "landscape";
@@ -74,7 +82,7 @@ public static class LandscapeJob
         double tile = Math.Clamp(Math.Floor(tilePoints / nMu), 1, nSigma) * nMu;
         double preview = Math.Min(nMu, PreviewPoints) * Math.Min(nSigma, PreviewPoints);
         long memory = MachineBudget.Times(8, 2 * (nMu + nSigma)) + MachineBudget.Times(8, tile, 3 * k + 2) + MachineBudget.Times(8, preview, k);
-        long disk = MachineBudget.Times(8, points, k) + MachineBudget.Times(points, k + 2, MachineBudget.CsvBytesPerNumber)
+        long disk = MachineBudget.Times(8, points, k) + (s.WritesCsv ? MachineBudget.Times(points, k + 2, MachineBudget.CsvBytesPerNumber) : 0)
             + MachineBudget.Times(8, nMu + nSigma) + MachineBudget.Times(k + 1, s.Svg ? 2 : 1, 4e6);
         return new MachineBudget(string.Create(CultureInfo.InvariantCulture, $"a {nMu:N0} × {nSigma:N0} landscape of {k} divergence{(k == 1 ? "" : "s")}"), memory, disk);
     }
@@ -97,7 +105,7 @@ public static class LandscapeJob
             // ---- the grids, streamed ----
             writeTime.Start();
             var grids = divergences.Select(d => new NpyWriter(Open(d.FileStem() + ".npy", "grid:" + d.Name()).Stream, sigma.Count, mu.Count)).ToArray();
-            var csv = new CsvGridWriter(Open(TableName, "table").Stream, mu, sigma, divergences);
+            var csv = settings.WritesCsv ? new CsvGridWriter(Open(TableName, "table").Stream, mu, sigma, divergences) : null;
             writeTime.Stop();
             var previews = divergences.Select(_ => new double[previewSigma.Length, previewMu.Length]).ToArray();
             var minima = new GridMinimum?[divergences.Count];
@@ -128,7 +136,7 @@ public static class LandscapeJob
                     grids[k].WriteRows(values);
                     blocks[k] = values;
                 }
-                csv.WriteTile(tile.FirstRow, tile.Rows, 0, tile.Columns, blocks);
+                csv?.WriteTile(tile.FirstRow, tile.Rows, 0, tile.Columns, blocks);
                 tiles++;
                 writeTime.Stop();
                 cancel.ThrowIfCancellationRequested();
@@ -139,7 +147,7 @@ public static class LandscapeJob
 
             writeTime.Start();
             foreach (var g in grids) g.Finish();
-            csv.Finish();
+            csv?.Finish();
             WriteAxis(Open("mu.npy", "axis:mu"), mu);
             WriteAxis(Open("sigma.npy", "axis:sigma"), sigma);
 
