@@ -22,6 +22,8 @@ public struct AcrossU<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Starts are uniform in μ and in log σ over these boxes, drawn from (Seed, restart, coordinate).</summary>
     public ulong Seed;
     public T MuMin, MuMax, LogSigmaMin, LogSigmaMax;
+    /// <summary>The KL minimized along u, as its <see cref="DivergenceMask"/> bit: across u it is the same direction in closed form.</summary>
+    public int Divergence;
 
     readonly long Base(int local, int i) => ((long)local * Count + i) * Slots;
 
@@ -44,25 +46,25 @@ public struct AcrossU<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Adds these coordinates' KL to <paramref name="value"/> and their squared gradient to <paramref name="squaredNorm"/>;
     /// false when one has left the representable range.</summary>
-    public readonly bool AddValueAndSquaredGradient<R>(int local, int divergence, ref T value, ref T squaredNorm) where R : struct, IReal<T>
+    public readonly bool AddValueAndSquaredGradient<R>(int local, ref T value, ref T squaredNorm) where R : struct, IReal<T>
     {
         for (int i = 0; i < Count; i++)
         {
             long b = Base(local, i);
             T mu = State[b], logSigma = State[b + 1];
             if (!T.IsFinite(mu) || !(T.Abs(logSigma) <= R.Of(RestartKernels.LogSigmaLimit))) return false;
-            value += ValueAndGradient<R>(divergence, mu, logSigma, out T gm, out T gs);
+            value += ValueAndGradient<R>(Divergence, mu, logSigma, out T gm, out T gs);
             squaredNorm += gm * gm + gs * gs;
         }
         return true;
     }
 
-    public readonly void Step<R>(int local, int divergence, in UpdateRule<T> rule) where R : struct, IReal<T>
+    public readonly void Step<R>(int local, in UpdateRule<T> rule) where R : struct, IReal<T>
     {
         for (int i = 0; i < Count; i++)
         {
             long b = Base(local, i);
-            ValueAndGradient<R>(divergence, State[b], State[b + 1], out T gm, out T gs);
+            ValueAndGradient<R>(Divergence, State[b], State[b + 1], out T gm, out T gs);
             T m1 = State[b + 2], s1 = State[b + 3], m2 = State[b + 4], s2 = State[b + 5];
             State[b] -= rule.Step(gm, ref m1, ref m2);
             State[b + 1] -= rule.Step(gs, ref s1, ref s2);

@@ -23,12 +23,12 @@ public static class MixtureRestartKernels
 
     /// <summary>
     /// One restart per thread: <paramref name="theta"/>'s 3K numbers from index·3K hold the start and receive the end point;
-    /// settings.Divergence is <see cref="FDivergence.ForwardKl"/> or <see cref="FDivergence.ReverseKl"/>. A restart stops at
+    /// <paramref name="kind"/> is <see cref="FDivergence.ForwardKl"/> or <see cref="FDivergence.ReverseKl"/>. A restart stops at
     /// the first iterate whose gradient norm is below the tolerance; it diverges if a log std leaves ±LogSigmaLimit or
     /// anything stops being finite. The logits are re-centred after each step (their gradient sums to zero; only their
     /// differences matter), so they cannot drift.
     /// </summary>
-    public static void Optimize<T, R>(Index1D index, int count, ArrayView<T> theta, LogMixturePlanView<T> target,
+    public static void Optimize<T, R>(Index1D index, int count, int kind, ArrayView<T> theta, LogMixturePlanView<T> target,
         OptimizerSettings<T> settings, ArrayView<T> scratch, ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps,
         ArrayView<int> status)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
@@ -55,7 +55,7 @@ public static class MixtureRestartKernels
             for (int k = 0; k < count; k++) finite &= T.Abs(th[2 * count + k]) <= R.Of(RestartKernels.LogSigmaLimit);
             if (finite)
             {
-                f = MixtureFit.ValueAndGradient<T, R, LogMixturePlanView<T>, ViewVector<T>, RuleView<T>>(settings.Divergence, target,
+                f = MixtureFit.ValueAndGradient<T, R, LogMixturePlanView<T>, ViewVector<T>, RuleView<T>>(kind, target,
                     count, th, q, g, rule);
                 T squared = T.Zero;
                 for (int i = 0; i < n; i++) squared += g[i] * g[i];

@@ -25,11 +25,8 @@ public static class RestartStatus
 /// <summary>Everything a restart kernel needs besides the target: one value type, passed by value to the kernel.</summary>
 public struct OptimizerSettings<T> where T : unmanaged
 {
-    /// <summary>A KL's <see cref="DivergenceMask"/> bit when <see cref="Kind"/> is 0.</summary>
-    public int Divergence, Method, MaxSteps;
-    /// <summary>Non-zero: the <see cref="FDivergence"/> code minimized instead of a KL, with its order α.</summary>
-    public int Kind;
-    public T Order;
+    /// <summary>How to step, never what is minimized: that is the objective's (its divergence travels with it).</summary>
+    public int Method, MaxSteps;
     public T LearningRate, Beta1, Beta2, Epsilon, Tolerance;
     /// <summary>When non-zero, log σ stays at its start and only μ moves.</summary>
     public int FixSigma;
@@ -185,13 +182,13 @@ public static class RestartKernels
                 T squaredNorm = gm * gm + gs * gs;
                 // A diverging integral (χ² or α with q too narrow) has no gradient: the restart has left the domain.
                 finite = T.IsFinite(f) && T.IsFinite(squaredNorm);
-                if (finite && across.Count > 0) finite = across.AddValueAndSquaredGradient<R>(index, settings.Divergence, ref f, ref squaredNorm);
+                if (finite && across.Count > 0) finite = across.AddValueAndSquaredGradient<R>(index, ref f, ref squaredNorm);
                 if (finite) norm = T.Sqrt(squaredNorm);
             }
             if (!progress.Continue(settings, t, finite, norm, out var rule)) break;
             m -= rule.Step(gm, ref moment1Mu, ref moment2Mu);
             s -= rule.Step(gs, ref moment1S, ref moment2S);
-            if (across.Count > 0) across.Step<R>(index, settings.Divergence, rule);
+            if (across.Count > 0) across.Step<R>(index, rule);
         }
         if (across.Count > 0) across.WriteDeviation(index);
         if (record)

@@ -42,8 +42,6 @@ public sealed record MixtureBasinsSettings(
     /// <summary>Logits start uniform in ±this: weights within a factor e² of each other.</summary>
     public const double LogitRange = 1;
 
-    /// <summary>The integrand code of the divergence: only the KLs have a mixture gradient.</summary>
-    public int Kind => Divergence == Divergence.Forward ? FDivergence.ForwardKl : FDivergence.ReverseKl;
 
     /// <summary>
     /// θ of every start (3K numbers each): logits uniform in ±<see cref="LogitRange"/>, means uniform in the mean range,
@@ -67,7 +65,6 @@ public sealed record MixtureBasinsSettings(
 
     public OptimizerSettings<double> Kernel() => new()
     {
-        Divergence = Kind,
         Method = Optimizer switch { Optimizer.Sgd => OptimizerMethod.Sgd, Optimizer.Momentum => OptimizerMethod.Momentum, _ => OptimizerMethod.Adam },
         MaxSteps = Steps,
         LearningRate = LearningRate,
@@ -136,12 +133,12 @@ public static class MixtureBasinsJob
         int k = s.Components, n = MixtureFit.ParametersPerComponent * k;
         double[] start = s.Starts(), end = (double[])start.Clone();
         var clock = Stopwatch.StartNew();
-        var (value, norm, steps, status) = engine.MixtureOptimize(s.Target.Marginal, k, s.Kernel(), end);
+        var (value, norm, steps, status) = engine.MixtureOptimize(s.Target.Marginal, k, s.Divergence, s.Kernel(), end);
         double optimize = clock.Elapsed.TotalSeconds;
         cancel.ThrowIfCancellationRequested();
 
         clock.Restart();
-        var polish = new MixturePolish(s.Target.Marginal, s.Kind);
+        var polish = new MixturePolish(s.Target.Marginal, s.Divergence.Integrand);
         var ends = new GaussianMixture?[s.Restarts];
         for (int i = 0; i < s.Restarts; i++)
             if (status[i] != RestartStatus.Diverged) ends[i] = EndPoint(end[(i * n)..((i + 1) * n)], k);

@@ -30,7 +30,7 @@ interface IBackend : IDisposable
         double[] output);
 
     /// <summary>Restarts of a K-component mixture q: theta (3K numbers per restart) goes in as starts and comes back as end points.</summary>
-    void MixtureOptimize(LogMixturePlan target, int count, OptimizerSettings<double> settings, double[] theta, double[] value,
+    void MixtureOptimize(LogMixturePlan target, int count, int kind, OptimizerSettings<double> settings, double[] theta, double[] value,
         double[] gradientNorm, int[] steps, int[] status);
 
     /// <summary>Value and gradient of the objective at each point (μ_i, log scale_i).</summary>
@@ -88,7 +88,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
 
     static OptimizerSettings<T> Convert(OptimizerSettings<double> s) => new()
     {
-        Divergence = s.Divergence, Kind = s.Kind, Order = R.Of(s.Order), Method = s.Method, MaxSteps = s.MaxSteps,
+        Method = s.Method, MaxSteps = s.MaxSteps,
         LearningRate = R.Of(s.LearningRate), Beta1 = R.Of(s.Beta1), Beta2 = R.Of(s.Beta2), Epsilon = R.Of(s.Epsilon),
         Tolerance = R.Of(s.Tolerance), FixSigma = s.FixSigma, TrajectoryCount = s.TrajectoryCount,
         TrajectoryStride = Math.Max(1, s.TrajectoryStride),
@@ -246,7 +246,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, vv);
     }
 
-    public void MixtureOptimize(LogMixturePlan target, int count, OptimizerSettings<double> settings, double[] theta, double[] value,
+    public void MixtureOptimize(LogMixturePlan target, int count, int kind, OptimizerSettings<double> settings, double[] theta, double[] value,
         double[] gradientNorm, int[] steps, int[] status)
     {
         var plan = Upload(target);
@@ -257,8 +257,8 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         using var ends = new RestartEnds(accelerator, n);
         var (tv, sv) = (th.View, scratch.View);
         var (fv, nv, kv, ov) = ends.Views;
-        Launch(MixtureRestartKernels.Optimize<T, R>, n, i => MixtureRestartKernels.Optimize<T, R>(i, count, tv, plan, os, sv, fv, nv, kv, ov),
-            count, tv, plan, os, sv, fv, nv, kv, ov);
+        Launch(MixtureRestartKernels.Optimize<T, R>, n, i => MixtureRestartKernels.Optimize<T, R>(i, count, kind, tv, plan, os, sv, fv, nv, kv, ov),
+            count, kind, tv, plan, os, sv, fv, nv, kv, ov);
         CopyOut(th.GetAsArray1D(), theta);
         ends.ReadInto(value, gradientNorm, steps, status);
     }
@@ -321,6 +321,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         {
             Count = across.Count, State = state.View, Deviation = deviation.View, Seed = across.Seed,
             MuMin = R.Of(across.MuMin), MuMax = R.Of(across.MuMax), LogSigmaMin = R.Of(across.LogSigmaMin), LogSigmaMax = R.Of(across.LogSigmaMax),
+            Divergence = across.Divergence,
         };
         var (mv, sv, pv) = (m.View, s.View, path.View);
         var (fv, nv, tv, ov) = ends.Views;

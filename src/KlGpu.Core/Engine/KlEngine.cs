@@ -10,7 +10,11 @@ namespace KlGpu.Engine;
 
 /// <summary>The coordinates across u of restarts fitted to the d-dimensional two-mode target: Count = d − 1 of them per restart,
 /// started uniformly in μ and log σ over the boxes from a counter-based stream of Seed; Count = 0 for a 1-D fit.</summary>
-public readonly record struct AcrossStarts(int Count, ulong Seed, double MuMin, double MuMax, double LogSigmaMin, double LogSigmaMax);
+public readonly record struct AcrossStarts(int Count, ulong Seed, double MuMin, double MuMax, double LogSigmaMin, double LogSigmaMax)
+{
+    /// <summary>The KL across u as its mask bit: the same direction as along u, set by the engine from the divergence.</summary>
+    public int Divergence { get; init; }
+}
 
 /// <summary>One tile of a landscape: rows [FirstRow, FirstRow + Rows) of σ, every μ; each divergence's array is [row, μ].</summary>
 public sealed record LandscapeTile(int FirstRow, int Rows, int Columns, IReadOnlyDictionary<Divergence, double[]> Values)
@@ -194,7 +198,7 @@ public sealed class KlEngine : IDisposable
     public double[] MixtureSlice(GaussianMixture p, MixtureSlice slice, Divergence divergence)
     {
         if (divergence.Kernel is not null) throw new UnsupportedFitException(FitPart.Divergence, $"{divergence.Name()} maps Gaussian q only; a mixture slice has no KSD yet");
-        int kind = divergence.AsKl is { } kl ? (kl.Kind == DivergenceKind.Forward ? FDivergence.ForwardKl : FDivergence.ReverseKl) : divergence.IntegrandCode;
+        int kind = divergence.Integrand;
         var q = slice.Q;
         double[] baseQ = [.. q.Weights, .. q.Means, .. q.Stds];
         var output = new double[slice.X.Axis.Count * slice.Y.Axis.Count];
@@ -206,15 +210,16 @@ public sealed class KlEngine : IDisposable
     /// <summary>
     /// Optimizer restarts of a <paramref name="count"/>-component mixture q, one per start: <paramref name="theta"/> holds 3K
     /// numbers per restart (<see cref="MixtureFit"/>'s logits, means, log stds) and receives the end points;
-    /// settings.Divergence is <see cref="FDivergence.ForwardKl"/> or <see cref="FDivergence.ReverseKl"/>.
+    /// the divergence is forward or reverse KL (<see cref="Families.MixtureFamily"/> refuses the others).
     /// </summary>
     public (double[] Value, double[] GradientNorm, int[] Steps, int[] Status) MixtureOptimize(GaussianMixture p, int count,
-        OptimizerSettings<double> settings, double[] theta)
+        Divergence divergence, OptimizerSettings<double> settings, double[] theta)
     {
         int n = theta.Length / (MixtureFit.ParametersPerComponent * count);
         if (n * MixtureFit.ParametersPerComponent * count != theta.Length) throw new ArgumentException("theta is not a whole number of restarts");
         var result = (new double[n], new double[n], new int[n], new int[n]);
-        if (n > 0) backend.MixtureOptimize(Plan(p), count, settings, theta, result.Item1, result.Item2, result.Item3, result.Item4);
+        if (n > 0)
+            backend.MixtureOptimize(Plan(p), count, divergence.Integrand, settings, theta, result.Item1, result.Item2, result.Item3, result.Item4);
         return result;
     }
 
@@ -265,10 +270,11 @@ public sealed class KlEngine : IDisposable
         AcrossStarts across = default)
     {
         q.CheckRestarts(p, divergence, settings.TrajectoryCount > 0);
-        var (mask, kind, order) = divergence.Objective();
+        var (mask, kind, _) = divergence.Objective();
         if (across.Count > 0 && kind != 0) throw new ArgumentException("across u only the KLs split into a sum over coordinates");
-        settings = settings with { Divergence = mask, Kind = kind, Order = order, FixSigma = q.FixedScale is null ? 0 : 1 };
-        return Restarts(q.Objective(this, p, divergence), settings, startMu, startLogScale, batch, progress, cancel, across);
+        settings = settings with { FixSigma = q.FixedScale is null ? 0 : 1 };
+        return Restarts(q.Objective(this, p, divergence), settings, startMu, startLogScale, batch, progress, cancel,
+            across with { Divergence = mask });
     }
 
     /// <summary>

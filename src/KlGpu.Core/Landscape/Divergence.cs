@@ -184,6 +184,10 @@ public sealed record Divergence(DivergenceKind Kind, double Order = 0, ImqKernel
         _ => throw new InvalidOperationException($"{Name()} is {(Kind == DivergenceKind.Ksd ? "a double integral" : "a KL")}, not an integrand"),
     };
 
+    /// <summary>The <see cref="FDivergence"/> integrand code of any divergence but the KSD, a KL as its own code: what the
+    /// mixture kernels, which integrate every divergence on the same panels, take.</summary>
+    public int Integrand => AsKl is { } kl ? (kl.Kind == DivergenceKind.Forward ? FDivergence.ForwardKl : FDivergence.ReverseKl) : IntegrandCode;
+
     /// <summary>The kernels' mask bit for forward or reverse KL.</summary>
     public int Mask() => (AsKl?.Kind) switch
     {

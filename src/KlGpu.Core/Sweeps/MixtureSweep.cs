@@ -74,8 +74,8 @@ public sealed class MixtureTransitionFinder(SweepSettings settings) : IStationar
     {
         if (!polishers.TryGetValue(t, out var polish))
         {
-            var kind = settings.Divergence.At(settings.Parameter, t) == Landscape.Divergence.Forward ? FDivergence.ForwardKl : FDivergence.ReverseKl;
-            polishers[t] = polish = new MixturePolish(settings.Template.At(settings.Parameter, t).Marginal, kind);
+            polishers[t] = polish = new MixturePolish(settings.Template.At(settings.Parameter, t).Marginal,
+                settings.Divergence.At(settings.Parameter, t).Integrand);
         }
         return polish;
     }
