@@ -249,7 +249,7 @@ public static class BasinsJob
             else basinsPlot = BasinFigure.Landscape(map!, s.Target, run.Report.Basins, paths, options);
             batch.Figure((c, r) => basinsPlot.Render(c, r), "basins" + ext, "figure:basins", options.Width, options.Height);
 
-            var densities = DensityFigure.ForRun(s.Target, s.Divergence, run.Report.Basins, (s.Family as StudentFamily)?.Nu);
+            var densities = DensityFigure.ForRun(s.Target, s.Divergence, run.Report.Basins, s.Family);
             batch.Figure((c, r) => densities.Render(c, r), "densities" + ext, "figure:densities", options.Width * densities.Subplots.Count, options.Height);
             if (s.Starts.IsGrid)
             {

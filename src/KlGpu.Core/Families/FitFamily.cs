@@ -83,6 +83,12 @@ public abstract record FitFamily
 /// <summary>A q with one location and one scale, fitted in (μ, log scale) by the one restart kernel.</summary>
 public abstract record LocationScaleFamily : FitFamily
 {
+    /// <summary>log q(x) for the member at (μ, scale), for figures.</summary>
+    public abstract double LogDensity(double x, double mu, double scale);
+
+    /// <summary>q's symbol in a label, as in <c>N(μ, σ)</c>.</summary>
+    public virtual string Symbol => "N";
+
     /// <summary>The restart and gradient objective of this family against <paramref name="p"/>, prepared by the engine.</summary>
     internal abstract FitObjective Objective(KlEngine engine, Target p, Divergence divergence);
 

@@ -10,6 +10,7 @@ public record GaussianFamily : LocationScaleFamily
 {
     public override string Name => "gaussian";
     public override string Describe => "N(μ, σ)";
+    public override double LogDensity(double x, double mu, double sigma) => Normal.LogPdf(x, mu, sigma);
 
     public override void CheckMap(Target p, IEnumerable<Divergence> divergences) => RequireKlAgainstHeavyTails(p, divergences);
 

@@ -12,6 +12,10 @@ public sealed record StudentFamily(double Nu) : LocationScaleFamily
     public override string Name => "student:" + Nu.ToString("R", CultureInfo.InvariantCulture);
     public override string Describe => FormattableString.Invariant($"t_ν(μ, s) with ν = {Nu:G6} fixed");
     public override string ScaleName => "s";
+    public override string Symbol => FormattableString.Invariant($"t_{Nu:0.###}");
+
+    public override double LogDensity(double x, double mu, double scale) =>
+        new HeavyTailedMixture([1.0], [ComponentKind.StudentT], [Nu], [mu], [scale]).LogDensity(x);
     public override string FigureTitle => FormattableString.Invariant($"q = t_ν(μ, s), ν = {Nu:R}");
 
     public override void CheckMap(Target p, IEnumerable<Divergence> divergences)

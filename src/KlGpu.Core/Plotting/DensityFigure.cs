@@ -1,3 +1,4 @@
+using KlGpu.Families;
 using System.Globalization;
 using KlGpu.Basins;
 using KlGpu.Numerics;
@@ -7,11 +8,10 @@ namespace KlGpu.Plotting;
 
 /// <summary>One fitted q to draw over the target: where it is, what to call it, and how often restarts reached it.
 /// A Gaussian N(Mu, Sigma), or with <see cref="Nu"/> a Student-t t_ν(Mu, Sigma).</summary>
-public sealed record DensityFit(double Mu, double Sigma, string Label, double Fraction, Color Colour, bool Dashed = false, double? Nu = null)
+public sealed record DensityFit(double Mu, double Sigma, string Label, double Fraction, Color Colour, bool Dashed = false,
+    LocationScaleFamily? Family = null)
 {
-    public double LogDensity(double x) => Nu is { } nu
-        ? new HeavyTailedMixture([1.0], [ComponentKind.StudentT], [nu], [Mu], [Sigma]).LogDensity(x)
-        : Normal.LogPdf(x, Mu, Sigma);
+    public double LogDensity(double x) => (Family ?? FitFamily.Gaussian).LogDensity(x, Mu, Sigma);
 
     /// <summary>The density at the mode, for the figure's height.</summary>
     public double Peak => Math.Exp(LogDensity(Mu));
@@ -62,17 +62,19 @@ public static class DensityFigure
 
     /// <summary>
     /// The minima of a restart run over the target, and beside it the other direction's answer where it is known without
-    /// restarts: for a reverse-KL run of a Gaussian q, forward KL's single minimum, the moment-matching Gaussian. A Student-t
-    /// q (<paramref name="nu"/>) has no such closed form: its minima are drawn alone.
+    /// restarts: for a reverse-KL run of a Gaussian q, forward KL's single minimum, the moment-matching Gaussian. Another
+    /// family (one with a <see cref="FitFamily.FigureTitle"/>, a Student-t) has no such closed form: its minima are drawn alone.
     /// </summary>
-    public static Multiplot ForRun(Target target, Landscape.Divergence divergence, IReadOnlyList<Basin> basins, double? nu = null)
+    public static Multiplot ForRun(Target target, Landscape.Divergence divergence, IReadOnlyList<Basin> basins, LocationScaleFamily? q = null)
     {
         var c = CultureInfo.InvariantCulture;
-        string family = nu is { } v ? string.Create(c, $"t_{v:0.###}") : "N";
+        q ??= FitFamily.Gaussian;
+        string family = q.Symbol;
         var fits = basins.Where(b => b.Kind == StationaryKind.Minimum).Select(b => new DensityFit(b.Mu, b.Sigma,
             string.Create(c, $"B{b.Id}: {family}({b.Mu:0.###}, {b.Sigma:0.###}), {b.Fraction:0.0%} of restarts"), b.Fraction, BasinFigure.BasinColour(b.Id),
-            Nu: nu)).ToList();
-        if (nu is not null) return new Multiplot(Panel(target, $"Minima of {Label(divergence)}, q = {family}(μ, s)\np = {target}", fits, Range(target, fits)));
+            Family: q)).ToList();
+        if (q.FigureTitle is not null)
+            return new Multiplot(Panel(target, $"Minima of {Label(divergence)}, q = {family}(μ, {q.ScaleName})\np = {target}", fits, Range(target, fits)));
         var heavy = target.HeavyTails;
         // A heavy-tailed p with a t of ν ≤ 2 has an infinite variance: no moment-matching Gaussian, forward KL +∞ everywhere.
         (double Mean, double Std)? moments = heavy is null ? (target.Marginal.Mean, Math.Sqrt(target.Marginal.Variance))
