@@ -71,6 +71,8 @@ internal sealed class LandscapeCommand
             var settings = new LandscapeSettings(r.GetValue(target), r.GetValue(mu), r.GetValue(sigma) with { Geometric = r.GetValue(logSigma) },
                 r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator), r.GetValue(outDir)!, r.GetValue(svg), !r.GetValue(linearColor),
                 fam.StudentNu);
+            ParameterDomain.CheckQ(settings.Target, settings.Mu.Min, settings.Mu.Max, settings.Sigma.Min, settings.Sigma.Max, "--mu, --sigma", settings.StudentNu is null ? "σ" : "the scale");
+            ParameterDomain.CheckKsd(settings.Divergences, settings.Sigma.Min, "--sigma");
             if (settings.Target.HeavyTails is not null || settings.StudentNu is not null) KlEngine.RequireHeavyTailSupport(1, settings.Divergences);
             if (settings.StudentNu is not null && settings.Target.IsTwoModes)
                 throw new UsageException($"--family: student:NU takes a 1-D target; {settings.Target} is {settings.Target.Dimension}-dimensional");
@@ -116,6 +118,7 @@ internal sealed class LandscapeCommand
         var s = new FixedSigmaSettings(CommonOptions.OneDimensional(GaussianTarget(r), "the fixed-σ curve"), r.GetValue(mu), fixedSigma,
             r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator), r.GetValue(svg));
         DivergenceList.RefuseKsd(s.Divergences, "the fixed-σ curve");
+        ParameterDomain.CheckQ(s.Target, s.Mu.Min, s.Mu.Max, fixedSigma, fixedSigma, "--mu, --family");
         MachineBudget.ForTable($"a curve of {s.Mu.Count:N0} points", s.Mu.Count, s.Divergences.Count + 1).Check(null, force: true);
         string dir = CommonOptions.OutFolder(r, outDir);
         context.Cancel.ThrowIfCancellationRequested();
