@@ -12,7 +12,7 @@ namespace KlGpu.Tests.Specs;
 /// Samples the parameter domain (fixed seed): 1- to 3-component targets at length scales from 1e-80 to 1e80, component
 /// widths spread over twelve decades, q anywhere the domain allows. Both KLs must match an adaptive Gauss–Legendre
 /// quadrature written here (it shares no code with the kernels or the plans), and the f-divergences must be finite and
-/// within their bounds.
+/// within their bounds, KSD² finite and non-negative where the domain takes it.
 /// </summary>
 public sealed class ParameterDomainPropertyTests(ITestOutputHelper output)
 {
@@ -41,6 +41,12 @@ public sealed class ParameterDomainPropertyTests(ITestOutputHelper output)
                 double v = engine.Evaluate(p, q, d);
                 double bound = d.Kind == DivergenceKind.JensenShannon ? Math.Log(2) : d.Kind is DivergenceKind.Hellinger or DivergenceKind.TotalVariation ? 1 : double.PositiveInfinity;
                 Assert.True(!double.IsNaN(v) && v >= 0 && v <= bound, $"{d.Name()}({p}, {q}) = {v:R}");
+            }
+            // KSD² (c = 1) where the domain takes it, σ ≥ c/100: finite and non-negative.
+            if (q.Stds[0] >= 0.01)
+            {
+                double ksd = engine.Evaluate(p, q, Divergence.Ksd);
+                Assert.True(double.IsFinite(ksd) && ksd >= 0, $"ksd({p}, {q}) = {ksd:R}");
             }
         }
         output.WriteLine($"{Samples} samples; worst relative KL error {worst:E2}");
