@@ -22,6 +22,9 @@ public static class BasinsSpec
         double min = SpecText.ParseNumber(parts[0], what, "MIN"), max = SpecText.ParseNumber(parts[1], what, "MAX");
         if (!(min < max)) throw new UsageException($"{what}: empty or inverted range {SpecText.Quote(text)}; MIN must be below MAX");
         if (positive && min <= 0) throw new UsageException($"{what}: σ range must stay above 0, got MIN = {SpecText.Show(min)}");
+        ParameterDomain.CheckMagnitude(min, what, "MIN");
+        ParameterDomain.CheckMagnitude(max, what, "MAX");
+        if (positive) ParameterDomain.CheckWidth(min, what, "MIN");
         return (min, max);
     }
 

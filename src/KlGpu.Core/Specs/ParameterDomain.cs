@@ -92,14 +92,14 @@ public static class ParameterDomain
             double mu = muMin < c - MaxWidthRatio * w ? muMin : muMax;
             throw new UsageException($"{what}: μ = {SpecText.Show(mu)} is more than {SpecText.Show(MaxWidthRatio)} target widths ({SpecText.Show(w)}) from the target's centre {SpecText.Show(c)}, outside the domain klgpu answers for");
         }
-        double far = Math.Max(Math.Abs(muMin), Math.Abs(muMax));
-        if (far > MaxMeanOverWidth * widthMin)
-            throw new UsageException($"{what}: μ = {SpecText.Show(far)} with {widthName} = {SpecText.Show(widthMin)} lies more than {SpecText.Show(MaxMeanOverWidth)} widths from 0, outside the domain klgpu answers for (double keeps too few digits of x − μ)");
         if (!(widthMin >= w / MaxWidthRatio && widthMax <= w * MaxWidthRatio))
         {
             double s = widthMin < w / MaxWidthRatio ? widthMin : widthMax;
             throw new UsageException($"{what}: {widthName} = {SpecText.Show(s)} is outside the domain klgpu answers for: {SpecText.Show(w / MaxWidthRatio)} to {SpecText.Show(w * MaxWidthRatio)} for this target (1e-12 to 1e12 times its width {SpecText.Show(w)})");
         }
+        double far = Math.Max(Math.Abs(muMin), Math.Abs(muMax));
+        if (far > MaxMeanOverWidth * widthMin)
+            throw new UsageException($"{what}: μ = {SpecText.Show(far)} with {widthName} = {SpecText.Show(widthMin)} lies more than {SpecText.Show(MaxMeanOverWidth)} widths from 0, outside the domain klgpu answers for (double keeps too few digits of x − μ)");
     }
 
     /// <summary>KSD² with the IMQ kernel needs q's σ ≥ c/<see cref="KsdNarrowest"/>: its quadrature error grows like

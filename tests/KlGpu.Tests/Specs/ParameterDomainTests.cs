@@ -46,6 +46,8 @@ public sealed class ParameterDomainTests
     [InlineData("exit 1: --mu ±1e308", "landscape --mu -1e308:1e308:8", "--mu: MIN -1E+308 is outside the domain")]
     [InlineData("exit 1: --sigma from 1e-320", "landscape --sigma 1e-320:1:8", "--sigma: MIN 9.99988867183E-321 is outside the domain")]
     [InlineData("exit 1: a 1x1 start grid", "basins --starts grid:1x1", "--starts (NMU): must be at least 2, got 1")]
+    [InlineData("exit 0, every restart diverged: basins over μ ±1e308", "basins --mu -1e308:1e308 --restarts 8", "--mu: MIN -1E+308 is outside the domain")]
+    [InlineData("a fixed σ of 1e-320", "landscape --family gaussian-fixed-sigma:1e-320", "--mu, --family: σ = 9.99988867183E-321 is outside the domain")]
     public void OutsideTheDomainIsOneLineAndExitTwo(string issueCase, string command, string message)
     {
         string[] args = [.. command.Split(' '), "--accelerator", "cpu"];
