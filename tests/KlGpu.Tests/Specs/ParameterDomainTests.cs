@@ -67,15 +67,24 @@ public sealed class ParameterDomainTests
         Near(1.7487279957170464e-08, t.GetProperty("reverse").GetDouble(), 0, 1e-11);
         var l = Eval("--target", "L(0,1e-6)", "--q", "N(0,1e-6)");
         Near(0.5 * Math.Log(2 * Math.PI) + 1 - 1 - Math.Log(2), l.GetProperty("forward").GetDouble(), 1e-9);
+        // A Laplace term 5e5 of its scales from 0, near the edge of the means' rule: ½log(2π·4e-10) + ¼ − 1 − log(2e-5).
+        var far = Eval("--target", "L(5,1e-5)", "--q", "N(5,2e-5)");
+        Near(0.5 * Math.Log(2 * Math.PI * 4e-10) + 0.25 - 1 - Math.Log(2e-5), far.GetProperty("forward").GetDouble(), 1e-9);
+        Near(0.17683058842598243, far.GetProperty("reverse").GetDouble(), 1e-9);
+        // The smallest ν, and a t at the small end of the widths (scipy).
+        Near(1.446117827811877, Eval("--target", "T(0.1,0,1)", "--q", "N(0,1)", "-d", "reverse").GetProperty("reverse").GetDouble(), 1e-9);
+        Near(0.06915159848517458, Eval("--target", "T(3,0,1e-90)", "--q", "N(0,1e-90)", "-d", "reverse").GetProperty("reverse").GetDouble(), 1e-9);
     }
 
-    // KSD² at the narrowest q it takes (σ = c/100) under modes at ±1e6; scipy-free reference: a 3,328-node product
-    // Gauss–Legendre rule of u_p in numpy (graded toward the score's switch at 0), 63639759.63660131.
-    [Fact]
-    public void KsdAtTheNarrowestQItTakesIsPositiveAndRight()
+    // KSD² at the narrowest q it takes (σ = c/100) under modes at ±1e6 and ±200; reference: a product Gauss–Legendre
+    // rule of u_p in numpy (about 3,000 nodes, graded toward the score's switch at 0).
+    [Theory]
+    [InlineData("0.5*N(-1e6,1)+0.5*N(1e6,1)", 63639759.63660131)]
+    [InlineData("0.5*N(-200,1)+0.5*N(200,1)", 6.041437575678839)]
+    public void KsdAtTheNarrowestQItTakesIsPositiveAndRight(string target, double expected)
     {
-        var v = Eval("--target", "0.5*N(-1e6,1)+0.5*N(1e6,1)", "--q", "N(0,0.01)", "-d", "ksd");
-        Near(63639759.63660131, v.GetProperty("ksd").GetDouble(), 1e-8);
+        var v = Eval("--target", target, "--q", "N(0,0.01)", "-d", "ksd");
+        Near(expected, v.GetProperty("ksd").GetDouble(), 1e-8);
     }
 
     // Single precision: TV and H² reached 1.0093 here and JS exceeded log 2; now clamped to their bounds.
