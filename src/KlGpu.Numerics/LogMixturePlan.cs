@@ -303,7 +303,7 @@ public sealed class LogMixturePlan
     }
 
     /// <summary>
-    /// Interval j cut at distances w·2ⁿ from each of its breakpoints, w the width over which the owner changes there
+    /// Interval j cut at distances w·2ⁿ (n ≤ 6) from each of its breakpoints, w the width over which the owner changes there
     /// (1/|ℓ_left′ − ℓ_right′|). r falls from log 2 to nothing within a few w of a breakpoint; on an interval much longer
     /// than w (a narrow component beside a far one: 1e-14 against 7e-7) no node of the first panel saw that fall and the
     /// bisection took the panel as resolved, losing 1e-6 of the entropy.
@@ -316,8 +316,10 @@ public sealed class LogMixturePlan
             double t = Breakpoints[breakpoint];
             int l = IntervalOwners[breakpoint], r = IntervalOwners[breakpoint + 1];
             double w = 1 / Math.Abs(Precisions[l] * (Means[l] - t) - Precisions[r] * (Means[r] - t));
-            if (!(w > 0 && double.IsFinite(w))) return;
-            for (double d = w; d < 0.5 * (b - a); d *= 2) cuts.Add(end + direction * d);
+            // An interval within a few hundred w has nodes close enough to its ends: nothing to do (the usual case).
+            if (!(w > 0 && double.IsFinite(w)) || b - a < 1024 * w) return;
+            // Past 64 w the neighbour's share of r is below e^{−64}; what lies beyond is the bisection's as before.
+            for (double d = w; d < 0.5 * (b - a) && d <= 64 * w; d *= 2) cuts.Add(end + direction * d);
         }
         if (j > 0) From(a, j - 1, +1);
         if (j < Breakpoints.Length) From(b, j, -1);
