@@ -71,22 +71,52 @@ public static class ExpectedLogDensity
                 lower = z < T.Zero ? tail : T.One - tail;
                 upper = z < T.Zero ? T.One - tail : tail;
             }
-            // Subtract the small tails, never the large ones, so far-out intervals keep their digits.
-            T m0 = !prevInfinite && prevZ >= T.Zero ? prevUpper - upper
-                 : !infinite && z <= T.Zero ? lower - prevLower
-                 : T.One - prevLower - upper;
-            T m1 = prevPdf - pdf;
-            T m2 = m0 + prevZ * prevPdf - z * pdf;
-
             int k = f.IntervalOwners[j];
             T tau = f.Precision(k), delta = mu - f.Mean(k);
-            total += (f.Offset(k) - half * tau * delta * delta) * m0 - tau * delta * sigma * m1 - half * tau * sigma * sigma * m2;
-            slope -= tau * (delta * m0 + sigma * m1);
-            zSlope -= tau * (delta * m1 + sigma * m2);
+            if (!prevInfinite && !infinite && f.Breakpoints[j] - f.Breakpoints[j - 1] <= sigma)
+            {
+                // An interval no longer than σ: M0, M1, M2 would be differences of nearly equal numbers, and τσ² (up to
+                // 1e24 for a narrow owner under a broad q) would multiply their rounding. Integrate the owner directly.
+                Short<T, R>(mu, sigma, f, j, k, ref total, ref slope, ref zSlope);
+            }
+            else
+            {
+                // Subtract the small tails, never the large ones, so far-out intervals keep their digits.
+                T m0 = !prevInfinite && prevZ >= T.Zero ? prevUpper - upper
+                     : !infinite && z <= T.Zero ? lower - prevLower
+                     : T.One - prevLower - upper;
+                T m1 = prevPdf - pdf;
+                T m2 = m0 + prevZ * prevPdf - z * pdf;
+                total += (f.Offset(k) - half * tau * delta * delta) * m0 - tau * delta * sigma * m1 - half * tau * sigma * sigma * m2;
+                slope -= tau * (delta * m0 + sigma * m1);
+                zSlope -= tau * (delta * m1 + sigma * m2);
+            }
 
             prevZ = z; prevPdf = pdf; prevLower = lower; prevUpper = upper; prevInfinite = false;
         }
         return total;
+    }
+
+    /// <summary>
+    /// Interval j (between breakpoints j − 1 and j, at most σ long) owned by component k: ∫ q ℓ_k, ∫ q ℓ_k′ and
+    /// ∫ q z ℓ_k′ by the panel rule in x. Over at most one σ, q's density is smooth enough for 16 nodes to give full
+    /// precision, and ℓ_k(x) is evaluated at x itself, so nothing cancels.
+    /// </summary>
+    static void Short<T, R>(T mu, T sigma, in LogMixturePlanView<T> f, int j, int k, ref T total, ref T slope, ref T zSlope)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    {
+        T half = R.Of(0.5), a = f.Breakpoints[j - 1], b = f.Breakpoints[j];
+        T c = half * (a + b), h = half * (b - a), invSigma = T.One / sigma;
+        T tau = f.Precision(k), m = f.Mean(k), offset = f.Offset(k), scale = h * invSigma * R.Of(StandardNormal.InvSqrt2Pi);
+        for (int i = 0; i < (int)f.RuleNodes.Length; i++)
+        {
+            T x = c + h * f.RuleNodes[i];
+            T u = (x - mu) * invSigma, d = x - m;
+            T w = scale * f.RuleWeights[i] * T.Exp(-half * u * u);
+            total += w * (offset - half * tau * d * d);
+            slope -= w * tau * d;
+            zSlope -= w * tau * d * u;
+        }
     }
 
     /// <summary>

@@ -29,7 +29,10 @@ internal static class EvalCommand
             if (qStudent is not null && (qStudent.Count != 1 || qStudent.Kinds[0] != ComponentKind.StudentT))
                 throw new UsageException($"--q: a heavy-tailed q must be a single Student-t T(nu,mean,scale), not \"{qStudent}\"");
             string qText = qGaussian?.ToString() ?? qStudent!.ToString();
+            if (qGaussian is not null) ParameterDomain.CheckQ(targetP, qGaussian, "--q");
+            else ParameterDomain.CheckQ(targetP, qStudent!.Means[0], qStudent.Means[0], qStudent.Scales[0], qStudent.Scales[0], "--q", "the scale");
             var divergences = r.GetValue(divergence);
+            ParameterDomain.CheckKsd(divergences, qGaussian?.Stds.Min() ?? qStudent!.Scales[0], "--q");
             var prec = r.GetValue(precision);
             var kind = r.GetValue(accelerator);
             // q is one member of a family: a Student-t or a Gaussian at (location, scale), or a Gaussian mixture.

@@ -76,6 +76,9 @@ internal sealed class LandscapeCommand
                 r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator), r.GetValue(outDir)!, r.GetValue(svg), !r.GetValue(linearColor),
                 (LocationScaleFamily)fam, r.GetValue(csv));
             settings.Fit.CheckMap(settings.Target, settings.Divergences);
+            ParameterDomain.CheckQ(settings.Target, settings.Mu.Min, settings.Mu.Max, settings.Sigma.Min, settings.Sigma.Max, "--mu, --sigma",
+                settings.Fit.ScaleName == "σ" ? "σ" : "the scale");
+            ParameterDomain.CheckKsd(settings.Divergences, settings.Sigma.Min, "--sigma");
             string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
             LandscapeJob.Budget(settings).Check(dir, r.GetValue<bool>("--force"));
             context.Cancel.ThrowIfCancellationRequested();
@@ -118,6 +121,7 @@ internal sealed class LandscapeCommand
         var s = new FixedSigmaSettings(CommonOptions.OneDimensional(GaussianTarget(r), "the fixed-σ curve"), r.GetValue(mu), fixedSigma,
             r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator), r.GetValue(svg));
         DivergenceList.RefuseKsd(s.Divergences, "the fixed-σ curve");
+        ParameterDomain.CheckQ(s.Target, s.Mu.Min, s.Mu.Max, fixedSigma, fixedSigma, "--mu, --family");
         MachineBudget.ForTable($"a curve of {s.Mu.Count:N0} points", s.Mu.Count, s.Divergences.Count + 1).Check(null, force: true);
         string dir = CommonOptions.OutFolder(r, outDir);
         context.Cancel.ThrowIfCancellationRequested();

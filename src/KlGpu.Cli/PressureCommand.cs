@@ -35,6 +35,7 @@ internal sealed class PressureCommand
         command.SetAction(r =>
         {
             var (p, qq) = (r.GetValue(target)!, r.GetValue(q)!);
+            ParameterDomain.CheckQ(p, qq, q.Option.Name);
             var s = new PressureSettings(p, qq, r.GetValue(x) ?? PressureJob.DefaultAxis(p, qq), r.GetValue(divergences)!, r.GetValue(svg));
             string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
             MachineBudget.ForTable($"a pressure curve of {s.X.Count:N0} points", s.X.Count, 2 * s.Divergences.Count + 3).Check(dir, r.GetValue<bool>("--force"));

@@ -54,7 +54,7 @@ public static class FDivergenceQuadrature
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
     {
         T integral = Integral<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule);
-        if (kind != FDivergence.Renyi) return integral;
+        if (kind != FDivergence.Renyi) return FDivergence.Bounded<T, R>(kind, integral);
         // Rényi: log ∫p^α q^{1−α} = log(1 − α(1−α) D_α) loses everything once ∫p^α q^{1−α} is far below one
         // (q far from p), and D_α overflows where it is far above one (α > 1); there ∫p^α q^{1−α} itself is integrated,
         // scaled by its largest value at a component mean. A diverging integral stays +∞ on either path.

@@ -40,14 +40,19 @@ public static class LogMixture
 
     /// <summary>
     /// ℓ_k(x) − ℓ_o(x) = (c_k − c_o) − ½(τ_k − τ_o)(x − m_k)² − ½τ_o(m_o − m_k)(2x − m_k − m_o): the same quantity as
-    /// the difference of the two log-quadratics, without their cancellation far out (where each is ~x²/s²).
+    /// the difference of the two log-quadratics, without their cancellation far out (where each is ~x²/s²). Where that form's
+    /// own two terms are the larger (stds far apart and means far apart: 1e12·1e8 against each other near the narrow
+    /// component, which turned e^{difference} into ∞), the plain difference ½τ_o(x − m_o)² − ½τ_k(x − m_k)² is used.
     /// </summary>
     public static T Difference<T, R, S>(in S set, int k, int o, T x)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IComponentSet<T>
     {
-        T half = R.Of(0.5), mk = set.Mean(k), mo = set.Mean(o), dk = x - mk, to = set.Precision(o);
-        return set.Offset(k) - set.Offset(o) - half * (set.Precision(k) - to) * dk * dk
-             - half * to * (mo - mk) * (x - mk + (x - mo));
+        T half = R.Of(0.5), mk = set.Mean(k), mo = set.Mean(o), dk = x - mk, dO = x - mo, tk = set.Precision(k), to = set.Precision(o);
+        T spread = half * (tk - to) * dk * dk, shift = half * to * (mo - mk) * (dk + dO);
+        T ownK = half * tk * dk * dk, ownO = half * to * dO * dO;
+        return T.Abs(spread) + T.Abs(shift) <= ownK + ownO
+            ? set.Offset(k) - set.Offset(o) - spread - shift
+            : set.Offset(k) - set.Offset(o) - ownK + ownO;
     }
 
     /// <summary>log p(x) = log Σ_k exp ℓ_k(x), as the largest component plus the log of the others' share.</summary>

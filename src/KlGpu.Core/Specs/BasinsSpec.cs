@@ -23,6 +23,9 @@ public static class BasinsSpec
         double min = SpecText.ParseNumber(parts[0], what, "MIN"), max = SpecText.ParseNumber(parts[1], what, "MAX");
         if (!(min < max)) throw new UsageException($"{what}: empty or inverted range {SpecText.Quote(text)}; MIN must be below MAX");
         if (positive && min <= 0) throw new UsageException($"{what}: σ range must stay above 0, got MIN = {SpecText.Show(min)}");
+        ParameterDomain.CheckMagnitude(min, what, "MIN");
+        ParameterDomain.CheckMagnitude(max, what, "MAX");
+        if (positive) ParameterDomain.CheckWidth(min, what, "MIN");
         return (min, max);
     }
 
@@ -45,7 +48,7 @@ public static class BasinsSpec
         return (int)v;
     }
 
-    /// <summary><c>random</c>, or <c>grid:NMUxNSIGMA</c> (with σ fixed, NSIGMA must be 1 and may be left out: <c>grid:NMU</c>).</summary>
+    /// <summary><c>random</c>, or <c>grid:NMUxNSIGMA</c> with NMU ≥ 2 (with σ fixed, NSIGMA must be 1 and may be left out: <c>grid:NMU</c>).</summary>
     public static (int GridMu, int GridSigma) Starts(string? text, FitFamily family, string what)
     {
         string t = (text ?? "").Trim();
@@ -55,7 +58,7 @@ public static class BasinsSpec
             throw new UsageException($"{what}: expected random or grid:NMUxNSIGMA (e.g. grid:64x48), got {(t.Length == 0 ? "(empty)" : SpecText.Quote(t))}");
         string[] parts = t[prefix.Length..].Split('x', 'X');
         if (parts.Length > 2) throw new UsageException($"{what}: expected grid:NMUxNSIGMA (e.g. grid:64x48), got {SpecText.Quote(t)}");
-        int nMu = Count(parts[0], $"{what} (NMU)", 1, 100_000);
+        int nMu = Count(parts[0], $"{what} (NMU)", 2, 100_000); // the basin map needs a range of μ
         int nSigma = parts.Length == 2 ? Count(parts[1], $"{what} (NSIGMA)", 1, 100_000) : family.FixedScale is not null ? 1
             : throw new UsageException($"{what}: a grid needs both sizes, grid:NMUxNSIGMA (e.g. grid:64x48), got {SpecText.Quote(t)}");
         if (family.FixedScale is not null && nSigma != 1) throw new UsageException($"{what}: σ is fixed, so the grid has one σ row: grid:{nMu}x1, not {SpecText.Quote(t)}");

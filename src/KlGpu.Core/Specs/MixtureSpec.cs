@@ -83,6 +83,8 @@ public static class MixtureSpec
             : terms.Select(t => t.Weight!.Value).ToArray();
         CheckWeightSum(weights, what);
         double[] means = terms.Select(t => t.Mean).ToArray(), stds = terms.Select(t => t.Std).ToArray();
+        ParameterDomain.CheckNumbers(means, stds, terms.Select(t => t.Nu).ToArray(), what,
+            terms.All(t => t.Kind == ComponentKind.Normal) ? "the std" : "the std or scale");
         if (terms.All(t => t.Kind == ComponentKind.Normal)) return (Build(weights, means, stds, s, what), null);
         try
         {
@@ -285,6 +287,7 @@ public static class MixtureSpec
                         throw new UsageException($"{what}: weight must be positive in {at}: weights[{k}] is {SpecText.Show(weights[k])}");
                 CheckWeightSum(weights, what);
             }
+            ParameterDomain.CheckNumbers(means, stds, null, what);
             return (Build(weights, means, stds, at, what), null);
         }
     }

@@ -31,6 +31,9 @@ public static class RangeSpec
             throw new UsageException($"{what}: empty or inverted range {SpecText.Quote(text)}; MIN must be below MAX");
         if (positive && min <= 0)
             throw new UsageException($"{what}: σ range must stay above 0, got MIN = {SpecText.Show(min)} in {SpecText.Quote(text)}");
+        ParameterDomain.CheckMagnitude(min, what, "MIN");
+        ParameterDomain.CheckMagnitude(max, what, "MAX");
+        if (positive) ParameterDomain.CheckWidth(min, what, "MIN");
         return (min, max, count);
     }
 

@@ -21,9 +21,9 @@ public static class TargetSpec
         string t = (text ?? "").Trim();
         if (!t.StartsWith(TwoModesName, StringComparison.OrdinalIgnoreCase))
         {
-            if (!heavyTails) return Target.OneDimensional(MixtureSpec.Parse(text, what));
+            if (!heavyTails) return ParameterDomain.CheckTarget(Target.OneDimensional(MixtureSpec.Parse(text, what)), what);
             var (gaussian, tails) = MixtureSpec.ParseWithTails(text, what);
-            return gaussian is not null ? Target.OneDimensional(gaussian) : Target.HeavyTailed(tails!);
+            return ParameterDomain.CheckTarget(gaussian is not null ? Target.OneDimensional(gaussian) : Target.HeavyTailed(tails!), what);
         }
 
         string rest = t[TwoModesName.Length..].Trim();
@@ -50,7 +50,7 @@ public static class TargetSpec
             throw new UsageException($"{what}: two-modes d = {Show(d)}; the dimension must be an integer from 1 to {Target.MaxDimension}");
         if (sep < 0)
             throw new UsageException($"{what}: two-modes sep = {Show(sep)}; the separation ‖u‖ must be ≥ 0");
-        return Target.TwoModes((int)d, sep);
+        return ParameterDomain.CheckTarget(Target.TwoModes((int)d, sep), what);
     }
 
     static string Show(double v) => v.ToString("R", CultureInfo.InvariantCulture);

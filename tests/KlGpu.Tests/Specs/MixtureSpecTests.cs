@@ -39,8 +39,8 @@ public class MixtureSpecTests
 
     [Fact]
     public void ExponentsParseToTheirExactValues() =>
-        AssertMixture(MixtureSpec.Parse("0.5*N(-2.5E+1,1e-3) + 0.5*N(1e2,2.5e-300)"),
-            [0.5, 0.5], [-25, 100], [0.001, 2.5e-300]);
+        AssertMixture(MixtureSpec.Parse("0.5*N(-2.5E+1,1e-3) + 0.5*N(1e2,2.5e-30)"),
+            [0.5, 0.5], [-25, 100], [0.001, 2.5e-30]);
 
     [Fact]
     public void OmittedWeightsAreEqual()
