@@ -7,6 +7,9 @@ internal sealed class SweepCommand
 {
     public const string DefaultOut = "output/sweep";
 
+    /// <summary>sweep-alpha's own folder, so that it does not replace a `sweep` run's files.</summary>
+    public const string DefaultAlphaOut = "output/sweep-alpha";
+
     readonly Parameter<TargetTemplate> template = Parameter.Of("template", "--target-template", null, "SPEC",
         "The target with {name} placeholders; weights and the arguments of N(…), T(nu,mean,scale) and L(mean,scale) may be arithmetic in them, e.g. --target-template \"0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)\"",
         null, (t, _) => new TargetTemplate(t), t => t.Text, required: true);
@@ -15,7 +18,7 @@ internal sealed class SweepCommand
     readonly Parameter<DivergenceTemplate> divergence = Parameter.Of("divergence", "--divergence", "-d", "NAME",
         "One divergence with a gradient (forward, reverse, js, hellinger, tv, pearson, neyman, jeffreys, alpha:A, renyi:A), or an order swept instead of the target as alpha:{a} or renyi:{a}, e.g. --divergence alpha:{a} --param a=0:1:21",
         "reverse", (t, _) => new DivergenceTemplate(t), d => d.Text);
-    readonly RunOptions run = new(mixtures: true);
+    readonly RunOptions run = new(mixtures: true, DefaultOut);
 
     /// <summary>In the order of the help and of the manifest.</summary>
     public IReadOnlyList<Parameter> Parameters => [template, param, divergence, .. run.Parameters];
@@ -64,7 +67,7 @@ internal sealed class SweepCommand
             DefaultValueFactory = _ => "alpha",
             HelpName = "NAME",
         };
-        var run = new RunOptions(mixtures: false);
+        var run = new RunOptions(mixtures: false, DefaultAlphaOut);
         var command = new Command("sweep-alpha",
             "Run the restarts at every order α of the α-divergence between reverse KL (α = 0) and forward KL (α = 1) and locate where mode-seeking begins, e.g. klgpu sweep-alpha --target \"0.5*N(-3,1) + 0.5*N(3,1)\" --alpha 0:1:21")
         {
@@ -86,7 +89,7 @@ internal sealed class SweepCommand
 
     /// <summary>The options both sweeps share, and the run itself.</summary>
     /// <remarks>A mixture q has only the KLs' gradient, so only `sweep` offers it: `sweep-alpha` sweeps the α-divergence's order.</remarks>
-    sealed class RunOptions(bool mixtures)
+    sealed class RunOptions(bool mixtures, string defaultOut)
     {
         public readonly Parameter<FitFamily> Family = Parameter.Of("family", "--family", null, "FAMILY",
             mixtures
@@ -106,7 +109,7 @@ internal sealed class SweepCommand
         public readonly Parameter<Precision> Precision = CommonOptions.Precision();
         public readonly Parameter<AcceleratorKind> Accelerator = CommonOptions.Accelerator();
         readonly Option<bool> json = new("--json") { Description = "Print one JSON object: values (each with its basins) and transitions (param, kind = pitchfork|fold|switch, the points involved), e.g. --json" };
-        readonly Option<string> outDir = CommonOptions.Out("Output folder for sweep.json, sweep.csv, the bifurcation figure and manifest.json, e.g. --out runs/sweep", DefaultOut);
+        readonly Option<string> outDir = CommonOptions.Out("Output folder for sweep.json, sweep.csv, the bifurcation figure and manifest.json, e.g. --out runs/sweep", defaultOut);
         readonly Option<bool> quiet = new("--quiet", "-q") { Description = "No progress line on the terminal, e.g. --quiet" };
 
         public IReadOnlyList<Parameter> Parameters => [Family, Restarts, Steps, LearningRate, Seed, Mu, Sigma, Precision, Accelerator];
