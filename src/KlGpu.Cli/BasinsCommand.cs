@@ -77,7 +77,7 @@ internal sealed class BasinsCommand
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object: restarts, converged, and basins (mu, sigma, value, fraction, count, kind, hessian_eigenvalues), e.g. --json" };
         var outDir = CommonOptions.Out("Output folder for figures, restarts.csv, basins.json and manifest.json, e.g. --out runs/two-modes", DefaultOut);
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress line on the terminal, e.g. --quiet" };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress line on the terminal, e.g. --quiet" };
         var animate = new Option<bool>("--animate") { Description = "Also write basins.gif: the recorded restarts (--trajectories, 24 if not given) moving over the landscape, and their fitted densities over p, e.g. --animate" };
 
         var command = new Command("basins",

@@ -110,7 +110,7 @@ internal sealed class SweepCommand
         public readonly Parameter<AcceleratorKind> Accelerator = CommonOptions.Accelerator();
         readonly Option<bool> json = new("--json") { Description = "Print one JSON object: values (each with its basins) and transitions (param, kind = pitchfork|fold|switch, the points involved), e.g. --json" };
         readonly Option<string> outDir = CommonOptions.Out("Output folder for sweep.json, sweep.csv, the bifurcation figure and manifest.json, e.g. --out runs/sweep", defaultOut);
-        readonly Option<bool> quiet = new("--quiet", "-q") { Description = "No progress line on the terminal, e.g. --quiet" };
+        readonly Option<bool> quiet = new("--quiet") { Description = "No progress line on the terminal, e.g. --quiet" };
 
         public IReadOnlyList<Parameter> Parameters => [Family, Restarts, Steps, LearningRate, Seed, Mu, Sigma, Precision, Accelerator];
 

@@ -3,6 +3,22 @@ using TempFolder = KlGpu.Tests.Output.TempFolder;
 
 namespace KlGpu.Tests.Cli;
 
+/// <summary>What a new user tripped on (issue 19), each as the command they ran and what it does now.</summary>
+public sealed class NewUserTests
+{
+    /// <summary>`-q` was --quiet while `--q` is eval's and pressure's q: the short alias is gone, --quiet stays.</summary>
+    [Theory]
+    [InlineData("basins")]
+    [InlineData("sweep")]
+    [InlineData("sweep-alpha")]
+    public void DashQIsNoLongerQuiet(string command)
+    {
+        var run = CliRun.Of(command, "-q");
+        run.AssertUsageError();
+        Assert.Contains("'-q'", run.Stderr);
+    }
+}
+
 /// <summary>What a new user tripped on (issue 19) with the default --out, each as the command they ran, in a folder of its own.</summary>
 [Collection(ProcessWide.Name)]
 public sealed class NewUserDefaultFolderTests
