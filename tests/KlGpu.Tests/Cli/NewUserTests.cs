@@ -17,6 +17,45 @@ public sealed class NewUserTests
         run.AssertUsageError();
         Assert.Contains("'-q'", run.Stderr);
     }
+
+    /// <summary>The eval and pressure help did not say which terms --target and --q take: each option's line says it now.</summary>
+    [Theory]
+    [InlineData("eval", "--target", "T(nu,mean,scale) and Laplace L(mean,scale) terms (then forward and reverse KL only)")]
+    [InlineData("eval", "--q", "one Student-t T(nu,mean,scale) against a 1-D target, forward and reverse KL only")]
+    [InlineData("eval", "--q", "no L(mean,scale) terms")]
+    [InlineData("pressure", "--target", "N(mean,std) terms only (no T(nu,mean,scale) or L(mean,scale) terms, no two-modes)")]
+    [InlineData("pressure", "--q", "N(mean,std) terms only (no T(nu,mean,scale) or L(mean,scale) terms)")]
+    public void HelpSaysWhichTermsTargetAndQTake(string command, string option, string says)
+    {
+        var run = CliRun.Of(command, "--help");
+        Assert.Equal(0, run.ExitCode);
+        string line = Assert.Single(run.Stdout.Split('\n'), l => l.Contains($" {option} <SPEC>", StringComparison.Ordinal));
+        Assert.Contains(says, line);
+    }
+
+    /// <summary>What the help says, as the commands do it: 0 where it says a term is taken, a one-line refusal where not.</summary>
+    [Theory]
+    [InlineData(0, "eval", "0.5*T(3,-2,1) + 0.5*L(2,1)", "N(0,2)")]
+    [InlineData(0, "eval", "0.5*T(3,-2,1) + 0.5*L(2,1)", "T(3,0,2)")]
+    [InlineData(0, "eval", "N(0,1)", "0.5*N(-1,1) + 0.5*N(1,1)")]
+    [InlineData(2, "eval", "N(0,1)", "L(0,1)")]
+    [InlineData(2, "eval", "N(0,1)", "0.5*T(3,0,1) + 0.5*N(1,1)")]
+    [InlineData(2, "eval", "L(0,1)", "0.5*N(-1,1) + 0.5*N(1,1)")]
+    [InlineData(2, "eval", "two-modes(d=2, sep=3)", "T(3,0,1)")]
+    [InlineData(2, "pressure", "T(3,0,1)", "N(0,2)")]
+    [InlineData(2, "pressure", "L(0,1)", "N(0,2)")]
+    [InlineData(2, "pressure", "N(0,1)", "T(3,0,2)")]
+    [InlineData(2, "pressure", "N(0,1)", "L(0,2)")]
+    [InlineData(2, "pressure", "two-modes(d=2, sep=3)", "N(0,2)")]
+    public void TheTermsTakenAreTheTermsTheHelpNames(int exit, string command, string target, string q)
+    {
+        using var folder = new TempFolder();
+        var run = command == "eval"
+            ? CliRun.Of("eval", "--target", target, "--q", q, "--accelerator", "cpu")
+            : CliRun.Of("pressure", "--target", target, "--q", q, "--out", folder.Path);
+        if (exit == 0) Assert.True(run.ExitCode == 0, run.Stderr);
+        else run.AssertUsageError();
+    }
 }
 
 /// <summary>What a new user tripped on (issue 19) with the default --out, each as the command they ran, in a folder of its own.</summary>
