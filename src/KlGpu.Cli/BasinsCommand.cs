@@ -37,14 +37,17 @@ internal sealed class BasinsCommand
     public readonly Parameter<Precision> Precision = CommonOptions.Precision();
     public readonly Parameter<AcceleratorKind> Accelerator = CommonOptions.Accelerator();
     public readonly Parameter<bool> Svg = CommonOptions.Svg();
+    public readonly Parameter<bool> Animate = Parameter.Switch("animate", "--animate",
+        "Also write basins.gif: the recorded restarts (--trajectories, 24 if not given) moving over the landscape, and their fitted densities over p, e.g. --animate");
 
     public const int MaxSteps = 10_000_000;
 
     /// <summary>In the order of the help and of the manifest.</summary>
     public IReadOnlyList<Parameter> Parameters => [Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Mu, Sigma,
-        Tolerance, ClusterRadius, Trajectories, Precision, Accelerator, Svg];
+        Tolerance, ClusterRadius, Trajectories, Precision, Accelerator, Svg, Animate];
 
-    RunRecord<(BasinsSettings Settings, bool Svg)> Record => new(Parameters)
+    /// <summary>A run's settings and the switches of what it draws: a manifest re-runs to the same files, basins.gif included.</summary>
+    RunRecord<(BasinsSettings Settings, bool Svg, bool Animate)> Record => new(Parameters)
     {
         { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => x.Settings.Family },
         { Restarts, x => x.Settings.Restarts }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
@@ -53,6 +56,7 @@ internal sealed class BasinsCommand
         { Mu, x => (x.Settings.Starts.MuMin, x.Settings.Starts.MuMax) }, { Sigma, x => (x.Settings.Starts.SigmaMin, x.Settings.Starts.SigmaMax) },
         { Tolerance, x => x.Settings.Tolerance }, { ClusterRadius, x => x.Settings.ClusterRadius }, { Trajectories, x => x.Settings.Trajectories },
         { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg },
+        { Animate, x => x.Animate },
     };
 
     /// <summary>A mixture q records no start design or paths: it starts at random and draws none.</summary>
@@ -78,13 +82,12 @@ internal sealed class BasinsCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object: restarts, converged, and basins (mu, sigma, value, fraction, count, kind, hessian_eigenvalues), e.g. --json" };
         var outDir = CommonOptions.Out("Output folder for figures, restarts.csv, basins.json and manifest.json, e.g. --out runs/two-modes", DefaultOut);
         var quiet = new Option<bool>("--quiet") { Description = "No progress line on the terminal, e.g. --quiet" };
-        var animate = new Option<bool>("--animate") { Description = "Also write basins.gif: the recorded restarts (--trajectories, 24 if not given) moving over the landscape, and their fitted densities over p, e.g. --animate" };
 
         var command = new Command("basins",
             "Run many optimizer restarts of q = N(μ, σ) in parallel and count the distinct optima they reach, e.g. klgpu basins --target \"0.5*N(-2.75,1) + 0.5*N(2.75,1)\" --divergence reverse --restarts 10000")
         {
             Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Mu, Sigma, Tolerance, ClusterRadius, Trajectories,
-            Precision, Accelerator, json, outDir, CommonOptions.Force(), Svg, quiet, animate,
+            Precision, Accelerator, json, outDir, CommonOptions.Force(), Svg, quiet, Animate,
         };
         command.SetAction(r =>
         {
@@ -94,8 +97,8 @@ internal sealed class BasinsCommand
             var output = new RunOutput(r.GetValue(json), r.GetValue(outDir)!, r.GetValue(Svg));
             // A mixture q has its own parameter space and restarts; every other family descends (μ, log scale).
             if (fam is MixtureFamily mixture)
-                return MixtureBasinsCommand.Run(context, r, this, mixture, p, r.GetValue(animate) || r.GetValue(Trajectories) != 0, output);
-            bool animated = r.GetValue(animate);
+                return MixtureBasinsCommand.Run(context, r, this, mixture, p, r.GetValue(Animate) || r.GetValue(Trajectories) != 0, output);
+            bool animated = r.GetValue(Animate);
             var settings = Bind(r, p, (LocationScaleFamily)fam, animated);
             string dir = CommonOptions.OutFolder(r, output.Dir); // a bad --out fails before any work
             context.Cancel.ThrowIfCancellationRequested();
@@ -104,7 +107,7 @@ internal sealed class BasinsCommand
             var progress = Progress.ForTerminal(context.Error, settings.Restarts, quiet: r.GetValue(quiet));
             var run = BasinsJob.Compute(settings, engine, progress.Report, context.Cancel);
             progress.Finish();
-            var files = BasinsJob.Write(run, dir, output.Svg, context.Cancel, animated, Record.Of((settings, output.Svg)));
+            var files = BasinsJob.Write(run, dir, output.Svg, context.Cancel, animated, Record.Of((settings, output.Svg, animated)));
             if (output.Json) context.Out.Write(JsonFile.Serialize(BasinsJob.Summary(run)));
             else Table(context.Out, run, dir, files);
             return Cli.Ok;

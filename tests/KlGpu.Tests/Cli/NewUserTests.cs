@@ -56,6 +56,25 @@ public sealed class NewUserTests
         if (exit == 0) Assert.True(run.ExitCode == 0, run.Stderr);
         else run.AssertUsageError();
     }
+
+    /// <summary>`run` on the manifest of an --animate run did not redo basins.gif: animate is a recorded parameter now.</summary>
+    [Fact]
+    public void RunOnTheManifestOfAnAnimatedRunWritesTheGifAgain()
+    {
+        using var first = new TempFolder();
+        using var again = new TempFolder();
+        var run = CliRun.Of("basins", "--target", "0.5*N(-2.75,1) + 0.5*N(2.75,1)", "--restarts", "64", "--steps", "400", "--trajectories", "4",
+            "--animate", "--accelerator", "cpu", "--quiet", "--out", first.Path);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.True(File.Exists(first.File("basins.gif")));
+        using (var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(first.File("manifest.json"))))
+            Assert.True(manifest.RootElement.GetProperty("parameters").GetProperty("animate").GetBoolean());
+
+        var rerun = CliRun.Of("run", first.File("manifest.json"), "--out", again.Path);
+        Assert.True(rerun.ExitCode == 0, rerun.Stderr);
+        Assert.True(File.Exists(again.File("basins.gif")), "run of the manifest did not write basins.gif");
+        Assert.Equal(File.ReadAllText(first.File("restarts.csv")), File.ReadAllText(again.File("restarts.csv")));
+    }
 }
 
 /// <summary>What a new user tripped on (issue 19) with the default --out, each as the command they ran, in a folder of its own.</summary>
