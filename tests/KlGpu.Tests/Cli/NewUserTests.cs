@@ -75,6 +75,32 @@ public sealed class NewUserTests
         Assert.True(File.Exists(again.File("basins.gif")), "run of the manifest did not write basins.gif");
         Assert.Equal(File.ReadAllText(first.File("restarts.csv")), File.ReadAllText(again.File("restarts.csv")));
     }
+
+    /// <summary>basins --help gave a Gaussian q's defaults (4096 restarts, radius 1e-3) that a mixture q does not use: each option says what it uses.</summary>
+    [Theory]
+    [InlineData("--restarts <N>", "a mixture:K q makes 256 unless given")]
+    [InlineData("--steps <T>", "a mixture:K q takes at most 1500 unless given")]
+    [InlineData("--cluster-radius <X>", "for a mixture:K q, closer than this in every weight, mean and log std, 0.01 unless given")]
+    public void BasinsHelpSaysWhatAMixtureQUsesInstead(string option, string says)
+    {
+        var run = CliRun.Of("basins", "--help");
+        string line = Assert.Single(run.Stdout.Split('\n'), l => l.Contains(option, StringComparison.Ordinal));
+        Assert.Contains(says, line);
+    }
+
+    /// <summary>And a mixture q's run uses them: 256 restarts and radius 0.01 when neither is given (steps cut short here to keep it quick).</summary>
+    [Fact]
+    public void AMixtureQRunUsesTheDefaultsItsHelpNames()
+    {
+        using var folder = new TempFolder();
+        var run = CliRun.Of("basins", "--target", "0.5*N(-2,1) + 0.5*N(2,1)", "--family", "mixture:2", "--steps", "50", "--accelerator", "cpu",
+            "--json", "--out", folder.Path);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(folder.File("manifest.json")));
+        var parameters = manifest.RootElement.GetProperty("parameters");
+        Assert.Equal(256, parameters.GetProperty("restarts").GetInt32());
+        Assert.Equal(0.01, parameters.GetProperty("cluster_radius").GetDouble());
+    }
 }
 
 /// <summary>What a new user tripped on (issue 19) with the default --out, each as the command they ran, in a folder of its own.</summary>
