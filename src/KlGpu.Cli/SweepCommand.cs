@@ -186,6 +186,7 @@ internal sealed class SweepCommand
         o.WriteLine($"target p = {s.Template.Text}, {(s.Divergence.Fixed is null ? "the order " : "")}{s.Parameter} from {s.Values.Min.ToString("G6", c)} to {s.Values.Max.ToString("G6", c)} in {s.Values.Count} values");
         o.WriteLine(string.Create(c, $"{s.Divergence.Label()}{(s.Divergence.Fixed is null ? $" with α = {s.Parameter}" : "")}, q = {s.Family.Describe}; {s.Restarts:N0} restarts per value; {r.Seconds:0.0} s"));
         o.WriteLine();
+        o.WriteLine("rows: the first value, each value where the number of minima changes, and the last; every value's basins are in sweep.csv and sweep.json");
         o.WriteLine($"{s.Parameter,12}  minima  minimum locations (μ, σ)");
         int? previous = null;
         foreach (var p in r.Points)
@@ -200,7 +201,12 @@ internal sealed class SweepCommand
         o.WriteLine();
         if (r.Transitions.Count == 0) o.WriteLine("no transitions in this range");
         foreach (var t in r.Transitions)
-            o.WriteLine(string.Create(c, $"{t.Kind.ToString().ToLowerInvariant(),-9} at {s.Parameter} = {t.Parameter:F7}: {t.Description} (μ = {Shown(t.Mu):0.#####}, σ = {t.Sigma:0.#####})"));
+        {
+            string At(double mu, double sigma) => string.Create(c, $"μ = {Shown(mu):0.#####}, σ = {sigma:0.#####}");
+            // A switch names both basins: the one the global minimum leaves and the one it moves to.
+            string where = t is { OtherMu: { } mu, OtherSigma: { } sigma } ? $"from {At(t.Mu, t.Sigma)} to {At(mu, sigma)}" : At(t.Mu, t.Sigma);
+            o.WriteLine(string.Create(c, $"{t.Kind.ToString().ToLowerInvariant(),-9} at {s.Parameter} = {t.Parameter:F7}: {t.Description} ({where})"));
+        }
         o.WriteLine($"wrote {files} files to {dir}");
     }
 
@@ -218,6 +224,7 @@ internal sealed class SweepCommand
         o.WriteLine($"target p = {s.Template.Text}, {s.Parameter} from {s.Values.Min.ToString("G6", c)} to {s.Values.Max.ToString("G6", c)} in {s.Values.Count} values");
         o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = a mixture of {s.Components} Gaussians; {s.Restarts:N0} restarts per value; {r.Seconds:0.0} s"));
         o.WriteLine();
+        o.WriteLine("rows: the first value, each value where the counts change, and the last; every value's basins are in sweep.csv and sweep.json");
         o.WriteLine($"{s.Parameter,12}  minima  minima (weights, means, stds); collapsed optima are listed, not followed");
         string? previous = null;
         foreach (var p in r.Points)
@@ -232,7 +239,7 @@ internal sealed class SweepCommand
         o.WriteLine();
         if (r.Transitions.Count == 0) o.WriteLine("no transitions in this range");
         foreach (var t in r.Transitions)
-            o.WriteLine(string.Create(c, $"{t.Kind.ToString().ToLowerInvariant(),-9} at {s.Parameter} = {t.Parameter:F7}: {t.Description} (q: {Show(t.Q)})"));
+            o.WriteLine(string.Create(c, $"{t.Kind.ToString().ToLowerInvariant(),-9} at {s.Parameter} = {t.Parameter:F7}: {t.Description} ({(t.Other is { } to ? $"from q: {Show(t.Q)} to q: {Show(to)}" : $"q: {Show(t.Q)}")})"));
         o.WriteLine($"wrote {files} files to {dir}");
     }
 }

@@ -101,6 +101,20 @@ public sealed class NewUserTests
         Assert.Equal(256, parameters.GetProperty("restarts").GetInt32());
         Assert.Equal(0.01, parameters.GetProperty("cluster_radius").GetDouble());
     }
+
+    /// <summary>The sweep's switch line printed only the basin being left: it names both now, and the table says which rows it prints.</summary>
+    [Fact]
+    public void TheSwitchLineNamesTheBasinLeftAndTheBasinMovedTo()
+    {
+        using var folder = new TempFolder();
+        var run = CliRun.Of("sweep", "--target-template", "0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)", "--param", "d=5:6:3", "--restarts", "64",
+            "--mu", "-6:6", "--sigma", "0.2:6", "--accelerator", "cpu", "--quiet", "--out", folder.Path);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("rows: the first value, each value where the number of minima changes, and the last; every value's basins are in sweep.csv and sweep.json", run.Stdout);
+        string line = Assert.Single(run.Stdout.Split('\n'), l => l.StartsWith("switch", StringComparison.Ordinal));
+        // From the broad symmetric fit to one of the mirror mode-seeking fits (|μ| = 2.768 there, σ = 1.044).
+        Assert.Matches(@"^switch +at d = 5\.60016\d\d: the global minimum moves to another basin \(from μ = 0, σ = 2\.6015 to μ = -?2\.768, σ = 1\.04431\)$", line.TrimEnd());
+    }
 }
 
 /// <summary>What a new user tripped on (issue 19) with the default --out, each as the command they ran, in a folder of its own.</summary>
