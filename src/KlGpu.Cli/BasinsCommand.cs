@@ -24,6 +24,9 @@ internal sealed class BasinsCommand
         "Seed of the random starts: the same seed gives the same starts and results on every run and device, e.g. --seed 7", "1", BasinsSpec.Seed, v => v);
     public readonly Parameter<string?> Starts = Parameter.Text("starts", "--starts", "DESIGN",
         "random (μ uniform, σ log-uniform) or grid:NMUxNSIGMA (a grid of starts; also draws the basin-of-attraction map), e.g. --starts grid:64x48", "random");
+    public readonly Parameter<(double Mu, double Sigma)?> Start = Parameter.Of<(double Mu, double Sigma)?>("start", "--start", null, "MU,SIGMA",
+        "Run one restart from this point (σ > 0; the scale s for student:NU; with σ fixed only μ counts) instead of random or grid starts; not with --restarts, --starts, --mu or --sigma, e.g. --start 2.75,1",
+        null, (t, what) => BasinsSpec.Point(t, what), v => v is { } x ? FormattableString.Invariant($"{x.Mu:R},{x.Sigma:R}") : null);
     public readonly Parameter<(double Min, double Max)?> Mu = Interval("mu", "--mu",
         "Start range of μ as MIN:MAX (default: every target component's mean ± 3 stds), e.g. --mu -6:6", positive: false);
     public readonly Parameter<(double Min, double Max)?> Sigma = Interval("sigma", "--sigma",
@@ -43,17 +46,20 @@ internal sealed class BasinsCommand
     public const int MaxSteps = 10_000_000;
 
     /// <summary>In the order of the help and of the manifest.</summary>
-    public IReadOnlyList<Parameter> Parameters => [Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Mu, Sigma,
+    public IReadOnlyList<Parameter> Parameters => [Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Start, Mu, Sigma,
         Tolerance, ClusterRadius, Trajectories, Precision, Accelerator, Svg, Animate];
 
-    /// <summary>A run's settings and the switches of what it draws: a manifest re-runs to the same files, basins.gif included.</summary>
+    /// <summary>A run's settings and the switches of what it draws: a manifest re-runs to the same files, basins.gif included.
+    /// One start records the point alone (its restart count, design and ranges follow from it).</summary>
     RunRecord<(BasinsSettings Settings, bool Svg, bool Animate)> Record => new(Parameters)
     {
         { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => x.Settings.Family },
-        { Restarts, x => x.Settings.Restarts }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
+        { Restarts, x => x.Settings.Restarts, x => !x.Settings.Starts.IsPoint }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
         { LearningRate, x => x.Settings.LearningRate }, { Seed, x => x.Settings.Starts.Seed },
-        { Starts, x => x.Settings.Starts.IsGrid ? $"grid:{x.Settings.Starts.GridMu}x{x.Settings.Starts.GridSigma}" : "random" },
-        { Mu, x => (x.Settings.Starts.MuMin, x.Settings.Starts.MuMax) }, { Sigma, x => (x.Settings.Starts.SigmaMin, x.Settings.Starts.SigmaMax) },
+        { Starts, x => x.Settings.Starts.IsPoint ? null : x.Settings.Starts.IsGrid ? $"grid:{x.Settings.Starts.GridMu}x{x.Settings.Starts.GridSigma}" : "random" },
+        { Start, x => x.Settings.Starts.Point },
+        { Mu, x => x.Settings.Starts.IsPoint ? null : (x.Settings.Starts.MuMin, x.Settings.Starts.MuMax) },
+        { Sigma, x => x.Settings.Starts.IsPoint ? null : (x.Settings.Starts.SigmaMin, x.Settings.Starts.SigmaMax) },
         { Tolerance, x => x.Settings.Tolerance }, { ClusterRadius, x => x.Settings.ClusterRadius }, { Trajectories, x => x.Settings.Trajectories },
         { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg },
         { Animate, x => x.Animate },
@@ -86,7 +92,7 @@ internal sealed class BasinsCommand
         var command = new Command("basins",
             "Run many optimizer restarts of q = N(μ, σ) in parallel and count the distinct optima they reach, e.g. klgpu basins --target \"0.5*N(-2.75,1) + 0.5*N(2.75,1)\" --divergence reverse --restarts 10000")
         {
-            Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Mu, Sigma, Tolerance, ClusterRadius, Trajectories,
+            Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Start, Mu, Sigma, Tolerance, ClusterRadius, Trajectories,
             Precision, Accelerator, json, outDir, CommonOptions.Force(), Svg, quiet, Animate,
         };
         command.SetAction(r =>
@@ -120,11 +126,17 @@ internal sealed class BasinsCommand
     BasinsSettings Bind(ParseResult r, Target p, LocationScaleFamily fam, bool animate)
     {
         var (gridMu, gridSigma) = BasinsSpec.Starts(r.GetValue(Starts), fam, Starts.Option.Name);
+        var start = r.GetValue(Start);
+        if (start is not null)
+            foreach (var other in new Parameter[] { Restarts, Starts, Mu, Sigma }.Where(r.Given))
+                throw new UsageException($"{Start.Option.Name}: one start is one restart from that point; leave out {other.Option.Name}");
         var defaults = BasinsSettings.DefaultRanges(p);
         var (muMin, muMax) = r.GetValue(Mu) ?? (defaults.MuMin, defaults.MuMax);
         var (sMin, sMax) = r.GetValue(Sigma) ?? (defaults.SigmaMin, defaults.SigmaMax);
+        if (start is { } at) // the figures' frame holds the start
+            (muMin, muMax, sMin, sMax) = (Math.Min(muMin, at.Mu), Math.Max(muMax, at.Mu), Math.Min(sMin, at.Sigma), Math.Max(sMax, at.Sigma));
         int steps = r.GetValue(Steps);
-        int restarts = gridMu > 0 ? gridMu * gridSigma : r.GetValue(Restarts);
+        int restarts = gridMu > 0 ? gridMu * gridSigma : start is not null ? 1 : r.GetValue(Restarts);
         int paths = r.GetValue(Trajectories);
         if (paths > restarts) // a path is one restart's
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{Trajectories.Option.Name}: at most {restarts:N0} is supported, got {paths}"));
@@ -134,7 +146,7 @@ internal sealed class BasinsCommand
         if ((long)paths * (steps + 1) > BasinsSpec.MaxTrajectoryPoints)
             throw new UsageException($"{Trajectories.Option.Name}: {paths} paths of {steps + 1} points are too many to record; ask for fewer paths or steps");
         var settings = new BasinsSettings(p, BasinsSpec.Across(r.GetValue(Divergence), p, Divergence.Option.Name), fam, restarts, steps,
-            r.GetValue(Optimizer), r.GetValue(LearningRate), new StartDesign(muMin, muMax, sMin, sMax, r.GetValue(Seed), gridMu, gridSigma),
+            r.GetValue(Optimizer), r.GetValue(LearningRate), new StartDesign(muMin, muMax, sMin, sMax, r.GetValue(Seed), gridMu, gridSigma, start),
             r.GetValue(Tolerance), r.GetValue(ClusterRadius), paths, r.GetValue(Precision), r.GetValue(Accelerator));
         fam.CheckRestarts(p, settings.Divergence, paths > 0);
         return settings;
@@ -149,7 +161,7 @@ internal sealed class BasinsCommand
         var rep = run.Report;
         var c = CultureInfo.InvariantCulture;
         o.WriteLine($"target p = {s.Target}");
-        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = {s.Family.Describe}{(s.Family.ScaleName == "σ" ? "" : $" (the σ column is {s.Family.ScaleName})")}; {rep.Restarts:N0} restarts × ≤ {s.Steps:N0} {s.Optimizer.ToString().ToLowerInvariant()} steps (lr {s.LearningRate:G6}) on {run.DeviceKind}, {s.Precision.ToString().ToLowerInvariant()} precision"));
+        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = {s.Family.Describe}{(s.Family.ScaleName == "σ" ? "" : $" (the σ column is {s.Family.ScaleName})")}; {rep.Restarts:N0} {(rep.Restarts == 1 ? "restart" : "restarts")} × ≤ {s.Steps:N0} {s.Optimizer.ToString().ToLowerInvariant()} steps (lr {s.LearningRate:G6}) on {run.DeviceKind}, {s.Precision.ToString().ToLowerInvariant()} precision"));
         if (s.Target.Dimension > 1)
         {
             string across = rep.Converged == 0 ? ""

@@ -115,6 +115,59 @@ public sealed class NewUserTests
         // From the broad symmetric fit to one of the mirror mode-seeking fits (|μ| = 2.768 there, σ = 1.044).
         Assert.Matches(@"^switch +at d = 5\.60016\d\d: the global minimum moves to another basin \(from μ = 0, σ = 2\.6015 to μ = -?2\.768, σ = 1\.04431\)$", line.TrimEnd());
     }
+
+    /// <summary>There was no way to start from one point (--mu 0.3:0.3 is refused): --start MU,SIGMA is one restart from there,
+    /// recorded in the manifest, so that `run` of it starts there again.</summary>
+    [Fact]
+    public void OneStartAtTheRightHandModeEndsInTheRightHandBasin()
+    {
+        using var first = new TempFolder();
+        using var again = new TempFolder();
+        var run = CliRun.Of("basins", "--target", "0.5*N(-2.75,1)+0.5*N(2.75,1)", "--divergence", "reverse", "--start", "2.75,1", "--accelerator", "cpu",
+            "--json", "--out", first.Path);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using (var doc = System.Text.Json.JsonDocument.Parse(run.Stdout))
+        {
+            Assert.Equal(1, doc.RootElement.GetProperty("restarts").GetInt32());
+            Assert.Equal(1, doc.RootElement.GetProperty("converged").GetInt32());
+            var basin = Assert.Single(doc.RootElement.GetProperty("basins").EnumerateArray());
+            Assert.Equal("minimum", basin.GetProperty("kind").GetString());
+            // The right-hand mode-seeking minimum, (2.7113, 1.0523); the left one mirrors it and the broad one sits at μ = 0.
+            Assert.Equal(2.71134632, basin.GetProperty("mu").GetDouble(), 1e-6);
+            Assert.Equal(1.05230752, basin.GetProperty("sigma").GetDouble(), 1e-6);
+        }
+        string[] csv = File.ReadAllLines(first.File("restarts.csv"));
+        Assert.Equal(2, csv.Length);
+        Assert.StartsWith("0,2.75,1,", csv[1]);
+
+        using (var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(first.File("manifest.json"))))
+        {
+            var parameters = manifest.RootElement.GetProperty("parameters");
+            Assert.Equal("2.75,1", parameters.GetProperty("start").GetString());
+            foreach (string moot in new[] { "restarts", "starts", "mu", "sigma" }) Assert.False(parameters.TryGetProperty(moot, out _), $"{moot} recorded beside start");
+        }
+        var rerun = CliRun.Of("run", first.File("manifest.json"), "--out", again.Path);
+        Assert.True(rerun.ExitCode == 0, rerun.Stderr);
+        Assert.Equal(File.ReadAllText(first.File("restarts.csv")), File.ReadAllText(again.File("restarts.csv")));
+    }
+
+    /// <summary>--start is one restart from one point: a σ ≤ 0, a malformed point, and the options it replaces are one-line refusals.</summary>
+    [Theory]
+    [InlineData("--start: one start is one restart from that point; leave out --starts", "--start", "2.75,1", "--starts", "grid:4x4")]
+    [InlineData("--start: one start is one restart from that point; leave out --restarts", "--start", "2.75,1", "--restarts", "10")]
+    [InlineData("--start: one start is one restart from that point; leave out --mu", "--start", "2.75,1", "--mu", "-3:3")]
+    [InlineData("--start: σ must be above 0, got SIGMA = 0", "--start", "2.75,0")]
+    [InlineData("--start: σ must be above 0, got SIGMA = -1", "--start", "2.75,-1")]
+    [InlineData("--start: expected MU,SIGMA (e.g. 2.75,1) but got \"2.75\"", "--start", "2.75")]
+    [InlineData("--start: a mixture:2 q starts at random", "--start", "1,1", "--family", "mixture:2")]
+    public void StartIsRefusedWithWhatItReplaces(string message, params string[] args)
+    {
+        using var folder = new TempFolder();
+        var run = CliRun.Of(["basins", .. args, "--out", folder.Path]);
+        run.AssertUsageError();
+        Assert.StartsWith("klgpu: " + message, run.Stderr);
+        Assert.False(File.Exists(folder.File("manifest.json")));
+    }
 }
 
 /// <summary>What a new user tripped on (issue 19) with the default --out, each as the command they ran, in a folder of its own.</summary>
