@@ -12,9 +12,9 @@ internal sealed class BasinsCommand
     public readonly Parameter<FitFamily> Family = Parameter.Of("family", "--family", null, "FAMILY",
         "The model q: gaussian (μ and σ free), gaussian-fixed-sigma:S (μ only, σ = S), mixture:K (K ≤ 8 components: weights, means and stds; forward or reverse KL; default 256 restarts × 1500 steps) or student:NU (q = t_ν(μ, s) with ν fixed, μ and the scale s free, on the --sigma axis; forward or reverse KL), e.g. --family mixture:2",
         "gaussian", FitFamily.Parse, f => f.Name);
-    public readonly Parameter<int> Restarts = Parameter.Count("restarts", "--restarts", "N", "Number of optimizer restarts (ignored for grid starts), e.g. --restarts 100000",
+    public readonly Parameter<int> Restarts = Parameter.Count("restarts", "--restarts", "N", $"Number of optimizer restarts (ignored for grid starts); a mixture:K q makes {MixtureBasinsSettings.DefaultRestarts} unless given, e.g. --restarts 100000",
         BasinsSettings.DefaultRestarts.ToString(CultureInfo.InvariantCulture), 1, BasinsSpec.MaxRestarts);
-    public readonly Parameter<int> Steps = Parameter.Count("steps", "--steps", "T", "Most optimizer steps per restart; a restart stops earlier once its gradient norm is below --tolerance, e.g. --steps 5000",
+    public readonly Parameter<int> Steps = Parameter.Count("steps", "--steps", "T", $"Most optimizer steps per restart; a restart stops earlier once its gradient norm is below --tolerance; a mixture:K q takes at most {MixtureBasinsSettings.DefaultSteps} unless given, e.g. --steps 5000",
         BasinsSettings.DefaultSteps.ToString(CultureInfo.InvariantCulture), 1, MaxSteps);
     public readonly Parameter<Optimizer> Optimizer = Parameter.Of("optimizer", "--optimizer", null, "NAME",
         "Update rule: adam (β1 0.9, β2 0.999, ε 1e-8), sgd (plain gradient descent) or momentum (heavy ball, β 0.9), e.g. --optimizer momentum",
@@ -24,6 +24,9 @@ internal sealed class BasinsCommand
         "Seed of the random starts: the same seed gives the same starts and results on every run and device, e.g. --seed 7", "1", BasinsSpec.Seed, v => v);
     public readonly Parameter<string?> Starts = Parameter.Text("starts", "--starts", "DESIGN",
         "random (μ uniform, σ log-uniform) or grid:NMUxNSIGMA (a grid of starts; also draws the basin-of-attraction map), e.g. --starts grid:64x48", "random");
+    public readonly Parameter<(double Mu, double Sigma)?> Start = Parameter.Of<(double Mu, double Sigma)?>("start", "--start", null, "MU,SIGMA",
+        "Run one restart from this point (σ > 0; the scale s for student:NU; with σ fixed only μ counts) instead of random or grid starts; not with --restarts, --starts, --mu or --sigma, e.g. --start 2.75,1",
+        null, (t, what) => BasinsSpec.Point(t, what), v => v is { } x ? FormattableString.Invariant($"{x.Mu:R},{x.Sigma:R}") : null);
     public readonly Parameter<(double Min, double Max)?> Mu = Interval("mu", "--mu",
         "Start range of μ as MIN:MAX (default: every target component's mean ± 3 stds), e.g. --mu -6:6", positive: false);
     public readonly Parameter<(double Min, double Max)?> Sigma = Interval("sigma", "--sigma",
@@ -31,28 +34,35 @@ internal sealed class BasinsCommand
     public readonly Parameter<double> Tolerance = Parameter.Positive("tolerance", "--tolerance", "X",
         "A restart has converged when its gradient norm in (μ, log σ) falls below this, e.g. --tolerance 1e-8", "1e-6");
     public readonly Parameter<double> ClusterRadius = Parameter.Positive("cluster_radius", "--cluster-radius", "X",
-        "End points closer than this in both μ and log σ form one cluster before polishing, e.g. --cluster-radius 1e-2", "1e-3");
+        string.Create(CultureInfo.InvariantCulture, $"End points closer than this in both μ and log σ form one cluster before polishing; for a mixture:K q, closer than this in every weight, mean and log std, {MixtureBasinsSettings.DefaultClusterRadius:G} unless given, e.g. --cluster-radius 1e-2"), "1e-3");
     public readonly Parameter<int> Trajectories = Parameter.Count("trajectories", "--trajectories", "K",
         "Record every step of the first K restarts and draw them over the landscape, e.g. --trajectories 20", "0", 0, 1 << 16);
     public readonly Parameter<Precision> Precision = CommonOptions.Precision();
     public readonly Parameter<AcceleratorKind> Accelerator = CommonOptions.Accelerator();
     public readonly Parameter<bool> Svg = CommonOptions.Svg();
+    public readonly Parameter<bool> Animate = Parameter.Switch("animate", "--animate",
+        "Also write basins.gif: the recorded restarts (--trajectories, 24 if not given) moving over the landscape, and their fitted densities over p, e.g. --animate");
 
     public const int MaxSteps = 10_000_000;
 
     /// <summary>In the order of the help and of the manifest.</summary>
-    public IReadOnlyList<Parameter> Parameters => [Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Mu, Sigma,
-        Tolerance, ClusterRadius, Trajectories, Precision, Accelerator, Svg];
+    public IReadOnlyList<Parameter> Parameters => [Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Start, Mu, Sigma,
+        Tolerance, ClusterRadius, Trajectories, Precision, Accelerator, Svg, Animate];
 
-    RunRecord<(BasinsSettings Settings, bool Svg)> Record => new(Parameters)
+    /// <summary>A run's settings and the switches of what it draws: a manifest re-runs to the same files, basins.gif included.
+    /// One start records the point alone (its restart count, design and ranges follow from it).</summary>
+    RunRecord<(BasinsSettings Settings, bool Svg, bool Animate)> Record => new(Parameters)
     {
         { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => x.Settings.Family },
-        { Restarts, x => x.Settings.Restarts }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
+        { Restarts, x => x.Settings.Restarts, x => !x.Settings.Starts.IsPoint }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
         { LearningRate, x => x.Settings.LearningRate }, { Seed, x => x.Settings.Starts.Seed },
-        { Starts, x => x.Settings.Starts.IsGrid ? $"grid:{x.Settings.Starts.GridMu}x{x.Settings.Starts.GridSigma}" : "random" },
-        { Mu, x => (x.Settings.Starts.MuMin, x.Settings.Starts.MuMax) }, { Sigma, x => (x.Settings.Starts.SigmaMin, x.Settings.Starts.SigmaMax) },
+        { Starts, x => x.Settings.Starts.IsPoint ? null : x.Settings.Starts.IsGrid ? $"grid:{x.Settings.Starts.GridMu}x{x.Settings.Starts.GridSigma}" : "random" },
+        { Start, x => x.Settings.Starts.Point },
+        { Mu, x => x.Settings.Starts.IsPoint ? null : (x.Settings.Starts.MuMin, x.Settings.Starts.MuMax) },
+        { Sigma, x => x.Settings.Starts.IsPoint ? null : (x.Settings.Starts.SigmaMin, x.Settings.Starts.SigmaMax) },
         { Tolerance, x => x.Settings.Tolerance }, { ClusterRadius, x => x.Settings.ClusterRadius }, { Trajectories, x => x.Settings.Trajectories },
         { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg },
+        { Animate, x => x.Animate },
     };
 
     /// <summary>A mixture q records no start design or paths: it starts at random and draws none.</summary>
@@ -77,14 +87,13 @@ internal sealed class BasinsCommand
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object: restarts, converged, and basins (mu, sigma, value, fraction, count, kind, hessian_eigenvalues), e.g. --json" };
         var outDir = CommonOptions.Out("Output folder for figures, restarts.csv, basins.json and manifest.json, e.g. --out runs/two-modes", DefaultOut);
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress line on the terminal, e.g. --quiet" };
-        var animate = new Option<bool>("--animate") { Description = "Also write basins.gif: the recorded restarts (--trajectories, 24 if not given) moving over the landscape, and their fitted densities over p, e.g. --animate" };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress line on the terminal, e.g. --quiet" };
 
         var command = new Command("basins",
             "Run many optimizer restarts of q = N(μ, σ) in parallel and count the distinct optima they reach, e.g. klgpu basins --target \"0.5*N(-2.75,1) + 0.5*N(2.75,1)\" --divergence reverse --restarts 10000")
         {
-            Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Mu, Sigma, Tolerance, ClusterRadius, Trajectories,
-            Precision, Accelerator, json, outDir, CommonOptions.Force(), Svg, quiet, animate,
+            Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Start, Mu, Sigma, Tolerance, ClusterRadius, Trajectories,
+            Precision, Accelerator, json, outDir, CommonOptions.Force(), Svg, quiet, Animate,
         };
         command.SetAction(r =>
         {
@@ -94,8 +103,8 @@ internal sealed class BasinsCommand
             var output = new RunOutput(r.GetValue(json), r.GetValue(outDir)!, r.GetValue(Svg));
             // A mixture q has its own parameter space and restarts; every other family descends (μ, log scale).
             if (fam is MixtureFamily mixture)
-                return MixtureBasinsCommand.Run(context, r, this, mixture, p, r.GetValue(animate) || r.GetValue(Trajectories) != 0, output);
-            bool animated = r.GetValue(animate);
+                return MixtureBasinsCommand.Run(context, r, this, mixture, p, r.GetValue(Animate) || r.GetValue(Trajectories) != 0, output);
+            bool animated = r.GetValue(Animate);
             var settings = Bind(r, p, (LocationScaleFamily)fam, animated);
             string dir = CommonOptions.OutFolder(r, output.Dir); // a bad --out fails before any work
             context.Cancel.ThrowIfCancellationRequested();
@@ -104,7 +113,7 @@ internal sealed class BasinsCommand
             var progress = Progress.ForTerminal(context.Error, settings.Restarts, quiet: r.GetValue(quiet));
             var run = BasinsJob.Compute(settings, engine, progress.Report, context.Cancel);
             progress.Finish();
-            var files = BasinsJob.Write(run, dir, output.Svg, context.Cancel, animated, Record.Of((settings, output.Svg)));
+            var files = BasinsJob.Write(run, dir, output.Svg, context.Cancel, animated, Record.Of((settings, output.Svg, animated)));
             if (output.Json) context.Out.Write(JsonFile.Serialize(BasinsJob.Summary(run)));
             else Table(context.Out, run, dir, files);
             return Cli.Ok;
@@ -117,11 +126,17 @@ internal sealed class BasinsCommand
     BasinsSettings Bind(ParseResult r, Target p, LocationScaleFamily fam, bool animate)
     {
         var (gridMu, gridSigma) = BasinsSpec.Starts(r.GetValue(Starts), fam, Starts.Option.Name);
+        var start = r.GetValue(Start);
+        if (start is not null)
+            foreach (var other in new Parameter[] { Restarts, Starts, Mu, Sigma }.Where(r.Given))
+                throw new UsageException($"{Start.Option.Name}: one start is one restart from that point; leave out {other.Option.Name}");
         var defaults = BasinsSettings.DefaultRanges(p);
         var (muMin, muMax) = r.GetValue(Mu) ?? (defaults.MuMin, defaults.MuMax);
         var (sMin, sMax) = r.GetValue(Sigma) ?? (defaults.SigmaMin, defaults.SigmaMax);
+        if (start is { } at) // the figures' frame holds the start
+            (muMin, muMax, sMin, sMax) = (Math.Min(muMin, at.Mu), Math.Max(muMax, at.Mu), Math.Min(sMin, at.Sigma), Math.Max(sMax, at.Sigma));
         int steps = r.GetValue(Steps);
-        int restarts = gridMu > 0 ? gridMu * gridSigma : r.GetValue(Restarts);
+        int restarts = gridMu > 0 ? gridMu * gridSigma : start is not null ? 1 : r.GetValue(Restarts);
         int paths = r.GetValue(Trajectories);
         if (paths > restarts) // a path is one restart's
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{Trajectories.Option.Name}: at most {restarts:N0} is supported, got {paths}"));
@@ -131,7 +146,7 @@ internal sealed class BasinsCommand
         if ((long)paths * (steps + 1) > BasinsSpec.MaxTrajectoryPoints)
             throw new UsageException($"{Trajectories.Option.Name}: {paths} paths of {steps + 1} points are too many to record; ask for fewer paths or steps");
         var settings = new BasinsSettings(p, BasinsSpec.Across(r.GetValue(Divergence), p, Divergence.Option.Name), fam, restarts, steps,
-            r.GetValue(Optimizer), r.GetValue(LearningRate), new StartDesign(muMin, muMax, sMin, sMax, r.GetValue(Seed), gridMu, gridSigma),
+            r.GetValue(Optimizer), r.GetValue(LearningRate), new StartDesign(muMin, muMax, sMin, sMax, r.GetValue(Seed), gridMu, gridSigma, start),
             r.GetValue(Tolerance), r.GetValue(ClusterRadius), paths, r.GetValue(Precision), r.GetValue(Accelerator));
         fam.CheckRestarts(p, settings.Divergence, paths > 0);
         return settings;
@@ -146,7 +161,7 @@ internal sealed class BasinsCommand
         var rep = run.Report;
         var c = CultureInfo.InvariantCulture;
         o.WriteLine($"target p = {s.Target}");
-        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = {s.Family.Describe}{(s.Family.ScaleName == "σ" ? "" : $" (the σ column is {s.Family.ScaleName})")}; {rep.Restarts:N0} restarts × ≤ {s.Steps:N0} {s.Optimizer.ToString().ToLowerInvariant()} steps (lr {s.LearningRate:G6}) on {run.DeviceKind}, {s.Precision.ToString().ToLowerInvariant()} precision"));
+        o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = {s.Family.Describe}{(s.Family.ScaleName == "σ" ? "" : $" (the σ column is {s.Family.ScaleName})")}; {rep.Restarts:N0} {(rep.Restarts == 1 ? "restart" : "restarts")} × ≤ {s.Steps:N0} {s.Optimizer.ToString().ToLowerInvariant()} steps (lr {s.LearningRate:G6}) on {run.DeviceKind}, {s.Precision.ToString().ToLowerInvariant()} precision"));
         if (s.Target.Dimension > 1)
         {
             string across = rep.Converged == 0 ? ""

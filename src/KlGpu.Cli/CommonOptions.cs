@@ -10,15 +10,16 @@ internal static class CommonOptions
 
     const string TargetHelp = "The target p: a mixture, e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"N(0,1)\" or --target @mixture.json, or the d-dimensional ½N(0,I) + ½N(u,I), e.g. --target \"two-modes(d=20, sep=5)\"";
 
-    /// <summary>The target p; with <paramref name="heavyTails"/> it may have Student-t and Laplace components.</summary>
-    public static Parameter<Target> Target(bool required, bool heavyTails = false) =>
-        Parameter.Of("target", "--target", "-p", "SPEC", TargetHelp, required ? null : MixtureSpec.Example,
+    /// <summary>The target p; with <paramref name="heavyTails"/> it may have Student-t and Laplace components; <paramref name="help"/>
+    /// says so where a command's help names the terms it takes.</summary>
+    public static Parameter<Target> Target(bool required, bool heavyTails = false, string? help = null) =>
+        Parameter.Of("target", "--target", "-p", "SPEC", help ?? TargetHelp, required ? null : MixtureSpec.Example,
             (t, what) => TargetSpec.Parse(t, what, heavyTails), p => p.ToString(), required);
 
     /// <summary>A target for a view that is drawn over x on one line, where a d-dimensional target has no single answer.</summary>
     public static Parameter<GaussianMixture> OneDimensionalTarget(string view) =>
         Parameter.Of("target", "--target", "-p", "SPEC",
-            "The target mixture p, e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"N(0,1)\" or --target @mixture.json", null,
+            "The target mixture p, of N(mean,std) terms only (no T(nu,mean,scale) or L(mean,scale) terms, no two-modes), e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"N(0,1)\" or --target @mixture.json", null,
             (t, what) => OneDimensional(TargetSpec.Parse(t, what), view, what), p => p.ToString(), required: true);
 
     public static GaussianMixture OneDimensional(Target p, string view, string what = "--target") => p.IsTwoModes

@@ -5,10 +5,11 @@ internal static class EvalCommand
 {
     public static Command Create(CliContext context)
     {
-        var target = CommonOptions.Target(required: true, heavyTails: true);
+        var target = CommonOptions.Target(required: true, heavyTails: true,
+            help: "The target p: a mixture of N(mean,std) terms, which may also hold Student-t T(nu,mean,scale) and Laplace L(mean,scale) terms (then forward and reverse KL only), e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"0.5*T(3,-2,1) + 0.5*L(2,1)\" or --target @mixture.json, or the d-dimensional ½N(0,I) + ½N(u,I), e.g. --target \"two-modes(d=20, sep=5)\"");
         var q = new Option<string>("--q")
         {
-            Description = "The approximation q, a mixture in the same language, e.g. --q \"N(0,1.5)\"",
+            Description = "The approximation q: a mixture of N(mean,std) terms or @mixture.json, e.g. --q \"N(0,1.5)\", or one Student-t T(nu,mean,scale) against a 1-D target, forward and reverse KL only, e.g. --q \"T(3,0,1.5)\"; no L(mean,scale) terms; against a target with T or L terms q is one N or T, against two-modes one N along u",
             Required = true,
             HelpName = "SPEC",
         };
@@ -17,7 +18,7 @@ internal static class EvalCommand
         var accelerator = CommonOptions.Accelerator();
         var json = new Option<bool>("--json") { Description = "Print one JSON object {\"forward\": ..., \"reverse\": ..., \"precision\": ..., \"device\": ...} (one key per divergence; a diverging one is \"Infinity\"), e.g. --json" };
 
-        var command = new Command("eval", "KL(p||q) and KL(q||p), or any --divergence of the family, between two Gaussian mixtures, e.g. klgpu eval --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --q \"N(0,2)\"")
+        var command = new Command("eval", "KL(p||q) and KL(q||p), or any --divergence of the family, between a target p and an approximation q (the terms each takes: see --target and --q), e.g. klgpu eval --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --q \"N(0,2)\"")
         {
             target, q, divergence, precision, accelerator, json,
         };

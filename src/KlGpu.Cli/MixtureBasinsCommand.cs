@@ -9,6 +9,8 @@ internal static class MixtureBasinsCommand
         family.CheckRestarts(p, d, paths: false);
         if (!r.GetValue(o.Starts)!.Trim().Equals("random", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--starts: a {family.Name} q starts at random (a grid of starts spans the (μ, σ) plane of a Gaussian q)");
+        if (r.Given(o.Start))
+            throw new UsageException($"{o.Start.Option.Name}: a {family.Name} q starts at random (one start is a point of the (μ, σ) plane of a Gaussian q)");
         if (paths)
             throw new UsageException($"--trajectories/--animate: paths are drawn over the (μ, σ) plane of a Gaussian q; a {family.Name} q has none");
         var defaults = BasinsSettings.DefaultRanges(p.Marginal);

@@ -121,6 +121,13 @@ internal sealed class RunRecord<TSettings>(IReadOnlyList<Parameter> order) : Sys
         values.Add(parameter, s => parameter.Show(value(s)));
     }
 
+    /// <summary>A parameter recorded only where <paramref name="recorded"/> holds (a restart count that one start makes moot).</summary>
+    public void Add<T>(Parameter<T> parameter, Func<TSettings, T> value, Func<TSettings, bool> recorded)
+    {
+        if (!order.Contains(parameter)) throw new InvalidOperationException($"{parameter.Key} is not a parameter of this command");
+        values.Add(parameter, s => recorded(s) ? parameter.Show(value(s)) : null);
+    }
+
     public RunParameters Of(TSettings settings) =>
         new(order.Where(values.ContainsKey).Select(p => KeyValuePair.Create(p.Key, values[p](settings))));
 

@@ -6,7 +6,7 @@ namespace KlGpu.Cli;
 internal sealed class PressureCommand
 {
     readonly Parameter<GaussianMixture> target = CommonOptions.OneDimensionalTarget("pressure");
-    readonly Parameter<GaussianMixture> q = Parameter.Of("q", "--q", null, "SPEC", "The approximation q, a mixture in the same language, e.g. --q \"N(2.5,0.8)\"",
+    readonly Parameter<GaussianMixture> q = Parameter.Of("q", "--q", null, "SPEC", "The approximation q, a mixture of N(mean,std) terms only (no T(nu,mean,scale) or L(mean,scale) terms), e.g. --q \"N(2.5,0.8)\"",
         null, MixtureSpec.Parse, m => m.ToString(), required: true);
     readonly Parameter<IReadOnlyList<Divergence>> divergences = CommonOptions.Divergences(family: true, refuseKsd: "pressure");
     readonly Parameter<GridAxis?> x = Parameter.Of<GridAxis?>("x", "--x", null, "MIN:MAX:N",

@@ -7,6 +7,9 @@ internal sealed class SweepCommand
 {
     public const string DefaultOut = "output/sweep";
 
+    /// <summary>sweep-alpha's own folder, so that it does not replace a `sweep` run's files.</summary>
+    public const string DefaultAlphaOut = "output/sweep-alpha";
+
     readonly Parameter<TargetTemplate> template = Parameter.Of("template", "--target-template", null, "SPEC",
         "The target with {name} placeholders; weights and the arguments of N(…), T(nu,mean,scale) and L(mean,scale) may be arithmetic in them, e.g. --target-template \"0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)\"",
         null, (t, _) => new TargetTemplate(t), t => t.Text, required: true);
@@ -15,7 +18,7 @@ internal sealed class SweepCommand
     readonly Parameter<DivergenceTemplate> divergence = Parameter.Of("divergence", "--divergence", "-d", "NAME",
         "One divergence with a gradient (forward, reverse, js, hellinger, tv, pearson, neyman, jeffreys, alpha:A, renyi:A), or an order swept instead of the target as alpha:{a} or renyi:{a}, e.g. --divergence alpha:{a} --param a=0:1:21",
         "reverse", (t, _) => new DivergenceTemplate(t), d => d.Text);
-    readonly RunOptions run = new(mixtures: true);
+    readonly RunOptions run = new(mixtures: true, DefaultOut);
 
     /// <summary>In the order of the help and of the manifest.</summary>
     public IReadOnlyList<Parameter> Parameters => [template, param, divergence, .. run.Parameters];
@@ -64,7 +67,7 @@ internal sealed class SweepCommand
             DefaultValueFactory = _ => "alpha",
             HelpName = "NAME",
         };
-        var run = new RunOptions(mixtures: false);
+        var run = new RunOptions(mixtures: false, DefaultAlphaOut);
         var command = new Command("sweep-alpha",
             "Run the restarts at every order α of the α-divergence between reverse KL (α = 0) and forward KL (α = 1) and locate where mode-seeking begins, e.g. klgpu sweep-alpha --target \"0.5*N(-3,1) + 0.5*N(3,1)\" --alpha 0:1:21")
         {
@@ -86,7 +89,7 @@ internal sealed class SweepCommand
 
     /// <summary>The options both sweeps share, and the run itself.</summary>
     /// <remarks>A mixture q has only the KLs' gradient, so only `sweep` offers it: `sweep-alpha` sweeps the α-divergence's order.</remarks>
-    sealed class RunOptions(bool mixtures)
+    sealed class RunOptions(bool mixtures, string defaultOut)
     {
         public readonly Parameter<FitFamily> Family = Parameter.Of("family", "--family", null, "FAMILY",
             mixtures
@@ -106,8 +109,8 @@ internal sealed class SweepCommand
         public readonly Parameter<Precision> Precision = CommonOptions.Precision();
         public readonly Parameter<AcceleratorKind> Accelerator = CommonOptions.Accelerator();
         readonly Option<bool> json = new("--json") { Description = "Print one JSON object: values (each with its basins) and transitions (param, kind = pitchfork|fold|switch, the points involved), e.g. --json" };
-        readonly Option<string> outDir = CommonOptions.Out("Output folder for sweep.json, sweep.csv, the bifurcation figure and manifest.json, e.g. --out runs/sweep", DefaultOut);
-        readonly Option<bool> quiet = new("--quiet", "-q") { Description = "No progress line on the terminal, e.g. --quiet" };
+        readonly Option<string> outDir = CommonOptions.Out("Output folder for sweep.json, sweep.csv, the bifurcation figure and manifest.json, e.g. --out runs/sweep", defaultOut);
+        readonly Option<bool> quiet = new("--quiet") { Description = "No progress line on the terminal, e.g. --quiet" };
 
         public IReadOnlyList<Parameter> Parameters => [Family, Restarts, Steps, LearningRate, Seed, Mu, Sigma, Precision, Accelerator];
 
@@ -183,6 +186,7 @@ internal sealed class SweepCommand
         o.WriteLine($"target p = {s.Template.Text}, {(s.Divergence.Fixed is null ? "the order " : "")}{s.Parameter} from {s.Values.Min.ToString("G6", c)} to {s.Values.Max.ToString("G6", c)} in {s.Values.Count} values");
         o.WriteLine(string.Create(c, $"{s.Divergence.Label()}{(s.Divergence.Fixed is null ? $" with α = {s.Parameter}" : "")}, q = {s.Family.Describe}; {s.Restarts:N0} restarts per value; {r.Seconds:0.0} s"));
         o.WriteLine();
+        o.WriteLine("rows: the first value, each value where the number of minima changes, and the last; every value's basins are in sweep.csv and sweep.json");
         o.WriteLine($"{s.Parameter,12}  minima  minimum locations (μ, σ)");
         int? previous = null;
         foreach (var p in r.Points)
@@ -197,7 +201,12 @@ internal sealed class SweepCommand
         o.WriteLine();
         if (r.Transitions.Count == 0) o.WriteLine("no transitions in this range");
         foreach (var t in r.Transitions)
-            o.WriteLine(string.Create(c, $"{t.Kind.ToString().ToLowerInvariant(),-9} at {s.Parameter} = {t.Parameter:F7}: {t.Description} (μ = {Shown(t.Mu):0.#####}, σ = {t.Sigma:0.#####})"));
+        {
+            string At(double mu, double sigma) => string.Create(c, $"μ = {Shown(mu):0.#####}, σ = {sigma:0.#####}");
+            // A switch names both basins: the one the global minimum leaves and the one it moves to.
+            string where = t is { OtherMu: { } mu, OtherSigma: { } sigma } ? $"from {At(t.Mu, t.Sigma)} to {At(mu, sigma)}" : At(t.Mu, t.Sigma);
+            o.WriteLine(string.Create(c, $"{t.Kind.ToString().ToLowerInvariant(),-9} at {s.Parameter} = {t.Parameter:F7}: {t.Description} ({where})"));
+        }
         o.WriteLine($"wrote {files} files to {dir}");
     }
 
@@ -215,6 +224,7 @@ internal sealed class SweepCommand
         o.WriteLine($"target p = {s.Template.Text}, {s.Parameter} from {s.Values.Min.ToString("G6", c)} to {s.Values.Max.ToString("G6", c)} in {s.Values.Count} values");
         o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = a mixture of {s.Components} Gaussians; {s.Restarts:N0} restarts per value; {r.Seconds:0.0} s"));
         o.WriteLine();
+        o.WriteLine("rows: the first value, each value where the counts change, and the last; every value's basins are in sweep.csv and sweep.json");
         o.WriteLine($"{s.Parameter,12}  minima  minima (weights, means, stds); collapsed optima are listed, not followed");
         string? previous = null;
         foreach (var p in r.Points)
@@ -229,7 +239,7 @@ internal sealed class SweepCommand
         o.WriteLine();
         if (r.Transitions.Count == 0) o.WriteLine("no transitions in this range");
         foreach (var t in r.Transitions)
-            o.WriteLine(string.Create(c, $"{t.Kind.ToString().ToLowerInvariant(),-9} at {s.Parameter} = {t.Parameter:F7}: {t.Description} (q: {Show(t.Q)})"));
+            o.WriteLine(string.Create(c, $"{t.Kind.ToString().ToLowerInvariant(),-9} at {s.Parameter} = {t.Parameter:F7}: {t.Description} ({(t.Other is { } to ? $"from q: {Show(t.Q)} to q: {Show(to)}" : $"q: {Show(t.Q)}")})"));
         o.WriteLine($"wrote {files} files to {dir}");
     }
 }

@@ -3,14 +3,18 @@ namespace KlGpu.Basins;
 
 /// <summary>
 /// Where restarts begin: uniform in μ and log-uniform in σ from a seeded generator, or a regular grid
-/// (μ evenly, σ geometrically spaced) whose pixels make a basin-of-attraction map. With σ fixed, σ is not drawn.
+/// (μ evenly, σ geometrically spaced) whose pixels make a basin-of-attraction map, or one <see cref="Point"/>, for which
+/// the ranges are only the frame the figures draw. With σ fixed, σ is not drawn.
 /// </summary>
-public sealed record StartDesign(double MuMin, double MuMax, double SigmaMin, double SigmaMax, ulong Seed, int GridMu = 0, int GridSigma = 0)
+public sealed record StartDesign(double MuMin, double MuMax, double SigmaMin, double SigmaMax, ulong Seed, int GridMu = 0, int GridSigma = 0,
+    (double Mu, double Sigma)? Point = null)
 {
     public bool IsGrid => GridMu > 0;
 
-    /// <summary>Restart count: the grid's size for a grid, else what was asked for.</summary>
-    public int Count(int requested) => IsGrid ? GridMu * GridSigma : requested;
+    public bool IsPoint => Point is not null;
+
+    /// <summary>Restart count: the grid's size for a grid, one for a point, else what was asked for.</summary>
+    public int Count(int requested) => IsGrid ? GridMu * GridSigma : IsPoint ? 1 : requested;
 
     public (double[] Mu, double[] LogSigma) Generate(int requested, LocationScaleFamily family)
     {
@@ -18,7 +22,12 @@ public sealed record StartDesign(double MuMin, double MuMax, double SigmaMin, do
         var mu = new double[n];
         var logSigma = new double[n];
         double lo = Math.Log(SigmaMin), hi = Math.Log(SigmaMax);
-        if (IsGrid)
+        if (Point is { } start)
+        {
+            mu[0] = start.Mu;
+            logSigma[0] = Math.Log(start.Sigma);
+        }
+        else if (IsGrid)
         {
             // Row-major over σ then μ, so restart i is pixel (i % GridMu, i / GridMu) of the map.
             for (int j = 0; j < GridSigma; j++)

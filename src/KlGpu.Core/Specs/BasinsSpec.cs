@@ -29,6 +29,17 @@ public static class BasinsSpec
         return (min, max);
     }
 
+    /// <summary><c>MU,SIGMA</c>: one start, both finite, SIGMA above 0.</summary>
+    public static (double Mu, double Sigma) Point(string? text, string what)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new UsageException($"{what}: empty start; expected MU,SIGMA, e.g. 2.75,1");
+        string[] parts = text.Split(',');
+        if (parts.Length != 2) throw new UsageException($"{what}: expected MU,SIGMA (e.g. 2.75,1) but got {SpecText.Quote(text)}");
+        double mu = SpecText.ParseNumber(parts[0], what, "MU"), sigma = SpecText.ParseNumber(parts[1], what, "SIGMA");
+        if (!(sigma > 0)) throw new UsageException($"{what}: σ must be above 0, got SIGMA = {SpecText.Show(sigma)}");
+        return (mu, sigma);
+    }
+
     /// <summary>A finite number above 0.</summary>
     public static double Positive(string? text, string what)
     {
