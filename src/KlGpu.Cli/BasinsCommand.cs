@@ -113,7 +113,7 @@ internal sealed class BasinsCommand
             var progress = Progress.ForTerminal(context.Error, settings.Restarts, quiet: r.GetValue(quiet));
             var run = BasinsJob.Compute(settings, engine, progress.Report, context.Cancel);
             progress.Finish();
-            var files = BasinsJob.Write(run, dir, output.Svg, context.Cancel, animated, Record.Of((settings, output.Svg, animated)));
+            var files = BasinsJob.Write(run, BasinsJob.Picture(run, engine), dir, output.Svg, context.Cancel, animated, Record.Of((settings, output.Svg, animated)));
             if (output.Json) context.Out.Write(JsonFile.Serialize(BasinsJob.Summary(run)));
             else Table(context.Out, run, dir, files);
             return Cli.Ok;

@@ -106,7 +106,6 @@ public sealed record BasinsRun(
     double[] StartLogSigma,
     RestartOutcome Outcome,
     BasinReport Report,
-    BasinsPicture Picture,
     string DeviceKind,
     string DeviceName,
     double OptimizeSeconds,
@@ -132,7 +131,7 @@ public sealed record BasinsRun(
     }
 }
 
-/// <summary>The landscape under the basins, computed with them: a map over (μ, scale), or for a fixed scale the curve over μ.</summary>
+/// <summary>The landscape under the basins (<see cref="BasinsJob.Picture"/>): a map over (μ, scale), or for a fixed scale the curve over μ.</summary>
 public sealed record BasinsPicture(DivergenceMap? Map, double[]? CurveMu, double[]? CurveValues);
 
 /// <summary>
@@ -163,15 +162,15 @@ public static class BasinsJob
         var finder = new BasinFinder((m, ls) => polishEngine.Gradient(s.Target, s.Family, s.Divergence, m, ls), s.Family.FixedScale is not null,
             s.ClusterRadius);
         var report = finder.Find(outcome);
-        double polish = clock.Elapsed.TotalSeconds;
-        var picture = Picture(s, report.Basins, polishEngine);
-        return new BasinsRun(s, mu, logScale, outcome, report, picture, engine.DeviceKind, engine.DeviceName, optimize, polish);
+        return new BasinsRun(s, mu, logScale, outcome, report, engine.DeviceKind, engine.DeviceName, optimize, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>What the basins figure draws under the basins: the map for a free scale, the curve over μ for a fixed one.</summary>
-    static BasinsPicture Picture(BasinsSettings s, IReadOnlyList<Basin> basins, KlEngine engine)
+    /// <summary>What the basins figure draws under the basins: the map for a free scale, the curve over μ for a fixed one. Only
+    /// a run that is drawn needs it (a sweep's or a curve's runs are not), so it is its own step between Compute and Write.</summary>
+    public static BasinsPicture Picture(BasinsRun run, KlEngine engine)
     {
-        if (s.Family.FixedScale is not { } fixedSigma) return new BasinsPicture(Map(s, basins, engine), null, null);
+        var s = run.Settings;
+        if (s.Family.FixedScale is not { } fixedSigma) return new BasinsPicture(Map(s, run.Report.Basins, engine), null, null);
         double[] mu = new GridAxis(s.Starts.MuMin, s.Starts.MuMax, 801).Values();
         double[] logSigma = mu.Select(_ => Math.Log(fixedSigma)).ToArray();
         return new BasinsPicture(null, mu, engine.Gradient(s.Target, s.Family, s.Divergence, mu, logSigma).Value);
@@ -227,7 +226,7 @@ public static class BasinsJob
         .Select(i => Math.Max(run.Outcome.AcrossMaxMu[i], run.Outcome.AcrossMaxLogSigma[i])).DefaultIfEmpty().Max();
 
     /// <summary>Writes every file of a run into <paramref name="dir"/>; returns the files with their roles.</summary>
-    public static IReadOnlyList<OutputFileEntry> Write(BasinsRun run, string dir, bool svg, CancellationToken cancel = default,
+    public static IReadOnlyList<OutputFileEntry> Write(BasinsRun run, BasinsPicture picture, string dir, bool svg, CancellationToken cancel = default,
         bool animate = false, RunParameters? parameters = null)
     {
         dir = OutputFolder.Prepare(dir);
@@ -238,13 +237,13 @@ public static class BasinsJob
 
         var options = FigureOptions.For(s.Family);
         var paths = run.Paths();
-        var map = run.Picture.Map;
+        var map = picture.Map;
         foreach (string ext in svg ? [".png", ".svg"] : new[] { ".png" })
         {
             cancel.ThrowIfCancellationRequested();
             ScottPlot.Plot basinsPlot;
             if (s.Family.FixedScale is { } fixedSigma)
-                basinsPlot = BasinFigure.Curve(s.Target, s.Divergence.Label(), fixedSigma, run.Picture.CurveMu!, run.Picture.CurveValues!, run.Report.Basins,
+                basinsPlot = BasinFigure.Curve(s.Target, s.Divergence.Label(), fixedSigma, picture.CurveMu!, picture.CurveValues!, run.Report.Basins,
                     paths.Select(p => p.Mu).ToList());
             else basinsPlot = BasinFigure.Landscape(map!, s.Target, run.Report.Basins, paths, options);
             batch.Figure((c, r) => basinsPlot.Render(c, r), "basins" + ext, "figure:basins", options.Width, options.Height);
