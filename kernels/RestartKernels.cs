@@ -22,7 +22,7 @@ public static class RestartStatus
     public const int Diverged = 2;
 }
 
-/// <summary>Everything a restart kernel needs besides the target: one value type, passed by value to the kernel.</summary>
+/// <summary>Everything a restart kernel needs besides its objective: one value type, passed by value to the kernel.</summary>
 public struct OptimizerSettings<T> where T : unmanaged
 {
     /// <summary>How to step, never what is minimized: that is the objective's (its divergence travels with it).</summary>

@@ -94,9 +94,6 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         TrajectoryStride = Math.Max(1, s.TrajectoryStride),
     };
 
-    /// <summary>The one launch path: on the CPU path Parallel.For over <paramref name="cpu"/> (the same kernel method called
-    /// directly); on an accelerator <paramref name="kernel"/> is compiled once and launched over <paramref name="extent"/> with
-    /// <paramref name="arguments"/>, which must be the ones <paramref name="cpu"/> passes.</summary>
     /// <summary>The launcher of a kernel method, typed Action&lt;AcceleratorStream, index, parameters…&gt; as ILGPU builds it; the
     /// type is made from the method's own parameters, so no signature is written out a second time.</summary>
     Delegate Launcher(Delegate kernel)
@@ -124,6 +121,9 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         return converted;
     }
 
+    /// <summary>The one launch path: on the CPU path Parallel.For over <paramref name="cpu"/> (the same kernel method called
+    /// directly); on an accelerator <paramref name="kernel"/> is compiled once and launched over <paramref name="extent"/> with
+    /// <paramref name="arguments"/>, which must be the ones <paramref name="cpu"/> passes.</summary>
     void Launch(Delegate kernel, Index2D extent, Action<Index2D> cpu, params object[] arguments)
     {
         if (parallelCpu)
