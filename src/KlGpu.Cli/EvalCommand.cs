@@ -9,7 +9,7 @@ internal static class EvalCommand
             help: "The target p: a mixture of N(mean,std) terms, which may also hold Student-t T(nu,mean,scale) and Laplace L(mean,scale) terms (then forward and reverse KL only), e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"0.5*T(3,-2,1) + 0.5*L(2,1)\" or --target @mixture.json, or the d-dimensional ½N(0,I) + ½N(u,I), e.g. --target \"two-modes(d=20, sep=5)\"");
         var q = new Option<string>("--q")
         {
-            Description = "The approximation q: a mixture of N(mean,std) terms or @mixture.json, e.g. --q \"N(0,1.5)\", or one Student-t T(nu,mean,scale) against a 1-D target, forward and reverse KL only, e.g. --q \"T(3,0,1.5)\"; no L(mean,scale) terms; against a target with T or L terms q is one N or T, against two-modes one N along u",
+            Description = "The approximation q: a mixture of N(mean,std) terms or @mixture.json, e.g. --q \"N(0,1.5)\", or one Student-t T(nu,mean,scale) against a 1-D target, forward and reverse KL only, e.g. --q \"T(3,0,1.5)\"; no L(mean,scale) terms; against a target with T or L terms q is one N or T, against two-modes q is along u (N(0,1) across it) and not a T",
             Required = true,
             HelpName = "SPEC",
         };
@@ -48,7 +48,7 @@ internal static class EvalCommand
             var values = divergences.ToDictionary(d => d, d =>
                 qStudent is not null ? engine.Evaluate(targetP, (StudentFamily)fam, qStudent.Means[0], qStudent.Scales[0], d)
                 : targetP.HeavyTails is not null ? engine.Evaluate(targetP, FitFamily.Gaussian, qGaussian!.Means[0], qGaussian.Stds[0], d)
-                : Value(engine, targetP.Marginal, qGaussian!, d));
+                : engine.Evaluate(targetP.Marginal, qGaussian!, d));
             var qq = qGaussian;
             if (r.GetValue(json))
             {
@@ -75,12 +75,5 @@ internal static class EvalCommand
             return Cli.Ok;
         });
         return command;
-    }
-
-    /// <summary>A mixture q's limits are said as --q's.</summary>
-    static double Value(KlEngine engine, GaussianMixture p, GaussianMixture q, Divergence d)
-    {
-        try { return engine.Evaluate(p, q, d); }
-        catch (UnsupportedFitException e) when (e.Part == FitPart.Family) { throw new UsageException($"--q: {e.Message}"); }
     }
 }

@@ -15,13 +15,18 @@ public sealed record MixtureFamily(int Components) : FitFamily
         if (p.HeavyTails is not null)
             throw new UnsupportedFitException(FitPart.Family,
                 $"a target with Student-t or Laplace components takes a single Gaussian or Student-t q, not a {Components}-component mixture");
-        if (p.Dimension > 1)
-            throw new UnsupportedFitException(FitPart.Family, $"{Name} fits a mixture of Gaussians to a 1-D Gaussian mixture; {p} is not one");
+        foreach (var d in divergences)
+            if (d.Kernel is not null)
+                throw new UnsupportedFitException(FitPart.Family, $"{d.Name()} takes a single Gaussian q, not a mixture of {Components}");
     }
 
+    /// <summary>A value holds along u of the d-dimensional target (q along u, N(0, 1) across it), but the mixture restarts and
+    /// polish are 1-D.</summary>
     public override void CheckRestarts(Target p, Divergence divergence, bool paths)
     {
         CheckMap(p, [divergence]);
+        if (p.Dimension > 1)
+            throw new UnsupportedFitException(FitPart.Family, $"{Name} fits a mixture of Gaussians to a 1-D Gaussian mixture; {p} is not one");
         if (divergence != Divergence.Forward && divergence != Divergence.Reverse)
             throw new UnsupportedFitException(FitPart.Divergence, $"restarts of a mixture q support forward and reverse; {divergence.Name()} is not available for a mixture q");
     }

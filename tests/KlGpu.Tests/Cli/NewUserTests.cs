@@ -42,6 +42,7 @@ public sealed class NewUserTests
     [InlineData(2, "eval", "N(0,1)", "0.5*T(3,0,1) + 0.5*N(1,1)")]
     [InlineData(2, "eval", "L(0,1)", "0.5*N(-1,1) + 0.5*N(1,1)")]
     [InlineData(2, "eval", "two-modes(d=2, sep=3)", "T(3,0,1)")]
+    [InlineData(0, "eval", "two-modes(d=2, sep=3)", "0.5*N(-1,1) + 0.5*N(2,1)")]
     [InlineData(2, "pressure", "T(3,0,1)", "N(0,2)")]
     [InlineData(2, "pressure", "L(0,1)", "N(0,2)")]
     [InlineData(2, "pressure", "N(0,1)", "T(3,0,2)")]

@@ -89,6 +89,26 @@ public class FitFamilyTests
         Assert.False(Directory.Exists(output), "the run's folder was created");
     }
 
+    /// <summary>A mixture q's value holds along u of the d-dimensional target: eval gives the 1-D value of p's law along u,
+    /// ½N(0,1) + ½N(sep,1), for every divergence (only its restarts are 1-D).</summary>
+    [Fact]
+    public void AMixtureQIsValuedAlongUOfTheTwoModeTarget()
+    {
+        const string q = "0.5*N(-1,1) + 0.5*N(2,1)";
+        var along = CliRun.Of("eval", "--target", "two-modes(d=3, sep=3)", "--q", q, "-d", "forward,reverse,js", "--json");
+        var line = CliRun.Of("eval", "--target", "0.5*N(0,1) + 0.5*N(3,1)", "--q", q, "-d", "forward,reverse,js", "--json");
+        Assert.True(along.ExitCode == 0, along.Stderr);
+        Assert.True(line.ExitCode == 0, line.Stderr);
+        using var a = System.Text.Json.JsonDocument.Parse(along.Stdout);
+        using var b = System.Text.Json.JsonDocument.Parse(line.Stdout);
+        foreach (string d in new[] { "forward", "reverse", "js" })
+        {
+            double va = a.RootElement.GetProperty(d).GetDouble(), vb = b.RootElement.GetProperty(d).GetDouble();
+            Assert.True(va > 0);
+            Assert.Equal(vb, va, 12);
+        }
+    }
+
     /// <summary>KL between N(m1, s1) and N(m2, s2), written out here: log(s2/s1) + (s1² + (m1 − m2)²)/(2 s2²) − ½.</summary>
     static double GaussianKl(double m1, double s1, double m2, double s2) =>
         Math.Log(s2 / s1) + (s1 * s1 + (m1 - m2) * (m1 - m2)) / (2 * s2 * s2) - 0.5;
