@@ -75,10 +75,8 @@ public static class DensityFigure
             Family: q)).ToList();
         if (q.FigureTitle is not null)
             return new Multiplot(Panel(target, $"Minima of {Label(divergence)}, q = {family}(μ, {q.ScaleName})\np = {target}", fits, Range(target, fits)));
-        var heavy = target.HeavyTails;
         // A heavy-tailed p with a t of ν ≤ 2 has an infinite variance: no moment-matching Gaussian, forward KL +∞ everywhere.
-        (double Mean, double Std)? moments = heavy is null ? (target.Marginal.Mean, Math.Sqrt(target.Marginal.Variance))
-            : heavy.HasFiniteVariance ? (heavy.Mean!.Value, Math.Sqrt(heavy.Variance)) : null;
+        var moments = target.MomentMatch;
         if (moments is null) return new Multiplot(Panel(target, $"Minima of {Label(divergence)}\np = {target}", fits, Range(target, fits)));
         var (mean, std) = moments.Value;
         var moment = new DensityFit(mean, std, string.Create(c, $"moment matching: N({mean:0.###}, {std:0.###})"), 1, Colors.Black, Dashed: true);

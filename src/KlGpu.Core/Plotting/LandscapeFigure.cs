@@ -45,10 +45,7 @@ public static class LandscapeFigure
         // Gaussian target that is the target itself, so it is not drawn twice) and the grid minimum.
         var marked = new List<Coordinates>();
         // A heavy-tailed target marks its components at (mean, scale) and its moment match only where p has a variance.
-        var heavy = target.HeavyTails;
-        double[] means = heavy?.Means ?? target.Marginal.Means, scales = heavy?.Scales ?? target.Marginal.Stds;
-        double? momentMean = heavy is null ? target.Marginal.Mean : heavy.HasFiniteVariance ? heavy.Mean : null;
-        double momentSigma = Math.Sqrt(heavy?.Variance ?? target.Marginal.Variance);
+        var (means, scales) = target.Components;
         var components = Enumerable.Range(0, means.Length)
             .Where(k => mu.Covers(means[k]) && sigma.Covers(scales[k]))
             .Select(k => new Coordinates(mu.ToPlot(means[k]), sigma.ToPlot(scales[k])))
@@ -60,7 +57,7 @@ public static class LandscapeFigure
             marks.MarkerLineWidth = 2.5f;
             marks.LegendText = means.Length == 1 ? "target p" : "target components";
         }
-        if ((means.Length > 1 || heavy is not null) && o.Family is null && momentMean is { } mm && mu.Covers(mm) && sigma.Covers(momentSigma))
+        if ((means.Length > 1 || target is HeavyTailedTarget) && o.Family is null && target.MomentMatch is (double mm, double momentSigma) && mu.Covers(mm) && sigma.Covers(momentSigma))
         {
             var moment = plot.Add.Marker(mu.ToPlot(mm), sigma.ToPlot(momentSigma), MarkerShape.Cross, 16, Colors.Orange);
             moment.MarkerLineWidth = 2.5f;

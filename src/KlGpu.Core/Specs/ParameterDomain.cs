@@ -49,8 +49,11 @@ public static class ParameterDomain
     }
 
     /// <summary>W and the centre of a target; for two-modes, of its law along u (the coordinate q's μ and σ describe).</summary>
-    public static (double Width, double Centre) Scale(Target target) =>
-        target.HeavyTails is { } h ? Scale(h.Means, h.Scales) : Scale(target.Marginal.Means, target.Marginal.Stds);
+    public static (double Width, double Centre) Scale(Target target)
+    {
+        var (locations, scales) = target.Components;
+        return Scale(locations, scales);
+    }
 
     /// <summary>Any mixture's numbers, target or q: each mean's size, each width's range, each ν's range.</summary>
     public static void CheckNumbers(IReadOnlyList<double> means, IReadOnlyList<double> widths, IReadOnlyList<double>? nus, string what, string widthRole = "the std")
@@ -67,9 +70,9 @@ public static class ParameterDomain
     /// <summary>A target's own rules: its spread, its components' widths against W, its means' offsets from 0; two-modes' sep.</summary>
     public static Target CheckTarget(Target target, string what)
     {
-        if (target.Separation is { } sep && !(sep <= MaxSeparation))
+        if (target is TwoModeTarget { Sep: var sep } && !(sep <= MaxSeparation))
             throw new UsageException($"{what}: two-modes sep = {SpecText.Show(sep)} is outside the domain klgpu answers for (sep ≤ {SpecText.Show(MaxSeparation)})");
-        var (means, widths) = target.HeavyTails is { } h ? (h.Means, h.Scales) : (target.Marginal.Means, target.Marginal.Stds);
+        var (means, widths) = target.Components;
         var (w, _) = Scale(means, widths);
         if (!(w <= MaxMagnitude))
             throw new UsageException($"{what}: the components spread over {SpecText.Show(w)}, outside the domain klgpu answers for (≤ {SpecText.Show(MaxMagnitude)})");
