@@ -65,6 +65,8 @@ internal sealed class LandscapeCommand
         command.SetAction(r =>
         {
             var fam = r.GetValue(family);
+            if (fam is FlowFamily)
+                throw new UsageException($"{family.Option.Name}: a flow q has no landscape yet (its basins are `klgpu basins --family {fam.Name}`)");
             // A mixture q is mapped by slices, a fixed σ by a curve; every other family by a (μ, scale) map.
             if (fam is not LocationScaleFamily { FixedScale: null } && r.GetValue(csv))
                 throw new UsageException($"{csv.Option.Name}: only for a map over (μ, σ); a slice or a curve writes its own table");
