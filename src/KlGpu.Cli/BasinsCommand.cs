@@ -34,7 +34,7 @@ internal sealed class BasinsCommand
     public readonly Parameter<double> Tolerance = Parameter.Positive("tolerance", "--tolerance", "X",
         "A restart has converged when its gradient norm in (μ, log σ) falls below this, e.g. --tolerance 1e-8", "1e-6");
     public readonly Parameter<double> ClusterRadius = Parameter.Positive("cluster_radius", "--cluster-radius", "X",
-        string.Create(CultureInfo.InvariantCulture, $"End points closer than this in both μ and log σ form one cluster before polishing; for a mixture:K q, closer than this in every weight, mean and log std, and for a flow:K q, maps T closer than this in q's scale, {MixtureBasinsSettings.DefaultClusterRadius:G} unless given, e.g. --cluster-radius 1e-2"), "1e-3");
+        string.Create(CultureInfo.InvariantCulture, $"End points closer than this in both μ and log σ form one cluster before polishing; for a mixture:K q, closer than this in every weight, mean and log std, and for a flow:K q, laws closer than this in z (docs/flow.md), {MixtureBasinsSettings.DefaultClusterRadius:G} unless given, e.g. --cluster-radius 1e-2"), "1e-3");
     public readonly Parameter<int> Trajectories = Parameter.Count("trajectories", "--trajectories", "K",
         "Record every step of the first K restarts and draw them over the landscape, e.g. --trajectories 20", "0", 0, 1 << 16);
     public readonly Parameter<Precision> Precision = CommonOptions.Precision();

@@ -41,7 +41,7 @@ internal static class FlowBasinsCommand
         o.WriteLine($"target p = {s.Target}");
         o.WriteLine(string.Create(c, $"{s.Divergence.Label()}, q = {new FlowFamily(s.Layers).Describe} (θ = μ, log σ, then α, β, ε, γ per layer); {run.Status.Length:N0} restarts × ≤ {s.Steps:N0} {s.Optimizer.ToString().ToLowerInvariant()} steps (lr {s.LearningRate:G6}) on {run.DeviceKind}, {s.Precision.ToString().ToLowerInvariant()} precision"));
         o.WriteLine(string.Create(c, $"time: restarts {run.OptimizeSeconds:0.000} s, polish {run.PolishSeconds:0.000} s; mean steps {run.Steps.Average():0.0}"));
-        o.WriteLine("basins are merged by q itself (its map T at fixed z), so θ that describe one q are one basin; T(−1), T(0), T(1) are q's quantiles at 15.9%, 50%, 84.1%");
+        o.WriteLine("basins are merged by q itself (T_b⁻¹∘T_a against the identity), so θ that describe one q are one basin; T(−1), T(0), T(1) are q's quantiles at 15.9%, 50%, 84.1%");
         o.WriteLine();
         o.WriteLine($"{"basin",5}  {"kind",-8}  {s.Divergence.Label(),14}  {"restarts",8}  {"fraction",8}  {"T(−1), T(0), T(1)",-32}  {"flat",4}  θ");
         foreach (var b in run.Basins)

@@ -36,7 +36,7 @@ public sealed record FlowBasinsSettings(
     /// <summary>Restarts run in one launch, their θ and scratch held whole: this bounds that memory.</summary>
     public const int MaxRestarts = 1 << 20;
 
-    /// <summary>End points whose maps T differ by less than this (in q's own scale, <see cref="FlowPolish.Distance"/>) are polished once.</summary>
+    /// <summary>End points closer than this as laws (in z, <see cref="FlowPolish.Distance"/>) are polished once.</summary>
     public const double DefaultClusterRadius = 1e-2;
 
     /// <summary>Layer parameters start uniform in ±these: α and β in ±1, ε and γ in ±½, around the identity layer.</summary>
@@ -128,7 +128,7 @@ public sealed record FlowBasinsRun(
 /// </summary>
 public static class FlowBasinsJob
 {
-    /// <summary>Polished points whose maps differ by less than this (in q's scale) are one optimum.</summary>
+    /// <summary>Polished points closer than this as laws (in z) are one optimum.</summary>
     public const double MergeRadius = 1e-5;
 
     public static FlowBasinsRun Compute(FlowBasinsSettings s, KlEngine engine, CancellationToken cancel = default)

@@ -107,19 +107,26 @@ public sealed class FlowPolish(GaussianMixture p, int kind)
 
     static double Norm(double[] g) => Math.Sqrt(g.Sum(v => v * v));
 
-    /// <summary>z where two maps are compared: T on them pins q down to the precision the basins need.</summary>
+    /// <summary>z where two flows are compared: q's central 99.7 %.</summary>
     static readonly double[] Nodes = Enumerable.Range(-12, 25).Select(i => 0.25 * i).ToArray();
 
     /// <summary>
-    /// The largest difference of the two maps T over z in [−3, 3], in the first q's scale (half its T(1) − T(−1)). T is q's
-    /// quantile function composed with Φ, so the distance is zero exactly when the two θ describe the same q, whatever
-    /// symmetries the parameters have.
+    /// How far apart two flows are as laws, in z: the largest |T_b⁻¹(T_a(z)) − z| over z in [−3, 3], and the same with a and b
+    /// swapped. T_b⁻¹ ∘ T_a is the identity exactly when the two θ describe the same q (T is q's quantile function composed
+    /// with Φ, so it pins q down), whatever symmetries the parameters have. Measured in z, not x, so a q with a deep trough
+    /// (where T is steep and the quantiles move far while hardly any mass moves) is not split into many.
     /// </summary>
     public static double Distance(double[] a, double[] b)
     {
         if (a.Length != b.Length) return double.PositiveInfinity;
-        double scale = 0.5 * (SinhArcsinhFlow.Map(a, 1) - SinhArcsinhFlow.Map(a, -1)), most = 0;
-        foreach (double z in Nodes) most = Math.Max(most, Math.Abs(SinhArcsinhFlow.Map(a, z) - SinhArcsinhFlow.Map(b, z)));
-        return most / scale;
+        int layers = (a.Length - 2) / SinhArcsinhFlow.ParametersPerLayer;
+        var (va, vb) = (new ArrayVector(a), new ArrayVector(b));
+        double most = 0;
+        foreach (double z in Nodes)
+        {
+            most = Math.Max(most, Math.Abs(SinhArcsinhFlow.Inverse<double, F64, ArrayVector>(layers, vb, SinhArcsinhFlow.Map(a, z)) - z));
+            most = Math.Max(most, Math.Abs(SinhArcsinhFlow.Inverse<double, F64, ArrayVector>(layers, va, SinhArcsinhFlow.Map(b, z)) - z));
+        }
+        return double.IsNaN(most) ? double.PositiveInfinity : most;
     }
 }
