@@ -47,7 +47,7 @@ internal static class FlowBasinsCommand
         foreach (var b in run.Basins)
         {
             string List(double[] v, string format) => string.Join(", ", v.Select(x => (Math.Abs(x) < 5e-7 ? 0 : x).ToString(format, c))); // no "-0.000000"
-            o.WriteLine(string.Create(c, $"{"B" + b.Id,5}  {b.Kind.ToString().ToLowerInvariant(),-8}  {b.Value,14:G10}  {b.Count,8:N0}  {b.Fraction,8:P1}  {List(b.Quantiles, "F6"),-32}  {b.FlatDirections,4}  {List(b.Theta, "F4")}{(b.Polished ? "" : "  (not polished)")}"));
+            o.WriteLine(string.Create(c, $"{"B" + b.Id,5}  {(b.Polished ? b.Kind.ToString().ToLowerInvariant() : "-"),-8}  {b.Value,14:G10}  {b.Count,8:N0}  {b.Fraction,8:P1}  {List(b.Quantiles, "F6"),-32}  {b.FlatDirections,4}  {List(b.Theta, "F4")}{(b.Polished ? "" : "  (not polished)")}"));
         }
         o.WriteLine();
         o.WriteLine(run.Summary());

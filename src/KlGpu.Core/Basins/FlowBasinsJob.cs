@@ -103,18 +103,19 @@ public sealed record FlowBasinsRun(
     public int Converged => Status.Count(s => s == RestartStatus.Converged);
     public int StepLimited => Status.Count(s => s == RestartStatus.StepLimit);
     public int Diverged => Status.Count(s => s == RestartStatus.Diverged);
-    public int Minima => Basins.Count(b => b.Kind == FlowKind.Minimum);
+    /// <summary>Polished minima: stationary points with no descent direction.</summary>
+    public int Minima => Basins.Count(b => b.Polished && b.Kind == FlowKind.Minimum);
 
     public string Summary()
     {
-        int saddles = Basins.Count(b => b.Kind == FlowKind.Saddle);
+        int saddles = Basins.Count(b => b.Polished && b.Kind == FlowKind.Saddle), open = Basins.Count(b => !b.Polished);
         var parts = new List<string> { $"{Minima} {(Minima == 1 ? "minimum" : "minima")}" };
         if (saddles > 0) parts.Add($"{saddles} saddle {(saddles == 1 ? "point" : "points")}");
+        if (open > 0)
+            parts.Add($"{open} {(open == 1 ? "end point" : "end points")} with no zero gradient near (an optimum at infinity in θ, or more steps needed)");
         string restarts = $"{Converged} of {Status.Length} restarts converged";
         if (StepLimited > 0) restarts += $", {StepLimited} reached the step limit and were polished from there";
         if (Diverged > 0) restarts += $", {Diverged} diverged";
-        int unassigned = BasinOfRestart.Count(b => b < 0) - Diverged;
-        if (unassigned > 0) restarts += $", {unassigned} did not polish to a stationary point";
         return string.Join("; ", [string.Join(", ", parts), restarts]);
     }
 }

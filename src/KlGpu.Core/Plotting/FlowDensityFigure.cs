@@ -32,7 +32,7 @@ public static class FlowDensityFigure
             top = Math.Max(top, q.Max());
             var line = plot.Add.ScatterLine(xs, q, BasinFigure.BasinColour(b.Id));
             line.LineWidth = (float)(1.5 + 3 * Math.Sqrt(Math.Clamp(b.Fraction, 0, 1)));
-            line.LegendText = string.Create(c, $"B{b.Id}: value {b.Value:G4}, {b.Fraction:0.0%}");
+            line.LegendText = string.Create(c, $"B{b.Id}: value {b.Value:G4}, {b.Fraction:0.0%}{(b.Polished ? "" : " (not polished)")}");
         }
         string label = divergence == Landscape.Divergence.Forward ? "forward KL(p || q)" : "reverse KL(q || p)";
         plot.Title($"Optima of {label}, q a flow of {layers} sinh–arcsinh {(layers == 1 ? "layer" : "layers")}\np = {target}");
