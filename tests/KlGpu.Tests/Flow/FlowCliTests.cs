@@ -54,6 +54,29 @@ public class FlowCliTests
         }
     }
 
+    /// <summary>A slice through θ: each grid point's values are the host's at that θ, and the files are written.</summary>
+    [Fact]
+    public void LandscapeSlicesTwoParametersOfTheFlow()
+    {
+        using var folder = new TempFolder();
+        var run = CliRun.Of("landscape", "--family", "flow:1", "--target", "0.5*N(-2.75,1) + 0.5*N(2.75,1)", "--q", "flow(0, 2; S(0, 2, 0, 0.5))",
+            "--vary", "alpha1,gamma1", "--x", "-1:1:3", "--y", "-1:0:2", "-d", "forward,reverse", "--out", folder.Path);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal(["forward.npy", "forward.png", "manifest.json", "reverse.npy", "reverse.png", "slice.csv", "x.npy", "y.npy"], folder.Names());
+        var p = new GaussianMixture([0.5, 0.5], [-2.75, 2.75], [1, 1]);
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var lines = File.ReadAllLines(folder.File("slice.csv"));
+        Assert.Equal("alpha1,gamma1,forward,reverse", lines[0]);
+        Assert.Equal(7, lines.Length);
+        foreach (var line in lines.Skip(1))
+        {
+            double[] f = line.Split(',').Select(v => double.Parse(v, c)).ToArray();
+            double[] theta = [0, Math.Log(2), f[0], Math.Log(2), 0, f[1]];
+            Assert.Equal(SinhArcsinhFlow.ValueAndGradient(FDivergence.ForwardKl, p, theta, new double[6]), f[2], 1e-12);
+            Assert.Equal(SinhArcsinhFlow.ValueAndGradient(FDivergence.ReverseKl, p, theta, new double[6]), f[3], 1e-12);
+        }
+    }
+
     [Theory]
     [InlineData("eval --target N(0,1) --q flow(0,1;S(0,1,0,1)) -d js", "--divergence: a flow q supports forward and reverse KL")]
     [InlineData("eval --target two-modes(d=3,sep=3) --q flow(0,1)", "--q: a flow q is 1-D")]
@@ -64,7 +87,9 @@ public class FlowCliTests
     [InlineData("basins --family flow:1 --trajectories 3", "a flow q has none")]
     [InlineData("basins --family flow:1 --starts grid:4x4", "--starts: a flow:1 q starts at random")]
     [InlineData("sweep --target-template 0.5*N(-{d}/2,1)+0.5*N({d}/2,1) --param d=1:4:3 --family flow:1", "flow:1 has no sweep yet")]
-    [InlineData("landscape --family flow:1", "a flow q has no landscape yet")]
+    [InlineData("landscape --family flow:1 --q flow(0,1) --vary mu,log_sigma --x -1:1:3 --y 0:1:2", "--q: flow(0, 1) has 0 layers")]
+    [InlineData("landscape --family flow:1 --q flow(0,1;S(0,1,0,1)) --vary mu,delta1 --x -1:1:3 --y 0:1:2", "unknown parameter \"delta1\"")]
+    [InlineData("landscape --family flow:0 --q flow(0,1) --vary mu,log_sigma --x -1:1:3 --y 0:1:2 -d js", "js is not available for a flow q")]
     public void UnsupportedCombinationsAreRefusedInOneLine(string command, string message)
     {
         var run = CliRun.Of(command.Split(' '));
