@@ -10,11 +10,11 @@ internal sealed class BasinsCommand
         "The divergence every restart minimizes: forward = KL(p||q), reverse = KL(q||p), js, hellinger, tv, pearson, neyman, jeffreys, alpha:A or renyi:A, e.g. --divergence forward",
         "reverse", BasinsSpec.Divergence, d => d.Name());
     public readonly Parameter<FitFamily> Family = Parameter.Of("family", "--family", null, "FAMILY",
-        "The model q: gaussian (μ and σ free), gaussian-fixed-sigma:S (μ only, σ = S), mixture:K (K ≤ 8 components: weights, means and stds; forward or reverse KL; default 256 restarts × 1500 steps) or student:NU (q = t_ν(μ, s) with ν fixed, μ and the scale s free, on the --sigma axis; forward or reverse KL), e.g. --family mixture:2",
+        "The model q: gaussian (μ and σ free), gaussian-fixed-sigma:S (μ only, σ = S), mixture:K (K ≤ 8 components: weights, means and stds; forward or reverse KL; default 256 restarts × 1500 steps), student:NU (q = t_ν(μ, s) with ν fixed, μ and the scale s free, on the --sigma axis; forward or reverse KL) or flow:K (K ≤ 8 sinh–arcsinh layers on N(μ, σ), 2 + 4K numbers; flow:0 is N(μ, σ); forward or reverse KL; default 256 restarts × 1500 steps; see docs/flow.md), e.g. --family mixture:2",
         "gaussian", FitFamily.Parse, f => f.Name);
-    public readonly Parameter<int> Restarts = Parameter.Count("restarts", "--restarts", "N", $"Number of optimizer restarts (ignored for grid starts); a mixture:K q makes {MixtureBasinsSettings.DefaultRestarts} unless given, e.g. --restarts 100000",
+    public readonly Parameter<int> Restarts = Parameter.Count("restarts", "--restarts", "N", $"Number of optimizer restarts (ignored for grid starts); a mixture:K q makes {MixtureBasinsSettings.DefaultRestarts} unless given, and so does a flow:K q, e.g. --restarts 100000",
         BasinsSettings.DefaultRestarts.ToString(CultureInfo.InvariantCulture), 1, BasinsSpec.MaxRestarts);
-    public readonly Parameter<int> Steps = Parameter.Count("steps", "--steps", "T", $"Most optimizer steps per restart; a restart stops earlier once its gradient norm is below --tolerance; a mixture:K q takes at most {MixtureBasinsSettings.DefaultSteps} unless given, e.g. --steps 5000",
+    public readonly Parameter<int> Steps = Parameter.Count("steps", "--steps", "T", $"Most optimizer steps per restart; a restart stops earlier once its gradient norm is below --tolerance; a mixture:K q takes at most {MixtureBasinsSettings.DefaultSteps} unless given, and so does a flow:K q, e.g. --steps 5000",
         BasinsSettings.DefaultSteps.ToString(CultureInfo.InvariantCulture), 1, MaxSteps);
     public readonly Parameter<Optimizer> Optimizer = Parameter.Of("optimizer", "--optimizer", null, "NAME",
         "Update rule: adam (β1 0.9, β2 0.999, ε 1e-8), sgd (plain gradient descent) or momentum (heavy ball, β 0.9), e.g. --optimizer momentum",
@@ -34,7 +34,7 @@ internal sealed class BasinsCommand
     public readonly Parameter<double> Tolerance = Parameter.Positive("tolerance", "--tolerance", "X",
         "A restart has converged when its gradient norm in (μ, log σ) falls below this, e.g. --tolerance 1e-8", "1e-6");
     public readonly Parameter<double> ClusterRadius = Parameter.Positive("cluster_radius", "--cluster-radius", "X",
-        string.Create(CultureInfo.InvariantCulture, $"End points closer than this in both μ and log σ form one cluster before polishing; for a mixture:K q, closer than this in every weight, mean and log std, {MixtureBasinsSettings.DefaultClusterRadius:G} unless given, e.g. --cluster-radius 1e-2"), "1e-3");
+        string.Create(CultureInfo.InvariantCulture, $"End points closer than this in both μ and log σ form one cluster before polishing; for a mixture:K q, closer than this in every weight, mean and log std, {MixtureBasinsSettings.DefaultClusterRadius:G} unless given (for a flow:K q: laws closer than this in z, docs/flow.md, also {FlowBasinsSettings.DefaultClusterRadius:G}), e.g. --cluster-radius 1e-2"), "1e-3");
     public readonly Parameter<int> Trajectories = Parameter.Count("trajectories", "--trajectories", "K",
         "Record every step of the first K restarts and draw them over the landscape, e.g. --trajectories 20", "0", 0, 1 << 16);
     public readonly Parameter<Precision> Precision = CommonOptions.Precision();
@@ -76,6 +76,17 @@ internal sealed class BasinsCommand
         { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg },
     };
 
+    /// <summary>A flow q, like a mixture q, records no start design or paths.</summary>
+    public RunRecord<(FlowBasinsSettings Settings, bool Svg)> FlowRecord => new(Parameters)
+    {
+        { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => new FlowFamily(x.Settings.Layers) },
+        { Restarts, x => x.Settings.Restarts }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
+        { LearningRate, x => x.Settings.LearningRate }, { Seed, x => x.Settings.Seed },
+        { Mu, x => (x.Settings.MeanMin, x.Settings.MeanMax) }, { Sigma, x => (x.Settings.StdMin, x.Settings.StdMax) },
+        { Tolerance, x => x.Settings.Tolerance }, { ClusterRadius, x => x.Settings.ClusterRadius },
+        { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg },
+    };
+
     /// <summary>MIN:MAX, or null for the default from the target.</summary>
     static Parameter<(double Min, double Max)?> Interval(string key, string name, string description, bool positive) =>
         Parameter.Of<(double Min, double Max)?>(key, name, null, "MIN:MAX", description, null, (t, what) => BasinsSpec.Interval(t, what, positive),
@@ -104,6 +115,8 @@ internal sealed class BasinsCommand
             // A mixture q has its own parameter space and restarts; every other family descends (μ, log scale).
             if (fam is MixtureFamily mixture)
                 return MixtureBasinsCommand.Run(context, r, this, mixture, p, r.GetValue(Animate) || r.GetValue(Trajectories) != 0, output);
+            if (fam is FlowFamily flow)
+                return FlowBasinsCommand.Run(context, r, this, flow, p, r.GetValue(Animate) || r.GetValue(Trajectories) != 0, output);
             bool animated = r.GetValue(Animate);
             var settings = Bind(r, p, (LocationScaleFamily)fam, animated);
             string dir = CommonOptions.OutFolder(r, output.Dir); // a bad --out fails before any work

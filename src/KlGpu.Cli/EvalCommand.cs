@@ -9,7 +9,7 @@ internal static class EvalCommand
             help: "The target p: a mixture of N(mean,std) terms, which may also hold Student-t T(nu,mean,scale) and Laplace L(mean,scale) terms (then forward and reverse KL only), e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"0.5*T(3,-2,1) + 0.5*L(2,1)\" or --target @mixture.json, or the d-dimensional ½N(0,I) + ½N(u,I), e.g. --target \"two-modes(d=20, sep=5)\"");
         var q = new Option<string>("--q")
         {
-            Description = "The approximation q: a mixture of N(mean,std) terms or @mixture.json, e.g. --q \"N(0,1.5)\", or one Student-t T(nu,mean,scale) against a 1-D target, forward and reverse KL only, e.g. --q \"T(3,0,1.5)\"; no L(mean,scale) terms; against a target with T or L terms q is one N or T, against two-modes q is along u (N(0,1) across it) and not a T",
+            Description = "The approximation q: a mixture of N(mean,std) terms or @mixture.json, e.g. --q \"N(0,1.5)\", or a flow flow(MU,SIGMA; S(ALPHA,SCALE,EPSILON,DELTA); ...) or @flow.json against a 1-D Gaussian mixture, forward and reverse KL only (docs/flow.md), e.g. --q \"flow(0,2; S(0,2,0,0.5))\", or one Student-t T(nu,mean,scale) against a 1-D target, forward and reverse KL only, e.g. --q \"T(3,0,1.5)\"; no L(mean,scale) terms; against a target with T or L terms q is one N or T, against two-modes q is along u (N(0,1) across it) and not a T",
             Required = true,
             HelpName = "SPEC",
         };
@@ -25,6 +25,8 @@ internal static class EvalCommand
         command.SetAction(r =>
         {
             var targetP = r.GetValue(target);
+            if (FlowSpec.IsFlow(r.GetValue(q))) return EvaluateFlow(context, targetP, FlowSpec.Parse(r.GetValue(q)!, "--q"), r.GetValue(divergence)!,
+                r.GetValue(precision), r.GetValue(accelerator), r.GetValue(json));
             // q may also be one Student-t, T(nu,mean,scale), against a 1-D target.
             var (qGaussian, qStudent) = MixtureSpec.ParseWithTails(r.GetValue(q), "--q");
             if (qStudent is not null && (qStudent.Count != 1 || qStudent.Kinds[0] != ComponentKind.StudentT))
@@ -75,5 +77,38 @@ internal static class EvalCommand
             return Cli.Ok;
         });
         return command;
+    }
+
+    /// <summary>A flow q (docs/flow.md): forward and reverse KL on the flow's kernel, in the engine's precision.</summary>
+    static int EvaluateFlow(CliContext context, Target p, FlowQ flow, IReadOnlyList<Divergence> divergences, Precision precision,
+        AcceleratorKind kind, bool json)
+    {
+        var family = new FlowFamily(flow.Layers);
+        try { family.CheckMap(p, divergences); }
+        catch (UnsupportedFitException e) { throw new UsageException($"{(e.Part == FitPart.Divergence ? "--divergence" : "--q")}: {e.Message}"); }
+        context.Cancel.ThrowIfCancellationRequested();
+        using var engine = KlEngine.Create(kind, precision);
+        var values = divergences.ToDictionary(d => d, d => engine.FlowGradient(p.Marginal, flow.Layers, d, flow.Theta).Value[0]);
+        // Both KLs of a flow against a Gaussian mixture are finite: a value that is not is a q the quadrature cannot follow.
+        if (values.Values.Any(v => !double.IsFinite(v)))
+            throw new UsageException($"--q: {flow} is stretched beyond what the flow's quadrature follows (more than {SinhArcsinhFlow.MaxPanels} panels, or beyond the {engine.Precision.ToString().ToLowerInvariant()} range)");
+        if (json)
+        {
+            var obj = new Dictionary<string, object>();
+            foreach (var (d, v) in values) obj[d.Name()] = v;
+            obj["precision"] = engine.Precision;
+            obj["device"] = engine.DeviceKind;
+            obj["device_name"] = engine.DeviceName;
+            obj["target"] = p.ToString();
+            obj["q"] = flow.ToString();
+            context.Out.Write(JsonFile.Serialize(obj));
+            return Cli.Ok;
+        }
+        context.Out.WriteLine($"p = {p}");
+        context.Out.WriteLine($"q = {flow}: {family.Describe}");
+        foreach (var (d, v) in values)
+            context.Out.WriteLine($"{d.Name(),-8} {d.Label()} = {v.ToString("R", CultureInfo.InvariantCulture)}{d.Unit}");
+        context.Out.WriteLine($"device: {engine.DeviceKind} ({engine.DeviceName}), {engine.Precision.ToString().ToLowerInvariant()} precision");
+        return Cli.Ok;
     }
 }

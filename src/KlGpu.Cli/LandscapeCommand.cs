@@ -22,10 +22,10 @@ internal sealed class LandscapeCommand
     readonly Parameter<bool> csv = Parameter.Switch("csv", "--csv",
         "Write landscape.csv, one line per grid point, also for grids above 512 × 512 points (up to that size it is always written; the .npy grids always hold every value), e.g. --csv");
     readonly Parameter<FitFamily> family = Parameter.Of("family", "--family", null, "FAMILY",
-        "gaussian (a map over μ and σ), gaussian-fixed-sigma:S (a curve over μ at σ = S, both directions on one figure, restarts' end points marked; --sigma is then unused), mixture:K (a 2-D slice of a K-component q: --q, --vary, --x, --y) or student:NU (q = t_ν(μ, s) with ν fixed, a map over μ and the scale s on the --sigma axis), e.g. --family gaussian-fixed-sigma:1",
+        "gaussian (a map over μ and σ), gaussian-fixed-sigma:S (a curve over μ at σ = S, both directions on one figure, restarts' end points marked; --sigma is then unused), mixture:K (a 2-D slice of a K-component q: --q, --vary, --x, --y), flow:K (a 2-D slice through θ of a K-layer flow q: --q, --vary, --x, --y; forward and reverse KL) or student:NU (q = t_ν(μ, s) with ν fixed, a map over μ and the scale s on the --sigma axis), e.g. --family gaussian-fixed-sigma:1",
         "gaussian", FitFamily.Parse, f => f.Name);
-    readonly Parameter<string?> q = Parameter.Text("q", "--q", "SPEC", "With --family mixture:K, the mixture q whose slice is mapped, e.g. --q \"0.5*N(-1,0.5) + 0.5*N(1,0.5)\"");
-    readonly Parameter<string?> vary = Parameter.Text("vary", "--vary", "A,B", "With --family mixture:K, the two parameters of q that vary (weightK, meanK, stdK), e.g. --vary mean1,mean2");
+    readonly Parameter<string?> q = Parameter.Text("q", "--q", "SPEC", "With --family mixture:K, the mixture q whose slice is mapped, e.g. --q \"0.5*N(-1,0.5) + 0.5*N(1,0.5)\"; with --family flow:K, the flow q, e.g. --q \"flow(0,2; S(0,2,0,0.5))\"");
+    readonly Parameter<string?> vary = Parameter.Text("vary", "--vary", "A,B", "With --family mixture:K, the two parameters of q that vary (weightK, meanK, stdK), e.g. --vary mean1,mean2; with --family flow:K, two of θ (mu, log_sigma, alphaK, betaK, epsilonK, gammaK), e.g. --vary alpha1,gamma1");
     readonly Parameter<string?> x = Parameter.Text("x", "--x", "MIN:MAX:N", "With --family mixture:K, the range of the first varied parameter, e.g. --x -3:3:128");
     readonly Parameter<string?> y = Parameter.Text("y", "--y", "MIN:MAX:N", "With --family mixture:K, the range of the second varied parameter, e.g. --y -3:3:128");
 
@@ -44,6 +44,13 @@ internal sealed class LandscapeCommand
         { target, s => s.Target }, { divergences, s => s.Divergences }, { precision, s => s.Precision }, { accelerator, s => s.Accelerator },
         { svg, s => s.Svg }, { linearColor, s => !s.LogColor }, { family, s => new MixtureFamily(s.Slice.Q.Count) }, { q, s => s.Slice.Q.ToString() },
         { vary, s => $"{s.Slice.X.Parameter},{s.Slice.Y.Parameter}" }, { x, s => Parameter.AxisText(s.Slice.X.Axis) }, { y, s => Parameter.AxisText(s.Slice.Y.Axis) },
+    };
+
+    RunRecord<FlowSliceSettings> FlowSlice => new(Parameters)
+    {
+        { target, s => s.Target }, { divergences, s => s.Divergences }, { precision, s => s.Precision }, { accelerator, s => s.Accelerator },
+        { svg, s => s.Svg }, { linearColor, s => !s.LogColor }, { family, s => new FlowFamily(s.Q.Layers) }, { q, s => s.Q.ToString() },
+        { vary, s => $"{s.XName},{s.YName}" }, { x, s => Parameter.AxisText(s.X) }, { y, s => Parameter.AxisText(s.Y) },
     };
 
     RunRecord<FixedSigmaSettings> Curve => new(Parameters)
@@ -69,6 +76,7 @@ internal sealed class LandscapeCommand
             if (fam is not LocationScaleFamily { FixedScale: null } && r.GetValue(csv))
                 throw new UsageException($"{csv.Option.Name}: only for a map over (μ, σ); a slice or a curve writes its own table");
             if (fam is MixtureFamily mixture) return RunSlice(context, r, mixture.Components, r.GetValue(outDir)!);
+            if (fam is FlowFamily flow) return RunFlowSlice(context, r, flow, r.GetValue(outDir)!);
             foreach (var o in new[] { q, vary, x, y })
                 if (r.Given(o)) throw new UsageException($"{o.Option.Name}: only with --family mixture:K (slices of a mixture q)");
             if (fam is FixedSigmaFamily fixedSigma) return RunCurve(context, r, fixedSigma.Sigma, r.GetValue(outDir)!);
@@ -111,6 +119,42 @@ internal sealed class LandscapeCommand
         context.Out.WriteLine($"target p = {settings.Target}");
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"q = {slice.Q}, {slice.X.Parameter} × {slice.Y.Parameter} over {slice.X.Axis.Count} × {slice.Y.Axis.Count} points, on {engine.DeviceKind} ({engine.DeviceName}), {clock.Elapsed.TotalSeconds:0.000} s"));
+        context.Out.WriteLine($"wrote {files.Count} files to {dir}:");
+        foreach (var f in files) context.Out.WriteLine($"  {f.Path,-20} {f.Role}");
+        return Cli.Ok;
+    }
+
+    /// <summary>A slice through θ of a flow q (docs/flow.md): --q a flow with K layers, --vary two of θ's names.</summary>
+    int RunFlowSlice(CliContext context, ParseResult r, FlowFamily fit, string outDir)
+    {
+        string qText = r.GetValue(q) ?? throw new UsageException($"{q.Option.Name}: a flow slice needs the flow q it passes through, e.g. --q \"flow(0,2; S(0,2,0,0.5))\"");
+        var flow = FlowSpec.Parse(qText, q.Option.Name);
+        if (flow.Layers != fit.Layers)
+            throw new UsageException($"{q.Option.Name}: {flow} has {flow.Layers} layers; --family {fit.Name} asks for {fit.Layers}");
+        var names = FlowBasinsJob.ParameterNames(flow.Layers);
+        string[] pair = (r.GetValue(vary) ?? throw new UsageException($"{vary.Option.Name}: name the two parameters of θ that vary ({string.Join(", ", names)})"))
+            .Split(',', StringSplitOptions.TrimEntries);
+        int Index(string name) => Array.IndexOf(names, name) is var i and >= 0 ? i
+            : throw new UsageException($"{vary.Option.Name}: unknown parameter \"{name}\" of {fit.Name} (valid: {string.Join(", ", names)})");
+        if (pair.Length != 2 || pair[0] == pair[1])
+            throw new UsageException($"{vary.Option.Name}: name two different parameters of θ, e.g. --vary {names[0]},{names[1]}");
+        int ix = Index(pair[0]), iy = Index(pair[1]);
+        var ax = RangeSpec.ParseAxis(r.GetValue(x) ?? throw new UsageException($"{x.Option.Name}: give the range of {pair[0]}, e.g. --x -3:3:64"), $"{x.Option.Name} ({pair[0]})");
+        var ay = RangeSpec.ParseAxis(r.GetValue(y) ?? throw new UsageException($"{y.Option.Name}: give the range of {pair[1]}, e.g. --y -1:1:64"), $"{y.Option.Name} ({pair[1]})");
+        if ((long)ax.Count * ay.Count > FlowSliceJob.MaxPoints)
+            throw new UsageException($"--x, --y: {ax.Count} × {ay.Count} points are more than a flow slice holds ({FlowSliceJob.MaxPoints:N0}); ask for fewer");
+        var settings = new FlowSliceSettings(GaussianTarget(r), flow, ix, ax, iy, ay, r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator),
+            outDir, r.GetValue(svg), !r.GetValue(linearColor));
+        try { fit.CheckMap(settings.Target, settings.Divergences); }
+        catch (UnsupportedFitException e) { throw new UsageException($"{(e.Part == FitPart.Divergence ? divergences.Option.Name : family.Option.Name)}: {e.Message}"); }
+        string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
+        context.Cancel.ThrowIfCancellationRequested();
+        using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var files = FlowSliceJob.Run(settings, engine, context.Cancel, FlowSlice.Of(settings));
+        context.Out.WriteLine($"target p = {settings.Target}");
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"q = {flow}, {settings.XName} × {settings.YName} over {ax.Count} × {ay.Count} points, on {engine.DeviceKind} ({engine.DeviceName}), {clock.Elapsed.TotalSeconds:0.000} s"));
         context.Out.WriteLine($"wrote {files.Count} files to {dir}:");
         foreach (var f in files) context.Out.WriteLine($"  {f.Path,-20} {f.Role}");
         return Cli.Ok;

@@ -128,7 +128,7 @@ internal sealed class SweepCommand
             Func<SweepSettings, RunParameters> record)
         {
             var fit = r.GetValue(Family);
-            if (fit is StudentFamily)
+            if (fit is StudentFamily or FlowFamily)
                 throw new UsageException($"{Family.Option.Name}: a sweep fits gaussian, gaussian-fixed-sigma:S or mixture:K; {fit.Name} has no sweep yet");
             bool mixture = fit is MixtureFamily;
             // A mixture q has its own default restarts and steps, and fewer restarts fit.

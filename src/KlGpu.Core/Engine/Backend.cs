@@ -33,6 +33,13 @@ interface IBackend : IDisposable
     void MixtureOptimize(LogMixturePlan target, int count, int kind, OptimizerSettings<double> settings, double[] theta, double[] value,
         double[] gradientNorm, int[] steps, int[] status);
 
+    /// <summary>Restarts of a K-layer flow q: theta (2 + 4K numbers per restart) goes in as starts and comes back as end points.</summary>
+    void FlowOptimize(LogMixturePlan target, int layers, int kind, OptimizerSettings<double> settings, double[] theta, double[] value,
+        double[] gradientNorm, int[] steps, int[] status);
+
+    /// <summary>Value and gradient (2 + 4K numbers each) of a K-layer flow q at each θ.</summary>
+    void FlowGradient(LogMixturePlan target, int layers, int kind, double[] theta, double[] gradient, double[] value);
+
     /// <summary>Value and gradient of the objective at each point (μ_i, log scale_i).</summary>
     (double[] Value, double[] GradMu, double[] GradLogScale) Gradient(FitObjective objective, double[] mu, double[] logScale);
 
@@ -261,6 +268,38 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             count, kind, tv, plan, os, sv, fv, nv, kv, ov);
         CopyOut(th.GetAsArray1D(), theta);
         ends.ReadInto(value, gradientNorm, steps, status);
+    }
+
+    public void FlowOptimize(LogMixturePlan target, int layers, int kind, OptimizerSettings<double> settings, double[] theta, double[] value,
+        double[] gradientNorm, int[] steps, int[] status)
+    {
+        var plan = Upload(target);
+        var os = Convert(settings);
+        int n = value.Length;
+        using var th = Vector(theta);
+        using var scratch = accelerator.Allocate1D<T>((long)n * SinhArcsinhFlow.RestartScratch(layers));
+        using var ends = new RestartEnds(accelerator, n);
+        var (tv, sv) = (th.View, scratch.View);
+        var (fv, nv, kv, ov) = ends.Views;
+        Launch(FlowRestartKernels.Optimize<T, R>, n, i => FlowRestartKernels.Optimize<T, R>(i, layers, kind, tv, plan, os, sv, fv, nv, kv, ov),
+            layers, kind, tv, plan, os, sv, fv, nv, kv, ov);
+        CopyOut(th.GetAsArray1D(), theta);
+        ends.ReadInto(value, gradientNorm, steps, status);
+    }
+
+    public void FlowGradient(LogMixturePlan target, int layers, int kind, double[] theta, double[] gradient, double[] value)
+    {
+        var plan = Upload(target);
+        int n = value.Length;
+        using var th = Vector(theta);
+        using var scratch = accelerator.Allocate1D<T>((long)n * SinhArcsinhFlow.Scratch(layers));
+        using var g = accelerator.Allocate1D<T>(theta.Length);
+        using var v = accelerator.Allocate1D<T>(n);
+        var (tv, sv, gv, vv) = (th.View, scratch.View, g.View, v.View);
+        Launch(FlowRestartKernels.Gradient<T, R>, n, i => FlowRestartKernels.Gradient<T, R>(i, layers, kind, tv, plan, sv, gv, vv),
+            layers, kind, tv, plan, sv, gv, vv);
+        CopyOut(g.GetAsArray1D(), gradient);
+        CopyOut(v.GetAsArray1D(), value);
     }
 
     public (double[] Value, double[] GradMu, double[] GradLogScale) Gradient(FitObjective objective, double[] mu, double[] logScale)

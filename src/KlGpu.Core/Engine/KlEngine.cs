@@ -223,6 +223,33 @@ public sealed class KlEngine : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Optimizer restarts of a <paramref name="layers"/>-layer flow q (<see cref="SinhArcsinhFlow"/>), one per start:
+    /// <paramref name="theta"/> holds 2 + 4K numbers per restart and receives the end points; forward or reverse KL
+    /// (<see cref="Families.FlowFamily"/> refuses the others).
+    /// </summary>
+    public (double[] Value, double[] GradientNorm, int[] Steps, int[] Status) FlowOptimize(GaussianMixture p, int layers,
+        Divergence divergence, OptimizerSettings<double> settings, double[] theta)
+    {
+        int size = SinhArcsinhFlow.Parameters(layers), n = theta.Length / size;
+        if (n * size != theta.Length) throw new ArgumentException("theta is not a whole number of restarts");
+        var result = (new double[n], new double[n], new int[n], new int[n]);
+        if (n > 0)
+            backend.FlowOptimize(Plan(p), layers, divergence.Integrand, settings, theta, result.Item1, result.Item2, result.Item3, result.Item4);
+        return result;
+    }
+
+    /// <summary>Value and gradient of forward or reverse KL of a flow q at each θ (2 + 4K numbers each), in the engine's
+    /// precision, on the kernel path.</summary>
+    public (double[] Value, double[] Gradient) FlowGradient(GaussianMixture p, int layers, Divergence divergence, double[] theta)
+    {
+        int size = SinhArcsinhFlow.Parameters(layers), n = theta.Length / size;
+        if (n * size != theta.Length) throw new ArgumentException("theta is not a whole number of points");
+        var (value, gradient) = (new double[n], new double[theta.Length]);
+        if (n > 0) backend.FlowGradient(Plan(p), layers, divergence.Integrand, theta, gradient, value);
+        return (value, gradient);
+    }
+
     /// <summary>p's mean, variance and entropy, computed once per cached target.</summary>
     public TargetMoments<double> Moments(GaussianMixture p)
     {

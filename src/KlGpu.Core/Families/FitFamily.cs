@@ -44,7 +44,7 @@ public abstract record FitFamily
     /// somewhere, and recorded paths where asked for).</summary>
     public virtual void CheckRestarts(Target p, Divergence divergence, bool paths) => CheckMap(p, [divergence]);
 
-    /// <summary>Reads <c>gaussian</c>, <c>gaussian-fixed-sigma:S</c>, <c>mixture:K</c> or <c>student:NU</c>; <paramref name="what"/>
+    /// <summary>Reads <c>gaussian</c>, <c>gaussian-fixed-sigma:S</c>, <c>mixture:K</c>, <c>flow:K</c> or <c>student:NU</c>; <paramref name="what"/>
     /// names the text in a refusal.</summary>
     public static FitFamily Parse(string? text, string what)
     {
@@ -66,7 +66,15 @@ public abstract record FitFamily
                 throw new UsageException($"{what}: mixture:K needs K a whole number from 1 to {MaxComponents}, got {SpecText.Show(k)}");
             return k == 1 ? Gaussian : new MixtureFamily((int)k);
         }
-        throw new UsageException($"{what}: unknown family {(t.Length == 0 ? "(empty)" : SpecText.Quote(t))} (valid: gaussian, gaussian-fixed-sigma:S, mixture:K)");
+        const string flow = "flow:";
+        if (t.StartsWith(flow, StringComparison.OrdinalIgnoreCase))
+        {
+            double k = SpecText.ParseNumber(t[flow.Length..], what, "the number of layers");
+            if (k != Math.Floor(k) || k < 0 || k > SinhArcsinhFlow.MaxLayers)
+                throw new UsageException($"{what}: flow:K needs K a whole number from 0 to {SinhArcsinhFlow.MaxLayers}, got {SpecText.Show(k)}");
+            return new FlowFamily((int)k);
+        }
+        throw new UsageException($"{what}: unknown family {(t.Length == 0 ? "(empty)" : SpecText.Quote(t))} (valid: gaussian, gaussian-fixed-sigma:S, mixture:K, flow:K)");
     }
 
     /// <summary>Where p has Student-t or Laplace terms only the two KLs have kernels.</summary>

@@ -8,11 +8,17 @@ namespace KlGpu.Plotting;
 /// (where it falls on the slice) and the grid minimum marked.</summary>
 public static class SliceFigure
 {
-    public static Plot Heatmap(Divergence divergence, MixtureSlice slice, double[,] values, Target target, bool logColor)
+    public static Plot Heatmap(Divergence divergence, MixtureSlice slice, double[,] values, Target target, bool logColor) =>
+        Heatmap(divergence, slice.X.Parameter.ToString(), slice.X.Axis, slice.Y.Parameter.ToString(), slice.Y.Axis,
+            (slice.X.Parameter.ValueIn(slice.Q), slice.Y.Parameter.ValueIn(slice.Q)), slice.Q.ToString(), values, target, logColor);
+
+    /// <summary>The same over any two parameters of any q: their names and axes, where the given q falls, and q as text.</summary>
+    public static Plot Heatmap(Divergence divergence, string xName, GridAxis xAxis, string yName, GridAxis yAxis, (double X, double Y) givenAt,
+        string q, double[,] values, Target target, bool logColor)
     {
         FigureFonts.EnsureRegistered();
-        var x = new GridScale(slice.X.Axis);
-        var y = new GridScale(slice.Y.Axis);
+        var x = new GridScale(xAxis);
+        var y = new GridScale(yAxis);
         var colour = ColourScale.For(values, logColor);
         var plot = new Plot();
 
@@ -27,7 +33,7 @@ public static class SliceFigure
         bar.IsVisible = colour.HasValues;
         colour.LabelTicks(bar.Axis);
 
-        double gx = slice.X.Parameter.ValueIn(slice.Q), gy = slice.Y.Parameter.ValueIn(slice.Q);
+        var (gx, gy) = givenAt;
         if (x.Covers(gx) && y.Covers(gy))
         {
             var given = plot.Add.Marker(x.ToPlot(gx), y.ToPlot(gy), MarkerShape.Eks, 14, Colors.White);
@@ -37,15 +43,15 @@ public static class SliceFigure
         var (best, bi, bj) = Minimum(values);
         if (double.IsFinite(best))
         {
-            var minimum = plot.Add.Marker(x.ToPlot(slice.X.Axis.At(bi)), y.ToPlot(slice.Y.Axis.At(bj)), MarkerShape.OpenCircle, 14, Colors.Red);
+            var minimum = plot.Add.Marker(x.ToPlot(xAxis.At(bi)), y.ToPlot(yAxis.At(bj)), MarkerShape.OpenCircle, 14, Colors.Red);
             minimum.MarkerLineWidth = 2.5f;
             minimum.LegendText = $"grid minimum ({LogTicks.Format(best)}{divergence.Unit})";
         }
 
-        plot.Title($"{divergence.Title()} {divergence.Label()} over {slice.X.Parameter}, {slice.Y.Parameter} of q\n"
-            + LandscapeFigure.Wrapped($"q = {slice.Q}; target p = {target}"));
-        plot.XLabel(slice.X.Parameter.Name);
-        plot.YLabel(slice.Y.Parameter.Name);
+        plot.Title($"{divergence.Title()} {divergence.Label()} over {xName}, {yName} of q\n"
+            + LandscapeFigure.Wrapped($"q = {q}; target p = {target}"));
+        plot.XLabel(xName);
+        plot.YLabel(yName);
         x.LabelTicks(plot.Axes.Bottom);
         y.LabelTicks(plot.Axes.Left);
         plot.Axes.SetLimits(heatmap.GetAlignedExtent());
