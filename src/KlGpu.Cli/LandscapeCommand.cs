@@ -102,6 +102,7 @@ internal sealed class LandscapeCommand
         DivergenceList.RefuseKsd(r.GetValue(divergences), "a mixture slice");
         if ((long)slice.X.Axis.Count * slice.Y.Axis.Count > MixtureSliceJob.MaxPoints)
             throw new UsageException($"--x, --y: {slice.X.Axis.Count} × {slice.Y.Axis.Count} points are more than a slice holds ({MixtureSliceJob.MaxPoints:N0}); ask for fewer");
+        ParameterDomain.CheckSlice(GaussianTarget(r), slice, q.Option.Name, x.Option.Name, y.Option.Name);
         var settings = new MixtureSliceSettings(GaussianTarget(r), slice, r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator),
             outDir, r.GetValue(svg), !r.GetValue(linearColor));
         string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work

@@ -151,6 +151,13 @@ internal sealed class SweepCommand
                 }
                 d.At(name, v);
                 d.CheckTarget(p, targetOption);
+                // The starts (each value's own where not given; σ fixed where the family fixes it) lie in the domain.
+                var starts = BasinsSettings.DefaultRanges(p);
+                var (muMin, muMax) = settings.Mu ?? (starts.MuMin, starts.MuMax);
+                var (sMin, sMax) = settings.Sigma ?? (starts.SigmaMin, starts.SigmaMax);
+                double? fixedSigma = fit.FixedScale;
+                ParameterDomain.CheckQ(p, muMin, muMax, fixedSigma ?? sMin, fixedSigma ?? sMax, string.Create(CultureInfo.InvariantCulture,
+                    $"{Mu.Option.Name}, {(fixedSigma is null ? Sigma.Option.Name : Family.Option.Name)} (at {name} = {v:R})"));
             }
             if (mixture) MixtureSweepJob.Plan(settings);
             string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
