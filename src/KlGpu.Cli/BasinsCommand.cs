@@ -146,8 +146,15 @@ internal sealed class BasinsCommand
         var defaults = BasinsSettings.DefaultRanges(p);
         var (muMin, muMax) = r.GetValue(Mu) ?? (defaults.MuMin, defaults.MuMax);
         var (sMin, sMax) = r.GetValue(Sigma) ?? (defaults.SigmaMin, defaults.SigmaMax);
+        string scaleName = fam.ScaleName == "σ" ? "σ" : "the scale";
         if (start is { } at) // the figures' frame holds the start
+        {
+            ParameterDomain.CheckQ(p, at.Mu, at.Mu, fam.FixedScale ?? at.Sigma, fam.FixedScale ?? at.Sigma, Start.Option.Name, scaleName);
             (muMin, muMax, sMin, sMax) = (Math.Min(muMin, at.Mu), Math.Max(muMax, at.Mu), Math.Min(sMin, at.Sigma), Math.Max(sMax, at.Sigma));
+        }
+        // The starts (σ fixed where the family fixes it) lie in the domain the values are answered for.
+        ParameterDomain.CheckQ(p, muMin, muMax, fam.FixedScale ?? sMin, fam.FixedScale ?? sMax,
+            fam.FixedScale is null ? $"{Mu.Option.Name}, {Sigma.Option.Name}" : $"{Mu.Option.Name}, {Family.Option.Name}", scaleName);
         int steps = r.GetValue(Steps);
         int restarts = gridMu > 0 ? gridMu * gridSigma : start is not null ? 1 : r.GetValue(Restarts);
         int paths = r.GetValue(Trajectories);

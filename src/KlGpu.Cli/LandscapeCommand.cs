@@ -3,7 +3,8 @@ namespace KlGpu.Cli;
 /// <summary><c>klgpu landscape</c>: options → <see cref="LandscapeSettings"/> (or a slice's or a fixed σ's settings) → the job → a summary.</summary>
 internal sealed class LandscapeCommand
 {
-    public const string DefaultMu = "-5:5:256";
+    /// <summary>An odd count, so that μ = 0, the centre of a target symmetric about 0 (the default one), is a grid point.</summary>
+    public const string DefaultMu = "-5:5:257";
     public const string DefaultSigma = "0.05:5:256";
     public const string DefaultOut = "output/landscape";
 
@@ -109,6 +110,7 @@ internal sealed class LandscapeCommand
         DivergenceList.RefuseKsd(r.GetValue(divergences), "a mixture slice");
         if ((long)slice.X.Axis.Count * slice.Y.Axis.Count > MixtureSliceJob.MaxPoints)
             throw new UsageException($"--x, --y: {slice.X.Axis.Count} × {slice.Y.Axis.Count} points are more than a slice holds ({MixtureSliceJob.MaxPoints:N0}); ask for fewer");
+        ParameterDomain.CheckSlice(GaussianTarget(r), slice, q.Option.Name, x.Option.Name, y.Option.Name);
         var settings = new MixtureSliceSettings(GaussianTarget(r), slice, r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator),
             outDir, r.GetValue(svg), !r.GetValue(linearColor));
         string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
@@ -178,18 +180,32 @@ internal sealed class LandscapeCommand
         return Cli.Ok;
     }
 
+    static string Count(int n, string one, string many) => $"{n} {(n == 1 ? one : many)}";
+
     static void Summarise(TextWriter o, LandscapeSettings s, LandscapeResult r)
     {
         var c = CultureInfo.InvariantCulture;
         o.WriteLine($"target p = {s.Target}");
         if (s.Fit.ScaleName != "σ") o.WriteLine($"q = {s.Fit.Describe}; the --sigma axis is the scale {s.Fit.ScaleName}");
         o.WriteLine(string.Create(c, $"grid: {s.Mu.Count} μ × {s.Sigma.Count} σ = {r.GridPoints:N0} points in {r.Tiles} tile(s), on {r.DeviceKind} ({r.DeviceName}), {s.Precision.ToString().ToLowerInvariant()} precision"));
-        o.WriteLine(string.Create(c, $"time: compute {r.ComputeSeconds:0.000} s, write {r.WriteSeconds:0.000} s, total {r.TotalSeconds:0.000} s"));
+        o.WriteLine(string.Create(c, $"time: compute {r.ComputeSeconds:0.000} s, stationary points {r.PolishSeconds:0.000} s, write {r.WriteSeconds:0.000} s, total {r.TotalSeconds:0.000} s"));
         foreach (var (d, m) in r.Minima)
             o.WriteLine(double.IsPositiveInfinity(m.Value)
                 ? $"{d.Name(),-8} {d.Label()} = inf at every grid point"
                 : string.Create(c, $"{d.Name(),-8} minimum {d.Label()} = {m.Value:G8}{d.Unit} at μ = {m.Mu:G6}, {s.Fit.ScaleName} = {m.Sigma:G6}"));
+        o.WriteLine($"stationary points, polished (also in {LandscapeJob.PointsName}):");
+        foreach (var (d, st) in r.Stationary)
+        {
+            if (st.NotSearched is { } why)
+            {
+                o.WriteLine($"  {d.Name(),-8} not searched: {why}");
+                continue;
+            }
+            string Points(IReadOnlyList<MapPoint> points) => string.Join(", ", points.Select(p => string.Create(c, $"{p.Value:G8} at ({(Math.Abs(p.Mu) < 1e-9 ? 0 : p.Mu):G6}, {p.Sigma:G6})")));
+            o.WriteLine($"  {d.Name(),-8} {Count(st.Minima.Count, "local minimum", "local minima")}{(st.Minima.Count > 0 ? ": " + Points(st.Minima) : "")}");
+            if (st.Saddles.Count > 0) o.WriteLine($"  {"",-8} {Count(st.Saddles.Count, "saddle", "saddles")}: {Points(st.Saddles)}");
+        }
         o.WriteLine($"wrote {r.Files.Count} files to {r.OutDir}:");
-        foreach (var f in r.Files) o.WriteLine($"  {f.Path,-20} {f.Role}");
+        foreach (var f in r.Files) o.WriteLine($"  {f.Path,-22} {f.Role}");
     }
 }

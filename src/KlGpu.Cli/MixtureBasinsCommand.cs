@@ -16,6 +16,7 @@ internal static class MixtureBasinsCommand
         var defaults = BasinsSettings.DefaultRanges(p.Marginal);
         var (muMin, muMax) = r.GetValue(o.Mu) ?? (defaults.MuMin, defaults.MuMax);
         var (sMin, sMax) = r.GetValue(o.Sigma) ?? (defaults.SigmaMin, defaults.SigmaMax);
+        ParameterDomain.CheckQ(p, muMin, muMax, sMin, sMax, $"{o.Mu.Option.Name}, {o.Sigma.Option.Name}"); // the components' starts
         // A mixture q has its own defaults for the restarts, the steps and the cluster radius, and fewer restarts fit.
         int restarts = r.Given(o.Restarts)
             ? BasinsSpec.Count(r.GetValue(o.Restarts).ToString(CultureInfo.InvariantCulture), o.Restarts.Option.Name, 1, MixtureBasinsSettings.MaxRestarts)

@@ -12,6 +12,12 @@ internal static class RunCommand
         ["pressure"] = () => new PressureCommand().Parameters,
     };
 
+    /// <summary>Commands whose runs a manifest records as another command's (its `invoked_as`), with the folder each writes to by default.</summary>
+    static readonly Dictionary<string, (string Command, string DefaultOut)> RecordedAs = new()
+    {
+        ["sweep-alpha"] = ("sweep", SweepCommand.DefaultAlphaOut),
+    };
+
     public static Command Create(CliContext context)
     {
         var file = new Argument<string>("FILE") { Description = "A run file: {\"command\": \"basins\", \"parameters\": {...}, \"out\": \"runs/x\"}; every manifest.json klgpu writes is one" };
@@ -24,7 +30,12 @@ internal static class RunCommand
         command.SetAction(r =>
         {
             var run = RunFile.Read(r.GetValue(file)!);
-            string[] args = [.. Arguments(run), .. (r.GetValue(outDir) ?? run.Out) is { } o ? new[] { "--out", o } : [], .. r.GetValue(force) ? new[] { "--force" } : []];
+            // Where the command that wrote the manifest writes by default, if not the command run (sweep-alpha's manifest is a sweep's).
+            string? defaultOut = null;
+            if (run.InvokedAs is { } via)
+                defaultOut = RecordedAs.TryGetValue(via, out var recorded) && recorded.Command == run.Command ? recorded.DefaultOut
+                    : throw run.Error($"invoked_as: \"{via}\" is not recorded as a run of {run.Command} (valid: {string.Join(", ", RecordedAs.Select(x => $"{x.Key} as {x.Value.Command}"))})");
+            string[] args = [.. Arguments(run), .. (r.GetValue(outDir) ?? run.Out ?? defaultOut) is { } o ? new[] { "--out", o } : [], .. r.GetValue(force) ? new[] { "--force" } : []];
             var parse = Cli.Build(context).Parse(args, Cli.Parsing);
             if (parse.Errors.Count > 0) throw run.Error(parse.Errors[0].Message);
             return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false });

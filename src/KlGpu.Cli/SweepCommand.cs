@@ -46,7 +46,7 @@ internal sealed class SweepCommand
         {
             var (t, d) = (r.GetValue(template), r.GetValue(divergence));
             var (name, axis) = SweepSpec.Param(r.GetValue(param), t, d, param.Option.Name, template.Option.Name, divergence.Option.Name);
-            return run.Execute(context, r, t, d, name, axis, template.Option.Name, Record.Of);
+            return run.Execute(context, r, t, d, name, axis, template.Option.Name, Record.Of, invokedAs: null);
         });
         return command;
     }
@@ -82,7 +82,7 @@ internal sealed class SweepCommand
             var t = new TargetTemplate(r.GetValue(target).ToString());
             var d = new DivergenceTemplate(kind + ":{alpha}");
             var (name, axis) = SweepSpec.Param("alpha=" + r.GetValue(alpha), t, d, alpha.Name, target.Option.Name, family.Name);
-            return run.Execute(context, r, t, d, name, axis, target.Option.Name, new SweepCommand().Record.Of);
+            return run.Execute(context, r, t, d, name, axis, target.Option.Name, new SweepCommand().Record.Of, invokedAs: "sweep-alpha");
         });
         return command;
     }
@@ -124,8 +124,9 @@ internal sealed class SweepCommand
                 command.Options.Add(o);
         }
 
+        /// <param name="invokedAs">The command run where it is not `sweep` (sweep-alpha): the manifest says so, and `run` writes to its folder.</param>
         public int Execute(CliContext context, ParseResult r, TargetTemplate t, DivergenceTemplate d, string name, GridAxis axis, string targetOption,
-            Func<SweepSettings, RunParameters> record)
+            Func<SweepSettings, RunParameters> record, string? invokedAs)
         {
             var fit = r.GetValue(Family);
             if (fit is StudentFamily or FlowFamily)
@@ -151,6 +152,13 @@ internal sealed class SweepCommand
                 }
                 d.At(name, v);
                 d.CheckTarget(p, targetOption);
+                // The starts (each value's own where not given; σ fixed where the family fixes it) lie in the domain.
+                var starts = BasinsSettings.DefaultRanges(p);
+                var (muMin, muMax) = settings.Mu ?? (starts.MuMin, starts.MuMax);
+                var (sMin, sMax) = settings.Sigma ?? (starts.SigmaMin, starts.SigmaMax);
+                double? fixedSigma = fit.FixedScale;
+                ParameterDomain.CheckQ(p, muMin, muMax, fixedSigma ?? sMin, fixedSigma ?? sMax, string.Create(CultureInfo.InvariantCulture,
+                    $"{Mu.Option.Name}, {(fixedSigma is null ? Sigma.Option.Name : Family.Option.Name)} (at {name} = {v:R})"));
             }
             if (mixture) MixtureSweepJob.Plan(settings);
             string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
@@ -169,7 +177,7 @@ internal sealed class SweepCommand
             }
             var result = SweepJob.Run(settings, engine, (done, _) => progress.Report(done), context.Cancel);
             progress.Finish();
-            var files = SweepOutput.Write(result, dir, context.Cancel, record(settings));
+            var files = SweepOutput.Write(result, dir, context.Cancel, record(settings), invokedAs);
             if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(result)));
             else Table(context.Out, result, dir, files.Count);
             return Cli.Ok;

@@ -1,7 +1,9 @@
 using KlGpu.Families;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using KlGpu.Accelerators;
+using KlGpu.Basins;
 using KlGpu.Engine;
 using KlGpu.Numerics;
 using KlGpu.Output;
@@ -55,12 +57,21 @@ public sealed record LandscapeResult(
     double WriteSeconds,
     double TotalSeconds,
     IReadOnlyDictionary<Divergence, GridMinimum> Minima,
-    IReadOnlyList<OutputFileEntry> Files);
+    IReadOnlyList<OutputFileEntry> Files)
+{
+    /// <summary>Each map's local minima and saddles, polished (<see cref="StationarySearch"/>); they are also in <see cref="LandscapeJob.PointsName"/>.</summary>
+    public IReadOnlyDictionary<Divergence, MapStationaryPoints> Stationary { get; init; } = new Dictionary<Divergence, MapStationaryPoints>();
+
+    /// <summary>The time the search and polish of the stationary points took (within <see cref="TotalSeconds"/>, not in compute or write).</summary>
+    public double PolishSeconds { get; init; }
+}
 
 /// <summary>
 /// Computes a landscape with an engine and writes it: per divergence a float64 [σ, μ] <c>.npy</c> grid
 /// and a figure, the long-format <c>landscape.csv</c> (up to <see cref="LandscapeSettings.CsvAutoPoints"/> points, or when asked), the axes <c>mu.npy</c> and <c>sigma.npy</c>,
-/// a figure of all of them (side by side for one or two, else a grid of panels), and <c>manifest.json</c> last. The grid streams through in the engine's
+/// a figure of all of them (side by side for one or two, else a grid of panels), each map's local minima and saddles
+/// (<see cref="StationarySearch"/>, from the preview's grid, polished in double precision; drawn on the figures and written to
+/// <see cref="PointsName"/>), and <c>manifest.json</c> last. The grid streams through in the engine's
 /// tiles: only a preview (at most <see cref="PreviewPoints"/> per axis) is kept for the figures, and
 /// the minima come from the full grid. Every file is an <see cref="AtomicFile"/> committed only after
 /// everything has been computed and rendered, so a failure or Ctrl-C leaves no output at all.
@@ -71,6 +82,7 @@ public static class LandscapeJob
     public const string ManifestName = OutputBatch.ManifestName;
     public const string TableName = "landscape.csv";
     public const string SideBySideName = "landscape";
+    public const string PointsName = "landscape-points.json";
 
     /// <summary>
     /// What the landscape holds at once (the axes, one tile of every divergence in the kernels' and the host's arrays, the
@@ -151,10 +163,19 @@ public static class LandscapeJob
             WriteAxis(Open("mu.npy", "axis:mu"), mu);
             WriteAxis(Open("sigma.npy", "axis:sigma"), sigma);
 
+            writeTime.Stop();
+
+            // ---- each map's stationary points, from the preview's grid ----
+            var polishClock = Stopwatch.StartNew();
+            var stationary = StationaryPoints(settings, engine, previews, previewMu.Select(mu.At).ToArray(), previewSigma.Select(sigma.At).ToArray(), cancel);
+            polishClock.Stop();
+            writeTime.Start();
+            batch.Open(PointsName, "stationary-points").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(PointsFile(settings, stationary))));
+
             // ---- figures, from the preview ----
             var previewMuAxis = PreviewAxis(mu, previewMu);
             var previewSigmaAxis = PreviewAxis(sigma, previewSigma);
-            var maps = divergences.Select((d, k) => new DivergenceMap(d, previewMuAxis, previewSigmaAxis, previews[k], minima[k]!)).ToArray();
+            var maps = divergences.Select((d, k) => new DivergenceMap(d, previewMuAxis, previewSigmaAxis, previews[k], minima[k]!) { Stationary = stationary[k] }).ToArray();
             var options = FigureOptions.For(settings.Fit) with { LogColor = settings.LogColor };
             string[] extensions = settings.Svg ? [".png", ".svg"] : [".png"];
             foreach (string ext in extensions)
@@ -188,7 +209,11 @@ public static class LandscapeJob
             {
                 writeTime.Stop();
                 result = new LandscapeResult(dir, engine.DeviceKind, engine.DeviceName, (long)mu.Count * sigma.Count, tiles,
-                    computeSeconds, writeTime.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, minimaByDivergence, files);
+                    computeSeconds, writeTime.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, minimaByDivergence, files)
+                {
+                    Stationary = divergences.Select((d, k) => (d, stationary[k])).ToDictionary(x => x.d, x => x.Item2),
+                    PolishSeconds = polishClock.Elapsed.TotalSeconds,
+                };
                 return Manifest(parameters, settings, engine, result);
             });
             return result! with { TotalSeconds = total.Elapsed.TotalSeconds };
@@ -222,6 +247,56 @@ public static class LandscapeJob
         else minimum ??= new GridMinimum(mu.At(0), sigma.At(tile.FirstRow), double.PositiveInfinity);
     }
 
+    /// <summary>
+    /// Each map's local minima and saddles (<see cref="StationarySearch"/>), polished with the gradient in double precision on the
+    /// CPU, as the basins are; a divergence without a gradient (KSD²) has none searched, and its figure marks the grid minimum.
+    /// </summary>
+    static MapStationaryPoints[] StationaryPoints(LandscapeSettings s, KlEngine engine, double[][,] previews, double[] mu, double[] sigma,
+        CancellationToken cancel)
+    {
+        var result = new MapStationaryPoints[s.Divergences.Count];
+        KlEngine? cpu = null;
+        try
+        {
+            for (int k = 0; k < s.Divergences.Count; k++)
+            {
+                Divergence d = s.Divergences[k];
+                if (d.Kind == DivergenceKind.Ksd)
+                {
+                    result[k] = MapStationaryPoints.Unsearched("KSD² has no gradient here: only the grid minimum is marked");
+                    continue;
+                }
+                // Polishing is always double precision on the CPU: reuse the engine only if it is exactly that.
+                var polish = engine.DeviceKind == "cpu" && engine.Precision == Precision.Double ? engine : cpu ??= KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
+                result[k] = StationarySearch.Find(previews[k], mu, sigma, (m, ls) => polish.Gradient(s.Target, s.Fit, d, m, ls), cancel);
+            }
+        }
+        finally
+        {
+            cpu?.Dispose();
+        }
+        return result;
+    }
+
+    /// <summary>What <see cref="PointsName"/> holds: per divergence its polished local minima and saddles, by value.</summary>
+    static object PointsFile(LandscapeSettings s, MapStationaryPoints[] points) => new
+    {
+        Target = s.Target.ToString(),
+        Family = s.Fit.Name,
+        Scale = s.Fit.ScaleName,
+        HessianCoordinates = "(mu, log " + (s.Fit.ScaleName == "σ" ? "sigma" : "scale") + ")",
+        PolishTolerance = BasinFinder.PolishTolerance,
+        Maps = s.Divergences.Select((d, k) => new
+        {
+            Divergence = d.Name(),
+            Searched = points[k].NotSearched is null,
+            Why = points[k].NotSearched,
+            Candidates = points[k].Candidates,
+            Minima = points[k].Minima,
+            Saddles = points[k].Saddles,
+        }),
+    };
+
     static void WriteAxis(AtomicFile file, GridAxis axis)
     {
         double[] values = axis.Values();
@@ -241,7 +316,7 @@ public static class LandscapeJob
     {
         Device = new { Kind = engine.DeviceKind, Name = engine.DeviceName, Precision = engine.Precision },
         Grid = new { Mu = s.Mu.Count, Sigma = s.Sigma.Count, Points = r.GridPoints, Tiles = r.Tiles },
-        Timings = new { ComputeSeconds = r.ComputeSeconds, WriteSeconds = r.WriteSeconds, TotalSeconds = r.TotalSeconds },
+        Timings = new { ComputeSeconds = r.ComputeSeconds, PolishSeconds = r.PolishSeconds, WriteSeconds = r.WriteSeconds, TotalSeconds = r.TotalSeconds },
         Minima = r.Minima.ToDictionary(m => m.Key.Name(), m => m.Value),
         Files = r.Files,
     });

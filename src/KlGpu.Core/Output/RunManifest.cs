@@ -14,15 +14,18 @@ public static class RunManifest
     public const string Tool = "klgpu";
 
     /// <param name="measured">An object whose fields (device, timings, minima, files, …) follow the run's own.</param>
-    public static JsonObject Of(string command, RunParameters? parameters, object measured)
+    /// <param name="invokedAs">The command the user ran where its run is recorded as another's (sweep-alpha as a sweep), so that
+    /// <c>klgpu run</c> writes where that command would by default.</param>
+    public static JsonObject Of(string command, RunParameters? parameters, object measured, string? invokedAs = null)
     {
         var manifest = new JsonObject
         {
             ["tool"] = Tool,
             ["command"] = command,
-            ["version"] = ComputeDevices.Version,
-            ["parameters"] = parameters?.Values.DeepClone(),
         };
+        if (invokedAs is not null) manifest["invoked_as"] = invokedAs;
+        manifest["version"] = ComputeDevices.Version;
+        manifest["parameters"] = parameters?.Values.DeepClone();
         foreach (var (key, value) in JsonSerializer.SerializeToNode(measured, JsonFile.Options)!.AsObject().ToList())
             manifest[key] = value?.DeepClone();
         return manifest;

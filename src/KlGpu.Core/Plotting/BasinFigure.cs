@@ -21,9 +21,9 @@ public static class BasinFigure
     /// <summary>Marker diameters in pixels: a basin that no restart reached, and one that every restart reached.</summary>
     const float SmallestMarker = 8, LargestMarker = 28;
 
-    static readonly Color MinimumFill = Colors.White;
-    static readonly Color SaddleFill = Color.FromHex("#00D5FF");
-    static readonly Color MarkerEdge = Color.FromHex("#1A1A1A");
+    internal static readonly Color MinimumFill = Colors.White;
+    internal static readonly Color SaddleFill = Color.FromHex("#00D5FF");
+    internal static readonly Color MarkerEdge = Color.FromHex("#1A1A1A");
     static readonly Color NotConverged = Color.FromHex("#D3D3D3");
 
     /// <summary>

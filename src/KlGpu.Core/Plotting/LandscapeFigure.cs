@@ -1,3 +1,5 @@
+using System.Globalization;
+using KlGpu.Basins;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
 using ScottPlot;
@@ -8,7 +10,7 @@ namespace KlGpu.Plotting;
 /// <summary>
 /// Figures of a divergence landscape over the Gaussian family q = N(μ, σ): a heatmap in real μ and σ
 /// units with a colour bar in nats, contour lines, and markers at the target's components, at the
-/// moment-matching Gaussian and at the grid minimum.
+/// moment-matching Gaussian and at the map's polished local minima and saddles (or, where none were searched, its grid minimum).
 /// </summary>
 public static class LandscapeFigure
 {
@@ -64,8 +66,13 @@ public static class LandscapeFigure
             moment.LegendText = "moment matching";
             marked.Add(moment.Location);
         }
+        if (map.Stationary is { NotSearched: null } stationary)
+        {
+            MarkStationary(plot, stationary.Minima, "local minimum", "local minima", mu, sigma, marked);
+            MarkStationary(plot, stationary.Saddles, "saddle", "saddles", mu, sigma, marked);
+        }
         // A map that is +∞ everywhere (forward KL to a t with ν ≤ 2) has no minimum to mark.
-        if (double.IsFinite(map.Minimum.Value) && mu.Covers(map.Minimum.Mu) && sigma.Covers(map.Minimum.Sigma))
+        else if (double.IsFinite(map.Minimum.Value) && mu.Covers(map.Minimum.Mu) && sigma.Covers(map.Minimum.Sigma))
         {
             var minimum = plot.Add.Marker(mu.ToPlot(map.Minimum.Mu), sigma.ToPlot(map.Minimum.Sigma), MarkerShape.OpenCircle, 14, Colors.Red);
             minimum.MarkerLineWidth = 2.5f;
@@ -98,6 +105,39 @@ public static class LandscapeFigure
             axis.TickLabelStyle.FontSize = 13;
         }
         return plot;
+    }
+
+    /// <summary>
+    /// The polished local minima (white discs) or saddles (cyan diamonds), as the basins figure draws them, each labelled with
+    /// its value; one legend entry for all of a kind.
+    /// </summary>
+    static void MarkStationary(Plot plot, IReadOnlyList<MapPoint> points, string one, string many, GridScale mu, GridScale sigma,
+        List<Coordinates> marked)
+    {
+        var shown = points.Where(p => mu.Covers(p.Mu) && sigma.Covers(p.Sigma)).ToArray();
+        if (shown.Length == 0) return;
+        bool minimum = shown[0].Kind == StationaryKind.Minimum;
+        const float size = 11;
+        var at = shown.Select(p => new Coordinates(mu.ToPlot(p.Mu), sigma.ToPlot(p.Sigma))).ToArray();
+        var markers = plot.Add.Markers(at);
+        markers.MarkerStyle = new MarkerStyle(minimum ? MarkerShape.FilledCircle : MarkerShape.FilledDiamond, size,
+            minimum ? BasinFigure.MinimumFill : BasinFigure.SaddleFill)
+        {
+            OutlineColor = BasinFigure.MarkerEdge,
+            OutlineWidth = 1.5f,
+        };
+        markers.LegendText = $"{(shown.Length == 1 ? one : many)} (polished; labelled with the value)";
+        for (int i = 0; i < shown.Length; i++)
+        {
+            var tag = plot.Add.Text(shown[i].Value.ToString("G4", CultureInfo.InvariantCulture), at[i].X, at[i].Y);
+            tag.LabelFontSize = 12;
+            tag.LabelBold = true;
+            tag.LabelFontColor = minimum ? BasinFigure.MinimumFill : BasinFigure.SaddleFill;
+            tag.LabelAlignment = Alignment.LowerLeft;
+            tag.OffsetX = size / 2 + 2;
+            tag.OffsetY = -size / 2 - 2;
+        }
+        marked.AddRange(at);
     }
 
     /// <summary>Several maps of one target (forward and reverse KL, say), side by side, each with its own colour bar.</summary>

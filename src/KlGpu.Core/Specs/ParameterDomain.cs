@@ -14,7 +14,8 @@ namespace KlGpu.Specs;
 /// <see cref="MaxMeanOverWidth"/> component widths of 0 (beyond, double keeps fewer than ten digits of x − m).</item>
 /// <item>q's std (or a Student-t q's scale) lies within a factor <see cref="MaxWidthRatio"/> of W either way, its
 /// mean within <see cref="MaxWidthRatio"/>·W of the target's centre and within <see cref="MaxMeanOverWidth"/> of its own widths of 0.</item>
-/// <item>Student-t ν lies in [<see cref="MinNu"/>, <see cref="MaxNu"/>]; two-modes has sep ≤ <see cref="MaxSeparation"/>.</item>
+/// <item>Student-t ν (a T(…) term's, and a student:NU q's) lies in [<see cref="MinNu"/>, <see cref="MaxNu"/>]; two-modes has sep ≤ <see cref="MaxSeparation"/>.</item>
+/// <item>The same rules hold for the starts of restarts (basins, sweep) and for every member of a mixture q's slice.</item>
 /// </list>
 /// </summary>
 public static class ParameterDomain
@@ -120,4 +121,20 @@ public static class ParameterDomain
     /// <summary>A mixture q against the target: each component's mean and std.</summary>
     public static void CheckQ(Target target, GaussianMixture q, string what) =>
         CheckQ(target, q.Means.Min(), q.Means.Max(), q.Stds.Min(), q.Stds.Max(), what);
+
+    /// <summary>
+    /// The members of a slice of a mixture q: q itself, each axis's ends with the other parameter as in q, then the four corners
+    /// together (a mean and a std vary linearly along their axes, so the corners hold the extremes). Each refusal names its options.
+    /// </summary>
+    public static void CheckSlice(Target target, Landscape.MixtureSlice slice, string q, string x, string y)
+    {
+        CheckQ(target, slice.Q, q);
+        void Check(GaussianMixture[] members, string what) =>
+            CheckQ(target, members.Min(m => m.Means.Min()), members.Max(m => m.Means.Max()), members.Min(m => m.Stds.Min()), members.Max(m => m.Stds.Max()), what);
+        var (ax, ay) = (slice.X.Axis, slice.Y.Axis);
+        double x0 = slice.X.Parameter.ValueIn(slice.Q), y0 = slice.Y.Parameter.ValueIn(slice.Q);
+        Check([slice.At(ax.Min, y0), slice.At(ax.Max, y0)], $"{x} ({slice.X.Parameter})");
+        Check([slice.At(x0, ay.Min), slice.At(x0, ay.Max)], $"{y} ({slice.Y.Parameter})");
+        Check([slice.At(ax.Min, ay.Min), slice.At(ax.Min, ay.Max), slice.At(ax.Max, ay.Min), slice.At(ax.Max, ay.Max)], $"{x}, {y}");
+    }
 }

@@ -9,7 +9,9 @@ namespace KlGpu.Specs;
 /// re-runs its run. Which parameters a command has is the CLI's to say; this reads the file and checks its shape.
 /// </summary>
 /// <param name="Out">The output folder, resolved against the run file's folder when relative; null when not given.</param>
-public sealed record RunFile(string Path, string Command, IReadOnlyList<(string Key, JsonElement Value)> Parameters, string? Out)
+/// <param name="InvokedAs">The command the user ran where a manifest records its run as another's (<c>sweep-alpha</c>, whose runs are
+/// sweeps): without an <see cref="Out"/>, the run writes to that command's default folder.</param>
+public sealed record RunFile(string Path, string Command, IReadOnlyList<(string Key, JsonElement Value)> Parameters, string? Out, string? InvokedAs = null)
 {
     /// <summary>Top-level fields a manifest carries besides the run itself; read past.</summary>
     static readonly HashSet<string> Recorded = ["tool", "version", "device", "grid", "timings", "minima", "files", "result", "seconds"];
@@ -33,7 +35,7 @@ public sealed record RunFile(string Path, string Command, IReadOnlyList<(string 
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw Error(path, "the file must hold one JSON object");
-            string? command = null, outDir = null;
+            string? command = null, outDir = null, invokedAs = null;
             var parameters = new List<(string, JsonElement)>();
             foreach (var field in Fields(path, root, ""))
             {
@@ -50,6 +52,9 @@ public sealed record RunFile(string Path, string Command, IReadOnlyList<(string 
                         if (field.Value.ValueKind != JsonValueKind.Object) throw Error(path, "parameters must be an object");
                         parameters.AddRange(Fields(path, field.Value, "parameters.").Select(p => (p.Name, p.Value.Clone())));
                         break;
+                    case "invoked_as":
+                        invokedAs = field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString() : throw Error(path, "invoked_as must be a string");
+                        break;
                     case "out":
                         outDir = field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString() : throw Error(path, "out must be a string");
                         break;
@@ -63,7 +68,7 @@ public sealed record RunFile(string Path, string Command, IReadOnlyList<(string 
             // A relative out is the run file's neighbour, wherever klgpu is started from.
             string? folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
             if (outDir is not null && folder is not null && !System.IO.Path.IsPathRooted(outDir)) outDir = System.IO.Path.Combine(folder, outDir);
-            return new RunFile(path, command, parameters, outDir);
+            return new RunFile(path, command, parameters, outDir, invokedAs);
         }
     }
 

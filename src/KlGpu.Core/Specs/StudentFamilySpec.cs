@@ -14,6 +14,7 @@ public static class StudentFamilySpec
         double nu = SpecText.ParseNumber(rest[1..].Trim(), what, "ν");
         if (!(nu > 0) || !double.IsFinite(nu))
             throw new UsageException($"{what}: student:NU needs ν > 0, got {SpecText.Show(nu)}");
+        ParameterDomain.CheckNumbers([0.0], [1.0], [nu], what); // ν's range, as for a T(…) term
         return nu;
     }
 }

@@ -35,7 +35,8 @@ public static class SweepOutput
     static object Transition<TBasin>(double parameter, TransitionKind kind, string description, IEnumerable<TBasin> basins) =>
         new { Param = parameter, Kind = kind, Description = description, Basins = basins.ToArray() };
 
-    public static IReadOnlyList<OutputFileEntry> Write(SweepResult r, string dir, CancellationToken cancel = default, RunParameters? parameters = null)
+    public static IReadOnlyList<OutputFileEntry> Write(SweepResult r, string dir, CancellationToken cancel = default, RunParameters? parameters = null,
+        string? invokedAs = null)
     {
         using var batch = new OutputBatch(dir);
         batch.Open("sweep.json", "sweep").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(r))));
@@ -47,7 +48,7 @@ public static class SweepOutput
                     w.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{p.Parameter:R},{b.Id},{b.Kind.ToString().ToLowerInvariant()},{b.Mu:R},{b.Sigma:R},{b.Value:R},{b.Fraction:R},{b.Count}"));
         }
-        return Finish(batch, BifurcationFigure.Create(r), parameters, r.Seconds, cancel);
+        return Finish(batch, BifurcationFigure.Create(r), parameters, r.Seconds, cancel, invokedAs);
     }
 
     /// <summary>A mixture q's basins are mixtures: weights, means and stds, K of each (fewer for a collapsed optimum).</summary>
@@ -77,7 +78,8 @@ public static class SweepOutput
     }
 
     /// <summary>The figure and the manifest (whose parameters replay the sweep with `klgpu run`), then every file at once.</summary>
-    static IReadOnlyList<OutputFileEntry> Finish(OutputBatch batch, Multiplot figure, RunParameters? parameters, double seconds, CancellationToken cancel)
+    static IReadOnlyList<OutputFileEntry> Finish(OutputBatch batch, Multiplot figure, RunParameters? parameters, double seconds, CancellationToken cancel,
+        string? invokedAs = null)
     {
         cancel.ThrowIfCancellationRequested();
         batch.Figure((c, rect) => figure.Render(c, rect), "bifurcation.png", "figure:bifurcation", 1000, 1000);
@@ -86,6 +88,6 @@ public static class SweepOutput
         {
             Seconds = seconds,
             Files = files,
-        }));
+        }, invokedAs));
     }
 }

@@ -59,7 +59,7 @@ public sealed class CliTests
 
         string[] expected =
         [
-            "forward.npy", "forward.png", "forward.svg", "landscape.csv", "landscape.png", "landscape.svg",
+            "forward.npy", "forward.png", "forward.svg", "landscape-points.json", "landscape.csv", "landscape.png", "landscape.svg",
             "manifest.json", "mu.npy", "reverse.npy", "reverse.png", "reverse.svg", "sigma.npy",
         ];
         Assert.Equal(expected, dir.Names()); // and no temporary files
@@ -118,7 +118,7 @@ public sealed class CliTests
         var run = CliRun.Of("landscape", "--target", "N(0,1)", "--mu", "-2:2:8", "--sigma", "0.1:10:9", "--log-sigma",
             "--divergence", "reverse", "--accelerator", "cpu", "--out", dir.Path, "--linear-color");
         Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Equal(["landscape.csv", "landscape.png", "manifest.json", "mu.npy", "reverse.npy", "reverse.png", "sigma.npy"], dir.Names());
+        Assert.Equal(["landscape-points.json", "landscape.csv", "landscape.png", "manifest.json", "mu.npy", "reverse.npy", "reverse.png", "sigma.npy"], dir.Names());
         Assert.Equal(new GridAxis(0.1, 10, 9, Geometric: true).Values(), Npy.Read(dir.File("sigma.npy")).Values);
         // q = N(0,1) is on the grid (μ axis has no 0 with 8 points, so just the closed form at each point).
         double[] values = Npy.Read(dir.File("reverse.npy")).Values;

@@ -98,7 +98,7 @@ public class DivergenceFamilyCliTests
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal(
             ["alpha_0.5.npy", "alpha_0.5.png", "forward.npy", "forward.png", "hellinger.npy", "hellinger.png", "js.npy", "js.png",
-             "landscape.csv", "landscape.png", "manifest.json", "mu.npy", "pearson.npy", "pearson.png", "renyi_2.npy", "renyi_2.png",
+             "landscape-points.json", "landscape.csv", "landscape.png", "manifest.json", "mu.npy", "pearson.npy", "pearson.png", "renyi_2.npy", "renyi_2.png",
              "sigma.npy", "tv.npy", "tv.png"],
             dir.Names());
 

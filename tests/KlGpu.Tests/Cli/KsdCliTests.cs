@@ -91,11 +91,17 @@ public class KsdCliTests
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains(run.Stdout.Split('\n'), l => l.StartsWith("ksd      minimum KSD²(q, p) = "));
         Assert.Equal(
-            ["forward.npy", "forward.png", "ksd.npy", "ksd.png", "ksd_c=2_beta=-1.npy", "ksd_c=2_beta=-1.png", "landscape.csv", "landscape.png",
+            ["forward.npy", "forward.png", "ksd.npy", "ksd.png", "ksd_c=2_beta=-1.npy", "ksd_c=2_beta=-1.png", "landscape-points.json", "landscape.csv", "landscape.png",
              "manifest.json", "mu.npy", "reverse.npy", "reverse.png", "sigma.npy"],
             dir.Names());
         // Four panels: a 2 × 2 grid of 900 × 700 cells.
         KlGpu.Tests.Plotting.FigureFiles.AssertPng(dir.File("landscape.png"), 2 * 900, 2 * 700);
+        // KSD² has no gradient: its stationary points are not searched, and the file and the summary say so.
+        Assert.Contains("  ksd      not searched: KSD² has no gradient here: only the grid minimum is marked", run.Stdout);
+        var ksdPoints = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("landscape-points.json"))).RootElement.GetProperty("maps")[2];
+        Assert.Equal("ksd", ksdPoints.GetProperty("divergence").GetString());
+        Assert.False(ksdPoints.GetProperty("searched").GetBoolean());
+        Assert.Equal(0, ksdPoints.GetProperty("minima").GetArrayLength());
 
         var mu = new GridAxis(-2, 3, 6);
         var sigma = new GridAxis(0.2, 3, 5);

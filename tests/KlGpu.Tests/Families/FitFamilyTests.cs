@@ -121,7 +121,8 @@ public class FitFamilyTests
     [InlineData("student:1000000", 1e-5)]
     public void EveryOperationOfAFamilyGivesTheClosedFormValue(string name, double tolerance)
     {
-        var q = (LocationScaleFamily)FitFamily.Parse(name, "--family");
+        // ν = 10⁶ is beyond the domain the parser takes (ν ≤ 10⁴, a t that close to a normal is refused with "use N"); the library takes it.
+        var q = name == "student:1000000" ? FitFamily.Student(1e6) : (LocationScaleFamily)FitFamily.Parse(name, "--family");
         Target p = GaussianMixture.Gaussian(1, 2);
         const double mu = 0.5, scale = 1.5;
         using var engine = KlEngine.Create(AcceleratorKind.Cpu);

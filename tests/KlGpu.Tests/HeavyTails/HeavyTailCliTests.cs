@@ -70,7 +70,7 @@ public class HeavyTailCliTests
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains("forward  KL(p || q) = inf at every grid point", run.Stdout);
         Assert.Equal(
-            ["forward.npy", "forward.png", "landscape.csv", "landscape.png", "manifest.json", "mu.npy", "reverse.npy", "reverse.png", "sigma.npy"],
+            ["forward.npy", "forward.png", "landscape-points.json", "landscape.csv", "landscape.png", "manifest.json", "mu.npy", "reverse.npy", "reverse.png", "sigma.npy"],
             dir.Names());
         Assert.All(Npy.Read(dir.File("forward.npy")).Values, v => Assert.True(double.IsPositiveInfinity(v)));
         Component[] p = [new(ComponentKind.StudentT, 0.5, -2, 1, 1.5), new(ComponentKind.Laplace, 0.5, 2, 0.5)];
