@@ -26,7 +26,8 @@ internal static class BenchCommand
         };
         var suite = new Option<string>("--suite")
         {
-            Description = "Which benchmark: landscape (the 1024² landscape against peer_numpy.py), restarts (Adam restarts against peer_restarts_numpy.py) or all, e.g. --suite restarts",
+            Description = "Which benchmark: landscape (the 1024² landscape against peer_numpy.py), restarts (Adam restarts against peer_restarts_numpy.py), "
+                + "process (klgpu's landscape, basins and mixture basins as whole processes, files and figures included, beside the peers' whole processes) or all, e.g. --suite process",
             DefaultValueFactory = _ => "landscape",
             HelpName = "NAME",
         };
@@ -36,6 +37,23 @@ internal static class BenchCommand
             DefaultValueFactory = _ => 100_000,
             HelpName = "N",
         };
+        var basinsRestarts = new Option<int>("--basins-restarts")
+        {
+            Description = "Restarts (× ≤ 1000 Adam steps) of the process suite's basins run, for klgpu and peer_restarts_numpy.py alike, e.g. --basins-restarts 2000",
+            DefaultValueFactory = _ => 20_000,
+            HelpName = "N",
+        };
+        var mixtureRestarts = new Option<int>("--mixture-restarts")
+        {
+            Description = "Restarts of the process suite's mixture:2 basins run; peer_mixture_numpy.py runs 256 (or fewer) and is scaled to this, e.g. --mixture-restarts 64",
+            DefaultValueFactory = _ => 4096,
+            HelpName = "N",
+        };
+        var klgpu = new Option<string?>("--klgpu")
+        {
+            Description = "The klgpu the process suite starts (default: this one, as it was started), e.g. --klgpu ./publish/klgpu",
+            HelpName = "PATH",
+        };
         var noPeer = new Option<bool>("--no-peer") { Description = "Time klgpu only (the restarts peer takes minutes), e.g. --no-peer" };
         var precision = CommonOptions.Precision();
         var accelerator = CommonOptions.Accelerator();
@@ -44,7 +62,7 @@ internal static class BenchCommand
             + "0.3*N(-2,0.3) + 0.4*N(0,0.4) + 0.3*N(2,0.3), and 100,000 Adam restarts of reverse KL on 0.5*N(-2.75,1) + 0.5*N(2.75,1), "
             + "each with its error against the reference quadrature, e.g. klgpu bench --suite all")
         {
-            suite, grid, repeats, restarts, peers, noPeer, precision, accelerator,
+            suite, grid, repeats, restarts, basinsRestarts, mixtureRestarts, klgpu, peers, noPeer, precision, accelerator,
         };
         command.SetAction(r =>
         {
@@ -52,8 +70,11 @@ internal static class BenchCommand
             if (n < 2) throw new UsageException($"--grid: need at least 2 points, got {n}");
             if (k < 1) throw new UsageException($"--repeats: need at least 1, got {k}");
             string which = (r.GetValue(suite) ?? "").Trim().ToLowerInvariant();
-            if (which is not ("landscape" or "restarts" or "all"))
-                throw new UsageException($"--suite: unknown benchmark '{r.GetValue(suite)}' (valid: landscape, restarts, all)");
+            if (which is not ("landscape" or "restarts" or "process" or "all"))
+                throw new UsageException($"--suite: unknown benchmark '{r.GetValue(suite)}' (valid: landscape, restarts, process, all)");
+            int basinsCount = r.GetValue(basinsRestarts), mixtureCount = r.GetValue(mixtureRestarts);
+            if (basinsCount < 1) throw new UsageException($"--basins-restarts: need at least 1, got {basinsCount}");
+            if (mixtureCount < 1) throw new UsageException($"--mixture-restarts: need at least 1, got {mixtureCount}");
             int count = r.GetValue(restarts);
             if (count < 1) throw new UsageException($"--restarts: need at least 1, got {count}");
             var kind = r.GetValue(accelerator);
@@ -68,6 +89,9 @@ internal static class BenchCommand
             }
             if (which is "restarts" or "all")
                 RestartsBenchmark.Run(new RestartsBenchSettings(count, 2000, kind, prec, r.GetValue(peers), RunPeer: !r.GetValue(noPeer)), context.Out);
+            if (which is "process" or "all")
+                ProcessBenchmark.Run(new ProcessBenchSettings(n, basinsCount, MixtureRestarts: mixtureCount, Klgpu: r.GetValue(klgpu),
+                    PeerDirectory: r.GetValue(peers), RunPeer: !r.GetValue(noPeer)), context.Out);
             return Cli.Ok;
         });
         return command;

@@ -166,10 +166,17 @@ public static class FDivergence
     public static bool Converges<T, R>(int kind, T a, T widestP, T widestQ)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
-        if (kind != Pearson && kind != Neyman && kind != Alpha && kind != Renyi && kind != Power) return true;
-        T beta = kind == Pearson ? T.One + T.One : kind == Neyman ? -T.One : a;
+        if (!PowerLaw(kind, a, out T beta)) return true;
         T fromP = beta / (widestP * widestP), fromQ = (T.One - beta) / (widestQ * widestQ);
         return fromP + fromQ > R.Of(16) * R.Epsilon() * (T.Abs(fromP) + T.Abs(fromQ));
+    }
+
+    /// <summary>Whether the integrand is p^β q^{1−β} up to terms linear in p and q, and its β: 2 for pearson, −1 for neyman,
+    /// α for α, Rényi and its integral.</summary>
+    public static bool PowerLaw<T>(int kind, T a, out T beta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        beta = kind == Pearson ? T.One + T.One : kind == Neyman ? -T.One : a;
+        return kind == Pearson || kind == Neyman || kind == Alpha || kind == Renyi || kind == Power;
     }
 
     /// <summary>Whether the integrand is p^β q^{1−β} (up to terms linear in p and q) with 0 &lt; β &lt; 1: narrower than the wider of p and q.</summary>
@@ -182,8 +189,7 @@ public static class FDivergence
     /// </summary>
     public static T TailStd<T>(int kind, T a, T widestP, T widestQ) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (kind != Pearson && kind != Neyman && kind != Alpha && kind != Renyi && kind != Power) return T.Max(widestP, widestQ);
-        T beta = kind == Pearson ? T.One + T.One : kind == Neyman ? -T.One : a;
+        if (!PowerLaw(kind, a, out T beta)) return T.Max(widestP, widestQ);
         return T.One / T.Sqrt(beta / (widestP * widestP) + (T.One - beta) / (widestQ * widestQ));
     }
 }

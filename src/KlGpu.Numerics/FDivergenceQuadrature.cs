@@ -60,11 +60,28 @@ public static class FDivergenceQuadrature
         // scaled by its largest value at a component mean. A diverging integral stays +∞ on either path.
         T u = -a * (T.One - a) * integral;
         if (T.Abs(u) < R.Of(0.5)) return LogMixture.LogOnePlus<T>(u) / (a - T.One);
+        T shift = PowerShift<T, R, SP, SQ>(a, p, q);
+        T power = Integral<T, R, SP, SQ, RU>(FDivergence.Power, a, shift, p, q, rule);
+        return (shift + T.Log(power)) / (a - T.One);
+    }
+
+    /// <summary>
+    /// The largest of α log p + (1 − α) log q at the component means and at every pair's peak: the integrand's scale.
+    /// For α &gt; 1 the peak of p_j^α q_k^{1−α} can lie far outside both components (α = 2, equal stds: at 2m_j − μ_k),
+    /// where the integrand is e^{(m_j − μ_k)²/s²} times its value at the means.
+    /// </summary>
+    static T PowerShift<T, R, SP, SQ>(T a, in SP p, in SQ q)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T>
+    {
         T shift = T.NegativeInfinity;
         for (int k = 0; k < p.Count; k++) shift = T.Max(shift, PowerExponent<T, R, SP, SQ>(a, p, q, p.Mean(k)));
         for (int k = 0; k < q.Count; k++) shift = T.Max(shift, PowerExponent<T, R, SP, SQ>(a, p, q, q.Mean(k)));
-        T power = Integral<T, R, SP, SQ, RU>(FDivergence.Power, a, shift, p, q, rule);
-        return (shift + T.Log(power)) / (a - T.One);
+        for (int j = 0; j < p.Count; j++)
+            for (int k = 0; k < q.Count; k++)
+                if (Pair<T, R, SP, SQ>(a, p, j, q, k, out T centre, out _))
+                    shift = T.Max(shift, PowerExponent<T, R, SP, SQ>(a, p, q, centre));
+        return shift;
     }
 
     /// <summary>α log p(x) + (1 − α) log q(x).</summary>
@@ -101,8 +118,7 @@ public static class FDivergenceQuadrature
         else
         {
             value = Divergence<T, R, SP, GaussianComponent<T>, RU>(kind, a, p, q, rule);
-            T shift = PowerExponent<T, R, SP, GaussianComponent<T>>(a, p, q, q.Mean(0));
-            for (int k = 0; k < p.Count; k++) shift = T.Max(shift, PowerExponent<T, R, SP, GaussianComponent<T>>(a, p, q, p.Mean(k)));
+            T shift = PowerShift<T, R, SP, GaussianComponent<T>>(a, p, q);
             T power = Integral<T, R, SP, GaussianComponent<T>, RU>(FDivergence.Power, a, shift, p, q, rule, true, ref gradMu, ref gradLogSigma);
             T scale = T.One / ((a - T.One) * power);
             gradMu *= scale;
@@ -148,10 +164,21 @@ public static class FDivergenceQuadrature
             hi = T.Max(hi, q.Mean(k) + window * Std<T, SQ>(q, k));
         }
 
-        // For 0 < β < 1 the integrand p^β q^{1−β} is, where p_j and q_k dominate, a Gaussian of precision βτ_j + (1−β)τ_k
-        // about its own centre: that pair's window sets the scale. Spread over the whole span of means instead, a narrow
-        // q far from p would cut the gap into the maximum number of panels per piece (a second per value).
-        bool between = FDivergence.PowerBetweenZeroAndOne(kind, a);
+        // Where p_j and q_k dominate, the integrand p^β q^{1−β} is a Gaussian of precision βτ_j + (1−β)τ_k about its own
+        // centre: each pair with a positive precision owns a window at its own scale. For 0 < β < 1 the centre lies between
+        // the two means and the pair's scale replaces the tails' (spread over the whole span of means instead, a narrow q
+        // far from p would cut the gap into the maximum number of panels per piece, a second per value). For β > 1 or
+        // β < 0 the centre lies beyond p_j (beyond q_k), as far out as 2m_j − μ_k for β = 2 and equal stds, outside
+        // every component's window and the tails': there the integrand peaks, and the pair's window is what covers it.
+        bool powered = FDivergence.PowerLaw(kind, a, out T beta), between = FDivergence.PowerBetweenZeroAndOne(kind, a);
+        if (powered)
+            for (int j = 0; j < p.Count; j++)
+                for (int k = 0; k < q.Count; k++)
+                    if (Pair<T, R, SP, SQ>(beta, p, j, q, k, out T centre, out T std))
+                    {
+                        lo = T.Min(lo, centre - window * std);
+                        hi = T.Max(hi, centre + window * std);
+                    }
         T total = T.Zero, x = lo;
         while (x < hi)
         {
@@ -171,12 +198,13 @@ public static class FDivergenceQuadrature
             }
             next = CrossingCuts<T, R, SP>(p, x, next);
             next = CrossingCuts<T, R, SQ>(q, x, next);
-            if (between) next = PairEnds<T, R, SP, SQ>(a, p, q, x, next);
+            if (powered) next = PairEnds<T, R, SP, SQ>(beta, p, q, x, next);
             // The tail's scale holds only inside its window: beyond it (a broad q far out) q's own std is the scale,
             // and a χ² tail std below q's would cut q's window into millions of panels.
             T mid = R.Of(0.5) * (x + next);
-            T scale = between ? PairScale<T, R, SP, SQ>(a, p, q, mid)
+            T scale = between ? PairScale<T, R, SP, SQ>(beta, p, q, mid)
                 : mid >= lowMean - window * tail && mid <= highMean + window * tail ? tail : T.PositiveInfinity;
+            if (powered && !between) scale = T.Min(scale, PairScale<T, R, SP, SQ>(beta, p, q, mid));
             for (int k = 0; k < p.Count; k++)
                 if (T.Abs(mid - p.Mean(k)) <= window * Std<T, SP>(p, k)) scale = T.Min(scale, Std<T, SP>(p, k));
             for (int k = 0; k < q.Count; k++)
@@ -221,13 +249,16 @@ public static class FDivergenceQuadrature
         return next;
     }
 
-    /// <summary>Centre and std of p_j^β q_k^{1−β}.</summary>
-    static void Pair<T, SP, SQ>(T beta, in SP p, int j, in SQ q, int k, out T centre, out T std)
-        where T : unmanaged, IFloatingPointIeee754<T> where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T>
+    /// <summary>Centre and std of p_j^β q_k^{1−β}; false where its precision is not positive (beyond rounding), so that
+    /// it has no peak: such a pair grows outwards only until another component takes over, inside the windows.</summary>
+    static bool Pair<T, R, SP, SQ>(T beta, in SP p, int j, in SQ q, int k, out T centre, out T std)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T>
     {
-        T fromP = beta * p.Precision(j), fromQ = (T.One - beta) * q.Precision(k);
-        centre = (fromP * p.Mean(j) + fromQ * q.Mean(k)) / (fromP + fromQ);
-        std = T.One / T.Sqrt(fromP + fromQ);
+        T fromP = beta * p.Precision(j), fromQ = (T.One - beta) * q.Precision(k), precision = fromP + fromQ;
+        centre = (fromP * p.Mean(j) + fromQ * q.Mean(k)) / precision;
+        std = T.One / T.Sqrt(precision);
+        return precision > R.Of(64) * R.Epsilon() * (T.Abs(fromP) + T.Abs(fromQ));
     }
 
     static T PairEnds<T, R, SP, SQ>(T beta, in SP p, in SQ q, T x, T next)
@@ -236,11 +267,11 @@ public static class FDivergenceQuadrature
     {
         for (int j = 0; j < p.Count; j++)
             for (int k = 0; k < q.Count; k++)
-            {
-                Pair(beta, p, j, q, k, out T centre, out T std);
-                next = NextEnd(next, x, centre - R.Of(Window) * std);
-                next = NextEnd(next, x, centre + R.Of(Window) * std);
-            }
+                if (Pair<T, R, SP, SQ>(beta, p, j, q, k, out T centre, out T std))
+                {
+                    next = NextEnd(next, x, centre - R.Of(Window) * std);
+                    next = NextEnd(next, x, centre + R.Of(Window) * std);
+                }
         return next;
     }
 
@@ -252,10 +283,8 @@ public static class FDivergenceQuadrature
         T scale = T.PositiveInfinity;
         for (int j = 0; j < p.Count; j++)
             for (int k = 0; k < q.Count; k++)
-            {
-                Pair(beta, p, j, q, k, out T centre, out T std);
-                if (T.Abs(x - centre) <= R.Of(Window) * std) scale = T.Min(scale, std);
-            }
+                if (Pair<T, R, SP, SQ>(beta, p, j, q, k, out T centre, out T std) && T.Abs(x - centre) <= R.Of(Window) * std)
+                    scale = T.Min(scale, std);
         return scale;
     }
 
