@@ -25,7 +25,8 @@ public static class MixtureRestartKernels
     /// One restart per thread: <paramref name="theta"/>'s 3K numbers from index·3K hold the start and receive the end point;
     /// <paramref name="kind"/> is <see cref="FDivergence.ForwardKl"/> or <see cref="FDivergence.ReverseKl"/>. A restart stops at
     /// the first iterate whose gradient norm is below the tolerance; it diverges if a log std leaves ±LogSigmaLimit or
-    /// anything stops being finite. The logits are re-centred after each step (their gradient sums to zero; only their
+    /// anything stops being finite. The steps integrate on <see cref="MixtureQuadrature.Restarts"/>' panels, a quarter of the
+    /// polish's nodes (the polish re-evaluates every basin on its own). The logits are re-centred after each step (their gradient sums to zero; only their
     /// differences matter), so they cannot drift.
     /// </summary>
     public static void Optimize<T, R>(Index1D index, int count, int kind, ArrayView<T> theta, LogMixturePlanView<T> target,
@@ -47,6 +48,7 @@ public static class MixtureRestartKernels
         }
         var rule = new RuleView<T>(target.RuleNodes, target.RuleWeights);
         var progress = new RestartProgress<T>(settings);
+        var layout = MixtureQuadrature.Restarts;
         T f = T.Zero, norm = T.Zero;
         for (int t = 0; t <= settings.MaxSteps; t++)
         {
@@ -55,12 +57,13 @@ public static class MixtureRestartKernels
             for (int k = 0; k < count; k++) finite &= T.Abs(th[2 * count + k]) <= R.Of(RestartKernels.LogSigmaLimit);
             if (finite)
             {
-                f = MixtureFit.ValueAndGradient<T, R, LogMixturePlanView<T>, ViewVector<T>, RuleView<T>>(kind, target,
-                    count, th, q, g, rule);
+                // The steps need only the gradient; the value is integrated once, at the end point.
+                MixtureFit.ValueAndGradient<T, R, LogMixturePlanView<T>, ViewVector<T>, RuleView<T>>(kind, layout, target, count, th, q, g,
+                    rule, withValue: false);
                 T squared = T.Zero;
                 for (int i = 0; i < n; i++) squared += g[i] * g[i];
                 norm = T.Sqrt(squared);
-                finite = T.IsFinite(f) && T.IsFinite(norm);
+                finite = T.IsFinite(norm);
             }
             if (!progress.Continue(settings, t, finite, norm, out var update)) break;
             for (int i = 0; i < n; i++) th[i] = th[i] - update.Step(g[i], ref m1[i], ref m2[i]);
@@ -68,6 +71,11 @@ public static class MixtureRestartKernels
             for (int k = 0; k < count; k++) mean += th[k];
             mean /= R.Of(count);
             for (int k = 0; k < count; k++) th[k] = th[k] - mean;
+        }
+        if (progress.Outcome != RestartStatus.Diverged)
+        {
+            f = MixtureFit.ValueAndGradient<T, R, LogMixturePlanView<T>, ViewVector<T>, RuleView<T>>(kind, layout, target, count, th, q, g, rule);
+            if (!T.IsFinite(f)) progress.Outcome = RestartStatus.Diverged;
         }
         value[index] = f;
         gradientNorm[index] = norm;

@@ -14,7 +14,7 @@ internal sealed class BasinsCommand
         "gaussian", FitFamily.Parse, f => f.Name);
     public readonly Parameter<int> Restarts = Parameter.Count("restarts", "--restarts", "N", $"Number of optimizer restarts (ignored for grid starts); a mixture:K q makes {MixtureBasinsSettings.DefaultRestarts} unless given, and so does a flow:K q, e.g. --restarts 100000",
         BasinsSettings.DefaultRestarts.ToString(CultureInfo.InvariantCulture), 1, BasinsSpec.MaxRestarts);
-    public readonly Parameter<int> Steps = Parameter.Count("steps", "--steps", "T", $"Most optimizer steps per restart; a restart stops earlier once its gradient norm is below --tolerance; a mixture:K q takes at most {MixtureBasinsSettings.DefaultSteps} unless given, and so does a flow:K q, e.g. --steps 5000",
+    public readonly Parameter<int> Steps = Parameter.Count("steps", "--steps", "T", $"Most optimizer steps per restart; a restart stops earlier once its gradient norm is below --tolerance; a mixture:K q takes at most {MixtureBasinsSettings.DefaultSteps} unless given, and so does a flow:K q, forward KL {BasinsSettings.DefaultForwardSteps}, e.g. --steps 5000",
         BasinsSettings.DefaultSteps.ToString(CultureInfo.InvariantCulture), 1, MaxSteps);
     public readonly Parameter<Optimizer> Optimizer = Parameter.Of("optimizer", "--optimizer", null, "NAME",
         "Update rule: adam (β1 0.9, β2 0.999, ε 1e-8), sgd (plain gradient descent) or momentum (heavy ball, β 0.9), e.g. --optimizer momentum",
@@ -155,7 +155,7 @@ internal sealed class BasinsCommand
         // The starts (σ fixed where the family fixes it) lie in the domain the values are answered for.
         ParameterDomain.CheckQ(p, muMin, muMax, fam.FixedScale ?? sMin, fam.FixedScale ?? sMax,
             fam.FixedScale is null ? $"{Mu.Option.Name}, {Sigma.Option.Name}" : $"{Mu.Option.Name}, {Family.Option.Name}", scaleName);
-        int steps = r.GetValue(Steps);
+        int steps = r.Given(Steps) ? r.GetValue(Steps) : BasinsSettings.StepsFor(r.GetValue(Divergence));
         int restarts = gridMu > 0 ? gridMu * gridSigma : start is not null ? 1 : r.GetValue(Restarts);
         int paths = r.GetValue(Trajectories);
         if (paths > restarts) // a path is one restart's

@@ -100,7 +100,7 @@ internal sealed class SweepCommand
             $"Restarts at every parameter value (default {SweepJob.DefaultRestarts}" + (mixtures ? $", or {MixtureSweepJob.DefaultRestarts} for a mixture q)" : ")") + ", e.g. --restarts 4096",
             null, (t, what) => BasinsSpec.Count(t, what, 1, BasinsSpec.MaxRestarts), v => v);
         public readonly Parameter<int?> Steps = Parameter.Of<int?>("steps", "--steps", null, "T",
-            $"Most Adam steps per restart (default {BasinsSettings.DefaultSteps}" + (mixtures ? $", or {MixtureBasinsSettings.DefaultSteps} for a mixture q)" : ")") + ", e.g. --steps 5000",
+            $"Most Adam steps per restart (default {BasinsSettings.DefaultSteps}, {BasinsSettings.DefaultForwardSteps} for forward KL" + (mixtures ? $", {MixtureBasinsSettings.DefaultSteps} for a mixture q)" : ")") + ", e.g. --steps 5000",
             null, (t, what) => BasinsSpec.Count(t, what, 1, BasinsCommand.MaxSteps), v => v);
         public readonly Parameter<double> LearningRate = Parameter.Positive("learning_rate", "--lr", "X", "Adam's learning rate, e.g. --lr 0.02", "0.05");
         public readonly Parameter<ulong> Seed = Parameter.Of("seed", "--seed", null, "K", "Seed of the starts (the same at every value), e.g. --seed 7", "1", BasinsSpec.Seed, v => v);
@@ -137,7 +137,7 @@ internal sealed class SweepCommand
                 ? BasinsSpec.Count(given.ToString(CultureInfo.InvariantCulture), Restarts.Option.Name, 1, mixture ? MixtureBasinsSettings.MaxRestarts : BasinsSpec.MaxRestarts)
                 : mixture ? MixtureSweepJob.DefaultRestarts : SweepJob.DefaultRestarts;
             var settings = new SweepSettings(t, name, axis, d, fit, restarts,
-                r.GetValue(Steps) ?? (mixture ? MixtureBasinsSettings.DefaultSteps : BasinsSettings.DefaultSteps),
+                r.GetValue(Steps),
                 r.GetValue(LearningRate), r.GetValue(Seed), r.GetValue(Mu), r.GetValue(Sigma), r.GetValue(Precision), r.GetValue(Accelerator));
             // Each value keeps its basins, and each restart batch its starts and ends.
             new MachineBudget($"a sweep over {axis.Count:N0} values", MachineBudget.Times(axis.Count, 4096) + MachineBudget.Times(settings.Restarts, 512),

@@ -30,6 +30,17 @@ public sealed record BasinsSettings(
 {
     public const int DefaultRestarts = 4096;
     public const int DefaultSteps = 2000;
+
+    /// <summary>
+    /// Forward KL's default: from a narrow start its gradient in log σ is about V_p/σ² (hundreds), and Adam's second moment
+    /// remembers that for thousands of steps (β2 = 0.999), so its steps stay small long after; with 2,000 steps about 16 %
+    /// of the default restarts stopped short of the one minimum, with 5,000 every one converges.
+    /// </summary>
+    public const int DefaultForwardSteps = 5000;
+
+    /// <summary>The default most steps for <paramref name="divergence"/>.</summary>
+    public static int StepsFor(Divergence divergence) =>
+        divergence.AsKl is { Kind: DivergenceKind.Forward } ? DefaultForwardSteps : DefaultSteps;
     public const double DefaultLearningRate = 0.05;
     public const double DefaultTolerance = 1e-6;
     public const double DefaultClusterRadius = 1e-3;

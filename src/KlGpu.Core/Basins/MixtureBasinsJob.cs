@@ -150,11 +150,12 @@ public static class MixtureBasinsJob
             if (c < 0) clusters.Add((i, [i]));
             else clusters[c].Members.Add(i);
         }
+        // Each cluster's polish is independent (tens of Newton steps on the polish's panels): they run side by side, and
+        // are merged in the clusters' order, so the result does not depend on which finishes first.
+        var points = clusters.AsParallel().AsOrdered().WithCancellation(cancel).Select(c => polish.Polish(ends[c.Best]!)).ToArray();
         var groups = new List<(MixtureStationary Point, List<int> Members)>();
-        foreach (var (best, members) in clusters)
+        foreach (var ((_, members), point) in clusters.Zip(points))
         {
-            cancel.ThrowIfCancellationRequested();
-            var point = polish.Polish(ends[best]!);
             int g = groups.FindIndex(x => x.Point.Polished && point.Polished && x.Point.Kind == point.Kind && Same(x.Point, point));
             if (g < 0) groups.Add((point, [.. members]));
             else groups[g].Members.AddRange(members);

@@ -101,7 +101,9 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
         int count = start.Count;
         double[] x = Reduced(MixtureFit.Parameters(start), count), x0 = x;
         var (value, g) = At(x, count);
-        double[,] h = Hessian(x, count);
+        // The steps' Hessians only aim Newton (the gradient, on the polish's panels, decides where it stops), so they are
+        // differences of the restarts' coarser gradient, a fifth of the nodes; the reported one is the polish's, at the end.
+        double[,] h = Hessian(x, count, MixtureQuadrature.Restarts);
         double norm = Norm(g);
         for (int step = 0; step < MaxSteps && norm >= Tolerance; step++)
         {
@@ -140,9 +142,10 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
                 }
             }
             if (!moved) break;
-            h = Hessian(x, count);
+            h = Hessian(x, count, MixtureQuadrature.Restarts);
             if (MixtureFit.Mixture(Full(x, count)).Weights.Min() < NegligibleWeight) break;
         }
+        h = Hessian(x, count, MixtureQuadrature.Polish);
         var eigen = SymmetricEigen.Decompose(h).Values;
         var q = Canonical(MixtureFit.Mixture(Full(x, count)));
         var kindOf = eigen.Min() >= -FlatEigenvalue * Math.Max(1, eigen.Max(Math.Abs)) ? MixtureKind.Minimum : MixtureKind.Saddle;
@@ -171,14 +174,16 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
         return x.All(double.IsFinite);
     }
 
-    (double Value, double[] Gradient) At(double[] x, int count)
+    (double Value, double[] Gradient) At(double[] x, int count) => At(x, count, MixtureQuadrature.Polish);
+
+    (double Value, double[] Gradient) At(double[] x, int count, in MixtureQuadrature layout)
     {
         double[] theta = Full(x, count), g = new double[theta.Length];
-        double v = MixtureFit.ValueAndGradient(kind, p, theta, g);
+        double v = MixtureFit.ValueAndGradient(kind, layout, p, theta, g);
         return (v, Reduced(g, count, gradient: true));
     }
 
-    double[,] Hessian(double[] x, int count)
+    double[,] Hessian(double[] x, int count, MixtureQuadrature layout)
     {
         int n = x.Length;
         var h = new double[n, n];
@@ -187,7 +192,7 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
             double[] up = (double[])x.Clone(), down = (double[])x.Clone();
             up[j] += DifferenceStep;
             down[j] -= DifferenceStep;
-            double[] gu = At(up, count).Gradient, gd = At(down, count).Gradient;
+            double[] gu = At(up, count, layout).Gradient, gd = At(down, count, layout).Gradient;
             for (int i = 0; i < n; i++) h[i, j] = (gu[i] - gd[i]) / (2 * DifferenceStep);
         }
         for (int i = 0; i < n; i++)

@@ -36,7 +36,7 @@ public static class MixtureSweepJob
             var d = BasinsSettings.DefaultRanges(p.Marginal);
             var (muMin, muMax) = s.Mu ?? (d.MuMin, d.MuMax);
             var (sMin, sMax) = s.Sigma ?? (d.SigmaMin, d.SigmaMax);
-            plan[i] = new MixtureBasinsSettings(p, divergence, s.Components, s.Restarts, s.Steps, Optimizer.Adam, s.LearningRate, s.Seed,
+            plan[i] = new MixtureBasinsSettings(p, divergence, s.Components, s.Restarts, s.Steps ?? MixtureBasinsSettings.DefaultSteps, Optimizer.Adam, s.LearningRate, s.Seed,
                 muMin, muMax, sMin, sMax, BasinsSettings.DefaultTolerance, MixtureBasinsSettings.DefaultClusterRadius, s.Precision, s.Accelerator);
         }
         return plan;

@@ -16,7 +16,8 @@ public sealed record SweepSettings(
     DivergenceTemplate Divergence,
     FitFamily Family,
     int Restarts,
-    int Steps,
+    /// <summary>Most steps per restart; null: each value's default (<see cref="BasinsSettings.StepsFor"/>, a mixture q's <see cref="MixtureBasinsSettings.DefaultSteps"/>).</summary>
+    int? Steps,
     double LearningRate,
     ulong Seed,
     (double Min, double Max)? Mu,
@@ -56,7 +57,7 @@ public sealed record SweepResult(SweepSettings Settings, IReadOnlyList<SweepPoin
 public static class SweepJob
 {
     /// <summary>Restarts per value of a Gaussian q's sweep (a mixture q's: <see cref="MixtureSweepJob.DefaultRestarts"/>); the
-    /// steps are <see cref="BasinsSettings.DefaultSteps"/>.</summary>
+    /// steps are <see cref="BasinsSettings.StepsFor"/> the value's divergence.</summary>
     public const int DefaultRestarts = 512;
 
     public static SweepResult Run(SweepSettings s, KlEngine engine, Action<int, int>? progress = null, CancellationToken cancel = default)
@@ -73,7 +74,7 @@ public static class SweepJob
             var d = BasinsSettings.DefaultRanges(p);
             var (muMin, muMax) = s.Mu ?? (d.MuMin, d.MuMax);
             var (sMin, sMax) = s.Sigma ?? (d.SigmaMin, d.SigmaMax);
-            basins[i] = new BasinsSettings(p, divergences[i], s.LocationScale, s.Restarts, s.Steps, Optimizer.Adam, s.LearningRate,
+            basins[i] = new BasinsSettings(p, divergences[i], s.LocationScale, s.Restarts, s.Steps ?? BasinsSettings.StepsFor(divergences[i]), Optimizer.Adam, s.LearningRate,
                 new StartDesign(muMin, muMax, sMin, sMax, s.Seed), BasinsSettings.DefaultTolerance, BasinsSettings.DefaultClusterRadius, 0,
                 s.Precision, s.Accelerator);
             CheckRestarts(basins[i], s.Parameter, values[i]);

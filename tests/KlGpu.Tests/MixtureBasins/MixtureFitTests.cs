@@ -6,13 +6,17 @@ namespace KlGpu.Tests.MixtureBasins;
 
 /// <summary>
 /// The mixture q's value and gradient in (logits, means, log stds): the value against the adaptive Gauss–Kronrod reference
-/// (independent of the panels), the gradient against five-point central differences of that reference value.
+/// (independent of the panels), the gradient against five-point central differences of that reference value; on the
+/// polish's panels and on the restarts' coarser ones alike.
 /// </summary>
 public class MixtureFitTests
 {
     static readonly GaussianMixture ThreeModes = new([0.3, 0.4, 0.3], [-2, 0, 2], [0.3, 0.4, 0.3]);
 
+    static MixtureQuadrature Layout(string name) => name == "restarts" ? MixtureQuadrature.Restarts : MixtureQuadrature.Polish;
+
     public static IEnumerable<object[]> Cases() =>
+        from layout in new[] { "polish", "restarts" }
         from kind in new[] { FDivergence.ForwardKl, FDivergence.ReverseKl }
         from q in new[]
         {
@@ -21,24 +25,24 @@ public class MixtureFitTests
             new[] { 1.0, -0.5, 3.0, -4.0, Math.Log(0.2), Math.Log(1.2) },         // off the modes, one narrow and one broad
             new[] { -0.4, 0.1, 0.3, -1.0, 0.4, 1.8, Math.Log(0.25), Math.Log(0.6), Math.Log(1.3) }, // three components
         }
-        select new object[] { kind, q };
+        select new object[] { layout, kind, q };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void TheValueMatchesTheReference(int kind, double[] theta)
+    public void TheValueMatchesTheReference(string layout, int kind, double[] theta)
     {
         var q = MixtureFit.Mixture(theta);
-        double value = MixtureFit.ValueAndGradient(kind, ThreeModes, theta, new double[theta.Length]);
+        double value = MixtureFit.ValueAndGradient(kind, Layout(layout), ThreeModes, theta, new double[theta.Length]);
         double reference = kind == FDivergence.ForwardKl ? ReferenceKl.Forward(ThreeModes, q) : ReferenceKl.Reverse(ThreeModes, q);
         Assert.True(Math.Abs(value - reference) <= 1e-9 * Math.Abs(reference), $"value {value:R} vs reference {reference:R}");
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void TheGradientMatchesFivePointDifferences(int kind, double[] theta)
+    public void TheGradientMatchesFivePointDifferences(string layout, int kind, double[] theta)
     {
         double[] gradient = new double[theta.Length];
-        MixtureFit.ValueAndGradient(kind, ThreeModes, theta, gradient);
+        MixtureFit.ValueAndGradient(kind, Layout(layout), ThreeModes, theta, gradient);
         const double h = 1e-3;
         for (int i = 0; i < theta.Length; i++)
         {
