@@ -90,7 +90,7 @@
   }
 
   function mapLayout(text, scale, logSigma) {
-    return { title: title(text), margin: margin, xaxis: axis('μ'), yaxis: axis(scale, logSigma ? { type: 'log' } : {}),
+    return { title: title(text), margin: margin, xaxis: axis('μ'), yaxis: axis(scale, logSigma ? { type: 'log', dtick: 'D2' } : {}),
       legend: { orientation: 'h', x: 0, y: -0.2 }, hovermode: 'closest' };
   }
 
