@@ -93,7 +93,7 @@ public static class SweepOutput
     static IReadOnlyList<OutputFileEntry> Finish(OutputBatch batch, Multiplot figure, RunParameters? parameters, double seconds, CancellationToken cancel)
     {
         cancel.ThrowIfCancellationRequested();
-        batch.Figure((c, rect) => figure.Render(c, rect), "bifurcation.png", "figure:bifurcation", 1000, 1000);
+        batch.Figure((c, rect) => figure.Render(c, rect), "bifurcation.png", "figure:bifurcation", BifurcationFigure.Width, BifurcationFigure.Height);
         cancel.ThrowIfCancellationRequested();
         return batch.Commit(files => RunManifest.Of("sweep", parameters, new
         {
