@@ -39,3 +39,10 @@ cp "$tmp/ksd/landscape.png" docs/images/ksd-landscape.png
 dotnet run --project src/KlGpu.Cli -c Release -- sweep-alpha --target "0.5*N(-3,1) + 0.5*N(3,1)" --alpha 0:1:21 --restarts 256 \
     --quiet --out "$tmp/alpha"
 cp "$tmp/alpha/bifurcation.png" docs/images/alpha-sweep.png
+# report.html (--html), as headless Chromium draws it: the README's screenshot of a basins report.
+command -v chromium >/dev/null || apt-get install -y --no-install-recommends chromium >/dev/null
+dotnet run --project src/KlGpu.Cli -c Release -- basins --target "0.5*N(-2.75,1) + 0.5*N(2.75,1)" \
+    --restarts 2000 --mu -6:6 --sigma 0.2:6 --trajectories 12 --html --quiet --out "$tmp/report"
+chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --host-resolver-rules="MAP * ~NOTFOUND" --virtual-time-budget=20000 \
+    --window-size=1400,620 --screenshot="$tmp/report.png" "file://$tmp/report/report.html" 2>/dev/null
+cp "$tmp/report.png" docs/images/report-basins.png

@@ -40,6 +40,7 @@ internal sealed class BasinsCommand
     public readonly Parameter<Precision> Precision = CommonOptions.Precision();
     public readonly Parameter<AcceleratorKind> Accelerator = CommonOptions.Accelerator();
     public readonly Parameter<bool> Svg = CommonOptions.Svg();
+    public readonly Parameter<bool> Html = CommonOptions.Html("the landscape with every basin and saddle to hover (value, fraction, count, Hessian eigenvalues), the recorded paths to toggle, each basin's q over p; not for a mixture q");
     public readonly Parameter<bool> Animate = Parameter.Switch("animate", "--animate",
         "Also write basins.gif: the recorded restarts (--trajectories, 24 if not given) moving over the landscape, and their fitted densities over p, e.g. --animate");
 
@@ -47,11 +48,11 @@ internal sealed class BasinsCommand
 
     /// <summary>In the order of the help and of the manifest.</summary>
     public IReadOnlyList<Parameter> Parameters => [Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Start, Mu, Sigma,
-        Tolerance, ClusterRadius, Trajectories, Precision, Accelerator, Svg, Animate];
+        Tolerance, ClusterRadius, Trajectories, Precision, Accelerator, Svg, Html, Animate];
 
     /// <summary>A run's settings and the switches of what it draws: a manifest re-runs to the same files, basins.gif included.
     /// One start records the point alone (its restart count, design and ranges follow from it).</summary>
-    RunRecord<(BasinsSettings Settings, bool Svg, bool Animate)> Record => new(Parameters)
+    RunRecord<(BasinsSettings Settings, bool Svg, bool Animate, bool Html)> Record => new(Parameters)
     {
         { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => x.Settings.Family },
         { Restarts, x => x.Settings.Restarts, x => !x.Settings.Starts.IsPoint }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
@@ -62,7 +63,7 @@ internal sealed class BasinsCommand
         { Sigma, x => x.Settings.Starts.IsPoint ? null : (x.Settings.Starts.SigmaMin, x.Settings.Starts.SigmaMax) },
         { Tolerance, x => x.Settings.Tolerance }, { ClusterRadius, x => x.Settings.ClusterRadius }, { Trajectories, x => x.Settings.Trajectories },
         { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg },
-        { Animate, x => x.Animate },
+        { Html, x => x.Html }, { Animate, x => x.Animate },
     };
 
     /// <summary>A mixture q records no start design or paths: it starts at random and draws none.</summary>
@@ -104,7 +105,7 @@ internal sealed class BasinsCommand
             "Run many optimizer restarts of q = N(μ, σ) in parallel and count the distinct optima they reach, e.g. klgpu basins --target \"0.5*N(-2.75,1) + 0.5*N(2.75,1)\" --divergence reverse --restarts 10000")
         {
             Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Start, Mu, Sigma, Tolerance, ClusterRadius, Trajectories,
-            Precision, Accelerator, json, outDir, CommonOptions.Force(), Svg, quiet, Animate,
+            Precision, Accelerator, json, outDir, CommonOptions.Force(), Svg, Html, quiet, Animate,
         };
         command.SetAction(r =>
         {
@@ -113,6 +114,8 @@ internal sealed class BasinsCommand
             fam.CheckMap(p, []);
             var output = new RunOutput(r.GetValue(json), r.GetValue(outDir)!, r.GetValue(Svg));
             // A mixture q has its own parameter space and restarts; every other family descends (μ, log scale).
+            if (fam is MixtureFamily && r.GetValue(Html))
+                throw new UsageException($"{Html.Option.Name}: not yet for a mixture q (its basins have 3K − 1 numbers, no (μ, σ) plane)");
             if (fam is MixtureFamily mixture)
                 return MixtureBasinsCommand.Run(context, r, this, mixture, p, r.GetValue(Animate) || r.GetValue(Trajectories) != 0, output);
             if (fam is FlowFamily flow)
@@ -126,7 +129,9 @@ internal sealed class BasinsCommand
             var progress = Progress.ForTerminal(context.Error, settings.Restarts, quiet: r.GetValue(quiet));
             var run = BasinsJob.Compute(settings, engine, progress.Report, context.Cancel);
             progress.Finish();
-            var files = BasinsJob.Write(run, BasinsJob.Picture(run, engine), dir, output.Svg, context.Cancel, animated, Record.Of((settings, output.Svg, animated)));
+            bool html = r.GetValue(Html);
+            var files = BasinsJob.Write(run, BasinsJob.Picture(run, engine), dir, output.Svg, context.Cancel, animated,
+                Record.Of((settings, output.Svg, animated, html)), html);
             if (output.Json) context.Out.Write(JsonFile.Serialize(BasinsJob.Summary(run)));
             else Table(context.Out, run, dir, files);
             return Cli.Ok;

@@ -56,6 +56,9 @@ internal static class CommonOptions
 
     public static Parameter<bool> Svg(string what = "every figure") => Parameter.Switch("svg", "--svg", $"Also write {what} as SVG, e.g. --svg");
 
+    public static Parameter<bool> Html(string what) => Parameter.Switch("html", "--html",
+        $"Also write report.html, one self-contained page that opens offline: {what}, e.g. --html");
+
     /// <summary>--out: not a parameter of the run (a run file says it apart, or the caller does).</summary>
     public static Option<string> Out(string description, string defaultDir) => new("--out", "-o")
     {

@@ -18,6 +18,7 @@ internal sealed class LandscapeCommand
     readonly Parameter<Precision> precision = CommonOptions.Precision();
     readonly Parameter<AcceleratorKind> accelerator = CommonOptions.Accelerator();
     readonly Parameter<bool> svg = CommonOptions.Svg();
+    readonly Parameter<bool> html = CommonOptions.Html("each divergence's map to zoom and hover (μ, σ, the value), with q = N(μ, σ) drawn over p at the point under the pointer; a map over (μ, σ) only");
     readonly Parameter<bool> linearColor = Parameter.Switch("log_color", "--linear-color",
         "Colour the maps linearly in the divergence instead of by its logarithm, e.g. --linear-color", inverted: true);
     readonly Parameter<bool> csv = Parameter.Switch("csv", "--csv",
@@ -31,13 +32,13 @@ internal sealed class LandscapeCommand
     readonly Parameter<string?> y = Parameter.Text("y", "--y", "MIN:MAX:N", "With --family mixture:K, the range of the second varied parameter, e.g. --y -3:3:128");
 
     /// <summary>In the order of the help and of the manifest.</summary>
-    public IReadOnlyList<Parameter> Parameters => [target, mu, sigma, logSigma, divergences, precision, accelerator, svg, linearColor, csv, family, q, vary, x, y];
+    public IReadOnlyList<Parameter> Parameters => [target, mu, sigma, logSigma, divergences, precision, accelerator, svg, html, linearColor, csv, family, q, vary, x, y];
 
     RunRecord<LandscapeSettings> Map => new(Parameters)
     {
         { target, s => s.Target }, { mu, s => s.Mu }, { sigma, s => s.Sigma }, { logSigma, s => s.Sigma.Geometric }, { divergences, s => s.Divergences },
-        { precision, s => s.Precision }, { accelerator, s => s.Accelerator }, { svg, s => s.Svg }, { linearColor, s => !s.LogColor },
-        { csv, s => s.Csv }, { family, s => s.Fit },
+        { precision, s => s.Precision }, { accelerator, s => s.Accelerator }, { svg, s => s.Svg }, { html, s => s.Html },
+        { linearColor, s => !s.LogColor }, { csv, s => s.Csv }, { family, s => s.Fit },
     };
 
     RunRecord<MixtureSliceSettings> Slice => new(Parameters)
@@ -68,7 +69,7 @@ internal sealed class LandscapeCommand
         var command = new Command("landscape",
             "Map KL(p||q) and KL(q||p), or any --divergence of the family, over a (μ, σ) grid of Gaussians q and write .npy grids, a CSV table, figures and a manifest, e.g. klgpu landscape --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --mu -5:5:512 --sigma 0.1:4:512")
         {
-            target, mu, sigma, logSigma, divergences, precision, accelerator, outDir, CommonOptions.Force(), svg, linearColor, csv, family, q, vary, x, y,
+            target, mu, sigma, logSigma, divergences, precision, accelerator, outDir, CommonOptions.Force(), svg, html, linearColor, csv, family, q, vary, x, y,
         };
         command.SetAction(r =>
         {
@@ -76,6 +77,8 @@ internal sealed class LandscapeCommand
             // A mixture q is mapped by slices, a fixed σ by a curve; every other family by a (μ, scale) map.
             if (fam is not LocationScaleFamily { FixedScale: null } && r.GetValue(csv))
                 throw new UsageException($"{csv.Option.Name}: only for a map over (μ, σ); a slice or a curve writes its own table");
+            if (fam is not LocationScaleFamily { FixedScale: null } && r.GetValue(html))
+                throw new UsageException($"{html.Option.Name}: only for a map over (μ, σ), not yet for a slice or a curve");
             if (fam is MixtureFamily mixture) return RunSlice(context, r, mixture.Components, r.GetValue(outDir)!);
             if (fam is FlowFamily flow) return RunFlowSlice(context, r, flow, r.GetValue(outDir)!);
             foreach (var o in new[] { q, vary, x, y })
@@ -83,7 +86,7 @@ internal sealed class LandscapeCommand
             if (fam is FixedSigmaFamily fixedSigma) return RunCurve(context, r, fixedSigma.Sigma, r.GetValue(outDir)!);
             var settings = new LandscapeSettings(r.GetValue(target), r.GetValue(mu), r.GetValue(sigma) with { Geometric = r.GetValue(logSigma) },
                 r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator), r.GetValue(outDir)!, r.GetValue(svg), !r.GetValue(linearColor),
-                (LocationScaleFamily)fam, r.GetValue(csv));
+                (LocationScaleFamily)fam, r.GetValue(csv), r.GetValue(html));
             settings.Fit.CheckMap(settings.Target, settings.Divergences);
             ParameterDomain.CheckQ(settings.Target, settings.Mu.Min, settings.Mu.Max, settings.Sigma.Min, settings.Sigma.Max, "--mu, --sigma",
                 settings.Fit.ScaleName == "σ" ? "σ" : "the scale");

@@ -24,12 +24,12 @@ internal sealed class SweepCommand
     public IReadOnlyList<Parameter> Parameters => [template, param, divergence, .. run.Parameters];
 
     /// <summary>A sweep, from either command, as a run file of `sweep`.</summary>
-    RunRecord<SweepSettings> Record => new(Parameters)
+    RunRecord<(SweepSettings Settings, bool Html)> Record => new(Parameters)
     {
-        { template, s => s.Template }, { param, s => FormattableString.Invariant($"{s.Parameter}={s.Values.Min:R}:{s.Values.Max:R}:{s.Values.Count}") },
-        { divergence, s => s.Divergence }, { run.Family, s => s.Family }, { run.Restarts, s => s.Restarts }, { run.Steps, s => s.Steps },
-        { run.LearningRate, s => s.LearningRate }, { run.Seed, s => s.Seed }, { run.Mu, s => s.Mu }, { run.Sigma, s => s.Sigma },
-        { run.Precision, s => s.Precision }, { run.Accelerator, s => s.Accelerator },
+        { template, x => x.Settings.Template }, { param, x => FormattableString.Invariant($"{x.Settings.Parameter}={x.Settings.Values.Min:R}:{x.Settings.Values.Max:R}:{x.Settings.Values.Count}") },
+        { divergence, x => x.Settings.Divergence }, { run.Family, x => x.Settings.Family }, { run.Restarts, x => x.Settings.Restarts }, { run.Steps, x => x.Settings.Steps },
+        { run.LearningRate, x => x.Settings.LearningRate }, { run.Seed, x => x.Settings.Seed }, { run.Mu, x => x.Settings.Mu }, { run.Sigma, x => x.Settings.Sigma },
+        { run.Precision, x => x.Settings.Precision }, { run.Accelerator, x => x.Settings.Accelerator }, { run.Html, x => x.Html },
     };
 
     public static Command Create(CliContext context) => new SweepCommand().Build(context);
@@ -108,11 +108,12 @@ internal sealed class SweepCommand
         public readonly Parameter<(double Min, double Max)?> Sigma = Interval("sigma", "--sigma", "Start range of σ as MIN:MAX (default: from each value's target), e.g. --sigma 0.1:10", positive: true);
         public readonly Parameter<Precision> Precision = CommonOptions.Precision();
         public readonly Parameter<AcceleratorKind> Accelerator = CommonOptions.Accelerator();
+        public readonly Parameter<bool> Html = CommonOptions.Html("a slider over the values that shows each value's stationary points and their q over p, beside the bifurcation diagram");
         readonly Option<bool> json = new("--json") { Description = "Print one JSON object: values (each with its basins) and transitions (param, kind = pitchfork|fold|switch, the points involved), e.g. --json" };
         readonly Option<string> outDir = CommonOptions.Out("Output folder for sweep.json, sweep.csv, the bifurcation figure and manifest.json, e.g. --out runs/sweep", defaultOut);
         readonly Option<bool> quiet = new("--quiet") { Description = "No progress line on the terminal, e.g. --quiet" };
 
-        public IReadOnlyList<Parameter> Parameters => [Family, Restarts, Steps, LearningRate, Seed, Mu, Sigma, Precision, Accelerator];
+        public IReadOnlyList<Parameter> Parameters => [Family, Restarts, Steps, LearningRate, Seed, Mu, Sigma, Precision, Accelerator, Html];
 
         static Parameter<(double Min, double Max)?> Interval(string key, string name, string description, bool positive) =>
             Parameter.Of<(double Min, double Max)?>(key, name, null, "MIN:MAX", description, null, (t, what) => BasinsSpec.Interval(t, what, positive),
@@ -120,13 +121,13 @@ internal sealed class SweepCommand
 
         public void AddTo(Command command)
         {
-            foreach (var o in new Option[] { Family, Restarts, Steps, LearningRate, Seed, Mu, Sigma, Precision, Accelerator, json, outDir, CommonOptions.Force(), quiet })
+            foreach (var o in new Option[] { Family, Restarts, Steps, LearningRate, Seed, Mu, Sigma, Precision, Accelerator, Html, json, outDir, CommonOptions.Force(), quiet })
                 command.Options.Add(o);
         }
 
         /// <param name="invokedAs">The command run where it is not `sweep` (sweep-alpha): the manifest says so, and `run` writes to its folder.</param>
         public int Execute(CliContext context, ParseResult r, TargetTemplate t, DivergenceTemplate d, string name, GridAxis axis, string targetOption,
-            Func<SweepSettings, RunParameters> record, string? invokedAs)
+            Func<(SweepSettings Settings, bool Html), RunParameters> record, string? invokedAs)
         {
             var fit = r.GetValue(Family);
             if (fit is StudentFamily or FlowFamily)
@@ -162,6 +163,7 @@ internal sealed class SweepCommand
             }
             if (mixture) MixtureSweepJob.Plan(settings);
             string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
+            bool html = r.GetValue(Html);
             context.Cancel.ThrowIfCancellationRequested();
 
             using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
@@ -170,14 +172,14 @@ internal sealed class SweepCommand
             {
                 var mixtures = MixtureSweepJob.Run(settings, engine, (done, _) => progress.Report(done), context.Cancel);
                 progress.Finish();
-                var written = SweepOutput.Write(mixtures, dir, context.Cancel, record(settings));
+                var written = SweepOutput.Write(mixtures, dir, context.Cancel, record((settings, html)), html);
                 if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(mixtures)));
                 else Table(context.Out, mixtures, dir, written.Count);
                 return Cli.Ok;
             }
             var result = SweepJob.Run(settings, engine, (done, _) => progress.Report(done), context.Cancel);
             progress.Finish();
-            var files = SweepOutput.Write(result, dir, context.Cancel, record(settings), invokedAs);
+            var files = SweepOutput.Write(result, dir, context.Cancel, record((settings, html)), html, invokedAs);
             if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(result)));
             else Table(context.Out, result, dir, files.Count);
             return Cli.Ok;

@@ -9,6 +9,7 @@ using KlGpu.Landscape;
 using KlGpu.Numerics;
 using KlGpu.Output;
 using KlGpu.Plotting;
+using KlGpu.Report;
 
 namespace KlGpu.Basins;
 
@@ -238,7 +239,7 @@ public static class BasinsJob
 
     /// <summary>Writes every file of a run into <paramref name="dir"/>; returns the files with their roles.</summary>
     public static IReadOnlyList<OutputFileEntry> Write(BasinsRun run, BasinsPicture picture, string dir, bool svg, CancellationToken cancel = default,
-        bool animate = false, RunParameters? parameters = null)
+        bool animate = false, RunParameters? parameters = null, bool html = false)
     {
         dir = OutputFolder.Prepare(dir);
         var s = run.Settings;
@@ -271,6 +272,12 @@ public static class BasinsJob
         {
             cancel.ThrowIfCancellationRequested();
             batch.Open("basins.gif", "animation").Stream.Write(BasinAnimation.Gif(map, s.Target, paths, run.Report.Basins));
+        }
+        if (html)
+        {
+            cancel.ThrowIfCancellationRequested();
+            batch.Open(ReportPage.FileName, ReportPage.Role).Stream.Write(ReportPage.Html(
+                $"Basins of {s.Divergence.Label()}, q = {s.Family.Describe}, p = {s.Target}", ReportData.Basins(run, picture)));
         }
         cancel.ThrowIfCancellationRequested();
         return batch.Commit(files => Manifest(run, parameters, files));

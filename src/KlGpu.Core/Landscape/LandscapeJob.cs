@@ -8,6 +8,7 @@ using KlGpu.Engine;
 using KlGpu.Numerics;
 using KlGpu.Output;
 using KlGpu.Plotting;
+using KlGpu.Report;
 using ScottPlot;
 using SkiaSharp;
 
@@ -25,7 +26,8 @@ public sealed record LandscapeSettings(
     bool Svg,
     bool LogColor,
     LocationScaleFamily? Family = null,
-    bool Csv = false)
+    bool Csv = false,
+    bool Html = false)
 {
     /// <summary>The most grid points whose long-format table is written unasked: 512², about 25 MB for two divergences.
     /// Beyond it the table costs more time than the grids and figures together, and the .npy grids hold every value.</summary>
@@ -95,7 +97,8 @@ public static class LandscapeJob
         double preview = Math.Min(nMu, PreviewPoints) * Math.Min(nSigma, PreviewPoints);
         long memory = MachineBudget.Times(8, 2 * (nMu + nSigma)) + MachineBudget.Times(8, tile, 3 * k + 2) + MachineBudget.Times(8, preview, k);
         long disk = MachineBudget.Times(8, points, k) + (s.WritesCsv ? MachineBudget.Times(points, k + 2, MachineBudget.CsvBytesPerNumber) : 0)
-            + MachineBudget.Times(8, nMu + nSigma) + MachineBudget.Times(k + 1, s.Svg ? 2 : 1, 4e6);
+            + MachineBudget.Times(8, nMu + nSigma) + MachineBudget.Times(k + 1, s.Svg ? 2 : 1, 4e6)
+            + (s.Html ? MachineBudget.Times(preview, k, 25) + 2_000_000 : 0);
         return new MachineBudget(string.Create(CultureInfo.InvariantCulture, $"a {nMu:N0} × {nSigma:N0} landscape of {k} divergence{(k == 1 ? "" : "s")}"), memory, disk);
     }
 
@@ -197,6 +200,12 @@ public static class LandscapeJob
                     var grid = LandscapeFigure.Panels(maps, settings.Target, options);
                     batch.Figure(grid.Render, SideBySideName + ext, "figure:panels", options.Width * grid.Columns, options.Height * grid.Rows);
                 }
+            }
+            if (settings.Html)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var data = ReportData.Landscape(settings, maps, previewMu.Select(mu.At).ToArray(), previewSigma.Select(sigma.At).ToArray());
+                batch.Open(ReportPage.FileName, ReportPage.Role).Stream.Write(ReportPage.Html($"Divergence landscape of q = {settings.Fit.Describe} against p = {settings.Target}", data));
             }
             writeTime.Stop();
 

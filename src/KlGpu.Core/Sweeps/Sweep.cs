@@ -51,7 +51,16 @@ public enum TransitionKind
 /// <summary>A transition of a Gaussian q located to <see cref="TransitionSearch{TPoint}.ParameterTolerance"/>: where, what, and the stationary point(s) involved there.</summary>
 public sealed record Transition(double Parameter, TransitionKind Kind, string Description, double Mu, double Sigma, double? OtherMu = null, double? OtherSigma = null);
 
-public sealed record SweepResult(SweepSettings Settings, IReadOnlyList<SweepPoint> Points, IReadOnlyList<Transition> Transitions, double Seconds);
+/// <summary>A piece of a branch the transition search traced by continuation: a minimum at one value and the stationary point
+/// it becomes at the next (still a minimum, or a saddle past a pitchfork), each with its value.</summary>
+public sealed record BranchSegment(double From, double MuFrom, double SigmaFrom, double ValueFrom, double To, double MuTo, double SigmaTo, double ValueTo,
+    bool EndsMinimum);
+
+public sealed record SweepResult(SweepSettings Settings, IReadOnlyList<SweepPoint> Points, IReadOnlyList<Transition> Transitions, double Seconds)
+{
+    /// <summary>The branches the transition search traced, piece by piece between neighbouring values.</summary>
+    public IReadOnlyList<BranchSegment> Branches { get; init; } = [];
+}
 
 /// <summary>Runs the restarts at every parameter value, then locates the transitions between neighbours.</summary>
 public static class SweepJob
@@ -90,7 +99,7 @@ public static class SweepJob
         using var cpu = KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
         var finder = new TransitionFinder(s, cpu);
         var transitions = finder.Find(points, cancel);
-        return new SweepResult(s, points, transitions, clock.Elapsed.TotalSeconds);
+        return new SweepResult(s, points, transitions, clock.Elapsed.TotalSeconds) { Branches = finder.Branches };
     }
 
     /// <summary>What the family's restarts refuse at one value (forward KL against a t with ν ≤ 2, …), refused before any work

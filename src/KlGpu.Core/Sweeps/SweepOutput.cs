@@ -4,6 +4,7 @@ using KlGpu.Accelerators;
 using KlGpu.Basins;
 using KlGpu.Landscape;
 using KlGpu.Output;
+using KlGpu.Report;
 using ScottPlot;
 
 namespace KlGpu.Sweeps;
@@ -36,7 +37,7 @@ public static class SweepOutput
         new { Param = parameter, Kind = kind, Description = description, Basins = basins.ToArray() };
 
     public static IReadOnlyList<OutputFileEntry> Write(SweepResult r, string dir, CancellationToken cancel = default, RunParameters? parameters = null,
-        string? invokedAs = null)
+        bool html = false, string? invokedAs = null)
     {
         using var batch = new OutputBatch(dir);
         batch.Open("sweep.json", "sweep").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(r))));
@@ -48,7 +49,16 @@ public static class SweepOutput
                     w.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{p.Parameter:R},{b.Id},{b.Kind.ToString().ToLowerInvariant()},{b.Mu:R},{b.Sigma:R},{b.Value:R},{b.Fraction:R},{b.Count}"));
         }
+        if (html) WriteReport(batch, r.Settings, ReportData.Sweep(r), cancel);
         return Finish(batch, BifurcationFigure.Create(r), parameters, r.Seconds, cancel, invokedAs);
+    }
+
+    /// <summary>report.html: the slider over the values beside the bifurcation diagram.</summary>
+    static void WriteReport(OutputBatch batch, SweepSettings s, System.Text.Json.Nodes.JsonObject data, CancellationToken cancel)
+    {
+        cancel.ThrowIfCancellationRequested();
+        batch.Open(ReportPage.FileName, ReportPage.Role).Stream.Write(
+            ReportPage.Html($"Sweep of {s.Divergence.Label()} over {s.Parameter}: p = {s.Template.Text}", data));
     }
 
     /// <summary>A mixture q's basins are mixtures: weights, means and stds, K of each (fewer for a collapsed optimum).</summary>
@@ -58,7 +68,8 @@ public static class SweepOutput
         r.Transitions.Select(t => Transition(t.Parameter, t.Kind, t.Description,
             new[] { t.Q }.Concat(t.Other is { } o ? [o] : []).Select(q => new { q.Weights, q.Means, q.Stds }))));
 
-    public static IReadOnlyList<OutputFileEntry> Write(MixtureSweepResult r, string dir, CancellationToken cancel = default, RunParameters? parameters = null)
+    public static IReadOnlyList<OutputFileEntry> Write(MixtureSweepResult r, string dir, CancellationToken cancel = default, RunParameters? parameters = null,
+        bool html = false)
     {
         using var batch = new OutputBatch(dir);
         batch.Open("sweep.json", "sweep").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(Summary(r))));
@@ -74,6 +85,7 @@ public static class SweepOutput
                     w.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{p.Parameter:R},{b.Id},{b.Kind.ToString().ToLowerInvariant()},{b.Value:R},{b.Fraction:R},{b.Count},{Cells(b.Q.Weights)},{Cells(b.Q.Means)},{Cells(b.Q.Stds)}"));
         }
+        if (html) WriteReport(batch, r.Settings, ReportData.Sweep(r), cancel);
         return Finish(batch, BifurcationFigure.Create(r), parameters, r.Seconds, cancel);
     }
 
@@ -82,7 +94,7 @@ public static class SweepOutput
         string? invokedAs = null)
     {
         cancel.ThrowIfCancellationRequested();
-        batch.Figure((c, rect) => figure.Render(c, rect), "bifurcation.png", "figure:bifurcation", 1000, 1000);
+        batch.Figure((c, rect) => figure.Render(c, rect), "bifurcation.png", "figure:bifurcation", BifurcationFigure.Width, BifurcationFigure.Height);
         cancel.ThrowIfCancellationRequested();
         return batch.Commit(files => RunManifest.Of("sweep", parameters, new
         {

@@ -30,6 +30,9 @@ public sealed class TransitionFinder(SweepSettings settings, KlEngine cpu) : ISt
     public double SmallestEigenvalue(BasinFinder.Stationary p) => p.Eigenvalues[0];
     public double Value(BasinFinder.Stationary p) => p.Value;
 
+    /// <summary>The traced branches, after <see cref="Find"/>.</summary>
+    public IReadOnlyList<BranchSegment> Branches { get; private set; } = [];
+
     public IReadOnlyList<Transition> Find(IReadOnlyList<SweepPoint> points, CancellationToken cancel = default)
     {
         // Each point's polished minima, shared by the intervals on both sides.
@@ -38,8 +41,11 @@ public sealed class TransitionFinder(SweepSettings settings, KlEngine cpu) : ISt
             .Select(b => Newton(p.Parameter, new BasinFinder.Stationary(b.Mu, b.LogSigma, b.Value, b.GradientNorm, b.HessianEigenvalues, b.Kind, b.Polished)))
             .Where(s => s.Polished && s.Kind == StationaryKind.Minimum)
             .ToList())).ToList();
-        return new TransitionSearch<BasinFinder.Stationary>(this).Find(values, cancel)
-            .Select(t => new Transition(t.Parameter, t.Kind, t.Description, t.At.Mu, Math.Exp(t.At.LogSigma), t.Other?.Mu, t.Other is { } o ? Math.Exp(o.LogSigma) : null))
+        var search = new TransitionSearch<BasinFinder.Stationary>(this);
+        var found = search.Find(values, cancel);
+        Branches = search.Branches.Select(b => new BranchSegment(b.From, b.Start.Mu, Math.Exp(b.Start.LogSigma), b.Start.Value,
+            b.To, b.End.Mu, Math.Exp(b.End.LogSigma), b.End.Value, b.End.Kind == StationaryKind.Minimum)).ToList();
+        return found.Select(t => new Transition(t.Parameter, t.Kind, t.Description, t.At.Mu, Math.Exp(t.At.LogSigma), t.Other?.Mu, t.Other is { } o ? Math.Exp(o.LogSigma) : null))
             .ToList();
     }
 }

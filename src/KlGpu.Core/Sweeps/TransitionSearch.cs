@@ -15,6 +15,10 @@ public interface IStationaryPoints<TPoint> where TPoint : class
     double Value(TPoint p);
 }
 
+/// <summary>A piece of a branch that continuation traced: the minimum <paramref name="Start"/> at <paramref name="From"/> and the
+/// stationary point it continues to at the next value <paramref name="To"/> (a minimum, or a saddle past a pitchfork).</summary>
+public sealed record BranchPiece<TPoint>(double From, TPoint Start, double To, TPoint End) where TPoint : class;
+
 /// <summary>A transition located to <see cref="TransitionSearch{TPoint}.ParameterTolerance"/>, with the stationary point(s) involved there.</summary>
 public sealed record Located<TPoint>(double Parameter, TransitionKind Kind, string Description, TPoint At, TPoint? Other = null) where TPoint : class;
 
@@ -75,10 +79,19 @@ public sealed class TransitionSearch<TPoint>(IStationaryPoints<TPoint> space) wh
         return end;
     }
 
+    /// <summary>The branches as <see cref="Find"/> traced them: each minimum at a value continued to the next value, where it
+    /// reaches it (a branch that ends in between, at a fold, has no piece there).</summary>
+    public IReadOnlyList<BranchPiece<TPoint>> Branches { get; private set; } = [];
+
     /// <summary>The transitions between neighbours of <paramref name="values"/> (each with its polished minima), in parameter order.</summary>
     public IReadOnlyList<Located<TPoint>> Find(IReadOnlyList<(double Parameter, List<TPoint> Minima)> values, CancellationToken cancel = default)
     {
         values = WithMissed(values, cancel);
+        // WithMissed continued every minimum to both neighbours: the pieces are those continuations, read back.
+        Branches = values.Take(values.Count - 1).SelectMany((v, i) => v.Minima
+            .Select(m => (m, end: Continued(v.Parameter, m, values[i + 1].Parameter)))
+            .Where(x => x.end is not null)
+            .Select(x => new BranchPiece<TPoint>(v.Parameter, x.m, values[i + 1].Parameter, x.end!))).ToList();
         var found = new List<Located<TPoint>>();
         for (int i = 0; i + 1 < values.Count; i++)
         {
