@@ -44,11 +44,13 @@ internal sealed class BasinsCommand
     public readonly Parameter<bool> Animate = Parameter.Switch("animate", "--animate",
         "Also write basins.gif: the recorded restarts (--trajectories, 24 if not given) moving over the landscape, and their fitted densities over p, e.g. --animate");
 
+    public readonly ShardOptions Shards = new();
+
     public const int MaxSteps = 10_000_000;
 
     /// <summary>In the order of the help and of the manifest.</summary>
     public IReadOnlyList<Parameter> Parameters => [Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Start, Mu, Sigma,
-        Tolerance, ClusterRadius, Trajectories, Precision, Accelerator, Svg, Html, Animate];
+        Tolerance, ClusterRadius, Trajectories, Precision, Accelerator, Svg, Html, Animate, Shards.Shard];
 
     /// <summary>A run's settings and the switches of what it draws: a manifest re-runs to the same files, basins.gif included.
     /// One start records the point alone (its restart count, design and ranges follow from it).</summary>
@@ -105,7 +107,7 @@ internal sealed class BasinsCommand
             "Run many optimizer restarts of q = N(μ, σ) in parallel and count the distinct optima they reach, e.g. klgpu basins --target \"0.5*N(-2.75,1) + 0.5*N(2.75,1)\" --divergence reverse --restarts 10000")
         {
             Target, Divergence, Family, Restarts, Steps, Optimizer, LearningRate, Seed, Starts, Start, Mu, Sigma, Tolerance, ClusterRadius, Trajectories,
-            Precision, Accelerator, json, outDir, CommonOptions.Force(), Svg, Html, quiet, Animate,
+            Precision, Accelerator, json, outDir, CommonOptions.Force(), Svg, Html, quiet, Animate, Shards.Shard, Shards.Shards,
         };
         command.SetAction(r =>
         {
@@ -113,25 +115,59 @@ internal sealed class BasinsCommand
             var fam = r.GetValue(Family);
             fam.CheckMap(p, []);
             var output = new RunOutput(r.GetValue(json), r.GetValue(outDir)!, r.GetValue(Svg));
+            var shard = Shards.Resolve(r);
             // A mixture q has its own parameter space and restarts; every other family descends (μ, log scale).
             if (fam is MixtureFamily && r.GetValue(Html))
                 throw new UsageException($"{Html.Option.Name}: not yet for a mixture q (its basins have 3K − 1 numbers, no (μ, σ) plane)");
             if (fam is MixtureFamily mixture)
+            {
+                ShardOptions.Refuse(context, shard, "a mixture:K q's basins run");
                 return MixtureBasinsCommand.Run(context, r, this, mixture, p, r.GetValue(Animate) || r.GetValue(Trajectories) != 0, output);
+            }
             if (fam is FlowFamily flow)
+            {
+                ShardOptions.Refuse(context, shard, "a flow:K q's basins run");
                 return FlowBasinsCommand.Run(context, r, this, flow, p, r.GetValue(Animate) || r.GetValue(Trajectories) != 0, output);
+            }
             bool animated = r.GetValue(Animate);
             var settings = Bind(r, p, (LocationScaleFamily)fam, animated);
+            bool html = r.GetValue(Html);
+            var parameters = Record.Of((settings, output.Svg, animated, html));
+            if (shard is not null)
+            {
+                var own = parameters.WithShard(shard.ToString());
+                if (ShardOptions.Done(context, r, shard, output.Dir, "basins", own)) return Cli.Ok;
+                string part = ShardOptions.Folder(r, shard, output.Dir);
+                context.Cancel.ThrowIfCancellationRequested();
+                using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
+                var shardProgress = Progress.ForTerminal(context.Error, shard.Contiguous(settings.Starts.Count(settings.Restarts)).Count, quiet: r.GetValue(quiet));
+                var written = BasinsJob.ComputeShard(settings, shardEngine, shard, part, own, shardProgress.Report, context.Cancel);
+                shardProgress.Finish();
+                ShardOptions.Report(context, shard, part, written);
+                return Cli.Ok;
+            }
             string dir = CommonOptions.OutFolder(r, output.Dir); // a bad --out fails before any work
             context.Cancel.ThrowIfCancellationRequested();
 
-            using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
-            var progress = Progress.ForTerminal(context.Error, settings.Restarts, quiet: r.GetValue(quiet));
-            var run = BasinsJob.Compute(settings, engine, progress.Report, context.Cancel);
-            progress.Finish();
-            bool html = r.GetValue(Html);
-            var files = BasinsJob.Write(run, BasinsJob.Picture(run, engine), dir, output.Svg, context.Cancel, animated,
-                Record.Of((settings, output.Svg, animated, html)), html);
+            BasinsRun run;
+            BasinsPicture picture;
+            if (context.Merge is { } set)
+            {
+                ShardOptions.CheckMerge(set, parameters);
+                run = BasinsJob.Merge(settings, set, context.Cancel);
+                // The map under the basins is only a picture: drawn wherever the merge runs, in the study's precision.
+                using var drawing = KlEngine.Create(AcceleratorKind.Auto, settings.Precision);
+                picture = BasinsJob.Picture(run, drawing);
+            }
+            else
+            {
+                using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
+                var progress = Progress.ForTerminal(context.Error, settings.Restarts, quiet: r.GetValue(quiet));
+                run = BasinsJob.Compute(settings, engine, progress.Report, context.Cancel);
+                progress.Finish();
+                picture = BasinsJob.Picture(run, engine);
+            }
+            var files = BasinsJob.Write(run, picture, dir, output.Svg, context.Cancel, animated, parameters, html);
             if (output.Json) context.Out.Write(JsonFile.Serialize(BasinsJob.Summary(run)));
             else Table(context.Out, run, dir, files);
             return Cli.Ok;

@@ -5,7 +5,8 @@ using System.Runtime.InteropServices;
 namespace KlGpu.Cli;
 
 /// <summary>What every command's action may use: the writers it was given and the Ctrl-C token.</summary>
-public sealed record CliContext(TextWriter Out, TextWriter Error, CancellationToken Cancel);
+/// <param name="Merge">Set when <c>klgpu merge</c> replays a study: the command joins these shards instead of computing.</param>
+public sealed record CliContext(TextWriter Out, TextWriter Error, CancellationToken Cancel, KlGpu.Sharding.ShardSet? Merge = null);
 
 /// <summary>
 /// The command tree. Tests call <see cref="Run"/> with their own writers. Exit codes: 0 success,
@@ -27,6 +28,7 @@ public static class Cli
         BenchCommand.Create,
         PressureCommand.Create,
         RunCommand.Create,
+        MergeCommand.Create,
     ];
 
     /// <summary>No response files: "@file.json" is a target spec (<see cref="Specs.MixtureSpec"/>), which System.CommandLine

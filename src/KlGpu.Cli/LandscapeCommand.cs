@@ -30,9 +30,10 @@ internal sealed class LandscapeCommand
     readonly Parameter<string?> vary = Parameter.Text("vary", "--vary", "A,B", "With --family mixture:K, the two parameters of q that vary (weightK, meanK, stdK), e.g. --vary mean1,mean2; with --family flow:K, two of θ (mu, log_sigma, alphaK, betaK, epsilonK, gammaK), e.g. --vary alpha1,gamma1");
     readonly Parameter<string?> x = Parameter.Text("x", "--x", "MIN:MAX:N", "With --family mixture:K, the range of the first varied parameter, e.g. --x -3:3:128");
     readonly Parameter<string?> y = Parameter.Text("y", "--y", "MIN:MAX:N", "With --family mixture:K, the range of the second varied parameter, e.g. --y -3:3:128");
+    readonly ShardOptions shards = new();
 
     /// <summary>In the order of the help and of the manifest.</summary>
-    public IReadOnlyList<Parameter> Parameters => [target, mu, sigma, logSigma, divergences, precision, accelerator, svg, html, linearColor, csv, family, q, vary, x, y];
+    public IReadOnlyList<Parameter> Parameters => [target, mu, sigma, logSigma, divergences, precision, accelerator, svg, html, linearColor, csv, family, q, vary, x, y, shards.Shard];
 
     RunRecord<LandscapeSettings> Map => new(Parameters)
     {
@@ -70,10 +71,13 @@ internal sealed class LandscapeCommand
             "Map KL(p||q) and KL(q||p), or any --divergence of the family, over a (μ, σ) grid of Gaussians q and write .npy grids, a CSV table, figures and a manifest, e.g. klgpu landscape --target \"0.5*N(-2,1) + 0.5*N(2,1)\" --mu -5:5:512 --sigma 0.1:4:512")
         {
             target, mu, sigma, logSigma, divergences, precision, accelerator, outDir, CommonOptions.Force(), svg, html, linearColor, csv, family, q, vary, x, y,
+            shards.Shard, shards.Shards,
         };
         command.SetAction(r =>
         {
             var fam = r.GetValue(family);
+            var shard = shards.Resolve(r);
+            if (fam is not LocationScaleFamily { FixedScale: null }) ShardOptions.Refuse(context, shard, "a slice or a fixed-σ curve");
             // A mixture q is mapped by slices, a fixed σ by a curve; every other family by a (μ, scale) map.
             if (fam is not LocationScaleFamily { FixedScale: null } && r.GetValue(csv))
                 throw new UsageException($"{csv.Option.Name}: only for a map over (μ, σ); a slice or a curve writes its own table");
@@ -91,11 +95,28 @@ internal sealed class LandscapeCommand
             ParameterDomain.CheckQ(settings.Target, settings.Mu.Min, settings.Mu.Max, settings.Sigma.Min, settings.Sigma.Max, "--mu, --sigma",
                 settings.Fit.ScaleName == "σ" ? "σ" : "the scale");
             ParameterDomain.CheckKsd(settings.Divergences, settings.Sigma.Min, "--sigma");
+            var parameters = Map.Of(settings);
+            if (shard is not null)
+            {
+                var own = parameters.WithShard(shard.ToString());
+                if (ShardOptions.Done(context, r, shard, settings.OutDir, "landscape", own)) return Cli.Ok;
+                string part = ShardOptions.Folder(r, shard, settings.OutDir);
+                context.Cancel.ThrowIfCancellationRequested();
+                using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
+                ShardOptions.Report(context, shard, part, LandscapeJob.ComputeShard(settings, shardEngine, shard, part, own, context.Cancel));
+                return Cli.Ok;
+            }
             string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
             LandscapeJob.Budget(settings).Check(dir, r.GetValue<bool>("--force"));
             context.Cancel.ThrowIfCancellationRequested();
+            if (context.Merge is { } set)
+            {
+                ShardOptions.CheckMerge(set, parameters);
+                Summarise(context.Out, settings, LandscapeJob.Merge(settings, set, context.Cancel, parameters));
+                return Cli.Ok;
+            }
             using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
-            var result = LandscapeJob.Run(settings, engine, context.Cancel, Map.Of(settings));
+            var result = LandscapeJob.Run(settings, engine, context.Cancel, parameters);
             Summarise(context.Out, settings, result);
             return Cli.Ok;
         });

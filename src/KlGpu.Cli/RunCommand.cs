@@ -23,9 +23,10 @@ internal static class RunCommand
         var file = new Argument<string>("FILE") { Description = "A run file: {\"command\": \"basins\", \"parameters\": {...}, \"out\": \"runs/x\"}; every manifest.json klgpu writes is one" };
         var outDir = new Option<string>("--out", "-o") { Description = "Write here instead of the run file's out (or the command's default), e.g. --out runs/again", HelpName = "DIR" };
         var force = CommonOptions.Force();
+        var shards = new ShardOptions();
         var command = new Command("run", "Run a whole study from one JSON file, so it is reproducible and can be kept in version control; a manifest.json re-runs its run, e.g. klgpu run output/basins/manifest.json --out output/again")
         {
-            file, outDir, force,
+            file, outDir, force, shards.Shard, shards.Shards,
         };
         command.SetAction(r =>
         {
@@ -35,7 +36,11 @@ internal static class RunCommand
             if (run.InvokedAs is { } via)
                 defaultOut = RecordedAs.TryGetValue(via, out var recorded) && recorded.Command == run.Command ? recorded.DefaultOut
                     : throw run.Error($"invoked_as: \"{via}\" is not recorded as a run of {run.Command} (valid: {string.Join(", ", RecordedAs.Select(x => $"{x.Key} as {x.Value.Command}"))})");
-            string[] args = [.. Arguments(run), .. (r.GetValue(outDir) ?? run.Out ?? defaultOut) is { } o ? new[] { "--out", o } : [], .. r.GetValue(force) ? new[] { "--force" } : []];
+            // --shard here replaces a shard the file names; auto is resolved by the command it runs.
+            string? shard = r.GetValue(shards.Shard);
+            if (shard is not null) run = run with { Parameters = run.Parameters.Where(p => p.Key != RunParameters.ShardKey).ToList() };
+            string[] args = [.. Arguments(run), .. (r.GetValue(outDir) ?? run.Out ?? defaultOut) is { } o ? new[] { "--out", o } : [], .. r.GetValue(force) ? new[] { "--force" } : [],
+                .. shard is not null ? new[] { "--shard", shard } : [], .. r.GetValue(shards.Shards) is { } n ? new[] { "--shards", n.ToString(CultureInfo.InvariantCulture) } : []];
             var parse = Cli.Build(context).Parse(args, Cli.Parsing);
             if (parse.Errors.Count > 0) throw run.Error(parse.Errors[0].Message);
             return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false });
@@ -44,7 +49,7 @@ internal static class RunCommand
     }
 
     /// <summary>The command line a run file stands for, without --out: each parameter as its option, by key.</summary>
-    static IEnumerable<string> Arguments(RunFile run)
+    internal static IEnumerable<string> Arguments(RunFile run)
     {
         if (!Runnable.TryGetValue(run.Command, out var parametersOf))
             throw run.Error($"command: unknown command \"{run.Command}\" (valid: {string.Join(", ", Runnable.Keys)})");

@@ -109,11 +109,12 @@ internal sealed class SweepCommand
         public readonly Parameter<Precision> Precision = CommonOptions.Precision();
         public readonly Parameter<AcceleratorKind> Accelerator = CommonOptions.Accelerator();
         public readonly Parameter<bool> Html = CommonOptions.Html("a slider over the values that shows each value's stationary points and their q over p, beside the bifurcation diagram");
+        public readonly ShardOptions Shards = new();
         readonly Option<bool> json = new("--json") { Description = "Print one JSON object: values (each with its basins) and transitions (param, kind = pitchfork|fold|switch, the points involved), e.g. --json" };
         readonly Option<string> outDir = CommonOptions.Out("Output folder for sweep.json, sweep.csv, the bifurcation figure and manifest.json, e.g. --out runs/sweep", defaultOut);
         readonly Option<bool> quiet = new("--quiet") { Description = "No progress line on the terminal, e.g. --quiet" };
 
-        public IReadOnlyList<Parameter> Parameters => [Family, Restarts, Steps, LearningRate, Seed, Mu, Sigma, Precision, Accelerator, Html];
+        public IReadOnlyList<Parameter> Parameters => [Family, Restarts, Steps, LearningRate, Seed, Mu, Sigma, Precision, Accelerator, Html, Shards.Shard];
 
         static Parameter<(double Min, double Max)?> Interval(string key, string name, string description, bool positive) =>
             Parameter.Of<(double Min, double Max)?>(key, name, null, "MIN:MAX", description, null, (t, what) => BasinsSpec.Interval(t, what, positive),
@@ -121,7 +122,7 @@ internal sealed class SweepCommand
 
         public void AddTo(Command command)
         {
-            foreach (var o in new Option[] { Family, Restarts, Steps, LearningRate, Seed, Mu, Sigma, Precision, Accelerator, Html, json, outDir, CommonOptions.Force(), quiet })
+            foreach (var o in new Option[] { Family, Restarts, Steps, LearningRate, Seed, Mu, Sigma, Precision, Accelerator, Html, json, outDir, CommonOptions.Force(), quiet, Shards.Shard, Shards.Shards })
                 command.Options.Add(o);
         }
 
@@ -130,6 +131,7 @@ internal sealed class SweepCommand
             Func<(SweepSettings Settings, bool Html), RunParameters> record, string? invokedAs)
         {
             var fit = r.GetValue(Family);
+            var shard = Shards.Resolve(r);
             if (fit is StudentFamily or FlowFamily)
                 throw new UsageException($"{Family.Option.Name}: a sweep fits gaussian, gaussian-fixed-sigma:S or mixture:K; {fit.Name} has no sweep yet");
             bool mixture = fit is MixtureFamily;
@@ -162,9 +164,33 @@ internal sealed class SweepCommand
                     $"{Mu.Option.Name}, {(fixedSigma is null ? Sigma.Option.Name : Family.Option.Name)} (at {name} = {v:R})"));
             }
             if (mixture) MixtureSweepJob.Plan(settings);
-            string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
+            if (mixture) ShardOptions.Refuse(context, shard, "a mixture:K q's sweep");
             bool html = r.GetValue(Html);
+            var parameters = record((settings, html));
+            if (shard is not null)
+            {
+                var own = parameters.WithShard(shard.ToString());
+                if (ShardOptions.Done(context, r, shard, r.GetValue(outDir)!, "sweep", own)) return Cli.Ok;
+                string part = ShardOptions.Folder(r, shard, r.GetValue(outDir)!);
+                context.Cancel.ThrowIfCancellationRequested();
+                using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
+                var shardProgress = Progress.ForTerminal(context.Error, shard.Interleaved(axis.Count).Length, quiet: r.GetValue(quiet), noun: "values");
+                var written = SweepJob.ComputeShard(settings, shardEngine, shard, part, own, (done, _) => shardProgress.Report(done), context.Cancel);
+                shardProgress.Finish();
+                ShardOptions.Report(context, shard, part, written);
+                return Cli.Ok;
+            }
+            string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
             context.Cancel.ThrowIfCancellationRequested();
+            if (context.Merge is { } set)
+            {
+                ShardOptions.CheckMerge(set, parameters);
+                var merged = SweepJob.Merge(settings, set, context.Cancel);
+                var mergedFiles = SweepOutput.Write(merged, dir, context.Cancel, parameters, html, invokedAs);
+                if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(merged)));
+                else Table(context.Out, merged, dir, mergedFiles.Count);
+                return Cli.Ok;
+            }
 
             using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
             var progress = Progress.ForTerminal(context.Error, axis.Count, quiet: r.GetValue(quiet), noun: "values");
@@ -172,14 +198,14 @@ internal sealed class SweepCommand
             {
                 var mixtures = MixtureSweepJob.Run(settings, engine, (done, _) => progress.Report(done), context.Cancel);
                 progress.Finish();
-                var written = SweepOutput.Write(mixtures, dir, context.Cancel, record((settings, html)), html);
+                var written = SweepOutput.Write(mixtures, dir, context.Cancel, parameters, html);
                 if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(mixtures)));
                 else Table(context.Out, mixtures, dir, written.Count);
                 return Cli.Ok;
             }
             var result = SweepJob.Run(settings, engine, (done, _) => progress.Report(done), context.Cancel);
             progress.Finish();
-            var files = SweepOutput.Write(result, dir, context.Cancel, record((settings, html)), html, invokedAs);
+            var files = SweepOutput.Write(result, dir, context.Cancel, parameters, html, invokedAs);
             if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(result)));
             else Table(context.Out, result, dir, files.Count);
             return Cli.Ok;

@@ -6,6 +6,7 @@ using KlGpu.Accelerators;
 using KlGpu.Engine;
 using KlGpu.Kernels;
 using KlGpu.Landscape;
+using KlGpu.Sharding;
 using KlGpu.Numerics;
 using KlGpu.Output;
 using KlGpu.Plotting;
@@ -158,23 +159,82 @@ public static class BasinsJob
         int batch = 1 << 16)
     {
         var (mu, logScale) = s.Starts.Generate(s.Restarts, s.Family);
-        int trajectories = Math.Min(s.Trajectories, mu.Length);
         var clock = Stopwatch.StartNew();
-        var outcome = engine.Restarts(s.Target, s.Family, s.Divergence, s.Kernel(trajectories), mu, logScale, batch, progress, cancel, s.AcrossStarts());
+        var outcome = Restarts(s, engine, mu, logScale, progress, cancel, batch);
         double optimize = clock.Elapsed.TotalSeconds;
         cancel.ThrowIfCancellationRequested();
+        return Find(s, mu, logScale, outcome, engine.DeviceKind, engine.DeviceName, optimize, engine);
+    }
 
-        clock.Restart();
-        // Polishing is always double precision on the CPU: reuse the engine only if it is exactly that.
-        bool reuse = engine.DeviceKind == "cpu" && engine.Precision == Precision.Double;
+    /// <summary>The restarts from the starts, all or only <paramref name="part"/> of them (a shard's), each by its global index.</summary>
+    static RestartOutcome Restarts(BasinsSettings s, KlEngine engine, double[] mu, double[] logScale, Action<int>? progress, CancellationToken cancel,
+        int batch = 1 << 16, (int First, int Count)? part = null) =>
+        engine.Restarts(s.Target, s.Family, s.Divergence, s.Kernel(Math.Min(s.Trajectories, mu.Length)), mu, logScale, batch, progress, cancel,
+            s.AcrossStarts(), part);
+
+    /// <summary>Clusters and polishes the restarts' ends into basins, on the CPU in double precision (on <paramref name="engine"/>
+    /// when it is exactly that): the same for a run and for a merge of its shards.</summary>
+    internal static BasinsRun Find(BasinsSettings s, double[] mu, double[] logScale, RestartOutcome outcome, string deviceKind, string deviceName,
+        double optimizeSeconds, KlEngine? engine)
+    {
+        var clock = Stopwatch.StartNew();
+        bool reuse = engine is { DeviceKind: "cpu", Precision: Precision.Double };
         using var cpu = reuse ? null : KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
-        var polishEngine = cpu ?? engine;
+        var polishEngine = cpu ?? engine!;
         // Across u the problem is strictly convex with its minimum at (0, 0) (Hessian diag(1, 2) in both directions), and a
         // converged restart is within the tolerance of it there: clustering and polishing along u is clustering in all 2d numbers.
         var finder = new BasinFinder((m, ls) => polishEngine.Gradient(s.Target, s.Family, s.Divergence, m, ls), s.Family.FixedScale is not null,
             s.ClusterRadius);
         var report = finder.Find(outcome);
-        return new BasinsRun(s, mu, logScale, outcome, report, engine.DeviceKind, engine.DeviceName, optimize, clock.Elapsed.TotalSeconds);
+        return new BasinsRun(s, mu, logScale, outcome, report, deviceKind, deviceName, optimizeSeconds, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// One shard's restarts (a contiguous range of the run's, each from exactly the start it has in the whole run) written as
+    /// <see cref="RestartPart"/> files with a manifest into <paramref name="dir"/>; <see cref="Merge"/> joins the shards.
+    /// </summary>
+    public static IReadOnlyList<OutputFileEntry> ComputeShard(BasinsSettings s, KlEngine engine, Shard shard, string dir, RunParameters parameters,
+        Action<int>? progress = null, CancellationToken cancel = default)
+    {
+        var (mu, logScale) = s.Starts.Generate(s.Restarts, s.Family);
+        shard.CheckItems(mu.Length, "restarts");
+        var part = shard.Contiguous(mu.Length);
+        var clock = Stopwatch.StartNew();
+        var outcome = Restarts(s, engine, mu, logScale, progress, cancel, part: part);
+        double seconds = clock.Elapsed.TotalSeconds;
+        cancel.ThrowIfCancellationRequested();
+        using var batch = new OutputBatch(OutputFolder.Prepare(dir));
+        RestartPart.Write(batch.Open(RestartPart.FileName, "part:restarts").Stream, outcome, part.First, part.Count);
+        if (outcome.TrajectoryCount > 0)
+            RestartPart.WritePaths(batch.Open(RestartPart.PathsName, "part:paths").Stream, outcome,
+                RestartPart.Paths(outcome.TrajectoryCount, outcome.TrajectoryStride, part.First, part.Count));
+        return batch.Commit(files => RunManifest.Of("basins", parameters, new
+        {
+            Shard = ShardRecord.Of(shard, parameters, engine.DeviceKind, engine.DeviceName, seconds),
+            Files = files,
+        }));
+    }
+
+    /// <summary>The run of the whole study from its shards' restarts: the same outcome, then clustering and polish as in
+    /// <see cref="Compute"/>, so the basins are those of the unsharded run.</summary>
+    public static BasinsRun Merge(BasinsSettings s, ShardSet shards, CancellationToken cancel = default)
+    {
+        var (mu, logScale) = s.Starts.Generate(s.Restarts, s.Family);
+        var kernel = s.Kernel(Math.Min(s.Trajectories, mu.Length));
+        var outcome = new RestartOutcome(mu.Length, kernel.TrajectoryCount, KlEngine.PathStride(kernel, mu.Length), kernel.MaxSteps);
+        foreach (var entry in shards.Shards)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var part = entry.Shard.Contiguous(mu.Length);
+            using (var reader = new NpyReader(entry.File(RestartPart.FileName))) RestartPart.Read(reader, 0, outcome, part.First, part.Count);
+            if (outcome.TrajectoryCount > 0)
+            {
+                using var paths = new NpyReader(entry.File(RestartPart.PathsName));
+                RestartPart.ReadPaths(paths, outcome, RestartPart.Paths(outcome.TrajectoryCount, outcome.TrajectoryStride, part.First, part.Count));
+            }
+        }
+        var (kind, name, seconds) = shards.Device;
+        return Find(s, mu, logScale, outcome, kind, name, seconds, null);
     }
 
     /// <summary>What the basins figure draws under the basins: the map for a free scale, the curve over μ for a fixed one. Only

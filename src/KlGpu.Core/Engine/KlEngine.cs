@@ -259,13 +259,14 @@ public sealed class KlEngine : IDisposable
 
     /// <summary>
     /// The (μ, scale) map of each divergence for a location–scale q, tile by tile (rows of the scale), handed to
-    /// <paramref name="onTile"/> in order. Memory stays bounded by <see cref="TilePoints"/>.
+    /// <paramref name="onTile"/> in order. Memory stays bounded by <see cref="TilePoints"/>. <paramref name="rows"/> picks
+    /// scale rows by index (a shard's), in the order given; a tile's FirstRow then counts in that list.
     /// </summary>
     public void Landscape(Target p, LocationScaleFamily q, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
-        Action<LandscapeTile> onTile, CancellationToken cancel = default)
+        Action<LandscapeTile> onTile, CancellationToken cancel = default, IReadOnlyList<int>? rows = null)
     {
         q.CheckMap(p, divergences);
-        q.Landscape(this, p, mu, scale, divergences, onTile, cancel);
+        q.Landscape(this, p, mu, scale, divergences, onTile, cancel, rows);
     }
 
     /// <summary>One divergence between p and q's member at (μ, scale), in the engine's precision.</summary>
@@ -291,17 +292,19 @@ public sealed class KlEngine : IDisposable
     /// One optimizer restart of q in (μ, log scale) per start, in launches of at most <paramref name="batch"/> restarts,
     /// reporting the number finished after each. The divergence and whether the scale is held come from
     /// <paramref name="divergence"/> and <paramref name="q"/>; <c>settings.TrajectoryCount</c> restarts record their paths.
+    /// <paramref name="part"/> runs only the restarts [First, First + Count) (a shard's), each exactly as in the whole run (it
+    /// keeps its global index); the outcome's other entries stay zero.
     /// </summary>
     public RestartOutcome Restarts(Target p, LocationScaleFamily q, Divergence divergence, OptimizerSettings<double> settings,
         double[] startMu, double[] startLogScale, int batch = 1 << 16, Action<int>? progress = null, CancellationToken cancel = default,
-        AcrossStarts across = default)
+        AcrossStarts across = default, (int First, int Count)? part = null)
     {
         q.CheckRestarts(p, divergence, settings.TrajectoryCount > 0);
         var (mask, kind, _) = divergence.Objective();
         if (across.Count > 0 && kind != 0) throw new ArgumentException("across u only the KLs split into a sum over coordinates");
         settings = settings with { FixSigma = q.FixedScale is null ? 0 : 1 };
         return Restarts(q.Objective(this, p, divergence), settings, startMu, startLogScale, batch, progress, cancel,
-            across with { Divergence = mask });
+            across with { Divergence = mask }, part);
     }
 
     /// <summary>
@@ -310,20 +313,21 @@ public sealed class KlEngine : IDisposable
     /// <c>settings.TrajectoryStride</c>-th (by default as far apart as they fit).
     /// </summary>
     RestartOutcome Restarts(FitObjective objective, OptimizerSettings<double> settings, double[] startMu, double[] startLogScale, int batch,
-        Action<int>? progress, CancellationToken cancel, AcrossStarts across = default)
+        Action<int>? progress, CancellationToken cancel, AcrossStarts across = default, (int First, int Count)? part = null)
     {
         // The state across u is 6(d − 1) numbers per restart on the device: launches stay under MaxAcrossState of them.
         if (across.Count > 0) batch = (int)Math.Clamp(MaxAcrossState / ((long)across.Count * AcrossU<double>.Slots), 1, batch);
         int n = startMu.Length;
         if (startLogScale.Length != n) throw new ArgumentException("start arrays differ in length");
         if (settings.TrajectoryCount > n) throw new ArgumentException("more trajectories than restarts");
-        int widest = Math.Max(1, n / Math.Max(1, settings.TrajectoryCount));
-        settings = settings with { TrajectoryStride = settings.TrajectoryStride is > 0 and var s && s <= widest ? s : widest };
+        settings = settings with { TrajectoryStride = PathStride(settings, n) };
         var result = new RestartOutcome(n, settings.TrajectoryCount, settings.TrajectoryStride, settings.MaxSteps);
-        for (int first = 0; first < n; first += batch)
+        var (from, to) = part is { } range ? (range.First, range.First + range.Count) : (0, n);
+        if (from < 0 || to > n || from > to) throw new ArgumentOutOfRangeException(nameof(part), "the part lies outside the starts");
+        for (int first = from; first < to; first += batch)
         {
             cancel.ThrowIfCancellationRequested();
-            var b = new RestartBatch(startMu, startLogScale, first, Math.Min(batch, n - first));
+            var b = new RestartBatch(startMu, startLogScale, first, Math.Min(batch, to - first));
             // Every batch sees the whole path buffer: the recorded restarts are spread over all of them.
             double[] deviation = new double[across.Count > 0 ? 2 * b.Mu.Length : 0];
             backend.Optimize(objective, settings, across, b.First, b.Mu, b.LogSigma, b.Value, b.Norm, b.Steps, b.Status, result.Trajectories,
@@ -334,9 +338,17 @@ public sealed class KlEngine : IDisposable
                 result.AcrossMaxLogSigma[b.First + i] = deviation[2 * i + 1];
             }
             b.StoreIn(result);
-            progress?.Invoke(first + b.Mu.Length);
+            progress?.Invoke(first - from + b.Mu.Length);
         }
         return result;
+    }
+
+    /// <summary>Every how many restarts one records its path: the settings' stride if it spreads the paths over the
+    /// <paramref name="restarts"/>, else as far apart as they fit. A merge of shards reads the paths back by it.</summary>
+    public static int PathStride(OptimizerSettings<double> settings, int restarts)
+    {
+        int widest = Math.Max(1, restarts / Math.Max(1, settings.TrajectoryCount));
+        return settings.TrajectoryStride is > 0 and var s && s <= widest ? s : widest;
     }
 
     /// <summary>q = N(μ, σ) against a Gaussian mixture; only forward KL reads p's moments.</summary>
@@ -357,13 +369,13 @@ public sealed class KlEngine : IDisposable
     /// <summary>q = N(μ, σ) against a Gaussian mixture: the two KLs from the family's map kernel, every other divergence from
     /// its own kernel, one launch each per tile.</summary>
     internal void GaussianLandscape(GaussianMixture p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
-        Action<LandscapeTile> onTile, CancellationToken cancel = default)
+        Action<LandscapeTile> onTile, CancellationToken cancel = default, IReadOnlyList<int>? rows = null)
     {
         int mask = KlMask(divergences);
         var plan = Plan(p);
         var kl = Objective(p, (mask & DivergenceMask.Forward) != 0 ? Divergence.Forward : Divergence.Reverse);
         double[] muValues = mu.Values();
-        ByTiles(mu, sigma, onTile, cancel, (sigmaRows, points) =>
+        ByTiles(mu, sigma, rows, onTile, cancel, (sigmaRows, points) =>
         {
             var values = KlValues(divergences, mask, points, (forward, reverse) => backend.KlMap(kl, muValues, sigmaRows, mask, forward, reverse));
             foreach (var d in divergences)
@@ -381,11 +393,11 @@ public sealed class KlEngine : IDisposable
     /// <summary>The two KLs (as asked for in <paramref name="divergences"/>) of any location–scale family over the grid, tile by
     /// tile, from its objective; that objective must carry what forward KL reads when it is asked for.</summary>
     internal void KlMap(FitObjective objective, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
-        Action<LandscapeTile> onTile, CancellationToken cancel)
+        Action<LandscapeTile> onTile, CancellationToken cancel, IReadOnlyList<int>? rows = null)
     {
         int mask = KlMask(divergences);
         double[] muValues = mu.Values();
-        ByTiles(mu, scale, onTile, cancel, (scaleRows, points) => KlValues(divergences, mask, points,
+        ByTiles(mu, scale, rows, onTile, cancel, (scaleRows, points) => KlValues(divergences, mask, points,
             (forward, reverse) => backend.KlMap(objective, muValues, scaleRows, mask, forward, reverse)));
     }
 
@@ -398,16 +410,19 @@ public sealed class KlEngine : IDisposable
     }
 
     /// <summary>Splits the grid's rows into tiles of at most <see cref="TilePoints"/> points; <paramref name="tile"/> maps one
-    /// tile's row values (and its point count) to each divergence's values there, handed on in order.</summary>
-    void ByTiles(GridAxis columns, GridAxis rows, Action<LandscapeTile> onTile, CancellationToken cancel,
+    /// tile's row values (and its point count) to each divergence's values there, handed on in order. <paramref name="picked"/>
+    /// takes only those rows of the axis; each value is still the axis's own <see cref="GridAxis.At"/>, so a shard's row is
+    /// bit for bit the row of the whole grid.</summary>
+    void ByTiles(GridAxis columns, GridAxis rows, IReadOnlyList<int>? picked, Action<LandscapeTile> onTile, CancellationToken cancel,
         Func<double[], int, Dictionary<Divergence, double[]>> tile)
     {
-        int rowsPerTile = Math.Clamp(TilePoints / columns.Count, 1, rows.Count);
-        for (int first = 0; first < rows.Count; first += rowsPerTile)
+        int total = picked?.Count ?? rows.Count;
+        int rowsPerTile = Math.Clamp(TilePoints / columns.Count, 1, Math.Max(1, total));
+        for (int first = 0; first < total; first += rowsPerTile)
         {
             cancel.ThrowIfCancellationRequested();
-            int count = Math.Min(rowsPerTile, rows.Count - first);
-            double[] rowValues = Enumerable.Range(first, count).Select(rows.At).ToArray();
+            int count = Math.Min(rowsPerTile, total - first);
+            double[] rowValues = Enumerable.Range(first, count).Select(k => rows.At(picked is null ? k : picked[k])).ToArray();
             onTile(new LandscapeTile(first, count, columns.Count, tile(rowValues, count * columns.Count)));
         }
     }

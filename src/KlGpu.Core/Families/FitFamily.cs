@@ -103,10 +103,10 @@ public abstract record LocationScaleFamily : FitFamily
     /// <summary>The (μ, scale) map of each divergence, tile by tile: by default the two KLs of the family's objective, by the
     /// one map kernel (forward KL reads what the forward objective carries, p's moments or entropy).</summary>
     internal virtual void Landscape(KlEngine engine, Target p, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
-        Action<LandscapeTile> onTile, CancellationToken cancel)
+        Action<LandscapeTile> onTile, CancellationToken cancel, IReadOnlyList<int>? rows = null)
     {
         bool forward = divergences.Any(d => d.AsKl == Divergence.Forward);
-        engine.KlMap(Objective(engine, p, forward ? Divergence.Forward : Divergence.Reverse), mu, scale, divergences, onTile, cancel);
+        engine.KlMap(Objective(engine, p, forward ? Divergence.Forward : Divergence.Reverse), mu, scale, divergences, onTile, cancel, rows);
     }
 }
 

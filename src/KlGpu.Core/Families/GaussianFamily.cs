@@ -31,10 +31,10 @@ public record GaussianFamily : LocationScaleFamily
 
     /// <summary>Against a Gaussian mixture the f-divergences and the KSD have kernels of their own beside the KL map.</summary>
     internal override void Landscape(KlEngine engine, Target p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
-        Action<LandscapeTile> onTile, CancellationToken cancel)
+        Action<LandscapeTile> onTile, CancellationToken cancel, IReadOnlyList<int>? rows = null)
     {
-        if (p.HeavyTails is null) engine.GaussianLandscape(p.Marginal, mu, sigma, divergences, onTile, cancel);
-        else base.Landscape(engine, p, mu, sigma, divergences, onTile, cancel);
+        if (p.HeavyTails is null) engine.GaussianLandscape(p.Marginal, mu, sigma, divergences, onTile, cancel, rows);
+        else base.Landscape(engine, p, mu, sigma, divergences, onTile, cancel, rows);
     }
 }
 

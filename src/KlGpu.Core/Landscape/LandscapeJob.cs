@@ -9,6 +9,7 @@ using KlGpu.Numerics;
 using KlGpu.Output;
 using KlGpu.Plotting;
 using KlGpu.Report;
+using KlGpu.Sharding;
 using ScottPlot;
 using SkiaSharp;
 
@@ -102,14 +103,100 @@ public static class LandscapeJob
         return new MachineBudget(string.Create(CultureInfo.InvariantCulture, $"a {nMu:N0} × {nSigma:N0} landscape of {k} divergence{(k == 1 ? "" : "s")}"), memory, disk);
     }
 
+    /// <summary>Where a landscape's tiles come from: an engine computing them, or a merge reading its shards' rows back.</summary>
+    /// <param name="Engine">The engine that computed the tiles, reused to polish the stationary points where it is the CPU in double; null for a merge.</param>
+    sealed record TileSource(string DeviceKind, string DeviceName, Precision Precision, int TilePoints, Action<Action<LandscapeTile>> Tiles, KlEngine? Engine = null);
+
     public static LandscapeResult Run(LandscapeSettings settings, KlEngine engine, CancellationToken cancel = default, RunParameters? parameters = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(engine);
+        return Write(settings, new TileSource(engine.DeviceKind, engine.DeviceName, engine.Precision, engine.TilePoints,
+            onTile => engine.Landscape(settings.Target, settings.Fit, settings.Mu, settings.Sigma, settings.Divergences, onTile, cancel), engine), cancel, parameters);
+    }
+
+    /// <summary>
+    /// One shard's σ rows (those with <c>row % N == I</c>, interleaved because narrow σ costs more), each divergence's as a
+    /// float64 [rows, μ] .npy with a manifest, into <paramref name="dir"/>; <see cref="Merge"/> joins the shards.
+    /// </summary>
+    public static IReadOnlyList<OutputFileEntry> ComputeShard(LandscapeSettings settings, KlEngine engine, Shard shard, string dir,
+        RunParameters parameters, CancellationToken cancel = default)
+    {
+        if (settings.Divergences.Count == 0) throw new ArgumentException("no divergences to compute", nameof(settings));
+        shard.CheckItems(settings.Sigma.Count, "σ rows");
+        int[] rows = shard.Interleaved(settings.Sigma.Count);
+        var clock = Stopwatch.StartNew();
+        using var batch = new OutputBatch(OutputFolder.Prepare(dir));
+        var divergences = settings.Divergences;
+        var grids = divergences.Select(d => new NpyWriter(batch.Open(d.FileStem() + ".npy", "part:" + d.Name()).Stream, rows.Length, settings.Mu.Count)).ToArray();
+        engine.Landscape(settings.Target, settings.Fit, settings.Mu, settings.Sigma, divergences, tile =>
+        {
+            for (int k = 0; k < divergences.Count; k++)
+            {
+                double[] values = tile.Values.GetValueOrDefault(divergences[k]) ?? throw new InvalidOperationException($"the engine returned no {divergences[k].Name()} values");
+                for (int i = 0; i < values.Length; i++)
+                    if (double.IsNaN(values[i]) || double.IsNegativeInfinity(values[i])) // as the whole run refuses them (Scan)
+                        throw new InvalidOperationException($"{divergences[k].Name()}{(divergences[k].IsKl ? " KL" : "")} is {values[i]} at μ = {settings.Mu.At(i % tile.Columns):R}, σ = {settings.Sigma.At(rows[tile.FirstRow + i / tile.Columns]):R}; no files were written");
+                grids[k].WriteRows(values);
+            }
+            cancel.ThrowIfCancellationRequested();
+        }, cancel, rows);
+        foreach (var g in grids) g.Finish();
+        double seconds = clock.Elapsed.TotalSeconds;
+        cancel.ThrowIfCancellationRequested();
+        return batch.Commit(files => RunManifest.Of("landscape", parameters, new
+        {
+            Shard = ShardRecord.Of(shard, parameters, engine.DeviceKind, engine.DeviceName, seconds),
+            Files = files,
+        }));
+    }
+
+    /// <summary>The landscape of the whole study from its shards: every σ row read back from the shard that computed it, in
+    /// order, through the same writing as <see cref="Run"/>, so the grids are byte for byte the unsharded run's.</summary>
+    public static LandscapeResult Merge(LandscapeSettings settings, ShardSet shards, CancellationToken cancel = default, RunParameters? parameters = null)
+    {
+        var (kind, name, _) = shards.Device;
+        var divergences = settings.Divergences;
+        int columns = settings.Mu.Count, n = shards.Count;
+        var readers = shards.Shards.Select(e => divergences.Select(d => new NpyReader(e.File(d.FileStem() + ".npy"))).ToArray()).ToArray();
+        try
+        {
+            for (int i = 0; i < n; i++)
+                foreach (var r in readers[i])
+                    if (r.Columns != columns || r.Rows != shards.Shards[i].Shard.Interleaved(settings.Sigma.Count).Length)
+                        throw new UsageException($"merge: shard {i} of {n} holds {r.Rows} × {r.Columns} values, not its rows of this {settings.Sigma.Count} × {columns} grid");
+            void Tiles(Action<LandscapeTile> onTile)
+            {
+                int rowsPerTile = Math.Clamp(KlEngine.DefaultTilePoints / columns, 1, settings.Sigma.Count);
+                for (int first = 0; first < settings.Sigma.Count; first += rowsPerTile)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    int count = Math.Min(rowsPerTile, settings.Sigma.Count - first);
+                    var values = new Dictionary<Divergence, double[]>();
+                    for (int k = 0; k < divergences.Count; k++)
+                    {
+                        var v = new double[count * columns];
+                        for (int row = first; row < first + count; row++)
+                            readers[row % n][k].ReadRow(row / n, v.AsSpan((row - first) * columns, columns));
+                        values[divergences[k]] = v;
+                    }
+                    onTile(new LandscapeTile(first, count, columns, values));
+                }
+            }
+            return Write(settings, new TileSource(kind, name, settings.Precision, KlEngine.DefaultTilePoints, Tiles), cancel, parameters);
+        }
+        finally
+        {
+            foreach (var r in readers.SelectMany(x => x)) r.Dispose();
+        }
+    }
+
+    static LandscapeResult Write(LandscapeSettings settings, TileSource source, CancellationToken cancel, RunParameters? parameters)
+    {
         if (settings.Divergences.Count == 0) throw new ArgumentException("no divergences to compute", nameof(settings));
         var total = Stopwatch.StartNew();
         string dir = OutputFolder.Prepare(settings.OutDir);
-        Budget(settings, engine.TilePoints).Check(dir, force: true); // memory; the caller checks the disk, with its --force
+        Budget(settings, source.TilePoints).Check(dir, force: true); // memory; the caller checks the disk, with its --force
         var divergences = settings.Divergences;
         GridAxis mu = settings.Mu, sigma = settings.Sigma;
         int[] previewMu = mu.PreviewIndices(PreviewPoints), previewSigma = sigma.PreviewIndices(PreviewPoints);
@@ -156,7 +243,7 @@ public static class LandscapeJob
                 writeTime.Stop();
                 cancel.ThrowIfCancellationRequested();
             }
-            engine.Landscape(settings.Target, settings.Fit, mu, sigma, divergences, OnTile, cancel);
+            source.Tiles(OnTile);
             compute.Stop();
             double computeSeconds = (compute.Elapsed - (writeTime.Elapsed - writtenBefore)).TotalSeconds; // the tiles' writing is not compute
 
@@ -170,7 +257,7 @@ public static class LandscapeJob
 
             // ---- each map's stationary points, from the preview's grid ----
             var polishClock = Stopwatch.StartNew();
-            var stationary = StationaryPoints(settings, engine, previews, previewMu.Select(mu.At).ToArray(), previewSigma.Select(sigma.At).ToArray(), cancel);
+            var stationary = StationaryPoints(settings, source.Engine, previews, previewMu.Select(mu.At).ToArray(), previewSigma.Select(sigma.At).ToArray(), cancel);
             polishClock.Stop();
             writeTime.Start();
             batch.Open(PointsName, "stationary-points").Stream.Write(new UTF8Encoding(false).GetBytes(JsonFile.Serialize(PointsFile(settings, stationary))));
@@ -217,13 +304,13 @@ public static class LandscapeJob
             batch.Commit(files =>
             {
                 writeTime.Stop();
-                result = new LandscapeResult(dir, engine.DeviceKind, engine.DeviceName, (long)mu.Count * sigma.Count, tiles,
+                result = new LandscapeResult(dir, source.DeviceKind, source.DeviceName, (long)mu.Count * sigma.Count, tiles,
                     computeSeconds, writeTime.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, minimaByDivergence, files)
                 {
                     Stationary = divergences.Select((d, k) => (d, stationary[k])).ToDictionary(x => x.d, x => x.Item2),
                     PolishSeconds = polishClock.Elapsed.TotalSeconds,
                 };
-                return Manifest(parameters, settings, engine, result);
+                return Manifest(parameters, settings, source, result);
             });
             return result! with { TotalSeconds = total.Elapsed.TotalSeconds };
         }
@@ -260,7 +347,7 @@ public static class LandscapeJob
     /// Each map's local minima and saddles (<see cref="StationarySearch"/>), polished with the gradient in double precision on the
     /// CPU, as the basins are; a divergence without a gradient (KSD²) has none searched, and its figure marks the grid minimum.
     /// </summary>
-    static MapStationaryPoints[] StationaryPoints(LandscapeSettings s, KlEngine engine, double[][,] previews, double[] mu, double[] sigma,
+    static MapStationaryPoints[] StationaryPoints(LandscapeSettings s, KlEngine? engine, double[][,] previews, double[] mu, double[] sigma,
         CancellationToken cancel)
     {
         var result = new MapStationaryPoints[s.Divergences.Count];
@@ -276,7 +363,7 @@ public static class LandscapeJob
                     continue;
                 }
                 // Polishing is always double precision on the CPU: reuse the engine only if it is exactly that.
-                var polish = engine.DeviceKind == "cpu" && engine.Precision == Precision.Double ? engine : cpu ??= KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
+                var polish = engine is { DeviceKind: "cpu", Precision: Precision.Double } ? engine : cpu ??= KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
                 result[k] = StationarySearch.Find(previews[k], mu, sigma, (m, ls) => polish.Gradient(s.Target, s.Fit, d, m, ls), cancel);
             }
         }
@@ -321,9 +408,9 @@ public static class LandscapeJob
     static GridAxis PreviewAxis(GridAxis axis, int[] indices) =>
         indices.Length == axis.Count ? axis : axis with { Count = indices.Length };
 
-    static object Manifest(RunParameters? parameters, LandscapeSettings s, KlEngine engine, LandscapeResult r) => RunManifest.Of("landscape", parameters, new
+    static object Manifest(RunParameters? parameters, LandscapeSettings s, TileSource source, LandscapeResult r) => RunManifest.Of("landscape", parameters, new
     {
-        Device = new { Kind = engine.DeviceKind, Name = engine.DeviceName, Precision = engine.Precision },
+        Device = new { Kind = source.DeviceKind, Name = source.DeviceName, Precision = source.Precision },
         Grid = new { Mu = s.Mu.Count, Sigma = s.Sigma.Count, Points = r.GridPoints, Tiles = r.Tiles },
         Timings = new { ComputeSeconds = r.ComputeSeconds, PolishSeconds = r.PolishSeconds, WriteSeconds = r.WriteSeconds, TotalSeconds = r.TotalSeconds },
         Minima = r.Minima.ToDictionary(m => m.Key.Name(), m => m.Value),

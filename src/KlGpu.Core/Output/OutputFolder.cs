@@ -140,11 +140,13 @@ public static partial class OutputFolder
         }
     }
 
-    /// <summary>The first entry that klgpu did not write, when the folder has no klgpu manifest; null when it has one or is empty.</summary>
+    /// <summary>The first entry that klgpu did not write, when the folder has no klgpu manifest; null when it has one or is empty.
+    /// The shards' folder is klgpu's: a study's merge writes beside it.</summary>
     static string? Foreign(string full)
     {
         if (OutputManifest.Read(Path.Combine(full, OutputBatch.ManifestName)) is not null) return null;
-        return new DirectoryInfo(full).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 }).Select(e => e.Name).Where(n => !IsOwnHiddenFile(n)).Order(StringComparer.Ordinal).FirstOrDefault();
+        return new DirectoryInfo(full).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 })
+            .Where(e => !(e is DirectoryInfo && e.Name == Sharding.Shard.Folder)).Select(e => e.Name).Where(n => !IsOwnHiddenFile(n)).Order(StringComparer.Ordinal).FirstOrDefault();
     }
 
     static UsageException Failure(string dir, string full, string stage, Exception e, string what)

@@ -24,5 +24,29 @@ public sealed class RunParameters
     /// <summary>The compact text of <see cref="Values"/>: the same settings give the same text, byte for byte.</summary>
     public string Canonical() => Values.ToJsonString(Compact);
 
+    /// <summary>The key of a shard's <c>I/N</c>: a parameter of the shard's run, but not of the study it is part of.</summary>
+    public const string ShardKey = "shard";
+
+    /// <summary>
+    /// SHA-256 (lower-case hex) of the canonical text of every parameter but the shard: the study's identity, the same in
+    /// each of its shards and in their merge (the output folder is never a parameter). Shards whose hashes differ are of
+    /// different studies and are never merged.
+    /// </summary>
+    public string SettingsHash()
+    {
+        var study = (JsonObject)Values.DeepClone();
+        study.Remove(ShardKey);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(study.ToJsonString(Compact))));
+    }
+
+    /// <summary>These settings as one shard's run: the same keys with <c>"shard": "I/N"</c> last.</summary>
+    public RunParameters WithShard(string shard) =>
+        new(Values.Where(v => v.Key != ShardKey).Select(v => KeyValuePair.Create(v.Key, v.Value?.DeepClone()))
+            .Append(KeyValuePair.Create(ShardKey, (JsonNode?)JsonValue.Create(shard))));
+
+    /// <summary>These settings without the shard: the study re-run whole (what a merge's manifest records).</summary>
+    public RunParameters WithoutShard() =>
+        new(Values.Where(v => v.Key != ShardKey).Select(v => KeyValuePair.Create(v.Key, v.Value?.DeepClone())));
+
     static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

@@ -14,7 +14,7 @@ namespace KlGpu.Specs;
 public sealed record RunFile(string Path, string Command, IReadOnlyList<(string Key, JsonElement Value)> Parameters, string? Out, string? InvokedAs = null)
 {
     /// <summary>Top-level fields a manifest carries besides the run itself; read past.</summary>
-    static readonly HashSet<string> Recorded = ["tool", "version", "device", "grid", "timings", "minima", "files", "result", "seconds"];
+    static readonly HashSet<string> Recorded = ["tool", "version", "device", "grid", "timings", "minima", "files", "result", "seconds", "shard"];
 
     public static RunFile Read(string path)
     {

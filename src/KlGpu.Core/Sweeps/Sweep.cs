@@ -5,6 +5,8 @@ using KlGpu.Basins;
 using KlGpu.Engine;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
+using KlGpu.Output;
+using KlGpu.Sharding;
 
 namespace KlGpu.Sweeps;
 
@@ -72,8 +74,22 @@ public static class SweepJob
     public static SweepResult Run(SweepSettings s, KlEngine engine, Action<int, int>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
+        var (values, targets, basins) = Prepare(s);
+        var points = new List<SweepPoint>();
+        for (int i = 0; i < values.Length; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var run = BasinsJob.Compute(basins[i], engine, cancel: cancel);
+            points.Add(new SweepPoint(values[i], targets[i], run.Report));
+            progress?.Invoke(i + 1, values.Length);
+        }
+        return Transitions(s, points, clock.Elapsed.TotalSeconds, cancel);
+    }
+
+    /// <summary>The values, their targets and the basins run at each; every instance is checked before any work.</summary>
+    static (double[] Values, Target[] Targets, BasinsSettings[] Basins) Prepare(SweepSettings s)
+    {
         double[] values = s.Values.Values();
-        // Every instance is checked before any work.
         var targets = values.Select(v => s.Template.At(s.Parameter, v)).ToArray();
         var divergences = values.Select(v => s.Divergence.At(s.Parameter, v)).ToArray();
         var basins = new BasinsSettings[values.Length];
@@ -88,18 +104,70 @@ public static class SweepJob
                 s.Precision, s.Accelerator);
             CheckRestarts(basins[i], s.Parameter, values[i]);
         }
-        var points = new List<SweepPoint>();
-        for (int i = 0; i < values.Length; i++)
-        {
-            cancel.ThrowIfCancellationRequested();
-            var run = BasinsJob.Compute(basins[i], engine, cancel: cancel);
-            points.Add(new SweepPoint(values[i], targets[i], run.Report));
-            progress?.Invoke(i + 1, values.Length);
-        }
+        return (values, targets, basins);
+    }
+
+    static SweepResult Transitions(SweepSettings s, List<SweepPoint> points, double seconds, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
         using var cpu = KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
         var finder = new TransitionFinder(s, cpu);
         var transitions = finder.Find(points, cancel);
-        return new SweepResult(s, points, transitions, clock.Elapsed.TotalSeconds) { Branches = finder.Branches };
+        return new SweepResult(s, points, transitions, seconds + clock.Elapsed.TotalSeconds) { Branches = finder.Branches };
+    }
+
+    /// <summary>The file of one value's restarts in a shard.</summary>
+    static string ValueFile(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"value-{i}.npy");
+
+    /// <summary>
+    /// One shard of a sweep: the restarts at the values with <c>i % N == I</c>, each value's as a <see cref="RestartPart"/>
+    /// (value-i.npy), with a manifest; the basins and transitions are found in <see cref="Merge"/>.
+    /// </summary>
+    public static IReadOnlyList<OutputFileEntry> ComputeShard(SweepSettings s, KlEngine engine, Shard shard, string dir, RunParameters parameters,
+        Action<int, int>? progress = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var (values, _, basins) = Prepare(s);
+        shard.CheckItems(values.Length, "values");
+        int[] mine = shard.Interleaved(values.Length);
+        var outcomes = new List<(int Value, RestartOutcome Outcome)>();
+        foreach (int i in mine)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var (mu, logScale) = basins[i].Starts.Generate(basins[i].Restarts, basins[i].Family);
+            outcomes.Add((i, engine.Restarts(basins[i].Target, basins[i].Family, basins[i].Divergence, basins[i].Kernel(0), mu, logScale,
+                cancel: cancel, across: basins[i].AcrossStarts())));
+            progress?.Invoke(outcomes.Count, mine.Length);
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        using var batch = new OutputBatch(OutputFolder.Prepare(dir));
+        foreach (var (i, o) in outcomes) RestartPart.Write(batch.Open(ValueFile(i), "part:restarts").Stream, o, 0, o.EndMu.Length);
+        cancel.ThrowIfCancellationRequested();
+        return batch.Commit(files => RunManifest.Of("sweep", parameters, new
+        {
+            Shard = ShardRecord.Of(shard, parameters, engine.DeviceKind, engine.DeviceName, seconds),
+            Files = files,
+        }));
+    }
+
+    /// <summary>The sweep from its shards: each value's restarts read back, then its basins (clustering, polish, Hessians) and
+    /// the transitions found as in <see cref="Run"/>.</summary>
+    public static SweepResult Merge(SweepSettings s, ShardSet shards, CancellationToken cancel = default)
+    {
+        var (values, targets, basins) = Prepare(s);
+        var points = new List<SweepPoint>();
+        using var cpu = KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
+        for (int i = 0; i < values.Length; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var b = basins[i];
+            var (mu, logScale) = b.Starts.Generate(b.Restarts, b.Family);
+            var outcome = new RestartOutcome(mu.Length, 0, 1, b.Steps);
+            using (var reader = new NpyReader(shards.Shards[i % shards.Count].File(ValueFile(i)))) RestartPart.Read(reader, 0, outcome, 0, mu.Length);
+            var run = BasinsJob.Find(b, mu, logScale, outcome, "", "", 0, cpu);
+            points.Add(new SweepPoint(values[i], targets[i], run.Report));
+        }
+        return Transitions(s, points, shards.Device.Seconds, cancel);
     }
 
     /// <summary>What the family's restarts refuse at one value (forward KL against a t with ν ≤ 2, …), refused before any work

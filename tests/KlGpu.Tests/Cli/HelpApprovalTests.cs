@@ -22,6 +22,7 @@ public sealed class HelpApprovalTests
     [InlineData("bench")]
     [InlineData("run")]
     [InlineData("pressure")]
+    [InlineData("merge")]
     public void HelpMatchesTheApprovedText(string command)
     {
         string[] args = command.Length == 0 ? ["--help"] : [command, "--help"];
