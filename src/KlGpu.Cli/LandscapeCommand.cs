@@ -15,7 +15,7 @@ internal sealed class LandscapeCommand
     readonly Parameter<bool> logSigma = Parameter.Switch("log_sigma", "--log-sigma", "Space σ geometrically, evenly on a log scale, e.g. --log-sigma --sigma 0.01:10:512");
     readonly Parameter<IReadOnlyList<Divergence>> divergences = CommonOptions.Divergences(family: true, ksd: true).AlsoReads("divergence");
     readonly Parameter<Precision> precision = CommonOptions.Precision();
-    readonly Parameter<AcceleratorKind> accelerator = CommonOptions.Accelerator();
+    readonly Parameter<AcceleratorChoice> accelerator = CommonOptions.Accelerator();
     readonly Parameter<bool> svg = CommonOptions.Svg();
     readonly Parameter<bool> linearColor = Parameter.Switch("log_color", "--linear-color",
         "Colour the maps linearly in the divergence instead of by its logarithm, e.g. --linear-color", inverted: true);
