@@ -38,7 +38,7 @@ internal sealed class BasinsCommand
     public readonly Parameter<int> Trajectories = Parameter.Count("trajectories", "--trajectories", "K",
         "Record every step of the first K restarts and draw them over the landscape, e.g. --trajectories 20", "0", 0, 1 << 16);
     public readonly Parameter<Precision> Precision = CommonOptions.Precision();
-    public readonly Parameter<AcceleratorKind> Accelerator = CommonOptions.Accelerator();
+    public readonly Parameter<AcceleratorChoice> Accelerator = CommonOptions.Accelerator();
     public readonly Parameter<bool> Svg = CommonOptions.Svg();
     public readonly Parameter<bool> Html = CommonOptions.Html("the landscape with every basin and saddle to hover (value, fraction, count, Hessian eigenvalues), the recorded paths to toggle, each basin's q over p; not for a mixture q");
     public readonly Parameter<bool> Animate = Parameter.Switch("animate", "--animate",

@@ -51,8 +51,11 @@ internal static class CommonOptions
     public static Parameter<Precision> Precision() => Parameter.Choice<Precision>("precision", "--precision", null, "TYPE",
         $"Kernel floating-point type ({string.Join("|", Choice.Names<Precision>())}), e.g. --precision single", "double");
 
-    public static Parameter<AcceleratorKind> Accelerator() => Parameter.Choice<AcceleratorKind>("accelerator", "--accelerator", "-a", "KIND",
-        $"Device for the kernels ({string.Join("|", Choice.Names<AcceleratorKind>())}); auto picks CUDA, then OpenCL, then the CPU, e.g. --accelerator cpu", "auto");
+    /// <summary>The device; cuda:K picks one of several GPUs (one process per GPU: a scheduler's --gres=gpu:1 gives each its own).</summary>
+    public static Parameter<AcceleratorChoice> Accelerator() => Parameter.Of("accelerator", "--accelerator", "-a", "KIND",
+        "Device for the kernels (auto|cuda|cuda:K|opencl|cpu); auto picks CUDA device 0, then OpenCL, then the CPU; cuda:K "
+        + "picks CUDA device K as `klgpu devices` lists it, e.g. --accelerator cuda:1", "auto",
+        AcceleratorChoice.Parse, v => v.ToString());
 
     public static Parameter<bool> Svg(string what = "every figure") => Parameter.Switch("svg", "--svg", $"Also write {what} as SVG, e.g. --svg");
 

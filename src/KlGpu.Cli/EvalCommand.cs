@@ -81,7 +81,7 @@ internal static class EvalCommand
 
     /// <summary>A flow q (docs/flow.md): forward and reverse KL on the flow's kernel, in the engine's precision.</summary>
     static int EvaluateFlow(CliContext context, Target p, FlowQ flow, IReadOnlyList<Divergence> divergences, Precision precision,
-        AcceleratorKind kind, bool json)
+        AcceleratorChoice kind, bool json)
     {
         var family = new FlowFamily(flow.Layers);
         try { family.CheckMap(p, divergences); }

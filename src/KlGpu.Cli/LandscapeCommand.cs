@@ -16,7 +16,7 @@ internal sealed class LandscapeCommand
     readonly Parameter<bool> logSigma = Parameter.Switch("log_sigma", "--log-sigma", "Space σ geometrically, evenly on a log scale, e.g. --log-sigma --sigma 0.01:10:512");
     readonly Parameter<IReadOnlyList<Divergence>> divergences = CommonOptions.Divergences(family: true, ksd: true).AlsoReads("divergence");
     readonly Parameter<Precision> precision = CommonOptions.Precision();
-    readonly Parameter<AcceleratorKind> accelerator = CommonOptions.Accelerator();
+    readonly Parameter<AcceleratorChoice> accelerator = CommonOptions.Accelerator();
     readonly Parameter<bool> svg = CommonOptions.Svg();
     readonly Parameter<bool> html = CommonOptions.Html("each divergence's map to zoom and hover (μ, σ, the value), with q = N(μ, σ) drawn over p at the point under the pointer; a map over (μ, σ) only");
     readonly Parameter<bool> linearColor = Parameter.Switch("log_color", "--linear-color",

@@ -107,7 +107,7 @@ internal sealed class SweepCommand
         public readonly Parameter<(double Min, double Max)?> Mu = Interval("mu", "--mu", "Start range of μ as MIN:MAX (default: from each value's target), e.g. --mu -6:6", positive: false);
         public readonly Parameter<(double Min, double Max)?> Sigma = Interval("sigma", "--sigma", "Start range of σ as MIN:MAX (default: from each value's target), e.g. --sigma 0.1:10", positive: true);
         public readonly Parameter<Precision> Precision = CommonOptions.Precision();
-        public readonly Parameter<AcceleratorKind> Accelerator = CommonOptions.Accelerator();
+        public readonly Parameter<AcceleratorChoice> Accelerator = CommonOptions.Accelerator();
         public readonly Parameter<bool> Html = CommonOptions.Html("a slider over the values that shows each value's stationary points and their q over p, beside the bifurcation diagram");
         public readonly ShardOptions Shards = new();
         readonly Option<bool> json = new("--json") { Description = "Print one JSON object: values (each with its basins) and transitions (param, kind = pitchfork|fold|switch, the points involved), e.g. --json" };

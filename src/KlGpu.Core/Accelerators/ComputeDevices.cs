@@ -42,25 +42,37 @@ public static class ComputeDevices
         d is CLDevice cl && cl.DeviceType.ToString().Contains("GPU", StringComparison.OrdinalIgnoreCase)
         && cl.DeviceVersion >= CLDeviceVersion.CL20;
 
-    public static IReadOnlyList<DeviceInfo> List(Context context) => context.Devices.Select(d => d.AcceleratorType switch
+    /// <summary>Every device, CUDA ones named cuda:K by their index.</summary>
+    public static IReadOnlyList<DeviceInfo> List(Context context)
     {
-        AcceleratorType.Cuda => new DeviceInfo("cuda", d.Name, d.MemorySize, true, ""),
-        AcceleratorType.OpenCL => new DeviceInfo("opencl", d.Name, d.MemorySize, IsUsableOpenCl(d),
-            IsUsableOpenCl(d) ? "" : "not an OpenCL 2.0+ GPU; ILGPU kernels need OpenCL 2.0's generic address space"),
-        _ => new DeviceInfo("cpu", "CPU (" + Environment.ProcessorCount + " cores)", d.MemorySize, true,
-            "kernel bodies run as parallel C#; ILGPU's CPU accelerator is used in tests"),
-    }).ToList();
+        var cuda = Cuda(context);
+        return context.Devices.Select(d => d.AcceleratorType switch
+        {
+            AcceleratorType.Cuda => new DeviceInfo($"cuda:{cuda.IndexOf(d)}", d.Name, d.MemorySize, true, ""),
+            AcceleratorType.OpenCL => new DeviceInfo("opencl", d.Name, d.MemorySize, IsUsableOpenCl(d),
+                IsUsableOpenCl(d) ? "" : "not an OpenCL 2.0+ GPU; ILGPU kernels need OpenCL 2.0's generic address space"),
+            _ => new DeviceInfo("cpu", "CPU (" + Environment.ProcessorCount + " cores)", d.MemorySize, true,
+                "kernel bodies run as parallel C#; ILGPU's CPU accelerator is used in tests"),
+        }).ToList();
+    }
+
+    /// <summary>The CUDA devices in CUDA's order: index K is <c>cuda:K</c>.</summary>
+    static List<Device> Cuda(Context context) => context.Devices.Where(d => d.AcceleratorType == AcceleratorType.Cuda).ToList();
 
     /// <summary>The device for a request, or a UsageException naming what is missing.</summary>
-    public static Device Select(Context context, AcceleratorKind kind)
+    public static Device Select(Context context, AcceleratorChoice choice)
     {
-        Device? cuda = context.Devices.FirstOrDefault(d => d.AcceleratorType == AcceleratorType.Cuda);
+        var cuda = Cuda(context);
         Device? opencl = context.Devices.FirstOrDefault(IsUsableOpenCl);
         Device cpu = context.Devices.First(d => d.AcceleratorType == AcceleratorType.CPU);
-        return kind switch
+        int k = choice.CudaDevice ?? 0;
+        return choice.Kind switch
         {
-            AcceleratorKind.Auto => cuda ?? opencl ?? cpu,
-            AcceleratorKind.Cuda => cuda ?? throw new UsageException("--accelerator cuda: no CUDA device found (see `klgpu devices`)"),
+            AcceleratorKind.Auto => cuda.FirstOrDefault() ?? opencl ?? cpu,
+            AcceleratorKind.Cuda when k < cuda.Count => cuda[k],
+            AcceleratorKind.Cuda => throw new UsageException(cuda.Count == 0
+                ? $"--accelerator {choice}: no CUDA device found (see `klgpu devices`)"
+                : $"--accelerator {choice}: no CUDA device {k}; this machine has {cuda.Count}, cuda:0 to cuda:{cuda.Count - 1} (see `klgpu devices`)"),
             AcceleratorKind.OpenCL => opencl ?? throw new UsageException("--accelerator opencl: no OpenCL 2.0+ GPU found (see `klgpu devices`)"),
             _ => cpu,
         };

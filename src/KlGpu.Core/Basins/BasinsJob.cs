@@ -28,7 +28,7 @@ public sealed record BasinsSettings(
     double ClusterRadius,
     int Trajectories,
     Precision Precision,
-    AcceleratorKind Accelerator)
+    AcceleratorChoice Accelerator)
 {
     public const int DefaultRestarts = 4096;
     public const int DefaultSteps = 2000;

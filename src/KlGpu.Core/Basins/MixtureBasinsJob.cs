@@ -28,7 +28,7 @@ public sealed record MixtureBasinsSettings(
     double Tolerance,
     double ClusterRadius,
     Precision Precision,
-    AcceleratorKind Accelerator)
+    AcceleratorChoice Accelerator)
 {
     /// <summary>Each restart integrates on panels (about a thousand nodes a step), so fewer than for a Gaussian q.</summary>
     public const int DefaultRestarts = 256, DefaultSteps = 1500;

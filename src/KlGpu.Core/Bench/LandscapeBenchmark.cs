@@ -9,7 +9,7 @@ using KlGpu.Numerics.Reference;
 
 namespace KlGpu.Bench;
 
-public sealed record BenchSettings(int Grid = 1024, AcceleratorKind Accelerator = AcceleratorKind.Auto, Precision Precision = Precision.Double,
+public sealed record BenchSettings(int Grid = 1024, AcceleratorChoice Accelerator = default, Precision Precision = Precision.Double,
     int Repeats = 3, string? PeerDirectory = null, string Python = "/usr/bin/python3", int AccuracySamples = 40);
 
 /// <summary>One timed run: wall seconds (best of the repeats) and the worst error against the reference at the samples.</summary>

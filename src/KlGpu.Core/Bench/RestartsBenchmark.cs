@@ -10,7 +10,7 @@ using KlGpu.Numerics.Reference;
 
 namespace KlGpu.Bench;
 
-public sealed record RestartsBenchSettings(int Restarts = 100_000, int Steps = 2000, AcceleratorKind Accelerator = AcceleratorKind.Auto,
+public sealed record RestartsBenchSettings(int Restarts = 100_000, int Steps = 2000, AcceleratorChoice Accelerator = default,
     Precision Precision = Precision.Double, string? PeerDirectory = null, string Python = "/usr/bin/python3", bool RunPeer = true,
     int GradientSamples = 40);
 

@@ -120,14 +120,14 @@ public sealed class KlEngine : IDisposable
             : new Backend<float, F32>(accelerator, parallelCpu);
     }
 
-    public static KlEngine Create(AcceleratorKind kind = AcceleratorKind.Auto, Precision precision = Precision.Double,
+    public static KlEngine Create(AcceleratorChoice accelerator = default, Precision precision = Precision.Double,
         CpuExecution cpu = CpuExecution.Parallel, int tilePoints = DefaultTilePoints)
     {
         if (tilePoints < 1) throw new ArgumentOutOfRangeException(nameof(tilePoints));
         var context = ComputeDevices.CreateContext();
         try
         {
-            return new KlEngine(context, ComputeDevices.Select(context, kind), precision, cpu, tilePoints);
+            return new KlEngine(context, ComputeDevices.Select(context, accelerator), precision, cpu, tilePoints);
         }
         catch
         {

@@ -12,7 +12,7 @@ namespace KlGpu.Landscape;
 
 /// <summary>What `klgpu landscape --family gaussian-fixed-sigma:S` draws: a curve over μ per divergence at σ fixed.</summary>
 public sealed record FixedSigmaSettings(GaussianMixture Target, GridAxis Mu, double Sigma, IReadOnlyList<Divergence> Divergences,
-    Precision Precision, AcceleratorKind Accelerator, bool Svg);
+    Precision Precision, AcceleratorChoice Accelerator, bool Svg);
 
 /// <summary>
 /// `klgpu landscape --family gaussian-fixed-sigma:S`: with σ fixed the family is a line, so the landscape is a curve over
@@ -22,7 +22,7 @@ public sealed record FixedSigmaSettings(GaussianMixture Target, GridAxis Mu, dou
 public static class FixedSigmaJob
 {
     public static IReadOnlyList<OutputFileEntry> Run(GaussianMixture target, GridAxis mu, double sigma, IReadOnlyList<Divergence> divergences,
-        string dir, bool svg, KlEngine engine, Precision precision, AcceleratorKind accelerator, CancellationToken cancel = default,
+        string dir, bool svg, KlEngine engine, Precision precision, AcceleratorChoice accelerator, CancellationToken cancel = default,
         RunParameters? parameters = null)
     {
         double[] x = mu.Values();

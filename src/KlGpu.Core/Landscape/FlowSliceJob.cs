@@ -14,7 +14,7 @@ namespace KlGpu.Landscape;
 /// parameters <paramref name="XIndex"/> and <paramref name="YIndex"/> (positions in θ, <see cref="FlowBasinsJob.ParameterNames"/>)
 /// set to each grid point.</summary>
 public sealed record FlowSliceSettings(Target Target, FlowQ Q, int XIndex, GridAxis X, int YIndex, GridAxis Y, IReadOnlyList<Divergence> Divergences,
-    Precision Precision, AcceleratorKind Accelerator, string OutDir, bool Svg, bool LogColor)
+    Precision Precision, AcceleratorChoice Accelerator, string OutDir, bool Svg, bool LogColor)
 {
     public string XName => FlowBasinsJob.ParameterNames(Q.Layers)[XIndex];
     public string YName => FlowBasinsJob.ParameterNames(Q.Layers)[YIndex];

@@ -22,7 +22,7 @@ public sealed record LandscapeSettings(
     GridAxis Sigma,
     IReadOnlyList<Divergence> Divergences,
     Precision Precision,
-    AcceleratorKind Accelerator,
+    AcceleratorChoice Accelerator,
     string OutDir,
     bool Svg,
     bool LogColor,

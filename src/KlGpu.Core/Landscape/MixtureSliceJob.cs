@@ -10,7 +10,7 @@ namespace KlGpu.Landscape;
 
 /// <summary>What `klgpu landscape --family mixture:K --q … --vary a,b --x … --y …` computes and where it writes.</summary>
 public sealed record MixtureSliceSettings(Target Target, MixtureSlice Slice, IReadOnlyList<Divergence> Divergences,
-    Precision Precision, AcceleratorKind Accelerator, string OutDir, bool Svg, bool LogColor);
+    Precision Precision, AcceleratorChoice Accelerator, string OutDir, bool Svg, bool LogColor);
 
 /// <summary>
 /// A landscape of a mixture q is a 2-D slice: two named parameters vary over the grid, the rest stay as given. Writes per

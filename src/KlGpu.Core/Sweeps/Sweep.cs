@@ -25,7 +25,7 @@ public sealed record SweepSettings(
     (double Min, double Max)? Mu,
     (double Min, double Max)? Sigma,
     Precision Precision,
-    AcceleratorKind Accelerator)
+    AcceleratorChoice Accelerator)
 {
     /// <summary>The family as the Gaussian sweep fits it (a mixture q's sweep is <see cref="MixtureSweepJob"/>'s).</summary>
     public LocationScaleFamily LocationScale => Family as LocationScaleFamily
