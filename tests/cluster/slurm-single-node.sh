@@ -26,8 +26,17 @@ chmod 0755 "$work" # munged runs as munge and must reach its folder
 pids=()
 cleanup() {
     # Only the daemons this script started, by their ids.
+    local rc=$?
     for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done
-    rm -rf "$work"
+    # slurmctld writes its state as it stops: wait for each daemon to go before removing the folder.
+    for _ in $(seq 50); do
+        local alive=0
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2> /dev/null && alive=1; done
+        [[ $alive -eq 0 ]] && break
+        sleep 0.2
+    done
+    rm -rf "$work" || true
+    exit $rc
 }
 trap cleanup EXIT
 
