@@ -34,6 +34,7 @@ counts = {"cases": 0, "exit 0": 0, "exit 2": 0, "exit other": 0, "deletions or c
           "partial outputs": 0, "NaN or negative with exit 0": 0, "stack traces or multi-line errors": 0}
 failures = []
 sentinels = []
+planted_manifests = {}
 
 
 def plant(path):
@@ -69,6 +70,8 @@ def check_folder(case, folder):
     if temps:
         fail("partial outputs", case, f"{folder}: temp files left: {temps[:3]}")
     manifest = os.path.join(folder, "manifest.json")
+    if manifest in planted_manifests and open(manifest).read() == planted_manifests[manifest]:
+        return  # still the planted manifest, which klgpu did not write: nothing of klgpu's to check
     if not os.path.exists(manifest):
         ours = [n for n in names if n.endswith((".npy", ".png", ".csv", ".json", ".svg", ".gif", ".html"))
                 and os.path.join(folder, n) not in sentinels]
@@ -172,6 +175,8 @@ plant(os.path.join(planted, "notes.txt"))
 plant(os.path.join(planted, "forward.npy"))  # a user's own array under a name klgpu writes
 with open(os.path.join(planted, "manifest.json"), "w") as f:
     json.dump({"tool": "klgpu", "command": "landscape", "files": [{"path": "notes.txt", "role": "grid", "sha256": "0" * 64}]}, f)
+with open(os.path.join(planted, "manifest.json")) as f:
+    planted_manifests[os.path.join(planted, "manifest.json")] = f.read()
 plant(os.path.join(WORK, "outside.txt"))
 small = ["landscape", "--mu", "-2:2:16", "--sigma", "0.2:2:16"]
 for name, out in [("--out /", "/"), ("--out home", home), ("--out a folder of other files", foreign),

@@ -67,9 +67,27 @@ public sealed class OutputBatch(string dir) : IDisposable
             sealedFiles.Add((manifestFile, files[^1] with { Sha256 = manifestFile.Seal() }));
 
             var previous = OutputManifest.Read(Path.Combine(Directory, ManifestName));
+            if (!OutputFolder.IsForced(Directory)) RefuseToReplaceOthers(previous, files);
             Swap(sealedFiles);
             RemoveStale(previous, files);
             return files;
+        }
+    }
+
+    /// <summary>
+    /// A file this run would replace must be one klgpu wrote: listed, with its SHA-256 unchanged, by the manifest already
+    /// here. Anything else (a user's forward.npy beside a planted manifest, a listed file the user has since edited) is
+    /// refused before anything is replaced, unless the run was told --force.
+    /// </summary>
+    void RefuseToReplaceOthers(OutputManifest? previous, IReadOnlyList<OutputFileEntry> files)
+    {
+        if (previous is null) return; // no klgpu manifest: OutputFolder.Prepare let the run in only into an empty folder or with --force
+        foreach (var entry in files)
+        {
+            if (entry.Path == ManifestName || !File.Exists(Path.Combine(Directory, entry.Path))) continue;
+            if (!previous.Files.Any(f => f.Path == entry.Path && OutputManifest.Verified(Directory, f)))
+                throw new UsageException($"--out: \"{Directory}\" holds {entry.Path}, which klgpu did not write (or which was changed since); "
+                    + "nothing was replaced; name another folder, or --force to write over it");
         }
     }
 

@@ -18,6 +18,9 @@ public static partial class OutputFolder
     static readonly object Gate = new();
     static readonly Dictionary<string, FileStream> Claims = new(StringComparer.Ordinal);
 
+    /// <summary>The claimed folders whose run was told --force: it may write over files klgpu did not write.</summary>
+    static readonly HashSet<string> Forced = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Creates <paramref name="dir"/> if needed, proves it writable, claims it and returns its full path; a folder this
     /// process has already claimed is returned as it is. Any failure is a <see cref="UsageException"/>:
@@ -76,8 +79,18 @@ public static partial class OutputFolder
             claim.Dispose();
             throw;
         }
-        lock (Gate) Claims[full] = claim;
+        lock (Gate)
+        {
+            Claims[full] = claim;
+            if (force) Forced.Add(full);
+        }
         return full;
+    }
+
+    /// <summary>Whether this process claimed the folder with --force.</summary>
+    public static bool IsForced(string full)
+    {
+        lock (Gate) return Forced.Contains(full);
     }
 
     /// <summary>Gives up this process's claim on the folder (<see cref="OutputBatch"/> does, once its files are in place).</summary>
@@ -85,6 +98,7 @@ public static partial class OutputFolder
     {
         lock (Gate)
         {
+            Forced.Remove(full);
             if (!Claims.Remove(full, out var claim)) return;
             claim.Dispose();
         }
@@ -97,6 +111,7 @@ public static partial class OutputFolder
         {
             foreach (var claim in Claims.Values) claim.Dispose();
             Claims.Clear();
+            Forced.Clear();
         }
     }
 

@@ -30,6 +30,43 @@ public sealed class OutputFolderTests : IDisposable
         Assert.Equal(["keep.txt"], folder.Names());
     }
 
+    /// <summary>Found by tests/battery/hostile.py: a planted klgpu-like manifest let a run replace the user's own
+    /// forward.npy with exit 0. A file the run would replace must be one the manifest vouches for (listed, hash unchanged).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ARunReplacesOnlyFilesTheManifestVouchesForUnlessForced(bool force)
+    {
+        File.WriteAllText(folder.File("forward.npy"), "the user's own array");
+        File.WriteAllText(folder.File("manifest.json"),
+            """{"tool": "klgpu", "command": "landscape", "files": [{"path": "forward.npy", "role": "grid:forward", "sha256": "0000000000000000000000000000000000000000000000000000000000000000"}]}""");
+        using var batch = new OutputBatch(OutputFolder.Prepare(folder.Path, force: force));
+        batch.Open("forward.npy", "grid:forward").Stream.Write([1, 2, 3]);
+        if (force)
+        {
+            batch.Commit(files => new { tool = "klgpu", files });
+            Assert.Equal([1, 2, 3], File.ReadAllBytes(folder.File("forward.npy")));
+            return;
+        }
+        var e = Assert.Throws<UsageException>(() => batch.Commit(files => new { tool = "klgpu", files }));
+        Assert.Contains("holds forward.npy, which klgpu did not write (or which was changed since); nothing was replaced", e.Message);
+        Assert.Equal("the user's own array", File.ReadAllText(folder.File("forward.npy")));
+        Assert.Contains("\"sha256\": \"0000", File.ReadAllText(folder.File("manifest.json")));
+    }
+
+    /// <summary>A second run over a first one's files replaces them: the first run's manifest vouches for each.</summary>
+    [Fact]
+    public void ARunReplacesAnEarlierRunsFiles()
+    {
+        for (byte run = 1; run <= 2; run++)
+        {
+            using var batch = new OutputBatch(OutputFolder.Prepare(folder.Path));
+            batch.Open("mu.npy", "axis:mu").Stream.Write([run]);
+            batch.Commit(files => new { tool = "klgpu", files });
+        }
+        Assert.Equal([2], File.ReadAllBytes(folder.File("mu.npy")));
+    }
+
     [Fact]
     public void TheRootIsRefusedEvenWhenForced() =>
         Assert.Contains("refusing to write into the root folder \"/\"", Assert.Throws<UsageException>(() => OutputFolder.Prepare("/", force: true)).Message);

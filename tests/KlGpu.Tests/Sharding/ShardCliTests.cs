@@ -156,7 +156,13 @@ public class ShardCliTests
         Assert.Equal(0, Shard(folder.Path, 1, 2).ExitCode);
         File.WriteAllText(Path.Combine(folder.Path, "shards", "1-of-2", "forward.npy"), "changed");
         AssertRefusedMerge(folder.Path, "--array=1 ");
-        Assert.Contains("shard 1/2: wrote", Shard(folder.Path, 1, 2).Stdout); // not skipped: it was not complete
+        // Not skipped, since it was not complete; but the changed file is no longer what klgpu wrote, so redoing the shard
+        // replaces it only with --force.
+        var redo = Shard(folder.Path, 1, 2);
+        Assert.Equal(2, redo.ExitCode);
+        Assert.Contains("holds forward.npy, which klgpu did not write (or which was changed since); nothing was replaced", redo.Stderr);
+        Assert.Equal("changed", File.ReadAllText(Path.Combine(folder.Path, "shards", "1-of-2", "forward.npy")));
+        Assert.Contains("shard 1/2: wrote", Shard(folder.Path, 1, 2, "--force").Stdout);
     }
 
     [Fact]
