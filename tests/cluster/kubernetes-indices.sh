@@ -9,7 +9,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 say() { echo "kubernetes-indices: $*" >&2; }
 
 if ! command -v yamllint > /dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q yamllint > /dev/null || { say "yamllint is missing and could not be installed"; exit 1; }
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get install -y -q yamllint || { apt-get update -q && apt-get install -y -q yamllint; }; } > /dev/null \
+        || { say "yamllint is missing and could not be installed"; exit 1; }
 fi
 dll="$repo/src/KlGpu.Cli/bin/Release/net10.0/klgpu.dll"
 [[ -f "$dll" ]] || dotnet build "$repo/src/KlGpu.Cli" -c Release -warnaserror > /dev/null
