@@ -254,35 +254,33 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
     }
 
     public void MixtureOptimize(LogMixturePlan target, int count, int kind, OptimizerSettings<double> settings, double[] theta, double[] value,
-        double[] gradientNorm, int[] steps, int[] status)
-    {
-        var plan = Upload(target);
-        var os = Convert(settings);
-        int n = value.Length;
-        using var th = Vector(theta);
-        using var scratch = accelerator.Allocate1D<T>((long)n * count * MixtureRestartKernels.ScratchPerComponent);
-        using var ends = new RestartEnds(accelerator, n);
-        var (tv, sv) = (th.View, scratch.View);
-        var (fv, nv, kv, ov) = ends.Views;
-        Launch(MixtureRestartKernels.Optimize<T, R>, n, i => MixtureRestartKernels.Optimize<T, R>(i, count, kind, tv, plan, os, sv, fv, nv, kv, ov),
-            count, kind, tv, plan, os, sv, fv, nv, kv, ov);
-        CopyOut(th.GetAsArray1D(), theta);
-        ends.ReadInto(value, gradientNorm, steps, status);
-    }
+        double[] gradientNorm, int[] steps, int[] status) =>
+        ThetaRestarts(MixtureRestartKernels.Optimize<T, R>, (long)count * MixtureRestartKernels.ScratchPerComponent, target, count, kind, settings,
+            theta, value, gradientNorm, steps, status);
 
     public void FlowOptimize(LogMixturePlan target, int layers, int kind, OptimizerSettings<double> settings, double[] theta, double[] value,
-        double[] gradientNorm, int[] steps, int[] status)
+        double[] gradientNorm, int[] steps, int[] status) =>
+        ThetaRestarts(FlowRestartKernels.Optimize<T, R>, SinhArcsinhFlow.RestartScratch(layers), target, layers, kind, settings,
+            theta, value, gradientNorm, steps, status);
+
+    /// <summary>A restart kernel of a family whose θ has many numbers (a mixture's K components, a flow's K layers).</summary>
+    delegate void ThetaRestartKernel(Index1D index, int size, int kind, ArrayView<T> theta, LogMixturePlanView<T> target,
+        OptimizerSettings<T> settings, ArrayView<T> scratch, ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps, ArrayView<int> status);
+
+    /// <summary>Restarts from <paramref name="theta"/> (θ of each restart in a row, overwritten by its end point), with
+    /// <paramref name="scratchPerRestart"/> numbers of device scratch each.</summary>
+    void ThetaRestarts(ThetaRestartKernel kernel, long scratchPerRestart, LogMixturePlan target, int size, int kind, OptimizerSettings<double> settings,
+        double[] theta, double[] value, double[] gradientNorm, int[] steps, int[] status)
     {
         var plan = Upload(target);
         var os = Convert(settings);
         int n = value.Length;
         using var th = Vector(theta);
-        using var scratch = accelerator.Allocate1D<T>((long)n * SinhArcsinhFlow.RestartScratch(layers));
+        using var scratch = accelerator.Allocate1D<T>(n * scratchPerRestart);
         using var ends = new RestartEnds(accelerator, n);
         var (tv, sv) = (th.View, scratch.View);
         var (fv, nv, kv, ov) = ends.Views;
-        Launch(FlowRestartKernels.Optimize<T, R>, n, i => FlowRestartKernels.Optimize<T, R>(i, layers, kind, tv, plan, os, sv, fv, nv, kv, ov),
-            layers, kind, tv, plan, os, sv, fv, nv, kv, ov);
+        Launch(kernel, n, i => kernel(i, size, kind, tv, plan, os, sv, fv, nv, kv, ov), size, kind, tv, plan, os, sv, fv, nv, kv, ov);
         CopyOut(th.GetAsArray1D(), theta);
         ends.ReadInto(value, gradientNorm, steps, status);
     }
