@@ -145,8 +145,7 @@ internal sealed class LandscapeCommand
         context.Out.WriteLine($"target p = {settings.Target}");
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"q = {slice.Q}, {slice.X.Parameter} × {slice.Y.Parameter} over {slice.X.Axis.Count} × {slice.Y.Axis.Count} points, on {engine.DeviceKind} ({engine.DeviceName}), {clock.Elapsed.TotalSeconds:0.000} s"));
-        context.Out.WriteLine($"wrote {files.Count} files to {dir}:");
-        foreach (var f in files) context.Out.WriteLine($"  {f.Path,-20} {f.Role}");
+        Wrote(context.Out, dir, files);
         return Cli.Ok;
     }
 
@@ -181,8 +180,7 @@ internal sealed class LandscapeCommand
         context.Out.WriteLine($"target p = {settings.Target}");
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"q = {flow}, {settings.XName} × {settings.YName} over {ax.Count} × {ay.Count} points, on {engine.DeviceKind} ({engine.DeviceName}), {clock.Elapsed.TotalSeconds:0.000} s"));
-        context.Out.WriteLine($"wrote {files.Count} files to {dir}:");
-        foreach (var f in files) context.Out.WriteLine($"  {f.Path,-20} {f.Role}");
+        Wrote(context.Out, dir, files);
         return Cli.Ok;
     }
 
@@ -199,8 +197,7 @@ internal sealed class LandscapeCommand
         var files = FixedSigmaJob.Run(s.Target, s.Mu, s.Sigma, s.Divergences, dir, s.Svg, engine, s.Precision, s.Accelerator, context.Cancel, Curve.Of(s));
         context.Out.WriteLine($"target p = {s.Target}");
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"q = N(μ, {fixedSigma:G6}) with σ fixed, {s.Mu.Count} values of μ, on {engine.DeviceKind} ({engine.DeviceName})"));
-        context.Out.WriteLine($"wrote {files.Count} files to {dir}:");
-        foreach (var f in files) context.Out.WriteLine($"  {f.Path,-20} {f.Role}");
+        Wrote(context.Out, dir, files);
         return Cli.Ok;
     }
 
@@ -229,7 +226,13 @@ internal sealed class LandscapeCommand
             o.WriteLine($"  {d.Name(),-8} {Count(st.Minima.Count, "local minimum", "local minima")}{(st.Minima.Count > 0 ? ": " + Points(st.Minima) : "")}");
             if (st.Saddles.Count > 0) o.WriteLine($"  {"",-8} {Count(st.Saddles.Count, "saddle", "saddles")}: {Points(st.Saddles)}");
         }
-        o.WriteLine($"wrote {r.Files.Count} files to {r.OutDir}:");
-        foreach (var f in r.Files) o.WriteLine($"  {f.Path,-22} {f.Role}");
+        Wrote(o, r.OutDir, r.Files, width: 22);
+    }
+
+    /// <summary>The files a run wrote, one line each with its role.</summary>
+    static void Wrote(TextWriter o, string dir, IReadOnlyList<OutputFileEntry> files, int width = 20)
+    {
+        o.WriteLine($"wrote {files.Count} files to {dir}:");
+        foreach (var f in files) o.WriteLine($"  {f.Path.PadRight(width)} {f.Role}");
     }
 }
