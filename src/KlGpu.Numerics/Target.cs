@@ -24,9 +24,6 @@ public abstract class Target
     /// <summary>The mixture with Student-t or Laplace terms; null for the targets made of Gaussians.</summary>
     public virtual HeavyTailedMixture? HeavyTails => null;
 
-    /// <summary>‖u‖ for the two-mode target; null otherwise.</summary>
-    public virtual double? Separation => null;
-
     public bool IsTwoModes => this is TwoModeTarget;
 
     /// <summary>log p along the coordinate that (μ, σ) describe.</summary>

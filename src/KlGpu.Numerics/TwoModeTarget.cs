@@ -17,16 +17,14 @@ public sealed class TwoModeTarget : Target
         if (!double.IsFinite(separation) || separation < 0)
             throw new ArgumentOutOfRangeException(nameof(separation), $"sep = {Format(separation)}; it must be finite and ≥ 0");
         Dimension = dimension;
-        Sep = separation;
+        Separation = separation;
         Marginal = new GaussianMixture([0.5, 0.5], [0.0, separation], [1.0, 1.0]);
     }
 
     public override int Dimension { get; }
 
     /// <summary>‖u‖.</summary>
-    public double Sep { get; }
-
-    public override double? Separation => Sep;
+    public double Separation { get; }
 
     /// <summary>The law along u, ½N(0, 1) + ½N(sep, 1).</summary>
     public override GaussianMixture Marginal { get; }
@@ -37,5 +35,5 @@ public sealed class TwoModeTarget : Target
 
     public override (double Mean, double Std)? MomentMatch => Moments(Marginal);
 
-    public override string ToString() => $"two-modes(d={Dimension}, sep={Format(Sep)})";
+    public override string ToString() => $"two-modes(d={Dimension}, sep={Format(Separation)})";
 }

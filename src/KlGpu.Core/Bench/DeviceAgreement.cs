@@ -109,8 +109,10 @@ public static class DeviceAgreement
                 for (int k = 0; k < tile.Rows * tile.Columns; k++)
                     worst = Worse(worst, kept[x][tile.FirstRow * m + k], tile.Values[x][k]);
         });
-        add(new AgreementFigure("landscape", $"{s.Grid}² forward+reverse, {(d == 1 ? "every point" : $"every {d}th row and column")} ({m}×{m}) recomputed on the CPU", 2 * m * m, worst, ValueBar));
+        add(new AgreementFigure("landscape", $"{s.Grid}² forward+reverse, {(d == 1 ? "every point" : $"every {Ordinal(d)} row and column")} ({m}×{m}) recomputed on the CPU", 2 * m * m, worst, ValueBar));
     }
+
+    static string Ordinal(int n) => n + ((n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
 
     static void Restarts(AgreementSettings s, KlEngine device, KlEngine cpu, Action<AgreementFigure> add)
     {

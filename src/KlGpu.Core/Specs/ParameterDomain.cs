@@ -71,7 +71,7 @@ public static class ParameterDomain
     /// <summary>A target's own rules: its spread, its components' widths against W, its means' offsets from 0; two-modes' sep.</summary>
     public static Target CheckTarget(Target target, string what)
     {
-        if (target is TwoModeTarget { Sep: var sep } && !(sep <= MaxSeparation))
+        if (target is TwoModeTarget { Separation: var sep } && !(sep <= MaxSeparation))
             throw new UsageException($"{what}: two-modes sep = {SpecText.Show(sep)} is outside the domain klgpu answers for (sep ≤ {SpecText.Show(MaxSeparation)})");
         var (means, widths) = target.Components;
         var (w, _) = Scale(means, widths);

@@ -20,7 +20,7 @@ public class DeviceAgreementTests
             MixtureRestarts: 1, MixtureSteps: 20), log);
         Assert.Equal(8, figures.Count);
         Assert.All(figures, f => Assert.True(f.Holds && f.Count > 0, $"{f.Name} {f.What}: {f.Worst} over {f.Count}\n{log}"));
-        Assert.Contains("every 2th row and column (9×9)", log.ToString());
+        Assert.Contains("every 2nd row and column (9×9)", log.ToString());
         Assert.Contains("agreement: all 8 comparisons within their bars", log.ToString());
     }
 

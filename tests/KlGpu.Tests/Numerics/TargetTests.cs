@@ -34,8 +34,7 @@ public class TargetTests
     [Fact]
     public void TheTwoModeTargetIsItsLawAlongU()
     {
-        var p = Target.TwoModes(5, 2.5);
-        Assert.IsType<TwoModeTarget>(p);
+        var p = Assert.IsType<TwoModeTarget>(Target.TwoModes(5, 2.5));
         Assert.Equal(5, p.Dimension);
         Assert.Equal(2.5, p.Separation);
         Assert.Equal([0.0, 2.5], p.Components.Locations);
@@ -54,6 +53,6 @@ public class TargetTests
         Assert.NotNull(heavy.HeavyTails);
         Assert.Throws<InvalidOperationException>(() => heavy.Marginal);
         Assert.Equal(1, heavy.Dimension);
-        Assert.Null(heavy.Separation);
+        Assert.False(heavy.IsTwoModes);
     }
 }
