@@ -7,18 +7,10 @@ internal static class BenchCommand
 {
     public static Command Create(CliContext context)
     {
-        var grid = new Option<int>("--grid")
-        {
-            Description = "Grid points per axis of the benchmark landscape (μ ∈ [-5,5], σ ∈ [0.05,5]), e.g. --grid 4096",
-            DefaultValueFactory = _ => 1024,
-            HelpName = "N",
-        };
-        var repeats = new Option<int>("--repeats")
-        {
-            Description = "Timed runs of klgpu; the best is reported, e.g. --repeats 5",
-            DefaultValueFactory = _ => 3,
-            HelpName = "K",
-        };
+        // Counts are read and range-checked by their parser, so a bad one is one line naming the flag.
+        var grid = Parameter.Count("grid", "--grid", "N",
+            "Grid points per axis of the benchmark landscape (μ ∈ [-5,5], σ ∈ [0.05,5]), e.g. --grid 4096", "1024", 2, int.MaxValue); // the machine budget below refuses what cannot be held
+        var repeats = Parameter.Count("repeats", "--repeats", "K", "Timed runs of klgpu; the best is reported, e.g. --repeats 5", "3", 1, 1000);
         var peers = new Option<string?>("--peers")
         {
             Description = "Folder holding peer_numpy.py (default: ../shared/peers beside the repository), e.g. --peers ../shared/peers",
@@ -31,24 +23,14 @@ internal static class BenchCommand
             DefaultValueFactory = _ => "landscape",
             HelpName = "NAME",
         };
-        var restarts = new Option<int>("--restarts")
-        {
-            Description = "Restarts of the restarts benchmark, for klgpu and the peer alike, e.g. --restarts 1000000",
-            DefaultValueFactory = _ => 100_000,
-            HelpName = "N",
-        };
-        var basinsRestarts = new Option<int>("--basins-restarts")
-        {
-            Description = "Restarts (× ≤ 1000 Adam steps) of the process suite's basins run, for klgpu and peer_restarts_numpy.py alike, e.g. --basins-restarts 2000",
-            DefaultValueFactory = _ => 20_000,
-            HelpName = "N",
-        };
-        var mixtureRestarts = new Option<int>("--mixture-restarts")
-        {
-            Description = "Restarts of the process suite's mixture:2 basins run; peer_mixture_numpy.py runs 256 (or fewer) and is scaled to this, e.g. --mixture-restarts 64",
-            DefaultValueFactory = _ => 4096,
-            HelpName = "N",
-        };
+        var restarts = Parameter.Count("restarts", "--restarts", "N",
+            "Restarts of the restarts benchmark, for klgpu and the peer alike, e.g. --restarts 1000000", "100000", 1, BasinsSpec.MaxRestarts);
+        var basinsRestarts = Parameter.Count("basins_restarts", "--basins-restarts", "N",
+            "Restarts (× ≤ 1000 Adam steps) of the process suite's basins run, for klgpu and peer_restarts_numpy.py alike, e.g. --basins-restarts 2000",
+            "20000", 1, BasinsSpec.MaxRestarts);
+        var mixtureRestarts = Parameter.Count("mixture_restarts", "--mixture-restarts", "N",
+            "Restarts of the process suite's mixture:2 basins run; peer_mixture_numpy.py runs 256 (or fewer) and is scaled to this, e.g. --mixture-restarts 64",
+            "4096", 1, BasinsSpec.MaxRestarts);
         var klgpu = new Option<string?>("--klgpu")
         {
             Description = "The klgpu the process suite starts (default: this one, as it was started), e.g. --klgpu ./publish/klgpu",
@@ -62,21 +44,15 @@ internal static class BenchCommand
             + "0.3*N(-2,0.3) + 0.4*N(0,0.4) + 0.3*N(2,0.3), and 100,000 Adam restarts of reverse KL on 0.5*N(-2.75,1) + 0.5*N(2.75,1), "
             + "each with its error against the reference quadrature, e.g. klgpu bench --suite all")
         {
-            suite, grid, repeats, restarts, basinsRestarts, mixtureRestarts, klgpu, peers, noPeer, precision, accelerator,
+            suite, grid.Option, repeats.Option, restarts.Option, basinsRestarts.Option, mixtureRestarts.Option, klgpu, peers, noPeer, precision, accelerator,
         };
         command.SetAction(r =>
         {
             int n = r.GetValue(grid), k = r.GetValue(repeats);
-            if (n < 2) throw new UsageException($"--grid: need at least 2 points, got {n}");
-            if (k < 1) throw new UsageException($"--repeats: need at least 1, got {k}");
             string which = (r.GetValue(suite) ?? "").Trim().ToLowerInvariant();
             if (which is not ("landscape" or "restarts" or "process" or "all"))
                 throw new UsageException($"--suite: unknown benchmark '{r.GetValue(suite)}' (valid: landscape, restarts, process, all)");
-            int basinsCount = r.GetValue(basinsRestarts), mixtureCount = r.GetValue(mixtureRestarts);
-            if (basinsCount < 1) throw new UsageException($"--basins-restarts: need at least 1, got {basinsCount}");
-            if (mixtureCount < 1) throw new UsageException($"--mixture-restarts: need at least 1, got {mixtureCount}");
-            int count = r.GetValue(restarts);
-            if (count < 1) throw new UsageException($"--restarts: need at least 1, got {count}");
+            int basinsCount = r.GetValue(basinsRestarts), mixtureCount = r.GetValue(mixtureRestarts), count = r.GetValue(restarts);
             var kind = r.GetValue(accelerator);
             var prec = r.GetValue(precision);
             if (which is "landscape" or "all")
