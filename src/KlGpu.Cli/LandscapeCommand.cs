@@ -156,7 +156,7 @@ internal sealed class LandscapeCommand
         var flow = FlowSpec.Parse(qText, q.Option.Name);
         if (flow.Layers != fit.Layers)
             throw new UsageException($"{q.Option.Name}: {flow} has {flow.Layers} layers; --family {fit.Name} asks for {fit.Layers}");
-        var names = FlowBasinsJob.ParameterNames(flow.Layers);
+        var names = fit.ParameterNames.ToArray();
         string[] pair = (r.GetValue(vary) ?? throw new UsageException($"{vary.Option.Name}: name the two parameters of θ that vary ({string.Join(", ", names)})"))
             .Split(',', StringSplitOptions.TrimEntries);
         int Index(string name) => Array.IndexOf(names, name) is var i and >= 0 ? i

@@ -100,7 +100,7 @@ internal sealed class SweepCommand
             $"Restarts at every parameter value (default {SweepJob.DefaultRestarts}" + (mixtures ? $", or {MixtureSweepJob.DefaultRestarts} for a mixture q)" : ")") + ", e.g. --restarts 4096",
             null, (t, what) => BasinsSpec.Count(t, what, 1, BasinsSpec.MaxRestarts), v => v);
         public readonly Parameter<int?> Steps = Parameter.Of<int?>("steps", "--steps", null, "T",
-            $"Most Adam steps per restart (default {BasinsSettings.DefaultSteps}, {BasinsSettings.DefaultForwardSteps} for forward KL" + (mixtures ? $", {MixtureBasinsSettings.DefaultSteps} for a mixture q)" : ")") + ", e.g. --steps 5000",
+            $"Most Adam steps per restart (default {BasinsSettings.DefaultSteps}, {BasinsSettings.DefaultForwardSteps} for forward KL" + (mixtures ? $", {ThetaBasinsSettings.DefaultSteps} for a mixture q)" : ")") + ", e.g. --steps 5000",
             null, (t, what) => BasinsSpec.Count(t, what, 1, BasinsCommand.MaxSteps), v => v);
         public readonly Parameter<double> LearningRate = Parameter.Positive("learning_rate", "--lr", "X", "Adam's learning rate, e.g. --lr 0.02", "0.05");
         public readonly Parameter<ulong> Seed = Parameter.Of("seed", "--seed", null, "K", "Seed of the starts (the same at every value), e.g. --seed 7", "1", BasinsSpec.Seed, v => v);
@@ -137,7 +137,7 @@ internal sealed class SweepCommand
             bool mixture = fit is MixtureFamily;
             // A mixture q has its own default restarts and steps, and fewer restarts fit.
             int restarts = r.GetValue(Restarts) is { } given
-                ? BasinsSpec.Count(given.ToString(CultureInfo.InvariantCulture), Restarts.Option.Name, 1, mixture ? MixtureBasinsSettings.MaxRestarts : BasinsSpec.MaxRestarts)
+                ? BasinsSpec.Count(given.ToString(CultureInfo.InvariantCulture), Restarts.Option.Name, 1, mixture ? ThetaBasinsSettings.MaxRestarts : BasinsSpec.MaxRestarts)
                 : mixture ? MixtureSweepJob.DefaultRestarts : SweepJob.DefaultRestarts;
             var settings = new SweepSettings(t, name, axis, d, fit, restarts,
                 r.GetValue(Steps),
@@ -265,11 +265,11 @@ internal sealed class SweepCommand
         string? previous = null;
         foreach (var p in r.Points)
         {
-            int degenerate = p.Run.Basins.Count(b => b.Kind == MixtureKind.Degenerate);
+            int degenerate = p.Run.Basins.Count(b => b.Kind == ThetaKind.Degenerate);
             string counts = $"{p.Run.Minima,6}" + (degenerate > 0 ? $" (+{degenerate} collapsed)" : "");
             if (previous == counts && p != r.Points[^1]) continue; // one line per stretch with the same counts, and the last
             previous = counts;
-            var minima = p.Run.Basins.Where(b => b.Kind != MixtureKind.Saddle).Select(b => (b.Kind == MixtureKind.Degenerate ? "collapsed " : "") + Show(b.Q));
+            var minima = p.Run.Basins.Where(b => b.Kind != ThetaKind.Saddle).Select(b => (b.Kind == ThetaKind.Degenerate ? "collapsed " : "") + Show(b.Q));
             o.WriteLine(string.Create(c, $"{p.Parameter,12:G6}  {counts}  {string.Join("; ", minima)}"));
         }
         o.WriteLine();

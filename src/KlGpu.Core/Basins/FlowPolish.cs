@@ -2,19 +2,6 @@ using KlGpu.Numerics;
 
 namespace KlGpu.Basins;
 
-/// <summary>What a polished end point of a flow fit is.</summary>
-public enum FlowKind
-{
-    /// <summary>No descent direction (flat directions, which change θ but not q to second order, allowed).</summary>
-    Minimum,
-    /// <summary>A stationary point with a descent direction.</summary>
-    Saddle,
-}
-
-/// <summary>A polished stationary point of a flow fit; <see cref="FlatDirections"/> counts the Hessian's eigenvalues that are zero
-/// to its precision (an identity layer's input affine, absorbed by the base, gives two).</summary>
-public sealed record FlowStationary(double[] Theta, double Value, double GradientNorm, double[] Eigenvalues, int FlatDirections, FlowKind Kind, bool Polished);
-
 /// <summary>
 /// Saddle-free Newton in double on the host, on <see cref="SinhArcsinhFlow"/>'s analytic gradient: the Hessian is central
 /// differences of the gradient, symmetrized; each eigen-direction is scaled by 1/max(|λ|, floor), so the flat directions of an
@@ -29,7 +16,7 @@ public sealed class FlowPolish(GaussianMixture p, int kind)
     /// <summary>Eigenvalues below this times the largest are flat when classifying.</summary>
     const double FlatEigenvalue = 1e-6;
 
-    public FlowStationary Polish(double[] start)
+    public ThetaStationary<double[]> Polish(double[] start)
     {
         double[] x = (double[])start.Clone();
         var (value, g) = At(x);
@@ -70,8 +57,8 @@ public sealed class FlowPolish(GaussianMixture p, int kind)
         var eigen = SymmetricEigen.Decompose(h).Values;
         double top = Math.Max(1, eigen.Max(Math.Abs));
         int flatCount = eigen.Count(l => Math.Abs(l) <= FlatEigenvalue * top);
-        var kindOf = eigen.Min() >= -FlatEigenvalue * top ? FlowKind.Minimum : FlowKind.Saddle;
-        return new FlowStationary(x, value, norm, eigen, flatCount, kindOf, norm < Tolerance);
+        var kindOf = eigen.Min() >= -FlatEigenvalue * top ? ThetaKind.Minimum : ThetaKind.Saddle;
+        return new ThetaStationary<double[]>(x, value, norm, eigen, kindOf, norm < Tolerance, flatCount);
     }
 
     static bool Sane(double[] x)

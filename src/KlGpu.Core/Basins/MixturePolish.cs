@@ -2,20 +2,6 @@ using KlGpu.Numerics;
 
 namespace KlGpu.Basins;
 
-/// <summary>What a polished end point of a mixture fit is.</summary>
-public enum MixtureKind
-{
-    /// <summary>A local minimum with K distinct components of non-negligible weight.</summary>
-    Minimum,
-    /// <summary>A stationary point with a descent direction.</summary>
-    Saddle,
-    /// <summary>q collapsed to fewer components (a weight near 0, or two components equal): reported as the smaller mixture it is.</summary>
-    Degenerate,
-}
-
-/// <summary>A polished stationary point: q in canonical order (components sorted by mean, then std, then weight).</summary>
-public sealed record MixtureStationary(GaussianMixture Q, double Value, double GradientNorm, double[] Eigenvalues, MixtureKind Kind, bool Polished);
-
 /// <summary>
 /// Newton in double on the host, on <see cref="MixtureFit"/>'s analytic gradient, in the parametrisation without the
 /// softmax's redundant direction: logits relative to the last one (K − 1), means, log stds (3K − 1 numbers). The Hessian is
@@ -25,7 +11,7 @@ public sealed record MixtureStationary(GaussianMixture Q, double Value, double G
 /// falls, bounded like <see cref="BasinFinder.Polish"/>'s): it converges to saddles as well, which continuation needs.
 /// A polished point whose lightest weight is tiny, or whose two nearest components nearly coincide, is tested for collapse:
 /// the component dropped (or the pair merged by moments), the smaller mixture polished, and if it reaches the same value
-/// the point is <see cref="MixtureKind.Degenerate"/> and reported as that smaller mixture. This also settles collapses that
+/// the point is <see cref="ThetaKind.Degenerate"/> and reported as that smaller mixture. This also settles collapses that
 /// Newton reaches only slowly (the value is quartic in the distance between two equal components).
 /// </summary>
 public sealed class MixturePolish(GaussianMixture p, int kind)
@@ -48,9 +34,9 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
 
     /// <summary>The stationary point nearest the start, minimum or saddle, with as many components as the start and no collapse
     /// test: the branch a continuation follows.</summary>
-    public MixtureStationary Stationary(GaussianMixture start) => Newton(start, saddleFree: false);
+    public ThetaStationary<GaussianMixture> Stationary(GaussianMixture start) => Newton(start, saddleFree: false);
 
-    public MixtureStationary Polish(GaussianMixture start)
+    public ThetaStationary<GaussianMixture> Polish(GaussianMixture start)
     {
         var full = Newton(start, saddleFree: true);
         if (full.Q.Count == 1) return full;
@@ -58,7 +44,7 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
         if (reduced is null) return full;
         var smaller = Polish(reduced);
         if (smaller.Polished && smaller.Value <= full.Value + 1e-9 * Math.Max(1, Math.Abs(full.Value)))
-            return smaller with { Kind = MixtureKind.Degenerate };
+            return smaller with { Kind = ThetaKind.Degenerate };
         return full;
     }
 
@@ -96,7 +82,7 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
             others.Select(k => q.Stds[k]).Append(Math.Sqrt(v)).ToArray());
     }
 
-    MixtureStationary Newton(GaussianMixture start, bool saddleFree)
+    ThetaStationary<GaussianMixture> Newton(GaussianMixture start, bool saddleFree)
     {
         int count = start.Count;
         double[] x = Reduced(MixtureFit.Parameters(start), count), x0 = x;
@@ -148,8 +134,8 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
         h = Hessian(x, count, MixtureQuadrature.Polish);
         var eigen = SymmetricEigen.Decompose(h).Values;
         var q = Canonical(MixtureFit.Mixture(Full(x, count)));
-        var kindOf = eigen.Min() >= -FlatEigenvalue * Math.Max(1, eigen.Max(Math.Abs)) ? MixtureKind.Minimum : MixtureKind.Saddle;
-        return new MixtureStationary(q, value, norm, eigen, kindOf, norm < Tolerance);
+        var kindOf = eigen.Min() >= -FlatEigenvalue * Math.Max(1, eigen.Max(Math.Abs)) ? ThetaKind.Minimum : ThetaKind.Saddle;
+        return new ThetaStationary<GaussianMixture>(q, value, norm, eigen, kindOf, norm < Tolerance);
     }
 
     /// <summary>The size of a move in the reduced coordinates: a mean's in its component's std at <paramref name="x"/>.</summary>
