@@ -109,10 +109,7 @@ internal sealed class BasinsCommand
             if (fam is MixtureFamily && r.GetValue(Html))
                 throw new UsageException($"{Html.Option.Name}: not yet for a mixture q (its basins have 3K − 1 numbers, no (μ, σ) plane)");
             if (fam is ThetaFamily theta)
-            {
-                ShardOptions.Refuse(context, shard, $"a {theta.Name.Split(':')[0]}:K q's basins run");
-                return theta.Apply(new ThetaBasinsCommand(context, r, this, p, r.GetValue(Animate) || r.GetValue(Trajectories) != 0, output));
-            }
+                return theta.Apply(new ThetaBasinsCommand(context, r, this, p, r.GetValue(Animate) || r.GetValue(Trajectories) != 0, output, shard));
             bool animated = r.GetValue(Animate);
             var settings = Bind(r, p, (LocationScaleFamily)fam, animated);
             bool html = r.GetValue(Html);

@@ -164,7 +164,6 @@ internal sealed class SweepCommand
                     $"{Mu.Option.Name}, {(fixedSigma is null ? Sigma.Option.Name : Family.Option.Name)} (at {name} = {v:R})"));
             }
             if (mixture) MixtureSweepJob.Plan(settings);
-            if (mixture) ShardOptions.Refuse(context, shard, "a mixture:K q's sweep");
             bool html = r.GetValue(Html);
             var parameters = record((settings, html));
             if (shard is not null)
@@ -175,7 +174,9 @@ internal sealed class SweepCommand
                 context.Cancel.ThrowIfCancellationRequested();
                 using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
                 var shardProgress = Progress.ForTerminal(context.Error, shard.Interleaved(axis.Count).Length, quiet: r.GetValue(quiet), noun: "values");
-                var written = SweepJob.ComputeShard(settings, shardEngine, shard, part, own, (done, _) => shardProgress.Report(done), context.Cancel);
+                var written = mixture
+                    ? MixtureSweepJob.ComputeShard(settings, shardEngine, shard, part, own, (done, _) => shardProgress.Report(done), context.Cancel)
+                    : SweepJob.ComputeShard(settings, shardEngine, shard, part, own, (done, _) => shardProgress.Report(done), context.Cancel);
                 shardProgress.Finish();
                 ShardOptions.Report(context, shard, part, written);
                 return Cli.Ok;
@@ -185,6 +186,14 @@ internal sealed class SweepCommand
             if (context.Merge is { } set)
             {
                 ShardOptions.CheckMerge(set, parameters);
+                if (mixture)
+                {
+                    var mergedMixtures = MixtureSweepJob.Merge(settings, set, context.Cancel);
+                    var mixtureFiles = SweepOutput.Write(mergedMixtures, dir, context.Cancel, parameters, html);
+                    if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(mergedMixtures)));
+                    else Table(context.Out, mergedMixtures, dir, mixtureFiles.Count);
+                    return Cli.Ok;
+                }
                 var merged = SweepJob.Merge(settings, set, context.Cancel);
                 var mergedFiles = SweepOutput.Write(merged, dir, context.Cancel, parameters, html, invokedAs);
                 if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(merged)));

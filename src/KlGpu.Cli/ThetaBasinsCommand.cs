@@ -1,8 +1,11 @@
+using KlGpu.Sharding;
+
 namespace KlGpu.Cli;
 
 /// <summary><c>klgpu basins --family mixture:K|flow:K</c>: the same options → <see cref="ThetaBasinsSettings{TQ}"/> →
 /// <see cref="ThetaBasinsJob"/> → a table or JSON, for any family whose q is a vector θ.</summary>
-internal sealed class ThetaBasinsCommand(CliContext context, ParseResult r, BasinsCommand o, Target p, bool paths, BasinsCommand.RunOutput output)
+internal sealed class ThetaBasinsCommand(CliContext context, ParseResult r, BasinsCommand o, Target p, bool paths, BasinsCommand.RunOutput output,
+    Shard? shard)
     : IThetaFamilyUse<int>
 {
     public int Use<TQ>(ThetaFamily<TQ> family) where TQ : class
@@ -29,12 +32,32 @@ internal sealed class ThetaBasinsCommand(CliContext context, ParseResult r, Basi
         double radius = r.Given(o.ClusterRadius) ? r.GetValue(o.ClusterRadius) : ThetaBasinsSettings.DefaultClusterRadius;
         var settings = new ThetaBasinsSettings<TQ>(p, d, family, restarts, steps, r.GetValue(o.Optimizer), r.GetValue(o.LearningRate),
             r.GetValue(o.Seed), muMin, muMax, sMin, sMax, r.GetValue(o.Tolerance), radius, r.GetValue(o.Precision), r.GetValue(o.Accelerator));
+        var parameters = o.ThetaRecord<TQ>().Of((settings, output.Svg));
+        if (shard is not null)
+        {
+            var own = parameters.WithShard(shard.ToString());
+            if (ShardOptions.Done(context, r, shard, output.Dir, "basins", own)) return Cli.Ok;
+            string part = ShardOptions.Folder(r, shard, output.Dir);
+            context.Cancel.ThrowIfCancellationRequested();
+            using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
+            ShardOptions.Report(context, shard, part, ThetaBasinsJob.ComputeShard(settings, shardEngine, shard, part, own, context.Cancel));
+            return Cli.Ok;
+        }
         string dir = CommonOptions.OutFolder(r, output.Dir); // a bad --out fails before any work
         context.Cancel.ThrowIfCancellationRequested();
 
-        using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
-        var run = ThetaBasinsJob.Compute(settings, engine, context.Cancel);
-        var files = ThetaBasinsJob.Write(run, dir, output.Svg, context.Cancel, o.ThetaRecord<TQ>().Of((settings, output.Svg)));
+        ThetaBasinsRun<TQ> run;
+        if (context.Merge is { } set)
+        {
+            ShardOptions.CheckMerge(set, parameters);
+            run = ThetaBasinsJob.Merge(settings, set, context.Cancel);
+        }
+        else
+        {
+            using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
+            run = ThetaBasinsJob.Compute(settings, engine, context.Cancel);
+        }
+        var files = ThetaBasinsJob.Write(run, dir, output.Svg, context.Cancel, parameters);
         if (output.Json) context.Out.Write(JsonFile.Serialize(ThetaBasinsJob.Summary(run)));
         else Table(context.Out, run, dir, files.Count);
         return Cli.Ok;

@@ -10,6 +10,7 @@ using KlGpu.Landscape;
 using KlGpu.Numerics;
 using KlGpu.Output;
 using KlGpu.Plotting;
+using KlGpu.Sharding;
 
 namespace KlGpu.Basins;
 
@@ -125,6 +126,12 @@ public sealed record ThetaBasinsRun<TQ>(
     }
 }
 
+/// <summary>Where restarts ended: θ (n numbers each), value, gradient norm, steps and status, as the kernel left them.</summary>
+public sealed record ThetaRestarts(double[] End, double[] Value, double[] GradientNorm, int[] Steps, int[] Status)
+{
+    public static ThetaRestarts Empty(int restarts, int n) => new(new double[restarts * n], new double[restarts], new double[restarts], new int[restarts], new int[restarts]);
+}
+
 /// <summary>basins.json and --json: a flow lists θ's names, a mixture does not.</summary>
 public sealed record ThetaBasinsSummary(string Target, string Divergence, string Family,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Parameters,
@@ -140,15 +147,70 @@ public static class ThetaBasinsJob
 {
     public static ThetaBasinsRun<TQ> Compute<TQ>(ThetaBasinsSettings<TQ> s, KlEngine engine, CancellationToken cancel = default) where TQ : class
     {
-        var family = s.Family;
-        int n = family.ParameterCount;
-        double[] start = s.Starts(), end = (double[])start.Clone();
+        double[] start = s.Starts();
         var clock = Stopwatch.StartNew();
-        var (value, norm, steps, status) = family.Restarts(engine, s.Target.Marginal, s.Divergence, s.Kernel(), end);
+        var restarts = Restarts(s, engine, start);
         double optimize = clock.Elapsed.TotalSeconds;
         cancel.ThrowIfCancellationRequested();
+        return Find(s, start, restarts, engine.DeviceKind, engine.DeviceName, optimize, cancel);
+    }
 
-        clock.Restart();
+    /// <summary>The restarts from <paramref name="start"/> (some or all of the run's), on the engine.</summary>
+    public static ThetaRestarts Restarts<TQ>(ThetaBasinsSettings<TQ> s, KlEngine engine, double[] start) where TQ : class
+    {
+        double[] end = (double[])start.Clone();
+        var (value, norm, steps, status) = s.Family.Restarts(engine, s.Target.Marginal, s.Divergence, s.Kernel(), end);
+        return new ThetaRestarts(end, value, norm, steps, status);
+    }
+
+    /// <summary>
+    /// One shard's restarts (a contiguous range of the run's, each from exactly the start it has in the whole run) written as a
+    /// <see cref="ThetaRestartPart"/> with a manifest into <paramref name="dir"/>; <see cref="Merge"/> joins the shards.
+    /// </summary>
+    public static IReadOnlyList<OutputFileEntry> ComputeShard<TQ>(ThetaBasinsSettings<TQ> s, KlEngine engine, Shard shard, string dir,
+        RunParameters parameters, CancellationToken cancel = default) where TQ : class
+    {
+        int n = s.Family.ParameterCount;
+        shard.CheckItems(s.Restarts, "restarts");
+        var (first, count) = shard.Contiguous(s.Restarts);
+        var clock = Stopwatch.StartNew();
+        var part = Restarts(s, engine, s.Starts()[(first * n)..((first + count) * n)]);
+        double seconds = clock.Elapsed.TotalSeconds;
+        cancel.ThrowIfCancellationRequested();
+        using var batch = new OutputBatch(OutputFolder.Prepare(dir));
+        ThetaRestartPart.Write(batch.Open(ThetaRestartPart.FileName, "part:restarts").Stream, part, n);
+        return batch.Commit(files => RunManifest.Of("basins", parameters, new
+        {
+            Shard = ShardRecord.Of(shard, parameters, engine.DeviceKind, engine.DeviceName, seconds),
+            Files = files,
+        }));
+    }
+
+    /// <summary>The run of the whole study from its shards' restarts: the same end points, then clustering and polish as in
+    /// <see cref="Compute"/>, so the basins are those of the unsharded run.</summary>
+    public static ThetaBasinsRun<TQ> Merge<TQ>(ThetaBasinsSettings<TQ> s, ShardSet shards, CancellationToken cancel = default) where TQ : class
+    {
+        int n = s.Family.ParameterCount;
+        var all = ThetaRestarts.Empty(s.Restarts, n);
+        foreach (var entry in shards.Shards)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var (first, count) = entry.Shard.Contiguous(s.Restarts);
+            using var reader = new NpyReader(entry.File(ThetaRestartPart.FileName));
+            ThetaRestartPart.Read(reader, n, all, first, count);
+        }
+        var (kind, name, seconds) = shards.Device;
+        return Find(s, s.Starts(), all, kind, name, seconds, cancel);
+    }
+
+    /// <summary>The basins of a run's restarts: end points clustered, polished, merged and ordered on the host in double.</summary>
+    public static ThetaBasinsRun<TQ> Find<TQ>(ThetaBasinsSettings<TQ> s, double[] start, ThetaRestarts restarts, string deviceKind, string deviceName,
+        double optimize, CancellationToken cancel = default) where TQ : class
+    {
+        var family = s.Family;
+        int n = family.ParameterCount;
+        var (end, value, norm, steps, status) = restarts;
+        var clock = Stopwatch.StartNew();
         var polish = family.Polish(s.Target.Marginal, s.Divergence);
         var ends = new TQ?[s.Restarts];
         for (int i = 0; i < s.Restarts; i++)
@@ -181,7 +243,7 @@ public static class ThetaBasinsJob
             basins.Add(new ThetaBasin<TQ>(g, p.Kind, p.Q, p.Value, members.Count, (double)members.Count / s.Restarts, p.Eigenvalues, p.FlatDirections,
                 p.GradientNorm, p.Polished));
         }
-        return new ThetaBasinsRun<TQ>(s, start, end, value, norm, steps, status, basinOf, basins, engine.DeviceKind, engine.DeviceName,
+        return new ThetaBasinsRun<TQ>(s, start, end, value, norm, steps, status, basinOf, basins, deviceKind, deviceName,
             optimize, clock.Elapsed.TotalSeconds);
     }
 

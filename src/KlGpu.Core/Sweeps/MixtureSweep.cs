@@ -3,6 +3,9 @@ using System.Diagnostics;
 using KlGpu.Basins;
 using KlGpu.Engine;
 using KlGpu.Numerics;
+using KlGpu.Output;
+using KlGpu.Landscape;
+using KlGpu.Sharding;
 
 namespace KlGpu.Sweeps;
 
@@ -56,6 +59,60 @@ public static class MixtureSweepJob
         }
         var transitions = new MixtureTransitionFinder(s).Find(points, cancel);
         return new MixtureSweepResult(s, points, transitions, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The file of one value's restarts in a shard.</summary>
+    static string ValueFile(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"value-{i}.npy");
+
+    /// <summary>
+    /// One shard of a mixture q's sweep: the restarts at the values with <c>i % N == I</c>, each value's as a
+    /// <see cref="ThetaRestartPart"/> (value-i.npy), with a manifest; the basins and transitions are found in <see cref="Merge"/>.
+    /// </summary>
+    public static IReadOnlyList<OutputFileEntry> ComputeShard(SweepSettings s, KlEngine engine, Shard shard, string dir, RunParameters parameters,
+        Action<int, int>? progress = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var plan = Plan(s);
+        shard.CheckItems(plan.Length, "values");
+        int[] mine = shard.Interleaved(plan.Length);
+        var parts = new List<(int Value, ThetaRestarts Restarts)>();
+        foreach (int i in mine)
+        {
+            cancel.ThrowIfCancellationRequested();
+            parts.Add((i, ThetaBasinsJob.Restarts(plan[i], engine, plan[i].Starts())));
+            progress?.Invoke(parts.Count, mine.Length);
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        using var batch = new OutputBatch(OutputFolder.Prepare(dir));
+        foreach (var (i, restarts) in parts)
+            ThetaRestartPart.Write(batch.Open(ValueFile(i), "part:restarts").Stream, restarts, plan[i].Family.ParameterCount);
+        cancel.ThrowIfCancellationRequested();
+        return batch.Commit(files => RunManifest.Of("sweep", parameters, new
+        {
+            Shard = ShardRecord.Of(shard, parameters, engine.DeviceKind, engine.DeviceName, seconds),
+            Files = files,
+        }));
+    }
+
+    /// <summary>The sweep from its shards: each value's restarts read back, then its basins (clustering, polish, Hessians) and
+    /// the transitions found as in <see cref="Run"/>.</summary>
+    public static MixtureSweepResult Merge(SweepSettings s, ShardSet shards, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var plan = Plan(s);
+        double[] values = s.Values.Values();
+        var points = new List<MixtureSweepPoint>();
+        for (int i = 0; i < plan.Length; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int n = plan[i].Family.ParameterCount;
+            var restarts = ThetaRestarts.Empty(plan[i].Restarts, n);
+            using (var reader = new NpyReader(shards.Shards[i % shards.Count].File(ValueFile(i))))
+                ThetaRestartPart.Read(reader, n, restarts, 0, plan[i].Restarts);
+            points.Add(new MixtureSweepPoint(values[i], plan[i].Target, ThetaBasinsJob.Find(plan[i], plan[i].Starts(), restarts, "", "", 0, cancel)));
+        }
+        var transitions = new MixtureTransitionFinder(s).Find(points, cancel);
+        return new MixtureSweepResult(s, points, transitions, shards.Device.Seconds + clock.Elapsed.TotalSeconds);
     }
 }
 
