@@ -115,18 +115,14 @@ internal sealed class BasinsCommand
             bool html = r.GetValue(Html);
             var parameters = Record.Of((settings, output.Svg, animated, html));
             if (shard is not null)
-            {
-                var own = parameters.WithShard(shard.ToString());
-                if (ShardOptions.Done(context, r, shard, output.Dir, "basins", own)) return Cli.Ok;
-                string part = ShardOptions.Folder(r, shard, output.Dir);
-                context.Cancel.ThrowIfCancellationRequested();
-                using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
-                var shardProgress = Progress.ForTerminal(context.Error, shard.Contiguous(settings.Starts.Count(settings.Restarts)).Count, quiet: r.GetValue(quiet));
-                var written = BasinsJob.ComputeShard(settings, shardEngine, shard, part, own, shardProgress.Report, context.Cancel);
-                shardProgress.Finish();
-                ShardOptions.Report(context, shard, part, written);
-                return Cli.Ok;
-            }
+                return ShardOptions.Run(context, r, shard, output.Dir, "basins", parameters, (part, own) =>
+                {
+                    using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
+                    var shardProgress = Progress.ForTerminal(context.Error, shard.Contiguous(settings.Starts.Count(settings.Restarts)).Count, quiet: r.GetValue(quiet));
+                    var written = BasinsJob.ComputeShard(settings, shardEngine, shard, part, own, shardProgress.Report, context.Cancel);
+                    shardProgress.Finish();
+                    return written;
+                });
             string dir = CommonOptions.OutFolder(r, output.Dir); // a bad --out fails before any work
             context.Cancel.ThrowIfCancellationRequested();
 

@@ -97,15 +97,11 @@ internal sealed class LandscapeCommand
             ParameterDomain.CheckKsd(settings.Divergences, settings.Sigma.Min, "--sigma");
             var parameters = Map.Of(settings);
             if (shard is not null)
-            {
-                var own = parameters.WithShard(shard.ToString());
-                if (ShardOptions.Done(context, r, shard, settings.OutDir, "landscape", own)) return Cli.Ok;
-                string part = ShardOptions.Folder(r, shard, settings.OutDir);
-                context.Cancel.ThrowIfCancellationRequested();
-                using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
-                ShardOptions.Report(context, shard, part, LandscapeJob.ComputeShard(settings, shardEngine, shard, part, own, context.Cancel));
-                return Cli.Ok;
-            }
+                return ShardOptions.Run(context, r, shard, settings.OutDir, "landscape", parameters, (part, own) =>
+                {
+                    using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
+                    return LandscapeJob.ComputeShard(settings, shardEngine, shard, part, own, context.Cancel);
+                });
             string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
             LandscapeJob.Budget(settings).Check(dir, r.GetValue<bool>("--force"));
             context.Cancel.ThrowIfCancellationRequested();

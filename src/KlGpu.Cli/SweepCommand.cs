@@ -167,20 +167,16 @@ internal sealed class SweepCommand
             bool html = r.GetValue(Html);
             var parameters = record((settings, html));
             if (shard is not null)
-            {
-                var own = parameters.WithShard(shard.ToString());
-                if (ShardOptions.Done(context, r, shard, r.GetValue(outDir)!, "sweep", own)) return Cli.Ok;
-                string part = ShardOptions.Folder(r, shard, r.GetValue(outDir)!);
-                context.Cancel.ThrowIfCancellationRequested();
-                using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
-                var shardProgress = Progress.ForTerminal(context.Error, shard.Interleaved(axis.Count).Length, quiet: r.GetValue(quiet), noun: "values");
-                var written = mixture
-                    ? MixtureSweepJob.ComputeShard(settings, shardEngine, shard, part, own, (done, _) => shardProgress.Report(done), context.Cancel)
-                    : SweepJob.ComputeShard(settings, shardEngine, shard, part, own, (done, _) => shardProgress.Report(done), context.Cancel);
-                shardProgress.Finish();
-                ShardOptions.Report(context, shard, part, written);
-                return Cli.Ok;
-            }
+                return ShardOptions.Run(context, r, shard, r.GetValue(outDir)!, "sweep", parameters, (part, own) =>
+                {
+                    using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
+                    var shardProgress = Progress.ForTerminal(context.Error, shard.Interleaved(axis.Count).Length, quiet: r.GetValue(quiet), noun: "values");
+                    var written = mixture
+                        ? MixtureSweepJob.ComputeShard(settings, shardEngine, shard, part, own, (done, _) => shardProgress.Report(done), context.Cancel)
+                        : SweepJob.ComputeShard(settings, shardEngine, shard, part, own, (done, _) => shardProgress.Report(done), context.Cancel);
+                    shardProgress.Finish();
+                    return written;
+                });
             string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
             context.Cancel.ThrowIfCancellationRequested();
             if (context.Merge is { } set)

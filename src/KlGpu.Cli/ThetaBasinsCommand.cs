@@ -5,8 +5,7 @@ namespace KlGpu.Cli;
 /// <summary><c>klgpu basins --family mixture:K|flow:K</c>: the same options → <see cref="ThetaBasinsSettings{TQ}"/> →
 /// <see cref="ThetaBasinsJob"/> → a table or JSON, for any family whose q is a vector θ.</summary>
 internal sealed class ThetaBasinsCommand(CliContext context, ParseResult r, BasinsCommand o, Target p, bool paths, BasinsCommand.RunOutput output,
-    Shard? shard)
-    : IThetaFamilyUse<int>
+    Shard? shard) : IThetaFamilyUse<int>
 {
     public int Use<TQ>(ThetaFamily<TQ> family) where TQ : class
     {
@@ -22,8 +21,8 @@ internal sealed class ThetaBasinsCommand(CliContext context, ParseResult r, Basi
         var defaults = BasinsSettings.DefaultRanges(p.Marginal);
         var (muMin, muMax) = r.GetValue(o.Mu) ?? (defaults.MuMin, defaults.MuMax);
         var (sMin, sMax) = r.GetValue(o.Sigma) ?? (defaults.SigmaMin, defaults.SigmaMax);
-        if (family is MixtureFamily) // the components' starts
-            ParameterDomain.CheckQ(p, muMin, muMax, sMin, sMax, $"{o.Mu.Option.Name}, {o.Sigma.Option.Name}");
+        // The starts' means and stds (a mixture's components, a flow's base) lie in the domain the values are answered for.
+        ParameterDomain.CheckQ(p, muMin, muMax, sMin, sMax, $"{o.Mu.Option.Name}, {o.Sigma.Option.Name}");
         // A θ family has its own defaults for the restarts, the steps and the cluster radius, and fewer restarts fit.
         int restarts = r.Given(o.Restarts)
             ? BasinsSpec.Count(r.GetValue(o.Restarts).ToString(CultureInfo.InvariantCulture), o.Restarts.Option.Name, 1, ThetaBasinsSettings.MaxRestarts)
@@ -34,15 +33,11 @@ internal sealed class ThetaBasinsCommand(CliContext context, ParseResult r, Basi
             r.GetValue(o.Seed), muMin, muMax, sMin, sMax, r.GetValue(o.Tolerance), radius, r.GetValue(o.Precision), r.GetValue(o.Accelerator));
         var parameters = o.ThetaRecord<TQ>().Of((settings, output.Svg));
         if (shard is not null)
-        {
-            var own = parameters.WithShard(shard.ToString());
-            if (ShardOptions.Done(context, r, shard, output.Dir, "basins", own)) return Cli.Ok;
-            string part = ShardOptions.Folder(r, shard, output.Dir);
-            context.Cancel.ThrowIfCancellationRequested();
-            using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
-            ShardOptions.Report(context, shard, part, ThetaBasinsJob.ComputeShard(settings, shardEngine, shard, part, own, context.Cancel));
-            return Cli.Ok;
-        }
+            return ShardOptions.Run(context, r, shard, output.Dir, "basins", parameters, (part, own) =>
+            {
+                using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
+                return ThetaBasinsJob.ComputeShard(settings, shardEngine, shard, part, own, context.Cancel);
+            });
         string dir = CommonOptions.OutFolder(r, output.Dir); // a bad --out fails before any work
         context.Cancel.ThrowIfCancellationRequested();
 

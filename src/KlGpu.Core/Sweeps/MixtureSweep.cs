@@ -45,7 +45,18 @@ public static class MixtureSweepJob
         return plan;
     }
 
-    public static MixtureSweepResult Run(SweepSettings s, KlEngine engine, Action<int, int>? progress = null, CancellationToken cancel = default)
+    public static MixtureSweepResult Run(SweepSettings s, KlEngine engine, Action<int, int>? progress = null, CancellationToken cancel = default) =>
+        Sweep(s, (i, basins) =>
+        {
+            var run = ThetaBasinsJob.Compute(basins, engine, cancel);
+            progress?.Invoke(i + 1, s.Values.Count);
+            return run;
+        }, 0, cancel);
+
+    /// <summary>Every value's basins by <paramref name="basinsAt"/>, in order, then the transitions; <paramref name="earlier"/> is
+    /// the seconds spent before (the shards').</summary>
+    static MixtureSweepResult Sweep(SweepSettings s, Func<int, ThetaBasinsSettings<GaussianMixture>, ThetaBasinsRun<GaussianMixture>> basinsAt,
+        double earlier, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         var plan = Plan(s);
@@ -54,11 +65,10 @@ public static class MixtureSweepJob
         for (int i = 0; i < plan.Length; i++)
         {
             cancel.ThrowIfCancellationRequested();
-            points.Add(new MixtureSweepPoint(values[i], plan[i].Target, ThetaBasinsJob.Compute(plan[i], engine, cancel)));
-            progress?.Invoke(i + 1, plan.Length);
+            points.Add(new MixtureSweepPoint(values[i], plan[i].Target, basinsAt(i, plan[i])));
         }
         var transitions = new MixtureTransitionFinder(s).Find(points, cancel);
-        return new MixtureSweepResult(s, points, transitions, clock.Elapsed.TotalSeconds);
+        return new MixtureSweepResult(s, points, transitions, earlier + clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>The file of one value's restarts in a shard.</summary>
@@ -96,24 +106,15 @@ public static class MixtureSweepJob
 
     /// <summary>The sweep from its shards: each value's restarts read back, then its basins (clustering, polish, Hessians) and
     /// the transitions found as in <see cref="Run"/>.</summary>
-    public static MixtureSweepResult Merge(SweepSettings s, ShardSet shards, CancellationToken cancel = default)
-    {
-        var clock = Stopwatch.StartNew();
-        var plan = Plan(s);
-        double[] values = s.Values.Values();
-        var points = new List<MixtureSweepPoint>();
-        for (int i = 0; i < plan.Length; i++)
+    public static MixtureSweepResult Merge(SweepSettings s, ShardSet shards, CancellationToken cancel = default) =>
+        Sweep(s, (i, basins) =>
         {
-            cancel.ThrowIfCancellationRequested();
-            int n = plan[i].Family.ParameterCount;
-            var restarts = ThetaRestarts.Empty(plan[i].Restarts, n);
+            int n = basins.Family.ParameterCount;
+            var restarts = ThetaRestarts.Empty(basins.Restarts, n);
             using (var reader = new NpyReader(shards.Shards[i % shards.Count].File(ValueFile(i))))
-                ThetaRestartPart.Read(reader, n, restarts, 0, plan[i].Restarts);
-            points.Add(new MixtureSweepPoint(values[i], plan[i].Target, ThetaBasinsJob.Find(plan[i], plan[i].Starts(), restarts, "", "", 0, cancel)));
-        }
-        var transitions = new MixtureTransitionFinder(s).Find(points, cancel);
-        return new MixtureSweepResult(s, points, transitions, shards.Device.Seconds + clock.Elapsed.TotalSeconds);
-    }
+                ThetaRestartPart.Read(reader, n, restarts, 0, basins.Restarts);
+            return ThetaBasinsJob.Find(basins, basins.Starts(), restarts, "", "", 0, cancel);
+        }, shards.Device.Seconds, cancel);
 }
 
 /// <summary>
