@@ -1,6 +1,6 @@
 namespace KlGpu.Cli;
 
-/// <summary><c>klgpu basins</c>: options → <see cref="BasinsSettings"/> (or <see cref="MixtureBasinsSettings"/>) → the job → a table or JSON.</summary>
+/// <summary><c>klgpu basins</c>: options → <see cref="BasinsSettings"/> (or <see cref="ThetaBasinsSettings{TQ}"/>) → the job → a table or JSON.</summary>
 internal sealed class BasinsCommand
 {
     public const string DefaultOut = "output/basins";
@@ -12,9 +12,9 @@ internal sealed class BasinsCommand
     public readonly Parameter<FitFamily> Family = Parameter.Of("family", "--family", null, "FAMILY",
         "The model q: gaussian (μ and σ free), gaussian-fixed-sigma:S (μ only, σ = S), mixture:K (K ≤ 8 components: weights, means and stds; forward or reverse KL; default 256 restarts × 1500 steps), student:NU (q = t_ν(μ, s) with ν fixed, μ and the scale s free, on the --sigma axis; forward or reverse KL) or flow:K (K ≤ 8 sinh–arcsinh layers on N(μ, σ), 2 + 4K numbers; flow:0 is N(μ, σ); forward or reverse KL; default 256 restarts × 1500 steps; see docs/flow.md), e.g. --family mixture:2",
         "gaussian", FitFamily.Parse, f => f.Name);
-    public readonly Parameter<int> Restarts = Parameter.Count("restarts", "--restarts", "N", $"Number of optimizer restarts (ignored for grid starts); a mixture:K q makes {MixtureBasinsSettings.DefaultRestarts} unless given, and so does a flow:K q, e.g. --restarts 100000",
+    public readonly Parameter<int> Restarts = Parameter.Count("restarts", "--restarts", "N", $"Number of optimizer restarts (ignored for grid starts); a mixture:K q makes {ThetaBasinsSettings.DefaultRestarts} unless given, and so does a flow:K q, e.g. --restarts 100000",
         BasinsSettings.DefaultRestarts.ToString(CultureInfo.InvariantCulture), 1, BasinsSpec.MaxRestarts);
-    public readonly Parameter<int> Steps = Parameter.Count("steps", "--steps", "T", $"Most optimizer steps per restart; a restart stops earlier once its gradient norm is below --tolerance; a mixture:K q takes at most {MixtureBasinsSettings.DefaultSteps} unless given, and so does a flow:K q, forward KL {BasinsSettings.DefaultForwardSteps}, e.g. --steps 5000",
+    public readonly Parameter<int> Steps = Parameter.Count("steps", "--steps", "T", $"Most optimizer steps per restart; a restart stops earlier once its gradient norm is below --tolerance; a mixture:K q takes at most {ThetaBasinsSettings.DefaultSteps} unless given, and so does a flow:K q, forward KL {BasinsSettings.DefaultForwardSteps}, e.g. --steps 5000",
         BasinsSettings.DefaultSteps.ToString(CultureInfo.InvariantCulture), 1, MaxSteps);
     public readonly Parameter<Optimizer> Optimizer = Parameter.Of("optimizer", "--optimizer", null, "NAME",
         "Update rule: adam (β1 0.9, β2 0.999, ε 1e-8), sgd (plain gradient descent) or momentum (heavy ball, β 0.9), e.g. --optimizer momentum",
@@ -34,7 +34,7 @@ internal sealed class BasinsCommand
     public readonly Parameter<double> Tolerance = Parameter.Positive("tolerance", "--tolerance", "X",
         "A restart has converged when its gradient norm in (μ, log σ) falls below this, e.g. --tolerance 1e-8", "1e-6");
     public readonly Parameter<double> ClusterRadius = Parameter.Positive("cluster_radius", "--cluster-radius", "X",
-        string.Create(CultureInfo.InvariantCulture, $"End points closer than this in both μ and log σ form one cluster before polishing; for a mixture:K q, closer than this in every weight, mean and log std, {MixtureBasinsSettings.DefaultClusterRadius:G} unless given (for a flow:K q: laws closer than this in z, docs/flow.md, also {FlowBasinsSettings.DefaultClusterRadius:G}), e.g. --cluster-radius 1e-2"), "1e-3");
+        string.Create(CultureInfo.InvariantCulture, $"End points closer than this in both μ and log σ form one cluster before polishing; for a mixture:K q, closer than this in every weight, mean and log std, {ThetaBasinsSettings.DefaultClusterRadius:G} unless given (for a flow:K q: laws closer than this in z, docs/flow.md, also {ThetaBasinsSettings.DefaultClusterRadius:G}), e.g. --cluster-radius 1e-2"), "1e-3");
     public readonly Parameter<int> Trajectories = Parameter.Count("trajectories", "--trajectories", "K",
         "Record every step of the first K restarts and draw them over the landscape, e.g. --trajectories 20", "0", 0, 1 << 16);
     public readonly Parameter<Precision> Precision = CommonOptions.Precision();
@@ -68,21 +68,10 @@ internal sealed class BasinsCommand
         { Html, x => x.Html }, { Animate, x => x.Animate },
     };
 
-    /// <summary>A mixture q records no start design or paths: it starts at random and draws none.</summary>
-    public RunRecord<(MixtureBasinsSettings Settings, bool Svg)> MixtureRecord => new(Parameters)
+    /// <summary>A θ family (a mixture or a flow q) records no start design or paths: it starts at random and draws none.</summary>
+    public RunRecord<(ThetaBasinsSettings<TQ> Settings, bool Svg)> ThetaRecord<TQ>() where TQ : class => new(Parameters)
     {
-        { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => new MixtureFamily(x.Settings.Components) },
-        { Restarts, x => x.Settings.Restarts }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
-        { LearningRate, x => x.Settings.LearningRate }, { Seed, x => x.Settings.Seed },
-        { Mu, x => (x.Settings.MeanMin, x.Settings.MeanMax) }, { Sigma, x => (x.Settings.StdMin, x.Settings.StdMax) },
-        { Tolerance, x => x.Settings.Tolerance }, { ClusterRadius, x => x.Settings.ClusterRadius },
-        { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg },
-    };
-
-    /// <summary>A flow q, like a mixture q, records no start design or paths.</summary>
-    public RunRecord<(FlowBasinsSettings Settings, bool Svg)> FlowRecord => new(Parameters)
-    {
-        { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => new FlowFamily(x.Settings.Layers) },
+        { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => x.Settings.Family },
         { Restarts, x => x.Settings.Restarts }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
         { LearningRate, x => x.Settings.LearningRate }, { Seed, x => x.Settings.Seed },
         { Mu, x => (x.Settings.MeanMin, x.Settings.MeanMax) }, { Sigma, x => (x.Settings.StdMin, x.Settings.StdMax) },
@@ -116,36 +105,24 @@ internal sealed class BasinsCommand
             fam.CheckMap(p, []);
             var output = new RunOutput(r.GetValue(json), r.GetValue(outDir)!, r.GetValue(Svg));
             var shard = Shards.Resolve(r);
-            // A mixture q has its own parameter space and restarts; every other family descends (μ, log scale).
+            // A mixture or flow q has its own parameter space θ and restarts; every other family descends (μ, log scale).
             if (fam is MixtureFamily && r.GetValue(Html))
                 throw new UsageException($"{Html.Option.Name}: not yet for a mixture q (its basins have 3K − 1 numbers, no (μ, σ) plane)");
-            if (fam is MixtureFamily mixture)
-            {
-                ShardOptions.Refuse(context, shard, "a mixture:K q's basins run");
-                return MixtureBasinsCommand.Run(context, r, this, mixture, p, r.GetValue(Animate) || r.GetValue(Trajectories) != 0, output);
-            }
-            if (fam is FlowFamily flow)
-            {
-                ShardOptions.Refuse(context, shard, "a flow:K q's basins run");
-                return FlowBasinsCommand.Run(context, r, this, flow, p, r.GetValue(Animate) || r.GetValue(Trajectories) != 0, output);
-            }
+            if (fam is ThetaFamily theta)
+                return theta.Apply(new ThetaBasinsCommand(context, r, this, p, r.GetValue(Animate) || r.GetValue(Trajectories) != 0, output, shard));
             bool animated = r.GetValue(Animate);
             var settings = Bind(r, p, (LocationScaleFamily)fam, animated);
             bool html = r.GetValue(Html);
             var parameters = Record.Of((settings, output.Svg, animated, html));
             if (shard is not null)
-            {
-                var own = parameters.WithShard(shard.ToString());
-                if (ShardOptions.Done(context, r, shard, output.Dir, "basins", own)) return Cli.Ok;
-                string part = ShardOptions.Folder(r, shard, output.Dir);
-                context.Cancel.ThrowIfCancellationRequested();
-                using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
-                var shardProgress = Progress.ForTerminal(context.Error, shard.Contiguous(settings.Starts.Count(settings.Restarts)).Count, quiet: r.GetValue(quiet));
-                var written = BasinsJob.ComputeShard(settings, shardEngine, shard, part, own, shardProgress.Report, context.Cancel);
-                shardProgress.Finish();
-                ShardOptions.Report(context, shard, part, written);
-                return Cli.Ok;
-            }
+                return ShardOptions.Run(context, r, shard, output.Dir, "basins", parameters, (part, own) =>
+                {
+                    using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
+                    var shardProgress = Progress.ForTerminal(context.Error, shard.Contiguous(settings.Starts.Count(settings.Restarts)).Count, quiet: r.GetValue(quiet));
+                    var written = BasinsJob.ComputeShard(settings, shardEngine, shard, part, own, shardProgress.Report, context.Cancel);
+                    shardProgress.Finish();
+                    return written;
+                });
             string dir = CommonOptions.OutFolder(r, output.Dir); // a bad --out fails before any work
             context.Cancel.ThrowIfCancellationRequested();
 

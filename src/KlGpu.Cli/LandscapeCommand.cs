@@ -97,15 +97,11 @@ internal sealed class LandscapeCommand
             ParameterDomain.CheckKsd(settings.Divergences, settings.Sigma.Min, "--sigma");
             var parameters = Map.Of(settings);
             if (shard is not null)
-            {
-                var own = parameters.WithShard(shard.ToString());
-                if (ShardOptions.Done(context, r, shard, settings.OutDir, "landscape", own)) return Cli.Ok;
-                string part = ShardOptions.Folder(r, shard, settings.OutDir);
-                context.Cancel.ThrowIfCancellationRequested();
-                using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
-                ShardOptions.Report(context, shard, part, LandscapeJob.ComputeShard(settings, shardEngine, shard, part, own, context.Cancel));
-                return Cli.Ok;
-            }
+                return ShardOptions.Run(context, r, shard, settings.OutDir, "landscape", parameters, (part, own) =>
+                {
+                    using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
+                    return LandscapeJob.ComputeShard(settings, shardEngine, shard, part, own, context.Cancel);
+                });
             string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
             LandscapeJob.Budget(settings).Check(dir, r.GetValue<bool>("--force"));
             context.Cancel.ThrowIfCancellationRequested();
@@ -156,7 +152,7 @@ internal sealed class LandscapeCommand
         var flow = FlowSpec.Parse(qText, q.Option.Name);
         if (flow.Layers != fit.Layers)
             throw new UsageException($"{q.Option.Name}: {flow} has {flow.Layers} layers; --family {fit.Name} asks for {fit.Layers}");
-        var names = FlowBasinsJob.ParameterNames(flow.Layers);
+        var names = fit.ParameterNames.ToArray();
         string[] pair = (r.GetValue(vary) ?? throw new UsageException($"{vary.Option.Name}: name the two parameters of θ that vary ({string.Join(", ", names)})"))
             .Split(',', StringSplitOptions.TrimEntries);
         int Index(string name) => Array.IndexOf(names, name) is var i and >= 0 ? i

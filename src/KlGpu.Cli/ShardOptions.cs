@@ -27,6 +27,19 @@ internal sealed class ShardOptions
             throw new UsageException($"--shard: {what} is not split into shards; run it whole");
     }
 
+    /// <summary>Runs this process's shard of a study into OUT/shards/I-of-N, unless it is already complete there: <paramref name="compute"/>
+    /// takes the shard's folder and its parameters (the study's with the shard) and returns the files it wrote.</summary>
+    public static int Run(CliContext context, ParseResult r, Shard shard, string outDir, string command, RunParameters parameters,
+        Func<string, RunParameters, IReadOnlyList<OutputFileEntry>> compute)
+    {
+        var own = parameters.WithShard(shard.ToString());
+        if (Done(context, r, shard, outDir, command, own)) return Cli.Ok;
+        string part = Folder(r, shard, outDir);
+        context.Cancel.ThrowIfCancellationRequested();
+        Report(context, shard, part, compute(part, own));
+        return Cli.Ok;
+    }
+
     /// <summary>Whether the shard is already complete in its folder (same study, every file as written): then it says so and is skipped.</summary>
     public static bool Done(CliContext context, ParseResult r, Shard shard, string outDir, string command, RunParameters parameters)
     {

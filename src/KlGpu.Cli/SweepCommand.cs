@@ -100,7 +100,7 @@ internal sealed class SweepCommand
             $"Restarts at every parameter value (default {SweepJob.DefaultRestarts}" + (mixtures ? $", or {MixtureSweepJob.DefaultRestarts} for a mixture q)" : ")") + ", e.g. --restarts 4096",
             null, (t, what) => BasinsSpec.Count(t, what, 1, BasinsSpec.MaxRestarts), v => v);
         public readonly Parameter<int?> Steps = Parameter.Of<int?>("steps", "--steps", null, "T",
-            $"Most Adam steps per restart (default {BasinsSettings.DefaultSteps}, {BasinsSettings.DefaultForwardSteps} for forward KL" + (mixtures ? $", {MixtureBasinsSettings.DefaultSteps} for a mixture q)" : ")") + ", e.g. --steps 5000",
+            $"Most Adam steps per restart (default {BasinsSettings.DefaultSteps}, {BasinsSettings.DefaultForwardSteps} for forward KL" + (mixtures ? $", {ThetaBasinsSettings.DefaultSteps} for a mixture q)" : ")") + ", e.g. --steps 5000",
             null, (t, what) => BasinsSpec.Count(t, what, 1, BasinsCommand.MaxSteps), v => v);
         public readonly Parameter<double> LearningRate = Parameter.Positive("learning_rate", "--lr", "X", "Adam's learning rate, e.g. --lr 0.02", "0.05");
         public readonly Parameter<ulong> Seed = Parameter.Of("seed", "--seed", null, "K", "Seed of the starts (the same at every value), e.g. --seed 7", "1", BasinsSpec.Seed, v => v);
@@ -137,7 +137,7 @@ internal sealed class SweepCommand
             bool mixture = fit is MixtureFamily;
             // A mixture q has its own default restarts and steps, and fewer restarts fit.
             int restarts = r.GetValue(Restarts) is { } given
-                ? BasinsSpec.Count(given.ToString(CultureInfo.InvariantCulture), Restarts.Option.Name, 1, mixture ? MixtureBasinsSettings.MaxRestarts : BasinsSpec.MaxRestarts)
+                ? BasinsSpec.Count(given.ToString(CultureInfo.InvariantCulture), Restarts.Option.Name, 1, mixture ? ThetaBasinsSettings.MaxRestarts : BasinsSpec.MaxRestarts)
                 : mixture ? MixtureSweepJob.DefaultRestarts : SweepJob.DefaultRestarts;
             var settings = new SweepSettings(t, name, axis, d, fit, restarts,
                 r.GetValue(Steps),
@@ -164,27 +164,32 @@ internal sealed class SweepCommand
                     $"{Mu.Option.Name}, {(fixedSigma is null ? Sigma.Option.Name : Family.Option.Name)} (at {name} = {v:R})"));
             }
             if (mixture) MixtureSweepJob.Plan(settings);
-            if (mixture) ShardOptions.Refuse(context, shard, "a mixture:K q's sweep");
             bool html = r.GetValue(Html);
             var parameters = record((settings, html));
             if (shard is not null)
-            {
-                var own = parameters.WithShard(shard.ToString());
-                if (ShardOptions.Done(context, r, shard, r.GetValue(outDir)!, "sweep", own)) return Cli.Ok;
-                string part = ShardOptions.Folder(r, shard, r.GetValue(outDir)!);
-                context.Cancel.ThrowIfCancellationRequested();
-                using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
-                var shardProgress = Progress.ForTerminal(context.Error, shard.Interleaved(axis.Count).Length, quiet: r.GetValue(quiet), noun: "values");
-                var written = SweepJob.ComputeShard(settings, shardEngine, shard, part, own, (done, _) => shardProgress.Report(done), context.Cancel);
-                shardProgress.Finish();
-                ShardOptions.Report(context, shard, part, written);
-                return Cli.Ok;
-            }
+                return ShardOptions.Run(context, r, shard, r.GetValue(outDir)!, "sweep", parameters, (part, own) =>
+                {
+                    using var shardEngine = KlEngine.Create(settings.Accelerator, settings.Precision);
+                    var shardProgress = Progress.ForTerminal(context.Error, shard.Interleaved(axis.Count).Length, quiet: r.GetValue(quiet), noun: "values");
+                    var written = mixture
+                        ? MixtureSweepJob.ComputeShard(settings, shardEngine, shard, part, own, (done, _) => shardProgress.Report(done), context.Cancel)
+                        : SweepJob.ComputeShard(settings, shardEngine, shard, part, own, (done, _) => shardProgress.Report(done), context.Cancel);
+                    shardProgress.Finish();
+                    return written;
+                });
             string dir = CommonOptions.OutFolder(r, r.GetValue(outDir)!);
             context.Cancel.ThrowIfCancellationRequested();
             if (context.Merge is { } set)
             {
                 ShardOptions.CheckMerge(set, parameters);
+                if (mixture)
+                {
+                    var mergedMixtures = MixtureSweepJob.Merge(settings, set, context.Cancel);
+                    var mixtureFiles = SweepOutput.Write(mergedMixtures, dir, context.Cancel, parameters, html);
+                    if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(mergedMixtures)));
+                    else Table(context.Out, mergedMixtures, dir, mixtureFiles.Count);
+                    return Cli.Ok;
+                }
                 var merged = SweepJob.Merge(settings, set, context.Cancel);
                 var mergedFiles = SweepOutput.Write(merged, dir, context.Cancel, parameters, html, invokedAs);
                 if (r.GetValue(json)) context.Out.Write(JsonFile.Serialize(SweepOutput.Summary(merged)));
@@ -265,11 +270,11 @@ internal sealed class SweepCommand
         string? previous = null;
         foreach (var p in r.Points)
         {
-            int degenerate = p.Run.Basins.Count(b => b.Kind == MixtureKind.Degenerate);
+            int degenerate = p.Run.Basins.Count(b => b.Kind == ThetaKind.Degenerate);
             string counts = $"{p.Run.Minima,6}" + (degenerate > 0 ? $" (+{degenerate} collapsed)" : "");
             if (previous == counts && p != r.Points[^1]) continue; // one line per stretch with the same counts, and the last
             previous = counts;
-            var minima = p.Run.Basins.Where(b => b.Kind != MixtureKind.Saddle).Select(b => (b.Kind == MixtureKind.Degenerate ? "collapsed " : "") + Show(b.Q));
+            var minima = p.Run.Basins.Where(b => b.Kind != ThetaKind.Saddle).Select(b => (b.Kind == ThetaKind.Degenerate ? "collapsed " : "") + Show(b.Q));
             o.WriteLine(string.Create(c, $"{p.Parameter,12:G6}  {counts}  {string.Join("; ", minima)}"));
         }
         o.WriteLine();

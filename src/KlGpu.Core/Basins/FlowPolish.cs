@@ -2,24 +2,9 @@ using KlGpu.Numerics;
 
 namespace KlGpu.Basins;
 
-/// <summary>What a polished end point of a flow fit is.</summary>
-public enum FlowKind
-{
-    /// <summary>No descent direction (flat directions, which change θ but not q to second order, allowed).</summary>
-    Minimum,
-    /// <summary>A stationary point with a descent direction.</summary>
-    Saddle,
-}
-
-/// <summary>A polished stationary point of a flow fit; <see cref="FlatDirections"/> counts the Hessian's eigenvalues that are zero
-/// to its precision (an identity layer's input affine, absorbed by the base, gives two).</summary>
-public sealed record FlowStationary(double[] Theta, double Value, double GradientNorm, double[] Eigenvalues, int FlatDirections, FlowKind Kind, bool Polished);
-
 /// <summary>
-/// Saddle-free Newton in double on the host, on <see cref="SinhArcsinhFlow"/>'s analytic gradient: the Hessian is central
-/// differences of the gradient, symmetrized; each eigen-direction is scaled by 1/max(|λ|, floor), so the flat directions of an
-/// over-parameterized flow take no wild steps; a step is accepted when the value falls (Armijo) or, at rounding level, when
-/// the gradient norm falls.
+/// Saddle-free Newton (<see cref="ThetaNewton"/>) in double on the host, on <see cref="SinhArcsinhFlow"/>'s analytic gradient,
+/// with a floor on |λ| high enough that the flat directions of an over-parameterized flow take no wild steps.
 /// </summary>
 public sealed class FlowPolish(GaussianMixture p, int kind)
 {
@@ -29,49 +14,23 @@ public sealed class FlowPolish(GaussianMixture p, int kind)
     /// <summary>Eigenvalues below this times the largest are flat when classifying.</summary>
     const double FlatEigenvalue = 1e-6;
 
-    public FlowStationary Polish(double[] start)
+    public ThetaStationary<double[]> Polish(double[] start)
     {
-        double[] x = (double[])start.Clone();
-        var (value, g) = At(x);
-        double norm = Norm(g);
-        double[,] h = Hessian(x);
-        for (int step = 0; step < MaxSteps && norm >= Tolerance; step++)
+        var (x, value, norm, h) = new ThetaNewton
         {
-            var (lambda, vectors) = SymmetricEigen.Decompose(h);
-            double floor = Math.Max(1e-6 * lambda.Max(Math.Abs), 1e-10);
-            double[] delta = new double[x.Length];
-            for (int i = 0; i < lambda.Length; i++)
-            {
-                double along = 0;
-                for (int r = 0; r < x.Length; r++) along += vectors[r, i] * g[r];
-                along /= Math.Max(Math.Abs(lambda[i]), floor);
-                for (int r = 0; r < x.Length; r++) delta[r] -= along * vectors[r, i];
-            }
-            double slope = delta.Zip(g, (d, gi) => d * gi).Sum();
-            bool moved = false;
-            for (double t = 1; t > 1e-10; t *= 0.5)
-            {
-                double[] y = x.Zip(delta, (a, d) => a + t * d).ToArray();
-                if (!Sane(y)) continue;
-                var (v1, g1) = At(y);
-                if (!double.IsFinite(v1)) continue;
-                bool falls = v1 <= value + 1e-4 * t * slope;
-                bool flat = Math.Abs(v1 - value) <= 1e-13 * Math.Max(1, Math.Abs(value)) && Norm(g1) < norm;
-                if (falls || flat)
-                {
-                    (x, value, g, norm) = (y, v1, g1, Norm(g1));
-                    moved = true;
-                    break;
-                }
-            }
-            if (!moved) break;
-            h = Hessian(x);
-        }
+            At = At,
+            StepHessian = Hessian,
+            Sane = Sane,
+            MaxSteps = MaxSteps,
+            Tolerance = Tolerance,
+            RelativeFloor = 1e-6,
+            AbsoluteFloor = 1e-10,
+        }.Run((double[])start.Clone());
         var eigen = SymmetricEigen.Decompose(h).Values;
         double top = Math.Max(1, eigen.Max(Math.Abs));
         int flatCount = eigen.Count(l => Math.Abs(l) <= FlatEigenvalue * top);
-        var kindOf = eigen.Min() >= -FlatEigenvalue * top ? FlowKind.Minimum : FlowKind.Saddle;
-        return new FlowStationary(x, value, norm, eigen, flatCount, kindOf, norm < Tolerance);
+        var kindOf = eigen.Min() >= -FlatEigenvalue * top ? ThetaKind.Minimum : ThetaKind.Saddle;
+        return new ThetaStationary<double[]>(x, value, norm, eigen, kindOf, norm < Tolerance, flatCount);
     }
 
     static bool Sane(double[] x)
@@ -88,24 +47,7 @@ public sealed class FlowPolish(GaussianMixture p, int kind)
         return (SinhArcsinhFlow.ValueAndGradient(kind, p, x, g), g);
     }
 
-    double[,] Hessian(double[] x)
-    {
-        int n = x.Length;
-        var h = new double[n, n];
-        for (int j = 0; j < n; j++)
-        {
-            double[] up = (double[])x.Clone(), down = (double[])x.Clone();
-            up[j] += DifferenceStep;
-            down[j] -= DifferenceStep;
-            double[] gu = At(up).Gradient, gd = At(down).Gradient;
-            for (int i = 0; i < n; i++) h[i, j] = (gu[i] - gd[i]) / (2 * DifferenceStep);
-        }
-        for (int i = 0; i < n; i++)
-            for (int j = i + 1; j < n; j++) h[i, j] = h[j, i] = 0.5 * (h[i, j] + h[j, i]);
-        return h;
-    }
-
-    static double Norm(double[] g) => Math.Sqrt(g.Sum(v => v * v));
+    double[,] Hessian(double[] x) => ThetaNewton.Hessian(x, y => At(y).Gradient, DifferenceStep);
 
     /// <summary>z where two flows are compared: q's central 99.7 %.</summary>
     static readonly double[] Nodes = Enumerable.Range(-12, 25).Select(i => 0.25 * i).ToArray();

@@ -2,20 +2,6 @@ using KlGpu.Numerics;
 
 namespace KlGpu.Basins;
 
-/// <summary>What a polished end point of a mixture fit is.</summary>
-public enum MixtureKind
-{
-    /// <summary>A local minimum with K distinct components of non-negligible weight.</summary>
-    Minimum,
-    /// <summary>A stationary point with a descent direction.</summary>
-    Saddle,
-    /// <summary>q collapsed to fewer components (a weight near 0, or two components equal): reported as the smaller mixture it is.</summary>
-    Degenerate,
-}
-
-/// <summary>A polished stationary point: q in canonical order (components sorted by mean, then std, then weight).</summary>
-public sealed record MixtureStationary(GaussianMixture Q, double Value, double GradientNorm, double[] Eigenvalues, MixtureKind Kind, bool Polished);
-
 /// <summary>
 /// Newton in double on the host, on <see cref="MixtureFit"/>'s analytic gradient, in the parametrisation without the
 /// softmax's redundant direction: logits relative to the last one (K − 1), means, log stds (3K − 1 numbers). The Hessian is
@@ -25,7 +11,7 @@ public sealed record MixtureStationary(GaussianMixture Q, double Value, double G
 /// falls, bounded like <see cref="BasinFinder.Polish"/>'s): it converges to saddles as well, which continuation needs.
 /// A polished point whose lightest weight is tiny, or whose two nearest components nearly coincide, is tested for collapse:
 /// the component dropped (or the pair merged by moments), the smaller mixture polished, and if it reaches the same value
-/// the point is <see cref="MixtureKind.Degenerate"/> and reported as that smaller mixture. This also settles collapses that
+/// the point is <see cref="ThetaKind.Degenerate"/> and reported as that smaller mixture. This also settles collapses that
 /// Newton reaches only slowly (the value is quartic in the distance between two equal components).
 /// </summary>
 public sealed class MixturePolish(GaussianMixture p, int kind)
@@ -48,9 +34,9 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
 
     /// <summary>The stationary point nearest the start, minimum or saddle, with as many components as the start and no collapse
     /// test: the branch a continuation follows.</summary>
-    public MixtureStationary Stationary(GaussianMixture start) => Newton(start, saddleFree: false);
+    public ThetaStationary<GaussianMixture> Stationary(GaussianMixture start) => Newton(start, saddleFree: false);
 
-    public MixtureStationary Polish(GaussianMixture start)
+    public ThetaStationary<GaussianMixture> Polish(GaussianMixture start)
     {
         var full = Newton(start, saddleFree: true);
         if (full.Q.Count == 1) return full;
@@ -58,7 +44,7 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
         if (reduced is null) return full;
         var smaller = Polish(reduced);
         if (smaller.Polished && smaller.Value <= full.Value + 1e-9 * Math.Max(1, Math.Abs(full.Value)))
-            return smaller with { Kind = MixtureKind.Degenerate };
+            return smaller with { Kind = ThetaKind.Degenerate };
         return full;
     }
 
@@ -96,60 +82,35 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
             others.Select(k => q.Stds[k]).Append(Math.Sqrt(v)).ToArray());
     }
 
-    MixtureStationary Newton(GaussianMixture start, bool saddleFree)
+    ThetaStationary<GaussianMixture> Newton(GaussianMixture start, bool saddleFree)
     {
         int count = start.Count;
-        double[] x = Reduced(MixtureFit.Parameters(start), count), x0 = x;
-        var (value, g) = At(x, count);
-        // The steps' Hessians only aim Newton (the gradient, on the polish's panels, decides where it stops), so they are
-        // differences of the restarts' coarser gradient, a fifth of the nodes; the reported one is the polish's, at the end.
-        double[,] h = Hessian(x, count, MixtureQuadrature.Restarts);
-        double norm = Norm(g);
-        for (int step = 0; step < MaxSteps && norm >= Tolerance; step++)
+        double[] x0 = Reduced(MixtureFit.Parameters(start), count);
+        var (x, value, norm, _) = new ThetaNewton
         {
-            var (lambda, vectors) = SymmetricEigen.Decompose(h);
-            double floor = Math.Max(1e-8 * lambda.Max(Math.Abs), 1e-12);
-            double[] delta = new double[x.Length];
-            for (int i = 0; i < lambda.Length; i++)
+            At = y => At(y, count),
+            // The steps' Hessians only aim Newton (the gradient, on the polish's panels, decides where it stops), so they are
+            // differences of the restarts' coarser gradient, a fifth of the nodes; the reported one is the polish's, at the end.
+            StepHessian = y => Hessian(y, count, MixtureQuadrature.Restarts),
+            Sane = y => Sane(y, count),
+            MaxSteps = MaxSteps,
+            Tolerance = Tolerance,
+            RelativeFloor = 1e-8,
+            AbsoluteFloor = 1e-12,
+            SaddleFree = saddleFree,
+            Bound = saddleFree ? null : (y, delta) =>
             {
-                double along = 0;
-                for (int r = 0; r < x.Length; r++) along += vectors[r, i] * g[r];
-                double size = Math.Max(Math.Abs(lambda[i]), floor);
-                along /= saddleFree || lambda[i] >= 0 ? size : -size;
-                for (int r = 0; r < x.Length; r++) delta[r] -= along * vectors[r, i];
-            }
-            if (!saddleFree)
-            {
-                double length = Length(delta, x, count);
+                double length = Length(delta, y, count);
                 if (length > MaxStep) delta = delta.Select(d => d * MaxStep / length).ToArray();
-                double[] travel = x.Select((a, r) => a + delta[r] - x0[r]).ToArray();
-                if (!(Length(travel, x0, count) <= MaxTravel)) break;
-            }
-            double slope = delta.Zip(g, (d, gi) => d * gi).Sum();
-            bool moved = false;
-            for (double t = 1; t > 1e-10; t *= 0.5)
-            {
-                double[] y = x.Zip(delta, (a, d) => a + t * d).ToArray();
-                if (!Sane(y, count)) continue;
-                var (v1, g1) = At(y, count);
-                bool falls = v1 <= value + 1e-4 * t * slope;
-                bool flat = Math.Abs(v1 - value) <= 1e-13 * Math.Max(1, Math.Abs(value)) && Norm(g1) < norm;
-                if (saddleFree ? falls || flat : Norm(g1) < norm)
-                {
-                    (x, value, g, norm) = (y, v1, g1, Norm(g1));
-                    moved = true;
-                    break;
-                }
-            }
-            if (!moved) break;
-            h = Hessian(x, count, MixtureQuadrature.Restarts);
-            if (MixtureFit.Mixture(Full(x, count)).Weights.Min() < NegligibleWeight) break;
-        }
-        h = Hessian(x, count, MixtureQuadrature.Polish);
-        var eigen = SymmetricEigen.Decompose(h).Values;
+                double[] travel = y.Select((a, r) => a + delta[r] - x0[r]).ToArray();
+                return Length(travel, x0, count) <= MaxTravel ? delta : null;
+            },
+            Stop = y => MixtureFit.Mixture(Full(y, count)).Weights.Min() < NegligibleWeight,
+        }.Run(x0);
+        var eigen = SymmetricEigen.Decompose(Hessian(x, count, MixtureQuadrature.Polish)).Values;
         var q = Canonical(MixtureFit.Mixture(Full(x, count)));
-        var kindOf = eigen.Min() >= -FlatEigenvalue * Math.Max(1, eigen.Max(Math.Abs)) ? MixtureKind.Minimum : MixtureKind.Saddle;
-        return new MixtureStationary(q, value, norm, eigen, kindOf, norm < Tolerance);
+        var kindOf = eigen.Min() >= -FlatEigenvalue * Math.Max(1, eigen.Max(Math.Abs)) ? ThetaKind.Minimum : ThetaKind.Saddle;
+        return new ThetaStationary<GaussianMixture>(q, value, norm, eigen, kindOf, norm < Tolerance);
     }
 
     /// <summary>The size of a move in the reduced coordinates: a mean's in its component's std at <paramref name="x"/>.</summary>
@@ -183,22 +144,8 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
         return (v, Reduced(g, count, gradient: true));
     }
 
-    double[,] Hessian(double[] x, int count, MixtureQuadrature layout)
-    {
-        int n = x.Length;
-        var h = new double[n, n];
-        for (int j = 0; j < n; j++)
-        {
-            double[] up = (double[])x.Clone(), down = (double[])x.Clone();
-            up[j] += DifferenceStep;
-            down[j] -= DifferenceStep;
-            double[] gu = At(up, count, layout).Gradient, gd = At(down, count, layout).Gradient;
-            for (int i = 0; i < n; i++) h[i, j] = (gu[i] - gd[i]) / (2 * DifferenceStep);
-        }
-        for (int i = 0; i < n; i++)
-            for (int j = i + 1; j < n; j++) h[i, j] = h[j, i] = 0.5 * (h[i, j] + h[j, i]);
-        return h;
-    }
+    double[,] Hessian(double[] x, int count, MixtureQuadrature layout) =>
+        ThetaNewton.Hessian(x, y => At(y, count, layout).Gradient, DifferenceStep);
 
     /// <summary>θ (3K) to the reduced 3K − 1 numbers: logits minus the last (for a gradient, its last logit entry dropped).</summary>
     static double[] Reduced(double[] theta, int count, bool gradient = false)
@@ -208,8 +155,6 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
     }
 
     static double[] Full(double[] x, int count) => [.. x.Take(count - 1), 0.0, .. x.Skip(count - 1)];
-
-    static double Norm(double[] g) => Math.Sqrt(g.Sum(v => v * v));
 
     /// <summary>Components sorted by mean (to 1e-8), ties by std, then by weight: the order that makes permutations one point.</summary>
     public static GaussianMixture Canonical(GaussianMixture q)

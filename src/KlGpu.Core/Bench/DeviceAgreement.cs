@@ -14,7 +14,7 @@ namespace KlGpu.Bench;
 /// in double on the CPU (the kernel bodies as parallel C#) from the same inputs.
 /// </summary>
 public sealed record AgreementSettings(AcceleratorChoice Accelerator, int Grid = 4096, int SubGrid = 128, int Restarts = 4096,
-    int Steps = 2000, int MixtureRestarts = 16, int MixtureSteps = MixtureBasinsSettings.DefaultSteps);
+    int Steps = 2000, int MixtureRestarts = 16, int MixtureSteps = ThetaBasinsSettings.DefaultSteps);
 
 /// <summary>One comparison: the worst difference found over Count values, against the bar it must stay under.</summary>
 public sealed record AgreementFigure(string Name, string What, int Count, double Worst, double Bar)
@@ -142,9 +142,9 @@ public static class DeviceAgreement
     static void Mixture(AgreementSettings s, KlEngine device, KlEngine cpu, Action<AgreementFigure> add)
     {
         var (muMin, muMax, sMin, sMax) = BasinsSettings.DefaultRanges(MixtureTarget);
-        var settings = new MixtureBasinsSettings(MixtureTarget, Divergence.Reverse, 2, s.MixtureRestarts, s.MixtureSteps, Optimizer.Adam,
+        var settings = new ThetaBasinsSettings<GaussianMixture>(MixtureTarget, Divergence.Reverse, new MixtureFamily(2), s.MixtureRestarts, s.MixtureSteps, Optimizer.Adam,
             BasinsSettings.DefaultLearningRate, 1, muMin, muMax, sMin, sMax, BasinsSettings.DefaultTolerance,
-            MixtureBasinsSettings.DefaultClusterRadius, device.Precision, s.Accelerator);
+            ThetaBasinsSettings.DefaultClusterRadius, device.Precision, s.Accelerator);
         double[] thetaDevice = settings.Starts(), thetaCpu = settings.Starts();
         var a = device.MixtureOptimize(MixtureTarget, 2, Divergence.Reverse, settings.Kernel(), thetaDevice);
         var b = cpu.MixtureOptimize(MixtureTarget, 2, Divergence.Reverse, settings.Kernel(), thetaCpu);

@@ -4,9 +4,9 @@ using KlGpu.Numerics;
 namespace KlGpu.Families;
 
 /// <summary>q a normalizing flow: the law of x = T(z), z ~ N(0, 1), T an affine base over K sinh–arcsinh layers
-/// (<see cref="SinhArcsinhFlow"/>), fitted in its 2 + 4K numbers by its own restarts (<see cref="Basins.FlowBasinsJob"/>);
+/// (<see cref="SinhArcsinhFlow"/>), fitted in its 2 + 4K numbers by its own restarts (<see cref="Basins.ThetaBasinsJob"/>);
 /// flow:0 is N(μ, σ) on the flow's path.</summary>
-public sealed record FlowFamily(int Layers) : FitFamily
+public sealed partial record FlowFamily(int Layers) : ThetaFamily<double[]>
 {
     public override string Name => $"flow:{Layers}";
     public override string Describe => Layers == 0 ? "N(μ, σ) as a flow with no layers"

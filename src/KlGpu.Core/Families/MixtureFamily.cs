@@ -3,9 +3,9 @@ using KlGpu.Numerics;
 
 namespace KlGpu.Families;
 
-/// <summary>q a mixture of K Gaussians, fitted in its 3K − 1 free numbers by its own restarts (<see cref="Basins.MixtureBasinsJob"/>);
+/// <summary>q a mixture of K Gaussians, fitted in its 3K − 1 free numbers by its own restarts (<see cref="Basins.ThetaBasinsJob"/>);
 /// its maps are slices through two of them.</summary>
-public sealed record MixtureFamily(int Components) : FitFamily
+public sealed partial record MixtureFamily(int Components) : ThetaFamily<GaussianMixture>
 {
     public override string Name => $"mixture:{Components}";
     public override string Describe => $"a mixture of {Components} Gaussians";

@@ -11,13 +11,13 @@ using KlGpu.Specs;
 namespace KlGpu.Landscape;
 
 /// <summary>What `klgpu landscape --family flow:K --q … --vary a,b --x … --y …` computes: θ of <paramref name="Q"/> with its
-/// parameters <paramref name="XIndex"/> and <paramref name="YIndex"/> (positions in θ, <see cref="FlowBasinsJob.ParameterNames"/>)
+/// parameters <paramref name="XIndex"/> and <paramref name="YIndex"/> (positions in θ, <see cref="Families.FlowFamily.ParameterNames"/>)
 /// set to each grid point.</summary>
 public sealed record FlowSliceSettings(Target Target, FlowQ Q, int XIndex, GridAxis X, int YIndex, GridAxis Y, IReadOnlyList<Divergence> Divergences,
     Precision Precision, AcceleratorChoice Accelerator, string OutDir, bool Svg, bool LogColor)
 {
-    public string XName => FlowBasinsJob.ParameterNames(Q.Layers)[XIndex];
-    public string YName => FlowBasinsJob.ParameterNames(Q.Layers)[YIndex];
+    public string XName => new Families.FlowFamily(Q.Layers).ParameterNames[XIndex];
+    public string YName => new Families.FlowFamily(Q.Layers).ParameterNames[YIndex];
 }
 
 /// <summary>

@@ -27,8 +27,12 @@ public sealed class RunParameters
     /// <summary>The key of a shard's <c>I/N</c>: a parameter of the shard's run, but not of the study it is part of.</summary>
     public const string ShardKey = "shard";
 
+    /// <summary>The key of the accelerator (<c>cpu</c>, <c>cuda</c>, <c>cuda:K</c>, …).</summary>
+    public const string AcceleratorKey = "accelerator";
+
     /// <summary>
-    /// SHA-256 (lower-case hex) of the canonical text of every parameter but the shard: the study's identity, the same in
+    /// SHA-256 (lower-case hex) of the canonical text of every parameter but the shard, with the accelerator's kind but not its
+    /// device index (<c>cuda:1</c> counts as <c>cuda</c>): the study's identity, the same in
     /// each of its shards and in their merge (the output folder is never a parameter). Shards whose hashes differ are of
     /// different studies and are never merged.
     /// </summary>
@@ -36,6 +40,10 @@ public sealed class RunParameters
     {
         var study = (JsonObject)Values.DeepClone();
         study.Remove(ShardKey);
+        // Which CUDA device a shard ran on is the scheduler's choice, not the study's; the kind stays (results may differ in
+        // the last bits between a CPU and a GPU).
+        if (study[AcceleratorKey] is JsonValue device && device.TryGetValue<string>(out var text) && text.IndexOf(':') is var colon and >= 0)
+            study[AcceleratorKey] = text[..colon];
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(study.ToJsonString(Compact))));
     }
 

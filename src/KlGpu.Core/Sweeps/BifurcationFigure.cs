@@ -29,7 +29,7 @@ public static class BifurcationFigure
 
     public static Multiplot Create(MixtureSweepResult r) => Draw(r.Settings,
         r.Points.SelectMany(p => p.Run.Basins.SelectMany(b => Enumerable.Range(0, b.Q.Count).Select(k =>
-            new Mark(p.Parameter, b.Q.Means[k], b.Value, b.Kind != MixtureKind.Saddle, 3 + 7 * (float)Math.Sqrt(b.Q.Weights[k]), k == 0 ? b.Fraction : null)))).ToList(),
+            new Mark(p.Parameter, b.Q.Means[k], b.Value, b.Kind != ThetaKind.Saddle, 3 + 7 * (float)Math.Sqrt(b.Q.Weights[k]), k == 0 ? b.Fraction : null)))).ToList(),
         r.Transitions.Select(t => new Located(t.Parameter, t.Kind, null)).ToList(), [], "component means (marker area ∝ weight)", "saddle (reached by restarts)");
 
     static Color KindColour(TransitionKind kind) => kind switch

@@ -18,7 +18,7 @@ public sealed record SweepSettings(
     DivergenceTemplate Divergence,
     FitFamily Family,
     int Restarts,
-    /// <summary>Most steps per restart; null: each value's default (<see cref="BasinsSettings.StepsFor"/>, a mixture q's <see cref="MixtureBasinsSettings.DefaultSteps"/>).</summary>
+    /// <summary>Most steps per restart; null: each value's default (<see cref="BasinsSettings.StepsFor"/>, a mixture q's <see cref="ThetaBasinsSettings.DefaultSteps"/>).</summary>
     int? Steps,
     double LearningRate,
     ulong Seed,

@@ -59,13 +59,13 @@ public class FlowFitTests(ITestOutputHelper output)
             }
     }
 
-    static FlowBasinsRun Flow(int layers, Divergence d, int restarts, int steps)
+    static ThetaBasinsRun<double[]> Flow(int layers, Divergence d, int restarts, int steps)
     {
         var box = BasinsSettings.DefaultRanges(TwoModes);
-        var s = new FlowBasinsSettings(TwoModes, d, layers, restarts, steps, Optimizer.Adam, BasinsSettings.DefaultLearningRate, 7,
-            box.MuMin, box.MuMax, box.SigmaMin, box.SigmaMax, 1e-6, FlowBasinsSettings.DefaultClusterRadius, Precision.Double, AcceleratorKind.Cpu);
+        var s = new ThetaBasinsSettings<double[]>(TwoModes, d, new FlowFamily(layers), restarts, steps, Optimizer.Adam, BasinsSettings.DefaultLearningRate, 7,
+            box.MuMin, box.MuMax, box.SigmaMin, box.SigmaMax, 1e-6, ThetaBasinsSettings.DefaultClusterRadius, Precision.Double, AcceleratorKind.Cpu);
         using var engine = KlEngine.Create(AcceleratorKind.Cpu);
-        return FlowBasinsJob.Compute(s, engine);
+        return ThetaBasinsJob.Compute(s, engine);
     }
 
     static BasinsRun Gaussian(Divergence d, int restarts)
@@ -88,16 +88,16 @@ public class FlowFitTests(ITestOutputHelper output)
         var d = divergence == "reverse" ? Divergence.Reverse : Divergence.Forward;
         var flow = Flow(0, d, 12, 1000);
         var gaussian = Gaussian(d, 64);
-        var fm = flow.Basins.Where(b => b.Kind == FlowKind.Minimum).ToList();
+        var fm = flow.Basins.Where(b => b.Kind == ThetaKind.Minimum).ToList();
         var gm = gaussian.Report.Basins.Where(b => b.Kind == StationaryKind.Minimum).ToList();
-        foreach (var b in fm) output.WriteLine($"flow:0 μ {b.Theta[0]:R} σ {Math.Exp(b.Theta[1]):R} value {b.Value:R} fraction {b.Fraction}");
+        foreach (var b in fm) output.WriteLine($"flow:0 μ {b.Q[0]:R} σ {Math.Exp(b.Q[1]):R} value {b.Value:R} fraction {b.Fraction}");
         foreach (var b in gm) output.WriteLine($"gaussian μ {b.Mu:R} σ {b.Sigma:R} value {b.Value:R} fraction {b.Fraction}");
         Assert.Equal(gm.Count, fm.Count);
         foreach (var b in fm)
         {
-            var match = gm.MinBy(g => Math.Abs(g.Mu - b.Theta[0]))!;
-            Assert.Equal(match.Mu, b.Theta[0], 1e-6);
-            Assert.Equal(match.Sigma, Math.Exp(b.Theta[1]), 1e-6);
+            var match = gm.MinBy(g => Math.Abs(g.Mu - b.Q[0]))!;
+            Assert.Equal(match.Mu, b.Q[0], 1e-6);
+            Assert.Equal(match.Sigma, Math.Exp(b.Q[1]), 1e-6);
             Assert.True(Math.Abs(match.Value - b.Value) <= 1e-9, $"{b.Value:R} vs {match.Value:R}");
         }
     }

@@ -47,6 +47,8 @@ public sealed class GoldenOutputTests
         new("landscape-two-modes", Reads.Grids, ["landscape", "--target", "two-modes(d=20, sep=5)", "--mu", "-3:8:24", "--sigma", "0.2:4:20"]),
         new("landscape-mixture-slice", Reads.Grids, ["landscape", "--family", "mixture:2", "--q", "0.5*N(-1,0.5) + 0.5*N(1,0.5)",
             "--vary", "mean1,mean2", "--x", "-3:3:24", "--y", "-3:3:20", "--divergence", "forward,reverse,js,alpha:0.5"]),
+        new("landscape-flow-slice", Reads.Grids, ["landscape", "--family", "flow:1", "--target", TwoModes, "--q", "flow(0, 2; S(0, 2, 0, 0.5))",
+            "--vary", "alpha1,gamma1", "--x", "-1:1:12", "--y", "-1:0.5:10", "--divergence", "forward,reverse"]),
         new("landscape-fixed-sigma", Reads.Curve, ["landscape", "--target", "0.5*N(-1.5,1) + 0.5*N(1.5,1)",
             "--family", "gaussian-fixed-sigma:1", "--mu", "-4:4:41"]),
 
@@ -71,6 +73,10 @@ public sealed class GoldenOutputTests
             "--divergence", "reverse", "--restarts", "16", "--steps", "800"]),
         new("basins-mixture-forward", Reads.Basins, ["basins", "--family", "mixture:2", "--target", ThreeModes,
             "--divergence", "forward", "--restarts", "16", "--steps", "800"]),
+        // A flow q on a skewed target: one polished minimum and three ends still drifting (β → ∞) after 300 steps. A
+        // regression snapshot through the θ-family reshaping (accuracy is tested in Flow/ against Gauss–Kronrod).
+        new("basins-flow-reverse", Reads.Basins, ["basins", "--family", "flow:1", "--target", "0.3*N(-1,0.6) + 0.7*N(1.5,1.2)",
+            "--divergence", "reverse", "--restarts", "16", "--steps", "300"]),
 
         // Two mirror folds (d = 4.82) and a switch (5.60); a pitchfork (2.92); a switch and two folds in α (0.115, 0.468).
         new("sweep-gaussian", Reads.Sweep, ["sweep", "--target-template", Separated, "--param", "d=4:7:4", "--restarts", "128"]),

@@ -1,6 +1,7 @@
 using KlGpu.Accelerators;
 using KlGpu.Basins;
 using KlGpu.Engine;
+using KlGpu.Families;
 using KlGpu.Landscape;
 using KlGpu.Numerics;
 using KlGpu.Numerics.Reference;
@@ -14,14 +15,14 @@ namespace KlGpu.Tests.MixtureBasins;
 public sealed class ThreeModeRuns
 {
     public static readonly Target Target = TargetSpec.Parse("0.3*N(-2,0.3) + 0.4*N(0,0.4) + 0.3*N(2,0.3)");
-    readonly Lazy<MixtureBasinsRun> reverse = new(() => Run(Divergence.Reverse)), forward = new(() => Run(Divergence.Forward));
+    readonly Lazy<ThetaBasinsRun<GaussianMixture>> reverse = new(() => Run(Divergence.Reverse)), forward = new(() => Run(Divergence.Forward));
 
-    public MixtureBasinsRun Of(Divergence d) => d == Divergence.Forward ? forward.Value : reverse.Value;
+    public ThetaBasinsRun<GaussianMixture> Of(Divergence d) => d == Divergence.Forward ? forward.Value : reverse.Value;
 
-    static MixtureBasinsRun Run(Divergence d)
+    static ThetaBasinsRun<GaussianMixture> Run(Divergence d)
     {
         using var engine = KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
-        return MixtureBasinsJob.Compute(MixtureBasinsJobTests.Settings(Target, d, 32), engine);
+        return ThetaBasinsJob.Compute(MixtureBasinsJobTests.Settings(Target, d, 32), engine);
     }
 }
 
@@ -32,10 +33,10 @@ public sealed class ThreeModeRuns
 /// </summary>
 public class MixtureBasinsJobTests(ThreeModeRuns runs) : IClassFixture<ThreeModeRuns>
 {
-    internal static MixtureBasinsSettings Settings(Target target, Divergence d, int restarts, int steps = 1500, int components = 2,
+    internal static ThetaBasinsSettings<GaussianMixture> Settings(Target target, Divergence d, int restarts, int steps = 1500, int components = 2,
         Precision precision = Precision.Double) =>
-        new(target, d, components, restarts, steps, Optimizer.Adam, 0.05, 1, -3, 3, 0.1, 3, 1e-6,
-            MixtureBasinsSettings.DefaultClusterRadius, precision, AcceleratorKind.Cpu);
+        new(target, d, new MixtureFamily(components), restarts, steps, Optimizer.Adam, 0.05, 1, -3, 3, 0.1, 3, 1e-6,
+            ThetaBasinsSettings.DefaultClusterRadius, precision, AcceleratorKind.Cpu);
 
     static Divergence Of(string direction) => direction == "forward" ? Divergence.Forward : Divergence.Reverse;
 
@@ -46,7 +47,7 @@ public class MixtureBasinsJobTests(ThreeModeRuns runs) : IClassFixture<ThreeMode
     public void TheClassicCaseHasItsMinima(string direction, int minima)
     {
         var run = runs.Of(Of(direction));
-        Assert.Equal(minima, run.Basins.Count(b => b.Kind == MixtureKind.Minimum && b.Polished));
+        Assert.Equal(minima, run.Basins.Count(b => b.Kind == ThetaKind.Minimum && b.Polished));
         Assert.All(run.Basins, b => Assert.True(b.Polished, $"B{b.Id} not polished"));
         Assert.Equal(run.Status.Length, run.Basins.Sum(b => b.Count));
     }
@@ -59,7 +60,7 @@ public class MixtureBasinsJobTests(ThreeModeRuns runs) : IClassFixture<ThreeMode
         var d = Of(direction);
         bool forward = d == Divergence.Forward;
         var p = ThreeModeRuns.Target.Marginal;
-        foreach (var b in runs.Of(d).Basins.Where(b => b.Kind == MixtureKind.Minimum))
+        foreach (var b in runs.Of(d).Basins.Where(b => b.Kind == ThetaKind.Minimum))
         {
             double reference = forward ? ReferenceKl.Forward(p, b.Q) : ReferenceKl.Reverse(p, b.Q);
             Assert.True(Math.Abs(b.Value - reference) <= 1e-9 * reference, $"B{b.Id}: {b.Value:R} vs reference {reference:R}");
@@ -79,7 +80,7 @@ public class MixtureBasinsJobTests(ThreeModeRuns runs) : IClassFixture<ThreeMode
         var d = Of(direction);
         bool forward = d == Divergence.Forward;
         var p = ThreeModeRuns.Target.Marginal;
-        var reported = runs.Of(d).Basins.Where(b => b.Kind == MixtureKind.Minimum).ToList();
+        var reported = runs.Of(d).Basins.Where(b => b.Kind == ThetaKind.Minimum).ToList();
         // (log w1/w2, m1, m2, log s1, log s2): a start near each kind of fit, and two generic ones.
         double[][] starts =
         [
@@ -118,7 +119,7 @@ public class MixtureBasinsJobTests(ThreeModeRuns runs) : IClassFixture<ThreeMode
             return members.Any(i => run.End[i * n + 2] < run.End[i * n + 3]) && members.Any(i => run.End[i * n + 2] > run.End[i * n + 3]);
         });
         Assert.True(merged, "no basin was reached in both component orders");
-        var minima = run.Basins.Where(b => b.Kind == MixtureKind.Minimum).ToList();
+        var minima = run.Basins.Where(b => b.Kind == ThetaKind.Minimum).ToList();
         foreach (var b in minima)
         {
             // The mirror image x → −x of b: means negated, then components put in order again (by mean; equal means by std).
@@ -137,9 +138,9 @@ public class MixtureBasinsJobTests(ThreeModeRuns runs) : IClassFixture<ThreeMode
     {
         var p = TargetSpec.Parse("N(0,1)");
         using var engine = KlEngine.Create(AcceleratorKind.Cpu, Precision.Double);
-        var run = MixtureBasinsJob.Compute(Settings(p, Divergence.Forward, 8, steps: 600), engine);
+        var run = ThetaBasinsJob.Compute(Settings(p, Divergence.Forward, 8, steps: 600), engine);
         var b = Assert.Single(run.Basins);
-        Assert.Equal(MixtureKind.Degenerate, b.Kind);
+        Assert.Equal(ThetaKind.Degenerate, b.Kind);
         Assert.Equal(8, b.Count);
         Assert.Equal(1, b.Q.Count);
         Assert.Equal(0, b.Q.Means[0], 1e-6);
@@ -152,10 +153,10 @@ public class MixtureBasinsJobTests(ThreeModeRuns runs) : IClassFixture<ThreeMode
     public void TheAcceleratorAndTheHostPathAgree()
     {
         var s = Settings(ThreeModeRuns.Target, Divergence.Reverse, 4, steps: 150);
-        MixtureBasinsRun On(CpuExecution e)
+        ThetaBasinsRun<GaussianMixture> On(CpuExecution e)
         {
             using var engine = KlGpu.Tests.Kernels.Accelerators.Engine(e);
-            return MixtureBasinsJob.Compute(s, engine);
+            return ThetaBasinsJob.Compute(s, engine);
         }
         var host = On(CpuExecution.Parallel);
         var simulated = On(CpuExecution.Simulator);

@@ -205,8 +205,37 @@ public class ShardCliTests
     public void ACommandThatIsNotSplitRefusesAShard()
     {
         using var folder = new TempFolder();
-        var run = CliRun.Of("basins", "--family", "mixture:2", "--target", "0.5*N(-2,1) + 0.5*N(2,1)", "--restarts", "4", "--out", folder.Path, "--shard", "0/2");
+        var run = CliRun.Of("landscape", "--family", "mixture:2", "--q", "0.5*N(-1,0.5) + 0.5*N(1,0.5)", "--vary", "mean1,mean2", "--x", "-1:1:3",
+            "--y", "-1:1:3", "--out", folder.Path, "--shard", "0/2");
         run.AssertUsageError();
-        Assert.Contains("--shard: a mixture:K q's basins run is not split", run.Stderr);
+        Assert.Contains("--shard: a slice or a fixed-σ curve is not split", run.Stderr);
+    }
+
+    /// <summary>A mixture q's basins and sweep as 3 shards (one twice, out of order) and a merge through the CLI equal the whole run.</summary>
+    [Fact]
+    public void MixtureBasinsAndSweepShardThroughTheCli()
+    {
+        using var whole = new TempFolder();
+        using var sharded = new TempFolder();
+        string[] basins = ["basins", "--family", "mixture:2", "--target", "0.3*N(-2,0.3) + 0.4*N(0,0.4) + 0.3*N(2,0.3)", "--restarts", "7", "--steps", "300",
+            "--accelerator", "cpu", "--quiet"];
+        Assert.Equal(0, CliRun.Of([.. basins, "--out", whole.Path]).ExitCode);
+        foreach (int i in new[] { 2, 0, 1 }) Assert.Equal(0, CliRun.Of([.. basins, "--out", sharded.Path, "--shard", $"{i}/3"]).ExitCode);
+        var again = CliRun.Of([.. basins, "--out", sharded.Path, "--shard", "0/3"]);
+        Assert.Contains("already complete", again.Stdout);
+        var merge = CliRun.Of("merge", sharded.Path);
+        Assert.True(merge.ExitCode == 0, merge.Stderr);
+        foreach (string name in new[] { "basins.json", "restarts.csv" })
+            Assert.Equal(File.ReadAllText(Path.Combine(whole.Path, name)), File.ReadAllText(Path.Combine(sharded.Path, name)));
+
+        using var sweepWhole = new TempFolder();
+        using var sweepSharded = new TempFolder();
+        string[] sweep = ["sweep", "--family", "mixture:2", "--target-template", "0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)", "--param", "d=2:5:3",
+            "--restarts", "4", "--steps", "300", "--accelerator", "cpu", "--quiet"];
+        Assert.Equal(0, CliRun.Of([.. sweep, "--out", sweepWhole.Path]).ExitCode);
+        foreach (int i in new[] { 1, 2, 0 }) Assert.Equal(0, CliRun.Of([.. sweep, "--out", sweepSharded.Path, "--shard", $"{i}/3"]).ExitCode);
+        var sweepMerge = CliRun.Of("merge", sweepSharded.Path);
+        Assert.True(sweepMerge.ExitCode == 0, sweepMerge.Stderr);
+        Assert.Equal(File.ReadAllText(Path.Combine(sweepWhole.Path, "sweep.json")), File.ReadAllText(Path.Combine(sweepSharded.Path, "sweep.json")));
     }
 }

@@ -114,6 +114,75 @@ public class ShardMergeTests
             Assert.Equal(File.ReadAllText(whole.File(name)), File.ReadAllText(sharded.File(name)));
     }
 
+    /// <summary>A θ family's restarts split in contiguous ranges, each from the start it has in the whole run; clustering and
+    /// polish in the merge.</summary>
+    [Theory]
+    [InlineData("mixture:2", 9, 300)]
+    [InlineData("flow:0", 6, 300)] // flow:1 polishes its drifting ends for a minute; the split is the same
+    public void ThetaBasinsShardsMergeToTheWholeRun(string family, int restarts, int steps)
+    {
+        switch (FitFamily.Parse(family, "family"))
+        {
+            case MixtureFamily m: ThetaBasins(m, restarts, steps); break;
+            case FlowFamily f: ThetaBasins(f, restarts, steps); break;
+        }
+    }
+
+    static void ThetaBasins<TQ>(ThetaFamily<TQ> family, int restarts, int steps) where TQ : class
+    {
+        using var whole = new TempFolder();
+        using var sharded = new TempFolder();
+        var settings = new ThetaBasinsSettings<TQ>(TargetSpec.Parse("0.3*N(-2,0.5) + 0.7*N(1.5,1)"), Divergence.Reverse, family, restarts, steps,
+            Optimizer.Adam, 0.05, 5, -3, 3, 0.3, 2, BasinsSettings.DefaultTolerance, ThetaBasinsSettings.DefaultClusterRadius, Precision.Double, AcceleratorKind.Cpu);
+        using var engine = KlEngine.Create(AcceleratorKind.Cpu);
+        var run = ThetaBasinsJob.Compute(settings, engine);
+        ThetaBasinsJob.Write(run, whole.Path, svg: false);
+
+        var parameters = Study("basins", family.Name);
+        foreach (int i in Order)
+        {
+            var shard = new Shard(i, 3);
+            ThetaBasinsJob.ComputeShard(settings, engine, shard, shard.Dir(sharded.Path), parameters.WithShard(shard.ToString()));
+            OutputFolder.ReleaseAll();
+        }
+        var merged = ThetaBasinsJob.Merge(settings, ShardSet.Read(sharded.Path));
+        ThetaBasinsJob.Write(merged, sharded.Path, svg: false);
+        OutputFolder.ReleaseAll();
+
+        Assert.NotEmpty(run.Basins);
+        Assert.Equal(run.End, merged.End);
+        Assert.Equal(run.Status, merged.Status);
+        foreach (string name in new[] { "basins.json", "restarts.csv" })
+            Assert.Equal(File.ReadAllText(whole.File(name)), File.ReadAllText(sharded.File(name)));
+    }
+
+    [Fact]
+    public void MixtureSweepShardsMergeToTheWholeSweep()
+    {
+        using var whole = new TempFolder();
+        using var sharded = new TempFolder();
+        var settings = new SweepSettings(new TargetTemplate("0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)"), "d", new GridAxis(2, 5, 3), new DivergenceTemplate("reverse"),
+            new MixtureFamily(2), 4, 300, 0.05, 3, (-4, 4), null, Precision.Double, AcceleratorKind.Cpu);
+        using var engine = KlEngine.Create(AcceleratorKind.Cpu);
+        var result = MixtureSweepJob.Run(settings, engine);
+        SweepOutput.Write(result, OutputFolder.Prepare(whole.Path));
+
+        var parameters = Study("sweep", "mixture");
+        foreach (int i in Order)
+        {
+            var shard = new Shard(i, 3);
+            MixtureSweepJob.ComputeShard(settings, engine, shard, shard.Dir(sharded.Path), parameters.WithShard(shard.ToString()));
+            OutputFolder.ReleaseAll();
+        }
+        var merged = MixtureSweepJob.Merge(settings, ShardSet.Read(sharded.Path));
+        SweepOutput.Write(merged, OutputFolder.Prepare(sharded.Path));
+        OutputFolder.ReleaseAll();
+
+        Assert.All(result.Points, x => Assert.NotEmpty(x.Run.Basins));
+        foreach (string name in new[] { "sweep.json", "sweep.csv" })
+            Assert.Equal(File.ReadAllText(whole.File(name)), File.ReadAllText(sharded.File(name)));
+    }
+
     [Theory]
     [InlineData(10, 3)]
     [InlineData(7, 7)]
@@ -136,6 +205,20 @@ public class ShardMergeTests
         Assert.NotEqual(a.SettingsHash(), b.SettingsHash());
         Assert.Equal("2/5", a.WithShard("0/5").WithShard("2/5").Values["shard"]!.GetValue<string>());
         Assert.Matches("^[0-9a-f]{64}$", a.SettingsHash());
+    }
+
+    /// <summary>Shards run on cuda:0 and cuda:1 (one process per GPU) are one study; a CPU and a GPU, whose last bits may
+    /// differ, are not.</summary>
+    [Fact]
+    public void TheHashKeepsTheAcceleratorKindButNotTheDevice()
+    {
+        RunParameters On(string accelerator) =>
+            new([KeyValuePair.Create("seed", (JsonNode?)7), KeyValuePair.Create(RunParameters.AcceleratorKey, (JsonNode?)accelerator)]);
+        Assert.Equal(On("cuda:0").SettingsHash(), On("cuda:1").SettingsHash());
+        Assert.Equal(On("cuda").SettingsHash(), On("cuda:3").WithShard("1/2").SettingsHash());
+        Assert.NotEqual(On("cuda").SettingsHash(), On("cpu").SettingsHash());
+        Assert.NotEqual(On("cpu").SettingsHash(), On("opencl").SettingsHash());
+        Assert.Equal("cuda:1", On("cuda:1").Values[RunParameters.AcceleratorKey]!.GetValue<string>()); // the manifest keeps the device
     }
 }
 

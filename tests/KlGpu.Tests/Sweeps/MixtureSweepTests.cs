@@ -29,7 +29,7 @@ public class MixtureSweepTests(MixtureSweepTests.Run run) : IClassFixture<Mixtur
         public Run()
         {
             var settings = new SweepSettings(new TargetTemplate(Template), "d", new GridAxis(2.6, 2.8, 2), new DivergenceTemplate("reverse"),
-                new MixtureFamily(2), 32, MixtureBasinsSettings.DefaultSteps, BasinsSettings.DefaultLearningRate, 1, null, null,
+                new MixtureFamily(2), 32, ThetaBasinsSettings.DefaultSteps, BasinsSettings.DefaultLearningRate, 1, null, null,
                 Precision.Double, AcceleratorKind.Cpu);
             using var engine = KlEngine.Create(AcceleratorKind.Cpu);
             Result = MixtureSweepJob.Run(settings, engine);

@@ -1,22 +1,21 @@
-using System.Globalization;
 using KlGpu.Basins;
+using KlGpu.Families;
 using KlGpu.Numerics;
 using ScottPlot;
 
 namespace KlGpu.Plotting;
 
-/// <summary>The target p shaded and the fitted mixture q of each basin drawn over it, a line as thick as its share of restarts.</summary>
-public static class MixtureDensityFigure
+/// <summary>The target p shaded and the fitted q of each basin of a θ family drawn over it, a line as thick as its share of restarts.</summary>
+public static class ThetaDensityFigure
 {
-    public static Plot ForRun(Target target, Landscape.Divergence divergence, int components, IReadOnlyList<MixtureBasin> basins)
+    public static Plot ForRun<TQ>(Target target, Landscape.Divergence divergence, ThetaFamily<TQ> family, IReadOnlyList<ThetaBasin<TQ>> basins)
+        where TQ : class
     {
         FigureFonts.EnsureRegistered();
-        var c = CultureInfo.InvariantCulture;
         var p = target.Marginal;
-        var shown = basins.Where(b => b.Kind != MixtureKind.Saddle).ToList();
+        var shown = basins.Where(b => b.Kind != ThetaKind.Saddle).ToList();
         var ends = Enumerable.Range(0, p.Count).SelectMany(k => new[] { p.Means[k] - 4 * p.Stds[k], p.Means[k] + 4 * p.Stds[k] })
-            .Concat(shown.SelectMany(b => Enumerable.Range(0, b.Q.Count).SelectMany(k => new[] { b.Q.Means[k] - 3 * b.Q.Stds[k], b.Q.Means[k] + 3 * b.Q.Stds[k] })))
-            .ToArray();
+            .Concat(shown.SelectMany(b => family.Extent(b.Q))).Where(double.IsFinite).ToArray();
         double lo = ends.Min(), hi = ends.Max();
         double[] xs = Enumerable.Range(0, 801).Select(i => lo + (hi - lo) * i / 800).ToArray();
         var plot = new Plot();
@@ -28,15 +27,15 @@ public static class MixtureDensityFigure
         double top = pd.Max();
         foreach (var b in shown)
         {
-            double[] q = xs.Select(v => Math.Exp(b.Q.LogDensity(v))).ToArray();
+            double[] q = xs.Select(v => family.Density(b.Q, v)).ToArray();
             top = Math.Max(top, q.Max());
             var line = plot.Add.ScatterLine(xs, q, BasinFigure.BasinColour(b.Id));
             line.LineWidth = (float)(1.5 + 3 * Math.Sqrt(Math.Clamp(b.Fraction, 0, 1)));
-            line.LinePattern = b.Kind == MixtureKind.Degenerate ? LinePattern.Dashed : LinePattern.Solid;
-            line.LegendText = string.Create(c, $"B{b.Id}{(b.Kind == MixtureKind.Degenerate ? " (degenerate)" : "")}: {b.Q.Count} comp., value {b.Value:G4}, {b.Fraction:0.0%}");
+            line.LinePattern = b.Kind == ThetaKind.Degenerate ? LinePattern.Dashed : LinePattern.Solid;
+            line.LegendText = family.Legend(b);
         }
         string label = divergence == Landscape.Divergence.Forward ? "forward KL(p || q)" : "reverse KL(q || p)";
-        plot.Title($"Optima of {label}, q a {components}-component mixture\np = {target}");
+        plot.Title($"Optima of {label}, q {family.FigureNoun}\np = {target}");
         plot.XLabel("x");
         plot.YLabel("density");
         plot.Axes.SetLimitsX(lo, hi);
