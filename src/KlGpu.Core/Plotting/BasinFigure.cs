@@ -71,9 +71,7 @@ public static class BasinFigure
 
         plot.Title($"Basins of {map.Divergence.Name()} {map.Divergence.Label()}, {options?.Family ?? LandscapeFigure.Family(target)}: {Tally(basins)}\n"
             + LandscapeFigure.Wrapped($"target p = {target}"));
-        AxisLimits limits = plot.Axes.GetLimits(); // the heatmap's cells, set by Heatmap
-        plot.Legend.Alignment = LandscapeFigure.EmptiestCorner(
-            new CoordinateRect(limits.Left, limits.Right, limits.Bottom, limits.Top), MarkedPoints(plot));
+        Legends.OutsideDark(plot, Edge.Right); // beside: up to a dozen basins' entries would not fit below
         return plot;
     }
 
@@ -308,15 +306,6 @@ public static class BasinFigure
         OutlineColor = MarkerEdge,
         OutlineWidth = 1,
     };
-
-    /// <summary>Every point drawn as a marker, for placing the legend away from them.</summary>
-    static List<Coordinates> MarkedPoints(Plot plot) =>
-        plot.GetPlottables().SelectMany(p => p switch
-        {
-            ScottPlot.Plottables.Markers m => m.Data.GetScatterPoints(),
-            ScottPlot.Plottables.Marker m => [m.Location],
-            _ => (IEnumerable<Coordinates>)[],
-        }).ToList();
 
     /// <summary>The runs of consecutive points whose value is finite.</summary>
     static IEnumerable<Coordinates[]> FiniteRuns(double[] x, double[] y)

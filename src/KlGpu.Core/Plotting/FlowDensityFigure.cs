@@ -40,7 +40,7 @@ public static class FlowDensityFigure
         plot.YLabel("density");
         plot.Axes.SetLimitsX(lo, hi);
         plot.Axes.SetLimitsY(0, 1.08 * top);
-        plot.ShowLegend(Alignment.UpperRight);
+        Legends.Outside(plot);
         plot.Axes.Title.Label.FontSize = 16;
         return plot;
     }

@@ -41,7 +41,7 @@ public static class MixtureDensityFigure
         plot.YLabel("density");
         plot.Axes.SetLimitsX(lo, hi);
         plot.Axes.SetLimitsY(0, 1.08 * top);
-        plot.ShowLegend(Alignment.UpperRight);
+        Legends.Outside(plot);
         plot.Axes.Title.Label.FontSize = 16;
         return plot;
     }
