@@ -40,7 +40,7 @@ internal sealed class BasinsCommand
     public readonly Parameter<Precision> Precision = CommonOptions.Precision();
     public readonly Parameter<AcceleratorChoice> Accelerator = CommonOptions.Accelerator();
     public readonly Parameter<bool> Svg = CommonOptions.Svg();
-    public readonly Parameter<bool> Html = CommonOptions.Html("the landscape with every basin and saddle to hover (value, fraction, count, Hessian eigenvalues), the recorded paths to toggle, each basin's q over p; not for a mixture q");
+    public readonly Parameter<bool> Html = CommonOptions.Html("the landscape with every basin and saddle to hover (value, fraction, count, Hessian eigenvalues), the recorded paths to toggle, each basin's q over p; for a mixture or flow q, its basins as a table beside each basin's q over p");
     public readonly Parameter<bool> Animate = Parameter.Switch("animate", "--animate",
         "Also write basins.gif: the recorded restarts (--trajectories, 24 if not given) moving over the landscape, and their fitted densities over p, e.g. --animate");
 
@@ -69,25 +69,25 @@ internal sealed class BasinsCommand
     };
 
     /// <summary>A mixture q records no start design or paths: it starts at random and draws none.</summary>
-    public RunRecord<(MixtureBasinsSettings Settings, bool Svg)> MixtureRecord => new(Parameters)
+    public RunRecord<(MixtureBasinsSettings Settings, bool Svg, bool Html)> MixtureRecord => new(Parameters)
     {
         { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => new MixtureFamily(x.Settings.Components) },
         { Restarts, x => x.Settings.Restarts }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
         { LearningRate, x => x.Settings.LearningRate }, { Seed, x => x.Settings.Seed },
         { Mu, x => (x.Settings.MeanMin, x.Settings.MeanMax) }, { Sigma, x => (x.Settings.StdMin, x.Settings.StdMax) },
         { Tolerance, x => x.Settings.Tolerance }, { ClusterRadius, x => x.Settings.ClusterRadius },
-        { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg },
+        { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg }, { Html, x => x.Html },
     };
 
     /// <summary>A flow q, like a mixture q, records no start design or paths.</summary>
-    public RunRecord<(FlowBasinsSettings Settings, bool Svg)> FlowRecord => new(Parameters)
+    public RunRecord<(FlowBasinsSettings Settings, bool Svg, bool Html)> FlowRecord => new(Parameters)
     {
         { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => new FlowFamily(x.Settings.Layers) },
         { Restarts, x => x.Settings.Restarts }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
         { LearningRate, x => x.Settings.LearningRate }, { Seed, x => x.Settings.Seed },
         { Mu, x => (x.Settings.MeanMin, x.Settings.MeanMax) }, { Sigma, x => (x.Settings.StdMin, x.Settings.StdMax) },
         { Tolerance, x => x.Settings.Tolerance }, { ClusterRadius, x => x.Settings.ClusterRadius },
-        { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg },
+        { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg }, { Html, x => x.Html },
     };
 
     /// <summary>MIN:MAX, or null for the default from the target.</summary>
@@ -117,8 +117,6 @@ internal sealed class BasinsCommand
             var output = new RunOutput(r.GetValue(json), r.GetValue(outDir)!, r.GetValue(Svg));
             var shard = Shards.Resolve(r);
             // A mixture q has its own parameter space and restarts; every other family descends (μ, log scale).
-            if (fam is MixtureFamily && r.GetValue(Html))
-                throw new UsageException($"{Html.Option.Name}: not yet for a mixture q (its basins have 3K − 1 numbers, no (μ, σ) plane)");
             if (fam is MixtureFamily mixture)
             {
                 ShardOptions.Refuse(context, shard, "a mixture:K q's basins run");

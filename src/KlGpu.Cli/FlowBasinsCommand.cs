@@ -28,7 +28,8 @@ internal static class FlowBasinsCommand
 
         using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
         var run = FlowBasinsJob.Compute(settings, engine, context.Cancel);
-        var files = FlowBasinsJob.Write(run, dir, output.Svg, context.Cancel, o.FlowRecord.Of((settings, output.Svg)));
+        bool html = r.GetValue(o.Html);
+        var files = FlowBasinsJob.Write(run, dir, output.Svg, context.Cancel, o.FlowRecord.Of((settings, output.Svg, html)), html);
         if (output.Json) context.Out.Write(JsonFile.Serialize(FlowBasinsJob.Summary(run)));
         else Table(context.Out, run, dir, files.Count);
         return Cli.Ok;

@@ -30,7 +30,8 @@ internal static class MixtureBasinsCommand
 
         using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
         var run = MixtureBasinsJob.Compute(settings, engine, context.Cancel);
-        var files = MixtureBasinsJob.Write(run, dir, output.Svg, context.Cancel, o.MixtureRecord.Of((settings, output.Svg)));
+        bool html = r.GetValue(o.Html);
+        var files = MixtureBasinsJob.Write(run, dir, output.Svg, context.Cancel, o.MixtureRecord.Of((settings, output.Svg, html)), html);
         if (output.Json) context.Out.Write(JsonFile.Serialize(MixtureBasinsJob.Summary(run)));
         else Table(context.Out, run, dir, files.Count);
         return Cli.Ok;

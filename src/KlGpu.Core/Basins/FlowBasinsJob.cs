@@ -209,7 +209,8 @@ public static class FlowBasinsJob
         [.. new[] { "mu", "log_sigma" }, .. Enumerable.Range(1, layers).SelectMany(k => new[] { $"alpha{k}", $"beta{k}", $"epsilon{k}", $"gamma{k}" })];
 
     /// <summary>basins.json, restarts.csv, densities.png (.svg) and manifest.json, committed together.</summary>
-    public static IReadOnlyList<OutputFileEntry> Write(FlowBasinsRun run, string dir, bool svg, CancellationToken cancel = default, RunParameters? parameters = null)
+    public static IReadOnlyList<OutputFileEntry> Write(FlowBasinsRun run, string dir, bool svg, CancellationToken cancel = default, RunParameters? parameters = null,
+        bool html = false)
     {
         dir = OutputFolder.Prepare(dir);
         var s = run.Settings;
@@ -219,6 +220,7 @@ public static class FlowBasinsJob
         var o = FigureOptions.Default;
         var plot = FlowDensityFigure.ForRun(s.Target, s.Divergence, s.Layers, run.Basins);
         batch.Figures((c, r) => plot.Render(c, r), "densities", "figure:densities", o.Width, o.Height, svg);
+        if (html) Report.ThetaBasinsReport.Write(batch, Report.ThetaBasinsReport.Of(run));
         cancel.ThrowIfCancellationRequested();
         return batch.Commit(files => RunManifest.Of("basins", parameters, new
         {

@@ -218,7 +218,8 @@ public static class MixtureBasinsJob
     };
 
     /// <summary>basins.json, restarts.csv, densities.png (.svg) and manifest.json, committed together.</summary>
-    public static IReadOnlyList<OutputFileEntry> Write(MixtureBasinsRun run, string dir, bool svg, CancellationToken cancel = default, RunParameters? parameters = null)
+    public static IReadOnlyList<OutputFileEntry> Write(MixtureBasinsRun run, string dir, bool svg, CancellationToken cancel = default, RunParameters? parameters = null,
+        bool html = false)
     {
         dir = OutputFolder.Prepare(dir);
         var s = run.Settings;
@@ -228,6 +229,7 @@ public static class MixtureBasinsJob
         var o = FigureOptions.Default;
         var plot = MixtureDensityFigure.ForRun(s.Target, s.Divergence, s.Components, run.Basins);
         batch.Figures((c, r) => plot.Render(c, r), "densities", "figure:densities", o.Width, o.Height, svg);
+        if (html) Report.ThetaBasinsReport.Write(batch, Report.ThetaBasinsReport.Of(run));
         cancel.ThrowIfCancellationRequested();
         return batch.Commit(files => RunManifest.Of("basins", parameters, new
         {
