@@ -18,6 +18,9 @@ public static class BasinFigure
     /// <summary>Basins named in a legend; the rest are drawn and counted in one line, so a legend cannot fill the figure.</summary>
     public const int MaxListed = 12;
 
+    /// <summary>What the legend beside a map or curve adds to a figure's width, so the plot keeps the width of one without.</summary>
+    public const int LegendWidth = 280;
+
     /// <summary>Marker diameters in pixels: a basin that no restart reached, and one that every restart reached.</summary>
     const float SmallestMarker = 8, LargestMarker = 28;
 

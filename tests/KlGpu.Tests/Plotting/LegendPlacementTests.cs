@@ -55,10 +55,10 @@ public class LegendPlacementTests
     {
         var map = SyntheticBasins.Map();
         AssertBeside(LandscapeFigure.Heatmap(map, Target), 900, 700);
-        AssertBeside(BasinFigure.Landscape(map, Target, SyntheticBasins.Basins, SyntheticBasins.Paths), 900, 700);
+        AssertBeside(BasinFigure.Landscape(map, Target, SyntheticBasins.Basins, SyntheticBasins.Paths), 900 + BasinFigure.LegendWidth, 700);
         Basin[] many = Enumerable.Range(0, 15) // as many as the figure lists, and more
             .Select(k => new Basin(k, -3.5 + 0.5 * k, 1, k, 1, 1.0 / 15, StationaryKind.Minimum, [1, 1], 0, true)).ToArray();
-        AssertBeside(BasinFigure.Landscape(map, Target, many, SyntheticBasins.Paths), 900, 700);
+        AssertBeside(BasinFigure.Landscape(map, Target, many, SyntheticBasins.Paths), 900 + BasinFigure.LegendWidth, 700);
         var axis = new GridAxis(-3, 3, 24);
         var values = new double[24, 24];
         for (int j = 0; j < 24; j++) for (int i = 0; i < 24; i++) values[j, i] = 1 + Math.Pow(axis.At(i) - 1, 2) + Math.Pow(axis.At(j) + 1, 2);
