@@ -39,6 +39,12 @@ cp "$tmp/ksd/landscape.png" docs/images/ksd-landscape.png
 dotnet run --project src/KlGpu.Cli -c Release -- sweep-alpha --target "0.5*N(-3,1) + 0.5*N(3,1)" --alpha 0:1:21 --restarts 256 \
     --quiet --out "$tmp/alpha"
 cp "$tmp/alpha/bifurcation.png" docs/images/alpha-sweep.png
+dotnet run --project src/KlGpu.Cli -c Release -- basins --target "0.5*N(-2.75,1) + 0.5*N(2.75,1)" --family flow:2 --divergence reverse \
+    --restarts 12 --out "$tmp/flow"
+cp "$tmp/flow/densities.png" docs/images/flow-densities.png
+dotnet run --project src/KlGpu.Cli -c Release -- landscape --family flow:1 --target "0.5*N(-2.75,1) + 0.5*N(2.75,1)" \
+    --q "flow(0, 2; S(0, 2, 0, 0.5))" --vary alpha1,gamma1 --x -2:2:48 --y -1.5:1:40 --out "$tmp/flow-slice"
+cp "$tmp/flow-slice/reverse.png" docs/images/flow-slice.png
 # report.html (--html), as headless Chromium draws it: the README's screenshot of a basins report.
 command -v chromium >/dev/null || apt-get install -y --no-install-recommends chromium >/dev/null
 dotnet run --project src/KlGpu.Cli -c Release -- basins --target "0.5*N(-2.75,1) + 0.5*N(2.75,1)" \

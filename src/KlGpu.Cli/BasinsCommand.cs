@@ -40,7 +40,7 @@ internal sealed class BasinsCommand
     public readonly Parameter<Precision> Precision = CommonOptions.Precision();
     public readonly Parameter<AcceleratorChoice> Accelerator = CommonOptions.Accelerator();
     public readonly Parameter<bool> Svg = CommonOptions.Svg();
-    public readonly Parameter<bool> Html = CommonOptions.Html("the landscape with every basin and saddle to hover (value, fraction, count, Hessian eigenvalues), the recorded paths to toggle, each basin's q over p; not for a mixture q");
+    public readonly Parameter<bool> Html = CommonOptions.Html("the landscape with every basin and saddle to hover (value, fraction, count, Hessian eigenvalues), the recorded paths to toggle, each basin's q over p; for a mixture or flow q, its basins as a table beside each basin's q over p");
     public readonly Parameter<bool> Animate = Parameter.Switch("animate", "--animate",
         "Also write basins.gif: the recorded restarts (--trajectories, 24 if not given) moving over the landscape, and their fitted densities over p, e.g. --animate");
 
@@ -69,14 +69,14 @@ internal sealed class BasinsCommand
     };
 
     /// <summary>A θ family (a mixture or a flow q) records no start design or paths: it starts at random and draws none.</summary>
-    public RunRecord<(ThetaBasinsSettings<TQ> Settings, bool Svg)> ThetaRecord<TQ>() where TQ : class => new(Parameters)
+    public RunRecord<(ThetaBasinsSettings<TQ> Settings, bool Svg, bool Html)> ThetaRecord<TQ>() where TQ : class => new(Parameters)
     {
         { Target, x => x.Settings.Target }, { Divergence, x => x.Settings.Divergence }, { Family, x => x.Settings.Family },
         { Restarts, x => x.Settings.Restarts }, { Steps, x => x.Settings.Steps }, { Optimizer, x => x.Settings.Optimizer },
         { LearningRate, x => x.Settings.LearningRate }, { Seed, x => x.Settings.Seed },
         { Mu, x => (x.Settings.MeanMin, x.Settings.MeanMax) }, { Sigma, x => (x.Settings.StdMin, x.Settings.StdMax) },
         { Tolerance, x => x.Settings.Tolerance }, { ClusterRadius, x => x.Settings.ClusterRadius },
-        { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg },
+        { Precision, x => x.Settings.Precision }, { Accelerator, x => x.Settings.Accelerator }, { Svg, x => x.Svg }, { Html, x => x.Html },
     };
 
     /// <summary>MIN:MAX, or null for the default from the target.</summary>
@@ -106,8 +106,6 @@ internal sealed class BasinsCommand
             var output = new RunOutput(r.GetValue(json), r.GetValue(outDir)!, r.GetValue(Svg));
             var shard = Shards.Resolve(r);
             // A mixture or flow q has its own parameter space θ and restarts; every other family descends (μ, log scale).
-            if (fam is MixtureFamily && r.GetValue(Html))
-                throw new UsageException($"{Html.Option.Name}: not yet for a mixture q (its basins have 3K − 1 numbers, no (μ, σ) plane)");
             if (fam is ThetaFamily theta)
                 return theta.Apply(new ThetaBasinsCommand(context, r, this, p, r.GetValue(Animate) || r.GetValue(Trajectories) != 0, output, shard));
             bool animated = r.GetValue(Animate);

@@ -31,7 +31,8 @@ internal sealed class ThetaBasinsCommand(CliContext context, ParseResult r, Basi
         double radius = r.Given(o.ClusterRadius) ? r.GetValue(o.ClusterRadius) : ThetaBasinsSettings.DefaultClusterRadius;
         var settings = new ThetaBasinsSettings<TQ>(p, d, family, restarts, steps, r.GetValue(o.Optimizer), r.GetValue(o.LearningRate),
             r.GetValue(o.Seed), muMin, muMax, sMin, sMax, r.GetValue(o.Tolerance), radius, r.GetValue(o.Precision), r.GetValue(o.Accelerator));
-        var parameters = o.ThetaRecord<TQ>().Of((settings, output.Svg));
+        bool html = r.GetValue(o.Html);
+        var parameters = o.ThetaRecord<TQ>().Of((settings, output.Svg, html));
         if (shard is not null)
             return ShardOptions.Run(context, r, shard, output.Dir, "basins", parameters, (part, own) =>
             {
@@ -52,7 +53,7 @@ internal sealed class ThetaBasinsCommand(CliContext context, ParseResult r, Basi
             using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
             run = ThetaBasinsJob.Compute(settings, engine, context.Cancel);
         }
-        var files = ThetaBasinsJob.Write(run, dir, output.Svg, context.Cancel, parameters);
+        var files = ThetaBasinsJob.Write(run, dir, output.Svg, context.Cancel, parameters, html);
         if (output.Json) context.Out.Write(JsonFile.Serialize(ThetaBasinsJob.Summary(run)));
         else Table(context.Out, run, dir, files.Count);
         return Cli.Ok;

@@ -19,9 +19,12 @@ klgpu basins --target "0.5*N(-2.75,1) + 0.5*N(2.75,1)" --restarts 256 --mu -6:6 
 klgpu basins --target "0.5*N(-2.75,1) + 0.5*N(2.75,1)" --family gaussian-fixed-sigma:1 --restarts 64 --mu -6:6 --html --quiet --out "$out/basins-fixed"
 klgpu sweep --target-template "0.5*N(-{d}/2,1) + 0.5*N({d}/2,1)" --param d=3:7:9 --restarts 64 --mu -6:6 --sigma 0.2:6 --html --quiet --out "$out/sweep"
 klgpu sweep-alpha --target "0.5*N(-3,1) + 0.5*N(3,1)" --alpha 0:1:6 --restarts 64 --html --quiet --out "$out/sweep-alpha"
+# A mixture q: its sweep (three values, no transition between them, to stay cheap) and its basins as a table.
+klgpu sweep --family mixture:2 --target-template "0.3*N(-{d},1) + 0.4*N(0,1) + 0.3*N({d},1)" --param d=2:2.4:3 --restarts 8 --steps 600 --html --quiet --out "$out/sweep-mixture"
+klgpu basins --family mixture:2 --target "0.3*N(-2,0.3) + 0.4*N(0,0.4) + 0.3*N(2,0.3)" --restarts 16 --steps 600 --html --out "$out/basins-mixture"
 
 failed=0
-for run in landscape basins basins-fixed sweep sweep-alpha; do
+for run in landscape basins basins-fixed sweep sweep-alpha sweep-mixture basins-mixture; do
     page="$out/$run/report.html"
     flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --host-resolver-rules="MAP * ~NOTFOUND" --virtual-time-budget=20000)
     timeout 180 chromium "${flags[@]}" --dump-dom "file://$(realpath "$page")" > "$out/$run.dom" 2> "$out/$run.chromium.log" || true

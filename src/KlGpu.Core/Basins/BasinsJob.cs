@@ -318,7 +318,7 @@ public static class BasinsJob
                 basinsPlot = BasinFigure.Curve(s.Target, s.Divergence.Label(), fixedSigma, picture.CurveMu!, picture.CurveValues!, run.Report.Basins,
                     paths.Select(p => p.Mu).ToList());
             else basinsPlot = BasinFigure.Landscape(map!, s.Target, run.Report.Basins, paths, options);
-            batch.Figure((c, r) => basinsPlot.Render(c, r), "basins" + ext, "figure:basins", options.Width, options.Height);
+            batch.Figure((c, r) => basinsPlot.Render(c, r), "basins" + ext, "figure:basins", options.Width + BasinFigure.LegendWidth, options.Height);
 
             var densities = DensityFigure.ForRun(s.Target, s.Divergence, run.Report.Basins, s.Family);
             batch.Figure((c, r) => densities.Render(c, r), "densities" + ext, "figure:densities", options.Width * densities.Subplots.Count, options.Height);

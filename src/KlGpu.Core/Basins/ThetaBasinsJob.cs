@@ -256,7 +256,7 @@ public static class ThetaBasinsJob
 
     /// <summary>basins.json, restarts.csv, densities.png (.svg) and manifest.json, committed together.</summary>
     public static IReadOnlyList<OutputFileEntry> Write<TQ>(ThetaBasinsRun<TQ> run, string dir, bool svg, CancellationToken cancel = default,
-        RunParameters? parameters = null) where TQ : class
+        RunParameters? parameters = null, bool html = false) where TQ : class
     {
         dir = OutputFolder.Prepare(dir);
         var s = run.Settings;
@@ -266,6 +266,7 @@ public static class ThetaBasinsJob
         var o = FigureOptions.Default;
         var plot = ThetaDensityFigure.ForRun(s.Target, s.Divergence, s.Family, run.Basins);
         batch.Figures((c, r) => plot.Render(c, r), "densities", "figure:densities", o.Width, o.Height, svg);
+        if (html) Report.ThetaBasinsReport.Write(batch, Report.ThetaBasinsReport.Of(run));
         cancel.ThrowIfCancellationRequested();
         return batch.Commit(files => RunManifest.Of("basins", parameters, new
         {

@@ -70,6 +70,8 @@ public sealed partial record FlowFamily
 
     public override bool ListsParameters => true;
 
+    public override string Numbers(double[] theta) => $"θ ({MixtureFamily.List(theta, "G6")})";
+
     public override object Json(ThetaBasin<double[]> b) => new
     {
         b.Id,

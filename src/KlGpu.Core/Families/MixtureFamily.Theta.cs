@@ -78,6 +78,8 @@ public sealed partial record MixtureFamily
 
     public override string FigureNoun => $"a {Components}-component mixture";
 
+    public override string Numbers(GaussianMixture q) => $"w ({List(q.Weights, "G6")}) μ ({List(q.Means, "G6")}) σ ({List(q.Stds, "G6")})";
+
     public override object Json(ThetaBasin<GaussianMixture> b) => new
     {
         b.Id,

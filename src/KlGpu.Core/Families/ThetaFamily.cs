@@ -83,6 +83,9 @@ public abstract record ThetaFamily<TQ> : ThetaFamily where TQ : class
     /// <summary>A basin as basins.json and --json write it.</summary>
     public abstract object Json(ThetaBasin<TQ> b);
 
+    /// <summary>q's numbers in one line, as a report's table shows them.</summary>
+    public abstract string Numbers(TQ q);
+
     /// <summary>Whether basins.json lists θ's names (a flow's θ is printed whole; a mixture's q as weights, means, stds).</summary>
     public virtual bool ListsParameters => false;
 

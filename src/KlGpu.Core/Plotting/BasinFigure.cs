@@ -18,6 +18,9 @@ public static class BasinFigure
     /// <summary>Basins named in a legend; the rest are drawn and counted in one line, so a legend cannot fill the figure.</summary>
     public const int MaxListed = 12;
 
+    /// <summary>What the legend beside a map or curve adds to a figure's width, so the plot keeps the width of one without.</summary>
+    public const int LegendWidth = 280;
+
     /// <summary>Marker diameters in pixels: a basin that no restart reached, and one that every restart reached.</summary>
     const float SmallestMarker = 8, LargestMarker = 28;
 
@@ -71,9 +74,7 @@ public static class BasinFigure
 
         plot.Title($"Basins of {map.Divergence.Name()} {map.Divergence.Label()}, {options?.Family ?? LandscapeFigure.Family(target)}: {Tally(basins)}\n"
             + LandscapeFigure.Wrapped($"target p = {target}"));
-        AxisLimits limits = plot.Axes.GetLimits(); // the heatmap's cells, set by Heatmap
-        plot.Legend.Alignment = LandscapeFigure.EmptiestCorner(
-            new CoordinateRect(limits.Left, limits.Right, limits.Bottom, limits.Top), MarkedPoints(plot));
+        Legends.OutsideDark(plot, Edge.Right); // beside: up to a dozen basins' entries would not fit below
         return plot;
     }
 
@@ -308,15 +309,6 @@ public static class BasinFigure
         OutlineColor = MarkerEdge,
         OutlineWidth = 1,
     };
-
-    /// <summary>Every point drawn as a marker, for placing the legend away from them.</summary>
-    static List<Coordinates> MarkedPoints(Plot plot) =>
-        plot.GetPlottables().SelectMany(p => p switch
-        {
-            ScottPlot.Plottables.Markers m => m.Data.GetScatterPoints(),
-            ScottPlot.Plottables.Marker m => [m.Location],
-            _ => (IEnumerable<Coordinates>)[],
-        }).ToList();
 
     /// <summary>The runs of consecutive points whose value is finite.</summary>
     static IEnumerable<Coordinates[]> FiniteRuns(double[] x, double[] y)

@@ -49,7 +49,7 @@ public static class CurveFigure
         plot.YLabel(curves.All(cv => cv.Item1.Unit.Length > 0) ? "divergence [nats]" : "divergence");
         plot.Axes.Right.Label.Text = "p(x)";
         plot.Axes.SetLimitsY(0, 1.1 * density.Max(), plot.Axes.Right);
-        plot.ShowLegend(Alignment.UpperCenter);
+        Legends.Outside(plot);
         plot.Axes.Title.Label.FontSize = 16;
         return plot;
     }

@@ -46,7 +46,7 @@ public static class DensityFigure
         plot.YLabel("density");
         plot.Axes.SetLimitsX(x.Lo, x.Hi);
         plot.Axes.SetLimitsY(0, yMax ?? 1.08 * Math.Max(p.Max(), fits.Count == 0 ? 0 : fits.Max(f => f.Peak)));
-        plot.ShowLegend(Alignment.UpperRight);
+        Legends.Outside(plot);
         plot.Axes.Title.Label.FontSize = 16;
         return plot;
     }

@@ -45,14 +45,12 @@ public static class LandscapeFigure
         // Markers, each only where it falls on the map: the target's components (m_k, s_k),
         // the moment-matching Gaussian (mean and std of p, the forward-KL optimum; for a single
         // Gaussian target that is the target itself, so it is not drawn twice) and the grid minimum.
-        var marked = new List<Coordinates>();
         // A heavy-tailed target marks its components at (mean, scale) and its moment match only where p has a variance.
         var (means, scales) = target.Components;
         var components = Enumerable.Range(0, means.Length)
             .Where(k => mu.Covers(means[k]) && sigma.Covers(scales[k]))
             .Select(k => new Coordinates(mu.ToPlot(means[k]), sigma.ToPlot(scales[k])))
             .ToArray();
-        marked.AddRange(components);
         if (components.Length > 0)
         {
             var marks = plot.Add.Markers(components, MarkerShape.Eks, 14, Colors.White);
@@ -64,12 +62,11 @@ public static class LandscapeFigure
             var moment = plot.Add.Marker(mu.ToPlot(mm), sigma.ToPlot(momentSigma), MarkerShape.Cross, 16, Colors.Orange);
             moment.MarkerLineWidth = 2.5f;
             moment.LegendText = "moment matching";
-            marked.Add(moment.Location);
         }
         if (map.Stationary is { NotSearched: null } stationary)
         {
-            MarkStationary(plot, stationary.Minima, "local minimum", "local minima", mu, sigma, marked);
-            MarkStationary(plot, stationary.Saddles, "saddle", "saddles", mu, sigma, marked);
+            MarkStationary(plot, stationary.Minima, "local minimum", "local minima", mu, sigma);
+            MarkStationary(plot, stationary.Saddles, "saddle", "saddles", mu, sigma);
         }
         // A map that is +∞ everywhere (forward KL to a t with ν ≤ 2) has no minimum to mark.
         else if (double.IsFinite(map.Minimum.Value) && mu.Covers(map.Minimum.Mu) && sigma.Covers(map.Minimum.Sigma))
@@ -77,7 +74,6 @@ public static class LandscapeFigure
             var minimum = plot.Add.Marker(mu.ToPlot(map.Minimum.Mu), sigma.ToPlot(map.Minimum.Sigma), MarkerShape.OpenCircle, 14, Colors.Red);
             minimum.MarkerLineWidth = 2.5f;
             minimum.LegendText = $"grid minimum ({LogTicks.Format(map.Minimum.Value)}{map.Divergence.Unit})";
-            marked.Add(minimum.Location);
         }
 
         plot.Title($"{map.Divergence.Title()} {map.Divergence.Label()}, {o.Family ?? Family(target)}\n{Wrapped($"target p = {target}")}");
@@ -85,17 +81,10 @@ public static class LandscapeFigure
         plot.YLabel(map.Sigma.Geometric ? $"{o.ScaleName} (log scale)" : o.ScaleName);
         mu.LabelTicks(plot.Axes.Bottom);
         sigma.LabelTicks(plot.Axes.Left);
-        CoordinateRect cells = heatmap.GetAlignedExtent();
-        plot.Axes.SetLimits(cells); // exactly the cells: no margins, whatever the markers
+        plot.Axes.SetLimits(heatmap.GetAlignedExtent()); // exactly the cells: no margins, whatever the markers
 
-        // Legend in the corner farthest from the markers, on a dark glass so the white and
-        // coloured markers read as they do on the map.
-        plot.ShowLegend(EmptiestCorner(cells, marked));
-        plot.Legend.BackgroundColor = Colors.Black.WithAlpha(0.55);
-        plot.Legend.OutlineColor = Colors.Transparent;
-        plot.Legend.ShadowColor = Colors.Transparent;
-        plot.Legend.FontColor = Colors.White;
-        plot.Legend.FontSize = 13;
+        // Below the map (every cell of it is data), on a dark glass so the white and coloured markers read as on the map.
+        Legends.OutsideDark(plot);
 
         // Text sized for a figure that is shrunk to a column width.
         plot.Axes.Title.Label.FontSize = 17;
@@ -111,8 +100,7 @@ public static class LandscapeFigure
     /// The polished local minima (white discs) or saddles (cyan diamonds), as the basins figure draws them, each labelled with
     /// its value; one legend entry for all of a kind.
     /// </summary>
-    static void MarkStationary(Plot plot, IReadOnlyList<MapPoint> points, string one, string many, GridScale mu, GridScale sigma,
-        List<Coordinates> marked)
+    static void MarkStationary(Plot plot, IReadOnlyList<MapPoint> points, string one, string many, GridScale mu, GridScale sigma)
     {
         var shown = points.Where(p => mu.Covers(p.Mu) && sigma.Covers(p.Sigma)).ToArray();
         if (shown.Length == 0) return;
@@ -137,7 +125,6 @@ public static class LandscapeFigure
             tag.OffsetX = size / 2 + 2;
             tag.OffsetY = -size / 2 - 2;
         }
-        marked.AddRange(at);
     }
 
     /// <summary>Several maps of one target (forward and reverse KL, say), side by side, each with its own colour bar.</summary>
@@ -221,16 +208,6 @@ public static class LandscapeFigure
         contours.LabelStyle.ForeColor = Colors.White;
         contours.Update(grid);
         plot.Add.Plottable(contours);
-    }
-
-    /// <summary>The corner of <paramref name="area"/> farthest from every point (upper right when there are none).</summary>
-    internal static Alignment EmptiestCorner(CoordinateRect area, IReadOnlyList<Coordinates> points)
-    {
-        (Alignment Corner, double X, double Y)[] corners =
-            [(Alignment.UpperRight, 1, 1), (Alignment.UpperLeft, 0, 1), (Alignment.LowerRight, 1, 0), (Alignment.LowerLeft, 0, 0)];
-        double Clearance((Alignment Corner, double X, double Y) c) => points.Count == 0 ? 0 : points.Min(p =>
-            Math.Pow((p.X - area.Left) / area.Width - c.X, 2) + Math.Pow((p.Y - area.Bottom) / area.Height - c.Y, 2));
-        return corners.MaxBy(Clearance).Corner; // MaxBy keeps the first of equals: upper right
     }
 
     /// <summary>A mixture spec broken after " + " into lines of about 70 characters, so many components still fit.</summary>

@@ -55,9 +55,7 @@ public static class SliceFigure
         x.LabelTicks(plot.Axes.Bottom);
         y.LabelTicks(plot.Axes.Left);
         plot.Axes.SetLimits(heatmap.GetAlignedExtent());
-        plot.ShowLegend(Alignment.UpperRight);
-        plot.Legend.BackgroundColor = Colors.Black.WithAlpha(0.55);
-        plot.Legend.FontColor = Colors.White;
+        Legends.OutsideDark(plot);
         return plot;
     }
 

@@ -25,22 +25,26 @@ public static class ThetaDensityFigure
         fill.LineColor = Colors.DimGray;
         fill.LegendText = "target p";
         double top = pd.Max();
-        foreach (var b in shown)
+        for (int i = 0; i < shown.Count; i++)
         {
+            var b = shown[i];
             double[] q = xs.Select(v => family.Density(b.Q, v)).ToArray();
             top = Math.Max(top, q.Max());
             var line = plot.Add.ScatterLine(xs, q, BasinFigure.BasinColour(b.Id));
             line.LineWidth = (float)(1.5 + 3 * Math.Sqrt(Math.Clamp(b.Fraction, 0, 1)));
             line.LinePattern = b.Kind == ThetaKind.Degenerate ? LinePattern.Dashed : LinePattern.Solid;
-            line.LegendText = family.Legend(b);
+            // A flow's drifting ends can be dozens of rows: the legend names the first few, as the basins map does.
+            if (i < BasinFigure.MaxListed) line.LegendText = family.Legend(b);
         }
+        if (shown.Count > BasinFigure.MaxListed)
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"… and {shown.Count - BasinFigure.MaxListed} more (basins.json lists them)" });
         string label = divergence == Landscape.Divergence.Forward ? "forward KL(p || q)" : "reverse KL(q || p)";
         plot.Title($"Optima of {label}, q {family.FigureNoun}\np = {target}");
         plot.XLabel("x");
         plot.YLabel("density");
         plot.Axes.SetLimitsX(lo, hi);
         plot.Axes.SetLimitsY(0, 1.08 * top);
-        plot.ShowLegend(Alignment.UpperRight);
+        Legends.Outside(plot);
         plot.Axes.Title.Label.FontSize = 16;
         return plot;
     }

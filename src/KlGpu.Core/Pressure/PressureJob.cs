@@ -118,7 +118,7 @@ public static class PressureJob
     }
 
     /// <summary>Above, log10 |δD/δq| over x for each divergence; below, p shaded and q drawn on the same x axis.</summary>
-    static Multiplot Figure(GaussianMixture p, GaussianMixture q, double[] xs, double[] logP, double[] logQ,
+    internal static Multiplot Figure(GaussianMixture p, GaussianMixture q, double[] xs, double[] logP, double[] logQ,
         IReadOnlyList<(Divergence D, double[] Values)> curves, IReadOnlyList<double[]> magnitudes)
     {
         Plotting.FigureFonts.EnsureRegistered();
@@ -133,7 +133,7 @@ public static class PressureJob
         }
         top.Title($"Pressure on q(x): the functional derivative of each divergence\np = {p}, q = {q}");
         top.YLabel("log10 |δD/δq(x)|");
-        top.ShowLegend(Alignment.UpperCenter);
+        Plotting.Legends.Outside(top, Edge.Right);
 
         var bottom = new Plot();
         var fill = bottom.Add.FillY(xs, logP.Select(Math.Exp).ToArray(), new double[xs.Length]);
@@ -144,10 +144,13 @@ public static class PressureJob
         ql.LegendText = "q";
         bottom.XLabel("x");
         bottom.YLabel("density");
-        bottom.ShowLegend(Alignment.UpperRight);
+        Plotting.Legends.Outside(bottom, Edge.Right);
 
         var figure = new Multiplot(top) { Layout = new ScottPlot.MultiplotLayouts.Rows() };
         figure.AddPlot(bottom);
+        // The same left and right margins line the two x axes up; the right one holds the legends.
+        top.Layout.Fixed(new PixelPadding(80, 250, 40, 70));
+        bottom.Layout.Fixed(new PixelPadding(80, 250, 60, 20));
         return figure;
     }
 }

@@ -278,7 +278,46 @@
     });
   }
 
-  var draw = { landscape: drawLandscape, basins: drawBasins, sweep: drawSweep }[data.kind];
+  // A q with many numbers (a mixture, a flow) has no (μ, σ) plane: its basins as a table, and each basin's q over p.
+  // Hovering a row, or a curve, brings that basin's q forward.
+  function drawThetaBasins() {
+    var d = data.divergence, unit = d.unit ? ' [' + d.unit + ']' : '';
+    subtitle('target p = ' + data.target + '; ' + d.label + ', q = ' + data.family + '; ' + data.restarts + ' restarts: ' + data.summary);
+    var row = el('div', 'row');
+    var left = el('div', 'panel scroll', row), density = el('div', 'panel', row);
+    var table = el('table', 'basins', left), head = el('tr', '', el('thead', '', table)), rows = el('tbody', '', table);
+    ['basin', 'kind', d.label + unit, 'restarts', 'fraction', 'Hessian eigenvalues', 'q'].forEach(function (h) { el('th', '', head).textContent = h; });
+    var widths = data.basins.map(function (b) { return 1.5 + 3 * Math.sqrt(b.fraction); });
+    var traces = [pTrace(data.x, data.p)].concat(data.basins.map(function (b, k) {
+      return { x: data.x, y: b.q, type: 'scatter', mode: 'lines', name: b.label + ' ' + b.kind + ': ' + (100 * b.fraction).toFixed(1) + '%',
+        line: { color: colour(k), width: widths[k], dash: b.kind === 'saddle' ? 'dash' : 'solid' },
+        hovertemplate: b.label + ' ' + b.kind + ', value ' + fmt(b.value, 7) + unit + '<br>x = %{x:.4g}, q = %{y:.4g}<extra></extra>' };
+    }));
+    function emphasise(k) {
+      var w = widths.map(function (v, i) { return k === null ? v : i === k ? v + 2.5 : 1; });
+      Array.prototype.forEach.call(rows.children, function (tr, i) { tr.className = i === k ? 'on' : ''; });
+      return Plotly.restyle(density, { 'line.width': w }, data.basins.map(function (b, i) { return i + 1; }));
+    }
+    data.basins.forEach(function (b, k) {
+      var tr = el('tr', '', rows);
+      [b.label + (b.polished ? '' : ' (not polished)'), b.kind, fmt(b.value, 8), String(b.count), (100 * b.fraction).toFixed(2) + '%',
+        b.hessian.map(function (h) { return fmt(h, 4); }).join(', '), b.describe].forEach(function (text, i) {
+        var td = el('td', '', tr);
+        td.textContent = text;
+        if (i === 0) td.style.color = colour(k);
+      });
+      tr.addEventListener('mouseenter', function () { emphasise(k); });
+      tr.addEventListener('mouseleave', function () { emphasise(null); });
+    });
+    var layout = densityLayout('Each basin\'s q over p');
+    layout.legend = { orientation: 'h', x: 0, y: -0.2 };
+    return Plotly.newPlot(density, traces, layout, config).then(function () {
+      density.on('plotly_hover', function (e) { if (e.points[0].curveNumber > 0) emphasise(e.points[0].curveNumber - 1); });
+      density.on('plotly_unhover', function () { emphasise(null); });
+    });
+  }
+
+  var draw = { landscape: drawLandscape, basins: drawBasins, sweep: drawSweep, 'theta-basins': drawThetaBasins }[data.kind];
   Promise.resolve()
     .then(function () {
       if (!draw) throw new Error('unknown report kind ' + data.kind);

@@ -11,7 +11,8 @@ namespace KlGpu.Sweeps;
 /// while a minimum, dashed past a pitchfork where the branch is a saddle), each located transition as a vertical line
 /// named in the legend, with pitchforks and folds marked at their point. In the middle, each branch's value: a switch of
 /// the global minimum is where two branches cross. Below, smaller, the fraction of restarts that reached each minimum.
-/// A mixture q draws each component's mean, sized by its weight (its branches are not traced here).
+/// A mixture q draws each component's mean, sized by its weight; having no continuation, its lines join each value's
+/// stationary points to the next value's by <see cref="MixtureBranches"/>' rule (nearest laws), which the title states.
 /// </summary>
 public static class BifurcationFigure
 {
@@ -23,14 +24,40 @@ public static class BifurcationFigure
     /// <summary>A located transition: where, what, and (for a Gaussian q) the point's μ there.</summary>
     readonly record struct Located(double Parameter, TransitionKind Kind, double? Mu);
 
+    /// <summary>A line of the fraction panel: a joined minimum's share of restarts at two neighbouring values.</summary>
+    readonly record struct Share(double From, double FractionFrom, double To, double FractionTo);
+
+    /// <summary>How a figure's lines were made, for its legend: a line that ends at minima, one that ends at a saddle, and a note
+    /// under the title (null: none).</summary>
+    readonly record struct Lines(string Minimum, string Saddle, string? Note);
+
+    static readonly Lines Traced = new("branch (continuation): minimum", "branch past a pitchfork: saddle", null);
+
     public static Multiplot Create(SweepResult r) => Draw(r.Settings,
         r.Points.SelectMany(p => p.Report.Basins.Select(b => new Mark(p.Parameter, b.Mu, b.Value, b.Kind == StationaryKind.Minimum, 6, b.Fraction))).ToList(),
-        r.Transitions.Select(t => new Located(t.Parameter, t.Kind, t.Mu)).ToList(), r.Branches, "μ", "saddle (reached by restarts)");
+        r.Transitions.Select(t => new Located(t.Parameter, t.Kind, t.Mu)).ToList(), r.Branches, [], Traced, "μ", "saddle (reached by restarts)");
 
-    public static Multiplot Create(MixtureSweepResult r) => Draw(r.Settings,
-        r.Points.SelectMany(p => p.Run.Basins.SelectMany(b => Enumerable.Range(0, b.Q.Count).Select(k =>
-            new Mark(p.Parameter, b.Q.Means[k], b.Value, b.Kind != ThetaKind.Saddle, 3 + 7 * (float)Math.Sqrt(b.Q.Weights[k]), k == 0 ? b.Fraction : null)))).ToList(),
-        r.Transitions.Select(t => new Located(t.Parameter, t.Kind, null)).ToList(), [], "component means (marker area ∝ weight)", "saddle (reached by restarts)");
+    public static Multiplot Create(MixtureSweepResult r)
+    {
+        var at = r.Points.ToDictionary(p => p.Parameter);
+        var segments = new List<BranchSegment>();
+        var shares = new List<Share>();
+        foreach (var link in r.Links)
+        {
+            var (a, b) = (at[link.From].Run.Basins[link.BasinFrom], at[link.To].Run.Basins[link.BasinTo]);
+            bool minima = a.Kind != ThetaKind.Saddle && b.Kind != ThetaKind.Saddle;
+            foreach (var (j, k) in link.Components)
+                segments.Add(new BranchSegment(link.From, a.Q.Means[j], a.Q.Stds[j], a.Value, link.To, b.Q.Means[k], b.Q.Stds[k], b.Value, minima));
+            if (minima) shares.Add(new Share(link.From, a.Fraction, link.To, b.Fraction));
+        }
+        var lines = new Lines("joined: minima at both ends", "joined: a saddle at an end", string.Create(CultureInfo.InvariantCulture,
+            $"lines join neighbouring values' mutually nearest laws\n(relative L² distance ≤ {MixtureBranches.MaxDistance:0.##}, the runner-up ≥ {MixtureBranches.Margin:0.##}× as far)"));
+        return Draw(r.Settings,
+            r.Points.SelectMany(p => p.Run.Basins.SelectMany(b => Enumerable.Range(0, b.Q.Count).Select(k =>
+                new Mark(p.Parameter, b.Q.Means[k], b.Value, b.Kind != ThetaKind.Saddle, 3 + 7 * (float)Math.Sqrt(b.Q.Weights[k]), k == 0 ? b.Fraction : null)))).ToList(),
+            r.Transitions.Select(t => new Located(t.Parameter, t.Kind, null)).ToList(), segments, shares, lines, "component means (marker area ∝ weight)",
+            "saddle (reached by restarts)");
+    }
 
     static Color KindColour(TransitionKind kind) => kind switch
     {
@@ -40,7 +67,8 @@ public static class BifurcationFigure
         _ => Colors.SteelBlue,
     };
 
-    static Multiplot Draw(SweepSettings s, List<Mark> marks, List<Located> transitions, IReadOnlyList<BranchSegment> branches, string yLabel, string saddle)
+    static Multiplot Draw(SweepSettings s, List<Mark> marks, List<Located> transitions, IReadOnlyList<BranchSegment> branches, IReadOnlyList<Share> shares,
+        Lines lines, string yLabel, string saddle)
     {
         FigureFonts.EnsureRegistered();
         var colormap = new ScottPlot.Colormaps.Viridis();
@@ -51,12 +79,14 @@ public static class BifurcationFigure
         var top = new Plot();
         var middle = new Plot();
         // The traced branches first, under the markers.
+        var valueLines = new HashSet<(double, double, double, double)>();
         foreach (var b in branches)
         {
             var pattern = b.EndsMinimum ? LinePattern.Solid : LinePattern.Dashed;
             var up = top.Add.Line(b.From, b.MuFrom, b.To, b.MuTo);
-            var down = middle.Add.Line(b.From, b.ValueFrom, b.To, b.ValueTo);
-            foreach (var line in new[] { up, down })
+            // A mixture's joined points give one value line per component pair: draw it once.
+            bool first = valueLines.Add((b.From, b.ValueFrom, b.To, b.ValueTo));
+            foreach (var line in first ? new[] { up, middle.Add.Line(b.From, b.ValueFrom, b.To, b.ValueTo) } : [up])
             {
                 line.LineColor = branchColour.WithAlpha(0.8);
                 line.LineWidth = 1.5f;
@@ -87,14 +117,14 @@ public static class BifurcationFigure
         {
             var traced = top.Add.Line(double.NaN, double.NaN, double.NaN, double.NaN);
             traced.LineColor = branchColour;
-            traced.LegendText = "branch (continuation): minimum";
+            traced.LegendText = lines.Minimum;
         }
         if (branches.Any(b => !b.EndsMinimum))
         {
             var past = top.Add.Line(double.NaN, double.NaN, double.NaN, double.NaN);
             past.LineColor = branchColour;
             past.LinePattern = LinePattern.Dashed;
-            past.LegendText = "branch past a pitchfork: saddle";
+            past.LegendText = lines.Saddle;
         }
         if (transitions.Any(t => t.Mu is not null && t.Kind == TransitionKind.Pitchfork))
             top.Add.Marker(double.NaN, double.NaN, MarkerShape.FilledDiamond, 10, KindColour(TransitionKind.Pitchfork)).LegendText = "pitchfork point";
@@ -103,7 +133,8 @@ public static class BifurcationFigure
         if (marks.Count > 0)
             top.Add.Marker(double.NaN, double.NaN, MarkerShape.FilledSquare, 8, Colour(lo)).LegendText =
                 string.Create(CultureInfo.InvariantCulture, $"colour: {s.Divergence.Label()}, {lo:G4} to {hi:G4}{s.Divergence.Unit}");
-        top.Title($"Stationary points of {s.Divergence.Label()} as {s.Parameter} varies{(s.Components > 1 ? $", q a mixture of {s.Components}" : "")}\ntarget p = {s.Template.Text}");
+        top.Title($"Stationary points of {s.Divergence.Label()} as {s.Parameter} varies{(s.Components > 1 ? $", q a mixture of {s.Components}" : "")}\ntarget p = {s.Template.Text}"
+            + (lines.Note is null ? "" : "\n" + lines.Note));
         top.XLabel(s.Parameter);
         top.YLabel(yLabel);
         top.ShowLegend(Edge.Right); // beside: any corner of the plot may hold a branch
@@ -113,6 +144,12 @@ public static class BifurcationFigure
         middle.Title(branches.Count > 0 ? "Each branch's value: the global minimum switches where two branches cross" : "The value of each stationary point");
 
         var bottom = new Plot();
+        foreach (var f in shares)
+        {
+            var line = bottom.Add.Line(f.From, f.FractionFrom, f.To, f.FractionTo);
+            line.LineColor = branchColour.WithAlpha(0.5);
+            line.LineWidth = 1;
+        }
         foreach (var m in marks.Where(x => x.Minimum && x.Fraction is not null))
             bottom.Add.Marker(m.Parameter, m.Fraction!.Value, MarkerShape.FilledCircle, 5, Colour(m.Value));
         bottom.XLabel(s.Parameter);
@@ -128,9 +165,9 @@ public static class BifurcationFigure
         double pad = 0.02 * Math.Max(x.Max() - x.Min(), 1e-9);
         foreach (var plot in new[] { top, middle, bottom }) plot.Axes.SetLimitsX(x.Min() - pad, x.Max() + pad);
         // The same left and right margins line the data areas up; the right one holds the top panel's legend.
-        top.Layout.Fixed(new PixelPadding(80, 330, 50, 60));
-        middle.Layout.Fixed(new PixelPadding(80, 330, 50, 40));
-        bottom.Layout.Fixed(new PixelPadding(80, 330, 50, 20));
+        top.Layout.Fixed(new PixelPadding(80, 370, 50, lines.Note is null ? 60 : 100));
+        middle.Layout.Fixed(new PixelPadding(80, 370, 50, 40));
+        bottom.Layout.Fixed(new PixelPadding(80, 370, 50, 20));
         return figure;
     }
 

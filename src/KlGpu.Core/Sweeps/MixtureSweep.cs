@@ -15,7 +15,11 @@ public sealed record MixtureSweepPoint(double Parameter, Target Target, ThetaBas
 /// <summary>A transition of a mixture q's sweep: where, what, and the mixture(s) involved there (components in canonical order).</summary>
 public sealed record MixtureTransition(double Parameter, TransitionKind Kind, string Description, GaussianMixture Q, GaussianMixture? Other = null);
 
-public sealed record MixtureSweepResult(SweepSettings Settings, IReadOnlyList<MixtureSweepPoint> Points, IReadOnlyList<MixtureTransition> Transitions, double Seconds);
+public sealed record MixtureSweepResult(SweepSettings Settings, IReadOnlyList<MixtureSweepPoint> Points, IReadOnlyList<MixtureTransition> Transitions, double Seconds)
+{
+    /// <summary>The stationary points joined across neighbouring values by <see cref="MixtureBranches"/>' rule (no continuation traces them).</summary>
+    public IReadOnlyList<MixtureLink> Links { get; init; } = [];
+}
 
 /// <summary>`klgpu sweep --family mixture:K`: a mixture q's restarts at every parameter value, then its transitions in the 3K − 1 parameters.</summary>
 public static class MixtureSweepJob
@@ -68,7 +72,7 @@ public static class MixtureSweepJob
             points.Add(new MixtureSweepPoint(values[i], plan[i].Target, basinsAt(i, plan[i])));
         }
         var transitions = new MixtureTransitionFinder(s).Find(points, cancel);
-        return new MixtureSweepResult(s, points, transitions, earlier + clock.Elapsed.TotalSeconds);
+        return new MixtureSweepResult(s, points, transitions, earlier + clock.Elapsed.TotalSeconds) { Links = MixtureBranches.Join(points) };
     }
 
     /// <summary>The file of one value's restarts in a shard.</summary>

@@ -63,7 +63,7 @@ public class BasinsCliTests
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains("3 minima", run.Stdout);
         FigureFiles.AssertPng(folder.File("basin-map.png"), 900, 700);
-        FigureFiles.AssertPng(folder.File("basins.png"), 900, 700);
+        FigureFiles.AssertPng(folder.File("basins.png"), 900 + KlGpu.Plotting.BasinFigure.LegendWidth, 700); // the legend beside the map
         Assert.Equal(97, File.ReadAllLines(folder.File("restarts.csv")).Length);
     }
 

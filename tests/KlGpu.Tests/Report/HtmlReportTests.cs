@@ -211,8 +211,42 @@ public sealed partial class HtmlReportTests
         Assert.True(JsonNode.Parse(File.ReadAllText(dir.File("manifest.json")))!["parameters"]!["html"]!.GetValue<bool>());
     }
 
+    /// <summary>A mixture or flow q's basins report: its table is basins.json's, and every basin's q is its density, computed
+    /// here from basins.json's numbers (a mixture's by the normal density above, a flow's by the tests' own flow).</summary>
     [Theory]
-    [InlineData("basins", "--family", "mixture:2", "--restarts", "4")]
+    [InlineData("mixture:2")]
+    [InlineData("flow:1")]
+    public void AThetaBasinsReportHoldsTheBasinsTableAndEachQ(string family)
+    {
+        using var dir = new TempFolder();
+        var run = CliRun.Of("basins", "--family", family, "--target", Mixture, "--restarts", "6", "--steps", "400", "--html", "--out", dir.Path);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var data = Read(dir.File("report.html"));
+        Assert.Equal("theta-basins", (string?)data["kind"]);
+        var expected = JsonNode.Parse(File.ReadAllText(dir.File("basins.json")))!["basins"]!.AsArray();
+        var basins = data["basins"]!.AsArray();
+        Assert.Equal(expected.Count, basins.Count);
+        Assert.NotEmpty(basins);
+        double[] x = Doubles(data["x"]), p = Doubles(data["p"]);
+        for (int k = 0; k < x.Length; k += 40) Close(0.4 * Normal(x[k], -1, 0.4) + 0.6 * Normal(x[k], 1, 0.7), p[k], 1e-12);
+        for (int b = 0; b < basins.Count; b++)
+        {
+            var (page, json) = (basins[b]!, expected[b]!);
+            Assert.Equal("B" + json["id"]!.GetValue<int>(), (string?)page["label"]);
+            Assert.Equal((string?)json["kind"], (string?)page["kind"]);
+            foreach (var key in new[] { "value", "fraction" }) Assert.Equal(json[key]!.GetValue<double>(), page[key]!.GetValue<double>());
+            Assert.Equal(json["count"]!.GetValue<int>(), page["count"]!.GetValue<int>());
+            Assert.Equal(Doubles(json["hessian_eigenvalues"]), Doubles(page["hessian"]));
+            double[] q = Doubles(page["q"]);
+            Func<double, double> density = family.StartsWith("mixture")
+                ? v => Enumerable.Range(0, Doubles(json["weights"]).Length).Sum(i => Doubles(json["weights"])[i] * Normal(v, Doubles(json["means"])[i], Doubles(json["stds"])[i]))
+                : v => Math.Exp(KlGpu.Tests.Flow.FlowReference.LogQ(Doubles(json["theta"]), v));
+            for (int k = 0; k < x.Length; k += 40) Close(density(x[k]), q[k], 1e-10);
+        }
+        Assert.True(JsonNode.Parse(File.ReadAllText(dir.File("manifest.json")))!["parameters"]!["html"]!.GetValue<bool>());
+    }
+
+    [Theory]
     [InlineData("landscape", "--family", "gaussian-fixed-sigma:1", "--mu", "-2:2:8")]
     public void HtmlIsRefusedWhereThereIsNoReport(params string[] args)
     {
