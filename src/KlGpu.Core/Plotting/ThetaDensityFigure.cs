@@ -8,6 +8,9 @@ namespace KlGpu.Plotting;
 /// <summary>The target p shaded and the fitted q of each basin of a θ family drawn over it, a line as thick as its share of restarts.</summary>
 public static class ThetaDensityFigure
 {
+    /// <summary>The most basins the legend names: more would run past the figure's foot.</summary>
+    public const int MaxListed = 8;
+
     public static Plot ForRun<TQ>(Target target, Landscape.Divergence divergence, ThetaFamily<TQ> family, IReadOnlyList<ThetaBasin<TQ>> basins)
         where TQ : class
     {
@@ -25,19 +28,24 @@ public static class ThetaDensityFigure
         fill.LineColor = Colors.DimGray;
         fill.LegendText = "target p";
         double top = pd.Max();
-        for (int i = 0; i < shown.Count; i++)
+        // A flow's drifting ends can be dozens of rows: the legend names at most MaxListed, one per distinct value first.
+        var named = new HashSet<int>();
+        var values = new HashSet<string>();
+        foreach (var b in shown)
+            if (named.Count < MaxListed && values.Add(b.Value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture))) named.Add(b.Id);
+        foreach (var b in shown)
+            if (named.Count < MaxListed) named.Add(b.Id);
+        foreach (var b in shown)
         {
-            var b = shown[i];
             double[] q = xs.Select(v => family.Density(b.Q, v)).ToArray();
             top = Math.Max(top, q.Max());
             var line = plot.Add.ScatterLine(xs, q, BasinFigure.BasinColour(b.Id));
             line.LineWidth = (float)(1.5 + 3 * Math.Sqrt(Math.Clamp(b.Fraction, 0, 1)));
             line.LinePattern = b.Kind == ThetaKind.Degenerate ? LinePattern.Dashed : LinePattern.Solid;
-            // A flow's drifting ends can be dozens of rows: the legend names the first few, as the basins map does.
-            if (i < BasinFigure.MaxListed) line.LegendText = family.Legend(b);
+            if (named.Contains(b.Id)) line.LegendText = family.Legend(b);
         }
-        if (shown.Count > BasinFigure.MaxListed)
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"… and {shown.Count - BasinFigure.MaxListed} more (basins.json lists them)" });
+        if (shown.Count > named.Count)
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"… and {shown.Count - named.Count} more (basins.json lists every one)" });
         string label = divergence == Landscape.Divergence.Forward ? "forward KL(p || q)" : "reverse KL(q || p)";
         plot.Title($"Optima of {label}, q {family.FigureNoun}\np = {target}");
         plot.XLabel("x");

@@ -113,3 +113,21 @@ public class LegendPlacementTests
     static SweepSettings SweepSettings() => new(new TargetTemplate("0.3*N(-{d},1) + 0.4*N(0,1) + 0.3*N({d},1)"), "d", new GridAxis(2, 2.2, 2),
         new DivergenceTemplate("reverse"), new KlGpu.Families.MixtureFamily(2), 8, 10, 0.05, 1, null, null, Precision.Double, Accelerators.AcceleratorKind.Cpu);
 }
+
+public class ThetaDensityLegendTests
+{
+    [Fact]
+    public void A_run_with_many_ends_names_each_distinct_value_first_and_counts_the_rest()
+    {
+        var p = new MixtureTarget(new GaussianMixture([0.5, 0.5], [-2, 2], [1, 1]));
+        // Twelve ends of one value (a drifting valley), then eight of distinct values.
+        var basins = Enumerable.Range(0, 20).Select(i => new ThetaBasin<GaussianMixture>(i, ThetaKind.Minimum,
+            new GaussianMixture([0.5, 0.5], [-2 + 0.01 * i, 2], [1, 1]), i < 12 ? 0.25 : 0.5 + i, 1, 0.05, [1, 1, 1, 1, 1], 0, 0, i == 0)).ToList();
+        var plot = ThetaDensityFigure.ForRun(p, Divergence.Reverse, new KlGpu.Families.MixtureFamily(2), basins);
+        var named = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Where(s => !string.IsNullOrEmpty(s.LegendText)).Select(s => s.LegendText).ToList();
+        Assert.Equal(ThetaDensityFigure.MaxListed, named.Count);
+        Assert.StartsWith("B0:", named[0]);
+        Assert.Equal(Enumerable.Range(12, ThetaDensityFigure.MaxListed - 1).Select(i => $"B{i}:"), named.Skip(1).Select(t => t[..(t.IndexOf(':') + 1)]));
+        Assert.Equal($"… and {20 - ThetaDensityFigure.MaxListed} more (basins.json lists every one)", Assert.Single(plot.Legend.ManualItems).LabelText);
+    }
+}
