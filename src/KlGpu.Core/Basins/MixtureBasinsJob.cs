@@ -138,7 +138,7 @@ public static class MixtureBasinsJob
         cancel.ThrowIfCancellationRequested();
 
         clock.Restart();
-        var polish = new MixturePolish(s.Target.Marginal, s.Divergence.Integrand);
+        var polish = new MixturePolish(s.Target.Marginal, s.Divergence.Integrand, s.Divergence.Order);
         var ends = new GaussianMixture?[s.Restarts];
         for (int i = 0; i < s.Restarts; i++)
             if (status[i] != RestartStatus.Diverged) ends[i] = EndPoint(end[(i * n)..((i + 1) * n)], k);
