@@ -23,13 +23,15 @@ public static class MixtureRestartKernels
 
     /// <summary>
     /// One restart per thread: <paramref name="theta"/>'s 3K numbers from index·3K hold the start and receive the end point;
-    /// <paramref name="kind"/> is <see cref="FDivergence.ForwardKl"/> or <see cref="FDivergence.ReverseKl"/>. A restart stops at
+    /// <paramref name="kind"/> is an <see cref="FDivergence"/> code, the KLs' included, and <paramref name="order"/> α for α and
+    /// Rényi. A restart stops at
     /// the first iterate whose gradient norm is below the tolerance; it diverges if a log std leaves ±LogSigmaLimit or
-    /// anything stops being finite. The steps integrate on <see cref="MixtureQuadrature.Restarts"/>' panels, a quarter of the
-    /// polish's nodes (the polish re-evaluates every basin on its own). The logits are re-centred after each step (their gradient sums to zero; only their
+    /// anything stops being finite (a χ², α or Rényi integral that diverges at θ has a NaN gradient). The KLs' steps integrate
+    /// on <see cref="MixtureQuadrature.Restarts"/>' panels, a quarter of the polish's nodes (the polish re-evaluates every
+    /// basin on its own); the other divergences on their own panels (<see cref="MixtureFit.ValueAndGradient{T, R, SP, V, RU}"/>). The logits are re-centred after each step (their gradient sums to zero; only their
     /// differences matter), so they cannot drift.
     /// </summary>
-    public static void Optimize<T, R>(Index1D index, int count, int kind, ArrayView<T> theta, LogMixturePlanView<T> target,
+    public static void Optimize<T, R>(Index1D index, int count, int kind, T order, ArrayView<T> theta, LogMixturePlanView<T> target,
         OptimizerSettings<T> settings, ArrayView<T> scratch, ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps,
         ArrayView<int> status)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
@@ -58,8 +60,8 @@ public static class MixtureRestartKernels
             if (finite)
             {
                 // The steps need only the gradient; the value is integrated once, at the end point.
-                MixtureFit.ValueAndGradient<T, R, LogMixturePlanView<T>, ViewVector<T>, RuleView<T>>(kind, layout, target, count, th, q, g,
-                    rule, withValue: false);
+                MixtureFit.ValueAndGradient<T, R, LogMixturePlanView<T>, ViewVector<T>, RuleView<T>>(kind, order, layout, target, count, th, q,
+                    g, rule, withValue: false);
                 T squared = T.Zero;
                 for (int i = 0; i < n; i++) squared += g[i] * g[i];
                 norm = T.Sqrt(squared);
@@ -74,7 +76,7 @@ public static class MixtureRestartKernels
         }
         if (progress.Outcome != RestartStatus.Diverged)
         {
-            f = MixtureFit.ValueAndGradient<T, R, LogMixturePlanView<T>, ViewVector<T>, RuleView<T>>(kind, layout, target, count, th, q, g, rule);
+            f = MixtureFit.ValueAndGradient<T, R, LogMixturePlanView<T>, ViewVector<T>, RuleView<T>>(kind, order, layout, target, count, th, q, g, rule);
             if (!T.IsFinite(f)) progress.Outcome = RestartStatus.Diverged;
         }
         value[index] = f;

@@ -6,10 +6,10 @@ internal static class EvalCommand
     public static Command Create(CliContext context)
     {
         var target = CommonOptions.Target(required: true, heavyTails: true,
-            help: "The target p: a mixture of N(mean,std) terms, which may also hold Student-t T(nu,mean,scale) and Laplace L(mean,scale) terms (then forward and reverse KL only), e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"0.5*T(3,-2,1) + 0.5*L(2,1)\" or --target @mixture.json, or the d-dimensional ½N(0,I) + ½N(u,I), e.g. --target \"two-modes(d=20, sep=5)\"");
+            help: "The target p: a mixture of N(mean,std) terms, which may also hold Student-t T(nu,mean,scale) and Laplace L(mean,scale) terms (then forward and reverse KL only for an N q), e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"0.5*T(3,-2,1) + 0.5*L(2,1)\" or --target @mixture.json, or the d-dimensional ½N(0,I) + ½N(u,I), e.g. --target \"two-modes(d=20, sep=5)\"");
         var q = new Option<string>("--q")
         {
-            Description = "The approximation q: a mixture of N(mean,std) terms or @mixture.json, e.g. --q \"N(0,1.5)\", or a flow flow(MU,SIGMA; S(ALPHA,SCALE,EPSILON,DELTA); ...) or @flow.json against a 1-D Gaussian mixture, forward and reverse KL only (docs/flow.md), e.g. --q \"flow(0,2; S(0,2,0,0.5))\", or one Student-t T(nu,mean,scale) against a 1-D target, forward and reverse KL only, e.g. --q \"T(3,0,1.5)\"; no L(mean,scale) terms; against a target with T or L terms q is one N or T, against two-modes q is along u (N(0,1) across it) and not a T",
+            Description = "The approximation q: a mixture of N(mean,std) terms or @mixture.json, e.g. --q \"N(0,1.5)\", or a flow flow(MU,SIGMA; S(ALPHA,SCALE,EPSILON,DELTA); ...) or @flow.json against a 1-D Gaussian mixture, forward and reverse KL only (docs/flow.md), e.g. --q \"flow(0,2; S(0,2,0,0.5))\", or one Student-t T(nu,mean,scale) against a 1-D target, every divergence but ksd whose integral is finite (docs/divergences.md), e.g. --q \"T(3,0,1.5)\"; no L(mean,scale) terms; against a target with T or L terms q is one N or T, against two-modes q is along u (N(0,1) across it) and not a T",
             Required = true,
             HelpName = "SPEC",
         };

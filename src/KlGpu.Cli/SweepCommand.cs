@@ -93,7 +93,7 @@ internal sealed class SweepCommand
     {
         public readonly Parameter<FitFamily> Family = Parameter.Of("family", "--family", null, "FAMILY",
             mixtures
-                ? "gaussian, gaussian-fixed-sigma:S or mixture:K (forward or reverse KL; its transitions are followed in the 3K − 1 mixture parameters), e.g. --family mixture:2"
+                ? "gaussian, gaussian-fixed-sigma:S or mixture:K (any divergence but ksd; its transitions are followed in the 3K − 1 mixture parameters), e.g. --family mixture:2"
                 : "gaussian or gaussian-fixed-sigma:S, e.g. --family gaussian-fixed-sigma:1",
             "gaussian", FitFamily.Parse, f => f.Name);
         public readonly Parameter<int?> Restarts = Parameter.Of<int?>("restarts", "--restarts", null, "N",

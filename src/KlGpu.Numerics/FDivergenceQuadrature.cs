@@ -19,6 +19,68 @@ public readonly struct ArrayRule(double[] nodes, double[] weights) : IQuadrature
 }
 
 /// <summary>
+/// Where <see cref="FDivergenceQuadrature"/> sums the gradient of a divergence in q's parameters, ∫ q ∂g/∂q · ∂log q/∂θ dx:
+/// each panel of half-width h is opened by <see cref="Begin"/>, each node x adds the rule weight times q ∂g/∂q there, and
+/// <see cref="End"/> closes the panel. The sink knows q's parametrisation (a Gaussian's (μ, log σ), a mixture's θ).
+/// </summary>
+public interface IScoreSink<T> where T : unmanaged
+{
+    /// <summary>False for a value alone: the nodes' sensitivities are then not computed.</summary>
+    bool Wanted { get; }
+    void Begin(T h);
+    void Add(T x, T weight);
+    void End();
+    /// <summary>Multiplies every sum so far (Rényi's chain rule through the log; NaN where the value is infinite).</summary>
+    void Scale(T factor);
+}
+
+/// <summary>No gradient: a value alone.</summary>
+public struct NoScores<T> : IScoreSink<T> where T : unmanaged
+{
+    public readonly bool Wanted => false;
+    public readonly void Begin(T h) { }
+    public readonly void Add(T x, T weight) { }
+    public readonly void End() { }
+    public readonly void Scale(T factor) { }
+}
+
+/// <summary>The gradient in (μ, log σ) of a Gaussian q = N(μ, σ): ∂log q/∂μ = (x−μ)/σ², ∂log q/∂log σ = (x−μ)²/σ² − 1,
+/// summed per panel and scaled by its half-width at its end.</summary>
+public struct GaussianScores<T>(T mean, T precision) : IScoreSink<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    T h, panelMu, panelLogSigma;
+    public T Mu, LogSigma;
+
+    public readonly bool Wanted => true;
+
+    public void Begin(T halfWidth)
+    {
+        h = halfWidth;
+        panelMu = T.Zero;
+        panelLogSigma = T.Zero;
+    }
+
+    public void Add(T x, T weight)
+    {
+        T t = (x - mean) * precision;
+        panelMu += weight * t;
+        panelLogSigma += weight * (t * (x - mean) - T.One);
+    }
+
+    public void End()
+    {
+        Mu += panelMu * h;
+        LogSigma += panelLogSigma * h;
+    }
+
+    public void Scale(T factor)
+    {
+        Mu *= factor;
+        LogSigma *= factor;
+    }
+}
+
+/// <summary>
 /// ∫ f(log p, log q) dx for two Gaussian mixtures by composite Gauss–Legendre panels adapted to the components.
 /// Every component of p and q owns a window of ±<see cref="Window"/> of its stds, and the integrand's tails own a window
 /// of ±Window tail stds (<see cref="FDivergence.TailStd{T}"/>) beyond the outermost means. The line is cut at every
@@ -95,14 +157,12 @@ public static class FDivergenceQuadrature
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
     {
-        T gradMu = T.Zero, gradLogSigma = T.Zero;
-        return Integral<T, R, SP, SQ, RU>(kind, a, shift, p, q, rule, false, ref gradMu, ref gradLogSigma);
+        var none = new NoScores<T>();
+        return Integral<T, R, SP, SQ, RU, NoScores<T>>(kind, a, shift, p, q, rule, ref none);
     }
 
     /// <summary>
-    /// The divergence between p and a Gaussian q = N(μ, σ) with its gradient in (μ, log σ): ∫ q ∂g/∂q · ∂log q/∂θ dx
-    /// (<see cref="FDivergence.Sensitivity{T, R}"/>) on the value's own panels. Rényi, D = log I/(α−1) with
-    /// I = ∫ p^α q^{1−α}, has ∂D/∂θ = ∂I/∂θ / ((α−1) I), both integrals scaled alike (the scale cancels).
+    /// The divergence between p and a Gaussian q = N(μ, σ) with its gradient in (μ, log σ) (<see cref="GaussianScores{T}"/>).
     /// Where the value is +∞ the gradient is undefined: NaN.
     /// </summary>
     public static T DivergenceWithGradient<T, R, SP, RU>(int kind, T a, in SP p, in GaussianComponent<T> q, in RU rule,
@@ -110,31 +170,42 @@ public static class FDivergenceQuadrature
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
     {
-        gradMu = T.Zero;
-        gradLogSigma = T.Zero;
-        T value;
-        if (kind != FDivergence.Renyi)
-            value = Integral<T, R, SP, GaussianComponent<T>, RU>(kind, a, T.Zero, p, q, rule, true, ref gradMu, ref gradLogSigma);
-        else
-        {
-            value = Divergence<T, R, SP, GaussianComponent<T>, RU>(kind, a, p, q, rule);
-            T shift = PowerShift<T, R, SP, GaussianComponent<T>>(a, p, q);
-            T power = Integral<T, R, SP, GaussianComponent<T>, RU>(FDivergence.Power, a, shift, p, q, rule, true, ref gradMu, ref gradLogSigma);
-            T scale = T.One / ((a - T.One) * power);
-            gradMu *= scale;
-            gradLogSigma *= scale;
-        }
-        if (!T.IsFinite(value))
-        {
-            gradMu = T.NaN;
-            gradLogSigma = T.NaN;
-        }
+        var scores = new GaussianScores<T>(q.Mean(0), q.Precision(0));
+        T value = DivergenceWithGradient<T, R, SP, GaussianComponent<T>, RU, GaussianScores<T>>(kind, a, p, q, rule, ref scores);
+        gradMu = scores.Mu;
+        gradLogSigma = scores.LogSigma;
         return value;
     }
 
-    static T Integral<T, R, SP, SQ, RU>(int kind, T a, T shift, in SP p, in SQ q, in RU rule, bool gradient, ref T gradMu, ref T gradLogSigma)
+    /// <summary>
+    /// The divergence between p and q with its gradient in q's parameters, summed by <paramref name="scores"/>: ∫ q ∂g/∂q ·
+    /// ∂log q/∂θ dx (<see cref="FDivergence.Sensitivity{T, R}"/>) on the value's own panels. Rényi, D = log I/(α−1) with
+    /// I = ∫ p^α q^{1−α}, has ∂D/∂θ = ∂I/∂θ / ((α−1) I), both integrals scaled alike (the scale cancels).
+    /// Where the value is +∞ the gradient is undefined: NaN.
+    /// </summary>
+    public static T DivergenceWithGradient<T, R, SP, SQ, RU, S>(int kind, T a, in SP p, in SQ q, in RU rule, ref S scores)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
+        where S : struct, IScoreSink<T>
+    {
+        T value;
+        if (kind != FDivergence.Renyi)
+            value = Integral<T, R, SP, SQ, RU, S>(kind, a, T.Zero, p, q, rule, ref scores);
+        else
+        {
+            value = Divergence<T, R, SP, SQ, RU>(kind, a, p, q, rule);
+            T shift = PowerShift<T, R, SP, SQ>(a, p, q);
+            T power = Integral<T, R, SP, SQ, RU, S>(FDivergence.Power, a, shift, p, q, rule, ref scores);
+            scores.Scale(T.One / ((a - T.One) * power));
+        }
+        if (!T.IsFinite(value)) scores.Scale(T.NaN);
+        return value;
+    }
+
+    static T Integral<T, R, SP, SQ, RU, S>(int kind, T a, T shift, in SP p, in SQ q, in RU rule, ref S scores)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+        where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
+        where S : struct, IScoreSink<T>
     {
         T widestP = T.Zero, widestQ = T.Zero, lowMean = T.PositiveInfinity, highMean = T.NegativeInfinity;
         for (int k = 0; k < p.Count; k++)
@@ -216,8 +287,8 @@ public static class FDivergenceQuadrature
             {
                 T left = x + R.Of(j) * width, right = j == panels - 1 ? next : x + R.Of(j + 1) * width;
                 total += kind == FDivergence.TotalVariation
-                    ? KinkedPanel<T, R, SP, SQ, RU>(kind, a, p, q, rule, left, right, gradient, ref gradMu, ref gradLogSigma)
-                    : Panel<T, R, SP, SQ, RU>(kind, a, shift, p, q, rule, left, right, gradient, ref gradMu, ref gradLogSigma);
+                    ? KinkedPanel<T, R, SP, SQ, RU, S>(kind, a, p, q, rule, left, right, ref scores)
+                    : Panel<T, R, SP, SQ, RU, S>(kind, a, shift, p, q, rule, left, right, ref scores);
             }
             x = next;
         }
@@ -294,32 +365,23 @@ public static class FDivergenceQuadrature
     static T NextEnd<T>(T next, T x, T end) where T : unmanaged, IFloatingPointIeee754<T>
         => end > x && end < next ? end : next;
 
-    /// <summary>One panel's integral; with <paramref name="gradient"/>, also adds its part of the gradient in (μ, log σ)
-    /// of a Gaussian q (its only component's mean and precision).</summary>
-    static T Panel<T, R, SP, SQ, RU>(int kind, T a, T shift, in SP p, in SQ q, in RU rule, T left, T right,
-        bool gradient, ref T gradMu, ref T gradLogSigma)
+    /// <summary>One panel's integral; adds its part of the gradient to <paramref name="scores"/> where wanted.</summary>
+    static T Panel<T, R, SP, SQ, RU, S>(int kind, T a, T shift, in SP p, in SQ q, in RU rule, T left, T right, ref S scores)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
+        where S : struct, IScoreSink<T>
     {
-        T c = R.Of(0.5) * (left + right), h = R.Of(0.5) * (right - left), s = T.Zero, sMu = T.Zero, sLogSigma = T.Zero;
+        T c = R.Of(0.5) * (left + right), h = R.Of(0.5) * (right - left), s = T.Zero;
+        bool gradient = scores.Wanted;
+        if (gradient) scores.Begin(h);
         for (int i = 0; i < rule.Order; i++)
         {
             T x = c + h * rule.Node(i);
             T lp = LogMixture.LogDensity<T, R, SP>(p, x) - shift, lq = LogMixture.LogDensity<T, R, SQ>(q, x) - shift;
             s += rule.Weight(i) * FDivergence.Integrand<T, R>(kind, a, lp, lq);
-            if (gradient)
-            {
-                // ∂log q/∂μ = (x−μ)/σ², ∂log q/∂log σ = (x−μ)²/σ² − 1.
-                T k = rule.Weight(i) * FDivergence.Sensitivity<T, R>(kind, a, lp, lq), t = (x - q.Mean(0)) * q.Precision(0);
-                sMu += k * t;
-                sLogSigma += k * (t * (x - q.Mean(0)) - T.One);
-            }
+            if (gradient) scores.Add(x, rule.Weight(i) * FDivergence.Sensitivity<T, R>(kind, a, lp, lq));
         }
-        if (gradient)
-        {
-            gradMu += sMu * h;
-            gradLogSigma += sLogSigma * h;
-        }
+        if (gradient) scores.End();
         return s * h;
     }
 
@@ -329,10 +391,10 @@ public static class FDivergenceQuadrature
     /// samples (p and q nearly tangent, as where two components share a mean) show as an extremum of g between
     /// samples, found by bisecting g′; where g changes sign at the extremum, each side holds one crossing.
     /// </summary>
-    static T KinkedPanel<T, R, SP, SQ, RU>(int kind, T a, in SP p, in SQ q, in RU rule, T left, T right,
-        bool gradient, ref T gradMu, ref T gradLogSigma)
+    static T KinkedPanel<T, R, SP, SQ, RU, S>(int kind, T a, in SP p, in SQ q, in RU rule, T left, T right, ref S scores)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
+        where S : struct, IScoreSink<T>
     {
         T c = R.Of(0.5) * (left + right), h = R.Of(0.5) * (right - left), total = T.Zero;
         T from = left, u = left, gu = Gap<T, R, SP, SQ>(p, q, left), su = GapSlope<T, R, SP, SQ>(p, q, left);
@@ -342,7 +404,7 @@ public static class FDivergenceQuadrature
             if ((gu < T.Zero) != (gv < T.Zero))
             {
                 T cross = Crossing<T, R, SP, SQ>(p, q, u, v, gu);
-                total += Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, from, cross, gradient, ref gradMu, ref gradLogSigma);
+                total += Panel<T, R, SP, SQ, RU, S>(kind, a, T.Zero, p, q, rule, from, cross, ref scores);
                 from = cross;
             }
             else if ((su < T.Zero) != (sv < T.Zero))
@@ -358,8 +420,8 @@ public static class FDivergenceQuadrature
                 if ((Gap<T, R, SP, SQ>(p, q, t) < T.Zero) != (gu < T.Zero))
                 {
                     T first = Crossing<T, R, SP, SQ>(p, q, u, t, gu), second = Crossing<T, R, SP, SQ>(p, q, t, v, -gu);
-                    total += Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, from, first, gradient, ref gradMu, ref gradLogSigma)
-                           + Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, first, second, gradient, ref gradMu, ref gradLogSigma);
+                    total += Panel<T, R, SP, SQ, RU, S>(kind, a, T.Zero, p, q, rule, from, first, ref scores)
+                           + Panel<T, R, SP, SQ, RU, S>(kind, a, T.Zero, p, q, rule, first, second, ref scores);
                     from = second;
                 }
             }
@@ -367,7 +429,7 @@ public static class FDivergenceQuadrature
             gu = gv;
             su = sv;
         }
-        return total + Panel<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule, from, right, gradient, ref gradMu, ref gradLogSigma);
+        return total + Panel<T, R, SP, SQ, RU, S>(kind, a, T.Zero, p, q, rule, from, right, ref scores);
     }
 
     /// <summary>The root of g in [u, v], where g(u) has the sign of <paramref name="gu"/> and g(v) the other, by bisection.</summary>

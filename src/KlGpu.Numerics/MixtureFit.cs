@@ -89,17 +89,31 @@ public static class MixtureFit
     }
 
     /// <summary>
-    /// The divergence (<see cref="FDivergence.ForwardKl"/> or <see cref="FDivergence.ReverseKl"/>) at θ, and its gradient
-    /// written to <paramref name="gradient"/> (3K numbers), on the panels <paramref name="layout"/> lays; without
-    /// <paramref name="withValue"/> the value is not integrated (0 is returned), which a descent's steps do not need.
-    /// <paramref name="q"/> is scratch for 3K numbers.
+    /// The divergence of code <paramref name="kind"/> (<see cref="FDivergence"/>; <paramref name="order"/> is α for α and
+    /// Rényi) at θ, and its gradient written to <paramref name="gradient"/> (3K numbers). The KLs integrate on the panels
+    /// <paramref name="layout"/> lays, and without <paramref name="withValue"/> skip the value (0 is returned), which a
+    /// descent's steps do not need. The other divergences integrate on <see cref="FDivergenceQuadrature"/>'s panels, which
+    /// follow their tails (χ², α and Rényi decay at their own rate, and peak outside every component for β &gt; 1), cut |p − q|
+    /// at its kinks, and grade towards q's crossings; there the value comes with the gradient. <paramref name="q"/> is
+    /// scratch for 3K numbers.
     /// </summary>
-    public static T ValueAndGradient<T, R, SP, V, RU>(int kind, in MixtureQuadrature layout, in SP p, int count, in V theta, V q,
+    public static T ValueAndGradient<T, R, SP, V, RU>(int kind, T order, in MixtureQuadrature layout, in SP p, int count, in V theta, V q,
         V gradient, in RU rule, bool withValue = true)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where V : struct, IVector<T> where RU : struct, IQuadratureRule<T>
     {
         Components<T, R, V>(count, theta, q);
+        if (kind != FDivergence.ForwardKl && kind != FDivergence.ReverseKl)
+        {
+            for (int i = 0; i < ParametersPerComponent * count; i++) gradient[i] = T.Zero;
+            var scores = new MixtureScores<T, R, V>(q, count, gradient);
+            T f = FDivergenceQuadrature.DivergenceWithGradient<T, R, SP, VectorComponents<T, V>, RU, MixtureScores<T, R, V>>(kind, order, p,
+                new VectorComponents<T, V>(q, count), rule, ref scores);
+            // The logits' scores are ρ_k − w_k: the w_k part is w_k times the integral of q ∂g/∂q alone.
+            for (int k = 0; k < count; k++)
+                gradient[k] -= T.Exp(q[3 * k] + theta[2 * count + k] + R.Of(Normal.LogSqrt2Pi)) * scores.Total;
+            return f;
+        }
         var qs = new VectorComponents<T, V>(q, count);
         for (int i = 0; i < ParametersPerComponent * count; i++) gradient[i] = T.Zero;
 
@@ -207,6 +221,55 @@ public static class MixtureFit
         return value;
     }
 
+    /// <summary>
+    /// The gradient in θ of a divergence of a mixture q, for <see cref="FDivergenceQuadrature"/>: at each node x, the weight
+    /// (rule weight × q ∂g/∂q) times q's scores there, ρ_k (logit, less the w_k part added once at the end from
+    /// <see cref="Total"/>), ρ_k (x − m_k)/s_k² (mean) and ρ_k ((x − m_k)²/s_k² − 1) (log std), with ρ_k = w_k N_k(x)/q(x).
+    /// </summary>
+    public struct MixtureScores<T, R, V>(V q, int count, V gradient) : IScoreSink<T>
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where V : struct, IVector<T>
+    {
+        T h;
+        /// <summary>∫ q ∂g/∂q dx so far.</summary>
+        public T Total;
+
+        public readonly bool Wanted => true;
+        public void Begin(T halfWidth) => h = halfWidth;
+        public readonly void End() { }
+
+        public void Add(T x, T weight)
+        {
+            var qs = new VectorComponents<T, V>(q, count);
+            int owner = 0;
+            T top = LogMixture.Component<T, R, VectorComponents<T, V>>(qs, 0, x);
+            for (int k = 1; k < count; k++)
+            {
+                T l = LogMixture.Component<T, R, VectorComponents<T, V>>(qs, k, x);
+                if (l > top) { top = l; owner = k; }
+            }
+            T others = T.Zero;
+            for (int k = 0; k < count; k++)
+                if (k != owner) others += T.Exp(LogMixture.Component<T, R, VectorComponents<T, V>>(qs, k, x) - top);
+            T share = T.One / (T.One + others), factor = weight * h;
+            Total += factor;
+            for (int k = 0; k < count; k++)
+            {
+                T d = x - qs.Mean(k), tau = qs.Precision(k);
+                T rho = k == owner ? share : share * T.Exp(LogMixture.Component<T, R, VectorComponents<T, V>>(qs, k, x) - top);
+                T rf = factor * rho;
+                gradient[k] += rf;
+                gradient[count + k] += rf * d * tau;
+                gradient[2 * count + k] += rf * (d * d * tau - T.One);
+            }
+        }
+
+        public void Scale(T factor)
+        {
+            Total *= factor;
+            for (int i = 0; i < ParametersPerComponent * count; i++) gradient[i] *= factor;
+        }
+    }
+
     /// <summary>Half-width of a crossing's window, in its widths.</summary>
     public const double CrossingWindow = 12;
 
@@ -279,14 +342,15 @@ public static class MixtureFit
     static readonly GaussLegendreRule HostRule = new(LogMixturePlan.PanelOrder);
 
     /// <summary>The host path in double: value and gradient (3K numbers) at θ.</summary>
-    public static double ValueAndGradient(int kind, GaussianMixture p, double[] theta, double[] gradient)
-        => ValueAndGradient(kind, MixtureQuadrature.Polish, p, theta, gradient);
+    public static double ValueAndGradient(int kind, GaussianMixture p, double[] theta, double[] gradient, double order = 0)
+        => ValueAndGradient(kind, MixtureQuadrature.Polish, p, theta, gradient, order);
 
-    /// <summary>The host path in double on the panels <paramref name="layout"/> lays.</summary>
-    public static double ValueAndGradient(int kind, in MixtureQuadrature layout, GaussianMixture p, double[] theta, double[] gradient)
+    /// <summary>The host path in double on the panels <paramref name="layout"/> lays (the KLs'; the others lay their own).</summary>
+    public static double ValueAndGradient(int kind, in MixtureQuadrature layout, GaussianMixture p, double[] theta, double[] gradient,
+        double order = 0)
     {
         int count = theta.Length / ParametersPerComponent;
-        return ValueAndGradient<double, F64, ArrayComponents, ArrayVector, ArrayRule>(kind, layout, FDivergenceQuadrature.Components(p), count,
+        return ValueAndGradient<double, F64, ArrayComponents, ArrayVector, ArrayRule>(kind, order, layout, FDivergenceQuadrature.Components(p), count,
             new ArrayVector(theta), new ArrayVector(new double[3 * count]), new ArrayVector(gradient), new ArrayRule(HostRule.Nodes, HostRule.Weights));
     }
 

@@ -170,4 +170,174 @@ public static class StudentQ
     public static T Forward<T, R, P>(T mu, T scale, in StudentShape<T> q, in P plan, T entropyP)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
         => -entropyP - Integral<T, R, P>(mu, scale, q, plan, false);
+
+    // ---- The f-divergences of a Student-t q (JS, Hellinger, TV, χ², Jeffreys, α, Rényi) ----
+
+    /// <summary>
+    /// Why the divergence of <see cref="FDivergence"/> code <paramref name="kind"/> (order <paramref name="a"/>) between p and
+    /// every t_ν(μ, s) is +∞, or null when it is finite for every (μ, s). Decided from the tails alone, which (μ, s) does not
+    /// change: far out q ∝ |x|^{−(ν+1)}, and p falls like a Gaussian, like e^{−|x|/b} (Laplace) or like |x|^{−(ν_p+1)} with
+    /// ν_p its smallest t degree. An integrand p^β q^{1−β} (β = 2 Pearson, −1 Neyman, α for α and Rényi) then decays like
+    /// |x|^{−(βν_p + (1−β)ν + 1)} against a t in p, integrable iff βν_p + (1−β)ν &gt; 0; against lighter tails p^β decays
+    /// faster than any power for β &gt; 0 and grows faster for β &lt; 0. Jeffreys adds reverse KL, ∫ q log(q/p), finite iff
+    /// ν exceeds the power at which −log p grows (<see cref="LogDensityGrowth"/>). JS, Hellinger and TV are bounded.
+    /// </summary>
+    public static string? Unavailable(int kind, double a, double nu, HeavyTailedMixture p)
+    {
+        int growth = LogDensityGrowth(p);
+        if (kind == FDivergence.Jeffreys)
+            return nu > growth ? null : FormattableString.Invariant(
+                $"Jeffreys includes KL(q||p), which is +∞ for every t_{nu:G6} q here: −log p grows like |x|^{growth} and q's tails carry it only for ν > {growth}");
+        if (!FDivergence.PowerLaw(kind, a, out double beta)) return null;
+        string what = kind == FDivergence.Pearson ? "χ²(p||q) = ∫p²/q − 1" : kind == FDivergence.Neyman ? "χ²(q||p) = ∫q²/p − 1"
+            : FormattableString.Invariant($"∫p^α q^(1−α) with α = {a:G6}");
+        if (growth == 0)
+        {
+            double nuP = Enumerable.Range(0, p.Count).Where(k => p.Kinds[k] == ComponentKind.StudentT).Min(k => p.Nus[k]);
+            return beta * nuP + (1 - beta) * nu > 0 ? null : FormattableString.Invariant(
+                $"{what} diverges for every t_{nu:G6} q here: far out the integrand falls like |x|^−({beta:G6}·{nuP:G6} + {1 - beta:G6}·{nu:G6} + 1), not faster than 1/|x|");
+        }
+        return beta > 0 ? null : FormattableString.Invariant(
+            $"{what} diverges for every Student-t q here: p's tails ({(growth == 2 ? "Gaussian" : "Laplace")}) are lighter than any power, and the integrand carries p to the power {beta:G6}");
+    }
+
+    /// <summary>
+    /// q's numbers for the f-divergences: as <see cref="Shape"/>, but the ladder runs out to where the integrand's tail,
+    /// falling like |x|^{−(1 + excess)}, has left below e^{−50}: excess = ν for the bounded integrands (q's own tail), ν − growth
+    /// for Jeffreys, βν_p + (1 − β)ν against a t in p for the powers (ν against lighter tails, which p^β only shortens).
+    /// </summary>
+    public static StudentShape<double> Shape(double nu, HeavyTailedMixture p, int kind, double a)
+    {
+        var shape = Shape(nu, p);
+        int growth = LogDensityGrowth(p);
+        double excess = nu;
+        if (kind == FDivergence.Jeffreys) excess = nu - growth;
+        else if (FDivergence.PowerLaw(kind, a, out double beta) && growth == 0)
+            excess = beta * Enumerable.Range(0, p.Count).Where(k => p.Kinds[k] == ComponentKind.StudentT).Min(k => p.Nus[k]) + (1 - beta) * nu;
+        double logExtent = excess > 0 ? Math.Min(650, Math.Max(Math.Log(48), 50 / Math.Min(excess, nu) + 5)) : Math.Log(48);
+        shape.Steps = (int)Math.Ceiling((logExtent - Math.Log(shape.FirstStep)) / Math.Log(2)) + 1;
+        shape.ReverseInfinite = 0;
+        return shape;
+    }
+
+    /// <summary>
+    /// The divergence of code <paramref name="kind"/> (order <paramref name="a"/> for α and Rényi) between p and q = t_ν(μ, e^s),
+    /// with its gradient in (μ, log s): ∫ q ∂g/∂q · ∂log q/∂θ (<see cref="FDivergence.Sensitivity{T, R}"/>), ∂log q/∂μ = −∂ₓlog q,
+    /// ∂log q/∂log s = −1 − (x − μ)∂ₓlog q, on the KLs' panels (p's plan and q's ladder; for TV also cut where p = q).
+    /// Rényi, D = log(1 + u)/(α − 1) with u = −α(1 − α)J and J its α-form integral, has ∂D = α ∂J/(1 + u); where u is not
+    /// small (q far from p, or α &gt; 1) D = (c + log I)/(α − 1) with I = ∫ p^α q^{1−α} e^{−c} (c: the exponent's largest value
+    /// at μ and p's centres) and ∂D = ∂I/((α − 1) I). Only combinations <see cref="Unavailable"/> passes are finite here.
+    /// </summary>
+    public static T FDivergenceWithGradient<T, R, P>(int kind, T a, T mu, T logScale, in StudentShape<T> q, in P plan,
+        out T gradMu, out T gradLogScale)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
+    {
+        T scale = T.Exp(logScale);
+        T value = FPanels<T, R, P>(kind, a, T.Zero, mu, scale, q, plan, out gradMu, out gradLogScale);
+        if (kind == FDivergence.Renyi)
+        {
+            T u = -a * (T.One - a) * value;
+            if (T.Abs(u) < R.Of(0.5))
+            {
+                T factor = a / (T.One + u);
+                gradMu *= factor;
+                gradLogScale *= factor;
+                return LogMixture.LogOnePlus<T>(u) / (a - T.One);
+            }
+            T offset = q.LogNormaliser - logScale, invScale = T.One / scale;
+            T shift = a * TailDensity.LogDensity<T, R, P>(plan, mu)
+                + (T.One - a) * TailDensity.Component<T, R>((int)ComponentKind.StudentT, offset, mu, invScale, q.Exponent, q.InvSqrtNu, mu);
+            for (int k = 0; k < plan.Count; k++)
+            {
+                T m = plan.Mean(k);
+                shift = T.Max(shift, a * TailDensity.LogDensity<T, R, P>(plan, m)
+                    + (T.One - a) * TailDensity.Component<T, R>((int)ComponentKind.StudentT, offset, mu, invScale, q.Exponent, q.InvSqrtNu, m));
+            }
+            T power = FPanels<T, R, P>(FDivergence.Power, a, shift, mu, scale, q, plan, out gradMu, out gradLogScale);
+            T scaleBack = T.One / ((a - T.One) * power);
+            gradMu *= scaleBack;
+            gradLogScale *= scaleBack;
+            return (shift + T.Log(power)) / (a - T.One);
+        }
+        return FDivergence.Bounded<T, R>(kind, value);
+    }
+
+    static T FPanels<T, R, P>(int kind, T order, T shift, T mu, T scale, in StudentShape<T> q, in P plan, out T gradMu, out T gradLogScale)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
+    {
+        T half = R.Of(0.5), invScale = T.One / scale, offset = q.LogNormaliser - T.Log(scale), sum = T.Zero;
+        gradMu = T.Zero;
+        gradLogScale = T.Zero;
+        int i = 0, j = 0, ladder = 2 * q.Steps + 1;
+        T a = T.NegativeInfinity;
+        while (i < plan.BreakpointCount || j < ladder)
+        {
+            T b;
+            if (j >= ladder || (i < plan.BreakpointCount && plan.Breakpoint(i) < LadderPoint<T, R>(j, mu, scale, q))) b = plan.Breakpoint(i++);
+            else b = LadderPoint<T, R>(j++, mu, scale, q);
+            if (T.IsFinite(a) && T.IsFinite(b) && b > a)
+            {
+                if (kind != FDivergence.TotalVariation)
+                    sum += FPanel<T, R, P>(kind, order, shift, mu, invScale, offset, q, plan, a, b, ref gradMu, ref gradLogScale);
+                else
+                {
+                    // |p − q| has a kink where p = q: each sign change of log p − log q between the panel's ends and nodes is
+                    // bisected and becomes a panel end.
+                    T from = a, u = a, gu = Gap<T, R, P>(mu, invScale, offset, q, plan, a), centre = half * (a + b), radius = half * (b - a);
+                    for (int n = 0; n <= plan.Order; n++)
+                    {
+                        T v = n == plan.Order ? b : centre + radius * plan.Node(n), gv = Gap<T, R, P>(mu, invScale, offset, q, plan, v);
+                        if ((gu < T.Zero) != (gv < T.Zero))
+                        {
+                            T lo = u, hi = v;
+                            for (int k = 0; k < 80; k++)
+                            {
+                                T m = half * (lo + hi);
+                                if (m <= lo || m >= hi) break;
+                                if ((Gap<T, R, P>(mu, invScale, offset, q, plan, m) < T.Zero) == (gu < T.Zero)) lo = m; else hi = m;
+                            }
+                            T cross = half * (lo + hi);
+                            sum += FPanel<T, R, P>(kind, order, shift, mu, invScale, offset, q, plan, from, cross, ref gradMu, ref gradLogScale);
+                            from = cross;
+                        }
+                        u = v;
+                        gu = gv;
+                    }
+                    sum += FPanel<T, R, P>(kind, order, shift, mu, invScale, offset, q, plan, from, b, ref gradMu, ref gradLogScale);
+                }
+            }
+            if (T.IsFinite(b) && b > a) a = b;
+        }
+        return sum;
+    }
+
+    static T Gap<T, R, P>(T mu, T invScale, T offset, in StudentShape<T> q, in P plan, T x)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
+        => TailDensity.LogDensity<T, R, P>(plan, x) - TailDensity.Component<T, R>((int)ComponentKind.StudentT, offset, mu, invScale, q.Exponent, q.InvSqrtNu, x);
+
+    /// <summary>One panel of the f-integrand and its part of the gradient. Where a log density is −∞ in T (a Gaussian far
+    /// out) it is held at a finite floor, so that its density is 0 and no 0·∞ appears; where both are, the node adds nothing.</summary>
+    static T FPanel<T, R, P>(int kind, T order, T shift, T mu, T invScale, T offset, in StudentShape<T> q, in P plan, T left, T right,
+        ref T gradMu, ref T gradLogScale)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
+    {
+        T half = R.Of(0.5), c = half * (left + right), h = half * (right - left), floor = R.Of(-1e30);
+        T s = T.Zero, sMu = T.Zero, sScale = T.Zero;
+        for (int n = 0; n < plan.Order; n++)
+        {
+            T x = c + h * plan.Node(n);
+            T lq = TailDensity.Component<T, R>((int)ComponentKind.StudentT, offset, mu, invScale, q.Exponent, q.InvSqrtNu, x);
+            T lp = TailDensity.LogDensity<T, R, P>(plan, x);
+            if (!(lp > T.NegativeInfinity) && !(lq > T.NegativeInfinity)) continue;
+            lp = T.Max(lp, floor) - shift;
+            lq = T.Max(lq, floor) - shift;
+            s += plan.Weight(n) * FDivergence.Integrand<T, R>(kind, order, lp, lq);
+            T k = plan.Weight(n) * FDivergence.Sensitivity<T, R>(kind, order, lp, lq);
+            sMu -= k * TailDensity.ComponentScore<T, R>((int)ComponentKind.StudentT, mu, invScale, q.Exponent, q.InvSqrtNu, x);
+            sScale -= k * (T.One + CentredScore<T, R>((x - mu) * invScale, q));
+        }
+        gradMu += sMu * h;
+        gradLogScale += sScale * h;
+        return s * h;
+    }
 }

@@ -14,7 +14,7 @@ namespace KlGpu.Basins;
 /// the point is <see cref="ThetaKind.Degenerate"/> and reported as that smaller mixture. This also settles collapses that
 /// Newton reaches only slowly (the value is quartic in the distance between two equal components).
 /// </summary>
-public sealed class MixturePolish(GaussianMixture p, int kind)
+public sealed class MixturePolish(GaussianMixture p, int kind, double order = 0)
 {
     public const double Tolerance = 1e-10;
     const int MaxSteps = 100;
@@ -140,7 +140,7 @@ public sealed class MixturePolish(GaussianMixture p, int kind)
     (double Value, double[] Gradient) At(double[] x, int count, in MixtureQuadrature layout)
     {
         double[] theta = Full(x, count), g = new double[theta.Length];
-        double v = MixtureFit.ValueAndGradient(kind, layout, p, theta, g);
+        double v = MixtureFit.ValueAndGradient(kind, layout, p, theta, g, order);
         return (v, Reduced(g, count, gradient: true));
     }
 

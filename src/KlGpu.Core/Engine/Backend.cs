@@ -30,7 +30,7 @@ interface IBackend : IDisposable
         double[] output);
 
     /// <summary>Restarts of a K-component mixture q: theta (3K numbers per restart) goes in as starts and comes back as end points.</summary>
-    void MixtureOptimize(LogMixturePlan target, int count, int kind, OptimizerSettings<double> settings, double[] theta, double[] value,
+    void MixtureOptimize(LogMixturePlan target, int count, int kind, double order, OptimizerSettings<double> settings, double[] theta, double[] value,
         double[] gradientNorm, int[] steps, int[] status);
 
     /// <summary>Restarts of a K-layer flow q: theta (2 + 4K numbers per restart) goes in as starts and comes back as end points.</summary>
@@ -253,34 +253,36 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, vv);
     }
 
-    public void MixtureOptimize(LogMixturePlan target, int count, int kind, OptimizerSettings<double> settings, double[] theta, double[] value,
-        double[] gradientNorm, int[] steps, int[] status) =>
-        ThetaRestarts(MixtureRestartKernels.Optimize<T, R>, (long)count * MixtureRestartKernels.ScratchPerComponent, target, count, kind, settings,
+    public void MixtureOptimize(LogMixturePlan target, int count, int kind, double order, OptimizerSettings<double> settings, double[] theta,
+        double[] value, double[] gradientNorm, int[] steps, int[] status) =>
+        ThetaRestarts(MixtureRestartKernels.Optimize<T, R>, (long)count * MixtureRestartKernels.ScratchPerComponent, target, count, kind, order, settings,
             theta, value, gradientNorm, steps, status);
 
     public void FlowOptimize(LogMixturePlan target, int layers, int kind, OptimizerSettings<double> settings, double[] theta, double[] value,
         double[] gradientNorm, int[] steps, int[] status) =>
-        ThetaRestarts(FlowRestartKernels.Optimize<T, R>, SinhArcsinhFlow.RestartScratch(layers), target, layers, kind, settings,
+        ThetaRestarts(FlowRestartKernels.Optimize<T, R>, SinhArcsinhFlow.RestartScratch(layers), target, layers, kind, 0, settings,
             theta, value, gradientNorm, steps, status);
 
     /// <summary>A restart kernel of a family whose θ has many numbers (a mixture's K components, a flow's K layers).</summary>
-    delegate void ThetaRestartKernel(Index1D index, int size, int kind, ArrayView<T> theta, LogMixturePlanView<T> target,
+    delegate void ThetaRestartKernel(Index1D index, int size, int kind, T order, ArrayView<T> theta, LogMixturePlanView<T> target,
         OptimizerSettings<T> settings, ArrayView<T> scratch, ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps, ArrayView<int> status);
 
     /// <summary>Restarts from <paramref name="theta"/> (θ of each restart in a row, overwritten by its end point), with
-    /// <paramref name="scratchPerRestart"/> numbers of device scratch each.</summary>
-    void ThetaRestarts(ThetaRestartKernel kernel, long scratchPerRestart, LogMixturePlan target, int size, int kind, OptimizerSettings<double> settings,
+    /// <paramref name="scratchPerRestart"/> numbers of device scratch each; <paramref name="order"/> is α of α and Rényi.</summary>
+    void ThetaRestarts(ThetaRestartKernel kernel, long scratchPerRestart, LogMixturePlan target, int size, int kind, double order,
+        OptimizerSettings<double> settings,
         double[] theta, double[] value, double[] gradientNorm, int[] steps, int[] status)
     {
         var plan = Upload(target);
         var os = Convert(settings);
+        T a = R.Of(order);
         int n = value.Length;
         using var th = Vector(theta);
         using var scratch = accelerator.Allocate1D<T>(n * scratchPerRestart);
         using var ends = new RestartEnds(accelerator, n);
         var (tv, sv) = (th.View, scratch.View);
         var (fv, nv, kv, ov) = ends.Views;
-        Launch(kernel, n, i => kernel(i, size, kind, tv, plan, os, sv, fv, nv, kv, ov), size, kind, tv, plan, os, sv, fv, nv, kv, ov);
+        Launch(kernel, n, i => kernel(i, size, kind, a, tv, plan, os, sv, fv, nv, kv, ov), size, kind, a, tv, plan, os, sv, fv, nv, kv, ov);
         CopyOut(th.GetAsArray1D(), theta);
         ends.ReadInto(value, gradientNorm, steps, status);
     }

@@ -210,7 +210,7 @@ public sealed class KlEngine : IDisposable
     /// <summary>
     /// Optimizer restarts of a <paramref name="count"/>-component mixture q, one per start: <paramref name="theta"/> holds 3K
     /// numbers per restart (<see cref="MixtureFit"/>'s logits, means, log stds) and receives the end points;
-    /// the divergence is forward or reverse KL (<see cref="Families.MixtureFamily"/> refuses the others).
+    /// every divergence but the KSD (<see cref="Families.MixtureFamily"/> refuses it).
     /// </summary>
     public (double[] Value, double[] GradientNorm, int[] Steps, int[] Status) MixtureOptimize(GaussianMixture p, int count,
         Divergence divergence, OptimizerSettings<double> settings, double[] theta)
@@ -219,7 +219,7 @@ public sealed class KlEngine : IDisposable
         if (n * MixtureFit.ParametersPerComponent * count != theta.Length) throw new ArgumentException("theta is not a whole number of restarts");
         var result = (new double[n], new double[n], new int[n], new int[n]);
         if (n > 0)
-            backend.MixtureOptimize(Plan(p), count, divergence.Integrand, settings, theta, result.Item1, result.Item2, result.Item3, result.Item4);
+            backend.MixtureOptimize(Plan(p), count, divergence.Integrand, divergence.Order, settings, theta, result.Item1, result.Item2, result.Item3, result.Item4);
         return result;
     }
 

@@ -45,7 +45,7 @@ public sealed partial record MixtureFamily
     public override double Distance(GaussianMixture a, GaussianMixture b) => MixturePolish.Distance(a, b);
 
     public override Func<GaussianMixture, ThetaStationary<GaussianMixture>> Polish(GaussianMixture p, Divergence divergence) =>
-        new MixturePolish(p, divergence.Integrand).Polish;
+        new MixturePolish(p, divergence.Integrand, divergence.Order).Polish;
 
     /// <summary>Within <see cref="MergeRadius"/>; or, where the landscape is so flat near a collapse that polish leaves points 1e-4
     /// apart, within 1e-2 and equal in value to 1e-12 (mirror twins, equal in value, are much farther apart).</summary>

@@ -21,13 +21,13 @@ public sealed partial record MixtureFamily(int Components) : ThetaFamily<Gaussia
     }
 
     /// <summary>A value holds along u of the d-dimensional target (q along u, N(0, 1) across it), but the mixture restarts and
-    /// polish are 1-D.</summary>
+    /// polish are 1-D. Every divergence of <see cref="CheckMap"/> has restarts: where χ², α or Rényi diverges (q's widest
+    /// std on the wrong side of a multiple of p's, <see cref="FDivergence.Converges{T, R}"/>), other θ still give finite
+    /// values, and a restart that walks into the region diverges.</summary>
     public override void CheckRestarts(Target p, Divergence divergence, bool paths)
     {
         CheckMap(p, [divergence]);
         if (p.Dimension > 1)
             throw new UnsupportedFitException(FitPart.Family, $"{Name} fits a mixture of Gaussians to a 1-D Gaussian mixture; {p} is not one");
-        if (divergence != Divergence.Forward && divergence != Divergence.Reverse)
-            throw new UnsupportedFitException(FitPart.Divergence, $"restarts of a mixture q support forward and reverse; {divergence.Name()} is not available for a mixture q");
     }
 }

@@ -6,7 +6,8 @@ using KlGpu.Numerics;
 
 namespace KlGpu.Families;
 
-/// <summary>q = t_ν(μ, s) with ν fixed, for a 1-D target (a Gaussian one is read as Normal components): the two KLs.</summary>
+/// <summary>q = t_ν(μ, s) with ν fixed, for a 1-D target (a Gaussian one is read as Normal components): every divergence but
+/// the KSD, except where the tails make it +∞ for every (μ, s) (<see cref="StudentQ.Unavailable"/>), refused with the reason.</summary>
 public sealed record StudentFamily(double Nu) : LocationScaleFamily
 {
     public override string Name => "student:" + Nu.ToString("R", CultureInfo.InvariantCulture);
@@ -24,9 +25,14 @@ public sealed record StudentFamily(double Nu) : LocationScaleFamily
             throw new UnsupportedFitException(FitPart.Family, $"student:NU needs ν > 0, got {Nu.ToString(CultureInfo.InvariantCulture)}");
         if (p.IsTwoModes)
             throw new UnsupportedFitException(FitPart.Family, $"a Student-t q takes a 1-D target; {p} is {p.Dimension}-dimensional");
+        var tails = p.HeavyTails ?? HeavyTailedMixture.FromGaussian(p.Marginal);
         foreach (var d in divergences)
-            if (d.AsKl is null)
-                throw new UnsupportedFitException(FitPart.Divergence, $"{d.Name()} is not available for a Student-t q (use forward, reverse)");
+        {
+            if (d.Kernel is not null)
+                throw new UnsupportedFitException(FitPart.Divergence, $"{d.Name()} is not available for a Student-t q (it maps a Gaussian q only)");
+            if (d.AsKl is null && StudentQ.Unavailable(d.IntegrandCode, d.Order, Nu, tails) is { } why)
+                throw new UnsupportedFitException(FitPart.Divergence, $"{d.Name()} is not available for this Student-t q: {why}");
+        }
     }
 
     public override void CheckRestarts(Target p, Divergence divergence, bool paths)
@@ -43,15 +49,48 @@ public sealed record StudentFamily(double Nu) : LocationScaleFamily
     internal override FitObjective Objective(KlEngine engine, Target p, Divergence divergence)
     {
         var (mixture, plan, moments) = engine.Tails(p);
-        return new StudentObjective(plan, moments.Entropy, StudentQ.Shape(Nu, mixture), divergence.Mask());
+        var (mask, kind, order) = divergence.Objective();
+        var shape = kind == 0 ? StudentQ.Shape(Nu, mixture) : StudentQ.Shape(Nu, mixture, kind, order);
+        return new StudentObjective(plan, moments.Entropy, shape, mask, kind, order);
+    }
+
+    /// <summary>The KLs by the one map kernel; any other divergence (a basins figure's) as the value of its objective at each
+    /// point, tile by tile.</summary>
+    internal override void Landscape(KlEngine engine, Target p, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
+        Action<LandscapeTile> onTile, CancellationToken cancel, IReadOnlyList<int>? rows = null)
+    {
+        if (divergences.All(d => d.AsKl is not null))
+        {
+            base.Landscape(engine, p, mu, scale, divergences, onTile, cancel, rows);
+            return;
+        }
+        CheckMap(p, divergences);
+        double[] muValues = mu.Values();
+        var picked = rows ?? Enumerable.Range(0, scale.Count).ToList();
+        int rowsPerTile = Math.Clamp(engine.TilePoints / muValues.Length, 1, Math.Max(1, picked.Count));
+        for (int first = 0; first < picked.Count; first += rowsPerTile)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int count = Math.Min(rowsPerTile, picked.Count - first);
+            double[] m = new double[count * muValues.Length], logScale = new double[m.Length];
+            for (int r = 0; r < count; r++)
+                for (int c = 0; c < muValues.Length; c++)
+                {
+                    m[r * muValues.Length + c] = muValues[c];
+                    logScale[r * muValues.Length + c] = Math.Log(scale.At(picked[first + r]));
+                }
+            var values = divergences.ToDictionary(d => d, d => engine.Gradient(p, this, d, m, logScale).Value);
+            onTile(new LandscapeTile(first, count, muValues.Length, values));
+        }
     }
 
     /// <summary>The kernel struct <see cref="StudentFit{T, R}"/> in the backend's precision.</summary>
-    sealed class StudentObjective(HeavyTailPlan plan, double entropy, StudentShape<double> shape, int divergence) : FitObjective
+    sealed class StudentObjective(HeavyTailPlan plan, double entropy, StudentShape<double> shape, int divergence, int kind, double order) : FitObjective
     {
         public override void On<T, R>(Backend<T, R> backend, IObjectiveUser<T> user) => user.Use(new StudentFit<T, R>
         {
             Target = backend.Upload(plan), Entropy = R.Of(entropy), Q = StudentQ.Convert<T, R>(shape), Divergence = divergence,
+            Kind = kind, Order = R.Of(order),
         });
     }
 }

@@ -136,8 +136,8 @@ public sealed class MixtureTransitionFinder(SweepSettings settings) : IStationar
     {
         if (!polishers.TryGetValue(t, out var polish))
         {
-            polishers[t] = polish = new MixturePolish(settings.Template.At(settings.Parameter, t).Marginal,
-                settings.Divergence.At(settings.Parameter, t).Integrand);
+            var divergence = settings.Divergence.At(settings.Parameter, t);
+            polishers[t] = polish = new MixturePolish(settings.Template.At(settings.Parameter, t).Marginal, divergence.Integrand, divergence.Order);
         }
         return polish;
     }

@@ -20,8 +20,8 @@ public sealed class NewUserTests
 
     /// <summary>The eval and pressure help did not say which terms --target and --q take: each option's line says it now.</summary>
     [Theory]
-    [InlineData("eval", "--target", "T(nu,mean,scale) and Laplace L(mean,scale) terms (then forward and reverse KL only)")]
-    [InlineData("eval", "--q", "one Student-t T(nu,mean,scale) against a 1-D target, forward and reverse KL only")]
+    [InlineData("eval", "--target", "T(nu,mean,scale) and Laplace L(mean,scale) terms (then forward and reverse KL only for an N q)")]
+    [InlineData("eval", "--q", "one Student-t T(nu,mean,scale) against a 1-D target, every divergence but ksd whose integral is finite")]
     [InlineData("eval", "--q", "no L(mean,scale) terms")]
     [InlineData("pressure", "--target", "N(mean,std) terms only (no T(nu,mean,scale) or L(mean,scale) terms, no two-modes)")]
     [InlineData("pressure", "--q", "N(mean,std) terms only (no T(nu,mean,scale) or L(mean,scale) terms)")]

@@ -40,7 +40,8 @@ public class FitFamilyTests
     {
         { "gaussian-fixed-sigma:1", "two-modes", "reverse", false, FitPart.Target },
         { "student:3", "two-modes", "reverse", false, FitPart.Family },
-        { "student:3", "bimodal", "js", false, FitPart.Divergence },
+        { "student:3", "bimodal", "neyman", false, FitPart.Divergence },
+        { "student:2", "bimodal", "jeffreys", false, FitPart.Divergence },
         { "student:2", "bimodal", "reverse", false, FitPart.Divergence },
         { "student:3", "bimodal", "reverse", true, FitPart.Paths },
         { "gaussian", "heavy", "hellinger", false, FitPart.Divergence },
@@ -48,7 +49,7 @@ public class FitFamilyTests
         { "gaussian", "heavy", "reverse", true, FitPart.Paths },
         { "mixture:2", "heavy", "reverse", false, FitPart.Family },
         { "mixture:2", "two-modes", "reverse", false, FitPart.Family },
-        { "mixture:2", "bimodal", "tv", false, FitPart.Divergence },
+        { "mixture:2", "bimodal", "ksd", false, FitPart.Family },
     };
 
     /// <summary>Each unsupported combination is refused by the family before any work, naming the part and no option.</summary>
@@ -76,7 +77,11 @@ public class FitFamilyTests
     /// <summary>The CLI adds the option that the part names: the target for a fixed σ in d dimensions, --q for eval's q.</summary>
     [Theory]
     [InlineData("basins --family gaussian-fixed-sigma:1 --target two-modes(d=3,sep=2) --restarts 4", "klgpu: --target: gaussian-fixed-sigma:1 fits a 1-D Gaussian")]
-    [InlineData("basins --family student:3 --target 0.5*N(-3,1)+0.5*N(3,1) --divergence tv --restarts 4", "klgpu: --divergence: tv is not available for a Student-t q")]
+    [InlineData("basins --family student:3 --target 0.5*N(-3,1)+0.5*N(3,1) --divergence neyman --restarts 4", "klgpu: --divergence: neyman is not available for this Student-t q: χ²(q||p) = ∫q²/p − 1 diverges for every Student-t q here: p's tails (Gaussian) are lighter than any power")]
+    [InlineData("basins --family student:3 --target 0.5*N(-3,1)+0.5*N(3,1) --divergence alpha:-0.5 --restarts 4", "klgpu: --divergence: alpha:-0.5 is not available for this Student-t q: ∫p^α q^(1−α) with α = -0.5 diverges")]
+    [InlineData("basins --family student:2 --target 0.5*N(-3,1)+0.5*N(3,1) --divergence jeffreys --restarts 4", "klgpu: --divergence: jeffreys is not available for this Student-t q: Jeffreys includes KL(q||p), which is +∞ for every t_2 q here")]
+    [InlineData("basins --family student:5 --target 0.5*T(1,-2,1)+0.5*N(2,1) --divergence pearson --restarts 4", "klgpu: --divergence: pearson is not available for this Student-t q: χ²(p||q) = ∫p²/q − 1 diverges for every t_5 q here: far out the integrand falls like |x|^−(2·1 + -1·5 + 1)")]
+    [InlineData("basins --family student:3 --target 0.5*N(-3,1)+0.5*N(3,1) --divergence ksd --restarts 4", "klgpu: --divergence: ")]
     [InlineData("eval --target 0.5*T(3,-1,1)+0.5*N(1,1) --q 0.5*N(0,1)+0.5*N(1,1)", "klgpu: --q: a target with Student-t or Laplace components takes a single")]
     [InlineData("landscape --target 0.5*T(3,-1,1)+0.5*N(1,1) --divergence js --mu -1:1:4 --sigma 0.5:1:4", "klgpu: --divergence: js is not available for a target with Student-t")]
     public void TheCliNamesTheOption(string command, string start)

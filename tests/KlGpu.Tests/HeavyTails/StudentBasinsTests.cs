@@ -180,7 +180,7 @@ public class StudentBasinsTests
 
     [Theory]
     [InlineData("0.5*N(-3,1) + 0.5*N(3,1)", "--family student:2", "reverse KL(q||p) is +∞ for every t_2 q here")]
-    [InlineData("0.5*N(-3,1) + 0.5*N(3,1)", "--family student:3 --divergence js", "js is not available")]
+    [InlineData("0.5*N(-3,1) + 0.5*N(3,1)", "--family student:3 --divergence neyman", "neyman is not available for this Student-t q")]
     [InlineData("0.5*N(-3,1) + 0.5*N(3,1)", "--family student:3 --trajectories 2", "record no paths")]
     [InlineData("0.5*N(-3,1) + 0.5*N(3,1)", "--family student:0", "student:NU needs ν > 0")]
     public void RefusedOptionsAreOneLineAndExitTwo(string target, string option, string message)

@@ -40,7 +40,7 @@ public class MixtureBasinsCliTests
     [Theory]
     [InlineData("--family", "mixture:0")]
     [InlineData("--family", "mixture:9")]
-    [InlineData("--family", "mixture:2", "--divergence", "js")]
+    [InlineData("--family", "mixture:2", "--divergence", "ksd")]
     [InlineData("--family", "mixture:2", "--divergence", "forward,reverse")]
     [InlineData("--family", "mixture:2", "--starts", "grid:4x4")]
     [InlineData("--family", "mixture:2", "--trajectories", "3")]

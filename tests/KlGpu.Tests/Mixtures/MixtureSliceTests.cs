@@ -95,7 +95,7 @@ public class MixtureSliceTests
     [InlineData(new[] { "landscape", "--family", "mixture:2.5" }, "from 1 to 8")]
     [InlineData(new[] { "landscape", "--vary", "mean1,mean2" }, "only with --family mixture:K")]
     [InlineData(new[] { "basins", "--family", "mixture:2", "--starts", "grid:4x4" }, "starts at random")]
-    [InlineData(new[] { "sweep", "--family", "mixture:2", "--divergence", "js", "--target-template", "0.5*N(-{d},1) + 0.5*N({d},1)", "--param", "d=1:2:3" }, "js is not available for a mixture q (at d = 1)")]
+    [InlineData(new[] { "sweep", "--family", "mixture:2", "--divergence", "ksd", "--target-template", "0.5*N(-{d},1) + 0.5*N({d},1)", "--param", "d=1:2:3" }, "restarts need a gradient, and ksd has none yet")]
     [InlineData(new[] { "sweep", "--family", "mixture:2", "--target-template", "0.5*T(3,-{d},1) + 0.5*T(3,{d},1)", "--param", "d=1:2:3" }, "--target-template: a target with Student-t or Laplace components takes a single Gaussian or Student-t q, not a 2-component mixture (at d = 1)")]
     public void MixtureFamiliesOutsideSlicesAreRefused(string[] args, string says)
     {
