@@ -22,8 +22,9 @@ public struct AcrossU<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Starts are uniform in μ and in log σ over these boxes, drawn from (Seed, restart, coordinate).</summary>
     public ulong Seed;
     public T MuMin, MuMax, LogSigmaMin, LogSigmaMax;
-    /// <summary>The KL minimized along u, as its <see cref="DivergenceMask"/> bit: across u it is the same direction in closed form.</summary>
-    public int Divergence;
+    /// <summary>The KL minimized along u (<see cref="FIntegrand.ForwardKl"/> or <see cref="FIntegrand.ReverseKl"/>): across u it is the
+    /// same direction in closed form.</summary>
+    public FIntegrand Divergence;
 
     readonly long Base(int local, int i) => ((long)local * Count + i) * Slots;
 
@@ -39,8 +40,8 @@ public struct AcrossU<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    static T ValueAndGradient<R>(int divergence, T mu, T logSigma, out T gradMu, out T gradLogSigma) where R : struct, IReal<T>
-        => divergence == DivergenceMask.Forward
+    static T ValueAndGradient<R>(FIntegrand divergence, T mu, T logSigma, out T gradMu, out T gradLogSigma) where R : struct, IReal<T>
+        => divergence == FIntegrand.ForwardKl
             ? GaussianKl.ForwardFromStandard<T, R>(mu, logSigma, out gradMu, out gradLogSigma)
             : GaussianKl.ReverseToStandard<T, R>(mu, logSigma, out gradMu, out gradLogSigma);
 

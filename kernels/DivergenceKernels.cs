@@ -5,21 +5,24 @@ using KlGpu.Numerics;
 
 namespace KlGpu.Kernels;
 
-/// <summary>Which divergences a landscape launch computes (bit flags, so kernels take a plain int).</summary>
-public static class DivergenceMask
+/// <summary>Which of the two KLs a map launch fills: a landscape of both asks for both at once.</summary>
+[Flags]
+public enum KlOutputs
 {
-    public const int Forward = 1, Reverse = 2;
+    None = 0,
+    Forward = 1,
+    Reverse = 2,
 }
 
 /// <summary>The kernels. Each thread evaluates one grid point or one Gaussian; all math is in the device functions.</summary>
 public static class DivergenceKernels
 {
     /// <summary>
-    /// One member of the f-divergence family (<see cref="FDivergence"/>'s code and order α) between the target p and
+    /// One member of the f-divergence family (its <see cref="FIntegrand"/> and order α) between the target p and
     /// q = N(μ, σ) on a (μ, σ) grid, one thread per point, by <see cref="FDivergenceQuadrature"/>; output is [σ row, μ].
     /// </summary>
     public static void GaussianFDivergence<T, R>(
-        Index2D index, ArrayView<T> mu, ArrayView<T> sigma, LogMixturePlanView<T> target, int kind, T order,
+        Index2D index, ArrayView<T> mu, ArrayView<T> sigma, LogMixturePlanView<T> target, FIntegrand kind, T order,
         ArrayView2D<T, Stride2D.DenseX> output)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {

@@ -11,12 +11,12 @@ public static class FlowRestartKernels
 {
     /// <summary>
     /// One restart per thread: <paramref name="theta"/>'s numbers from index·(2 + 4K) hold the start and receive the end point;
-    /// <paramref name="kind"/> is <see cref="FDivergence.ForwardKl"/> or <see cref="FDivergence.ReverseKl"/>. A restart stops at
+    /// <paramref name="kind"/> is <see cref="FIntegrand.ForwardKl"/> or <see cref="FIntegrand.ReverseKl"/>. A restart stops at
     /// the first iterate whose gradient norm is below the tolerance; it diverges if log σ, a β or a γ leaves
     /// ±<see cref="SinhArcsinhFlow.LogScaleLimit"/> or anything stops being finite. <paramref name="order"/> is the restart
     /// kernels' shared slot for α of α and Rényi, which a flow's KLs do not read.
     /// </summary>
-    public static void Optimize<T, R>(Index1D index, int layers, int kind, T order, ArrayView<T> theta, LogMixturePlanView<T> target,
+    public static void Optimize<T, R>(Index1D index, int layers, FIntegrand kind, T order, ArrayView<T> theta, LogMixturePlanView<T> target,
         OptimizerSettings<T> settings, ArrayView<T> scratch, ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps,
         ArrayView<int> status)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
@@ -57,7 +57,7 @@ public static class FlowRestartKernels
     }
 
     /// <summary>Value and gradient at given θ, one per thread: for the host's checks of the kernel path.</summary>
-    public static void Gradient<T, R>(Index1D index, int layers, int kind, ArrayView<T> theta, LogMixturePlanView<T> target,
+    public static void Gradient<T, R>(Index1D index, int layers, FIntegrand kind, ArrayView<T> theta, LogMixturePlanView<T> target,
         ArrayView<T> scratch, ArrayView<T> gradient, ArrayView<T> value)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {

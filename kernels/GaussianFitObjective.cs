@@ -10,22 +10,22 @@ namespace KlGpu.Kernels;
 /// </summary>
 public static class GaussianFitObjective
 {
-    /// <summary><paramref name="divergence"/> is a KL's <see cref="DivergenceMask"/> bit when <paramref name="kind"/> is 0;
-    /// otherwise <paramref name="kind"/> is an <see cref="FDivergence"/> code of order <paramref name="order"/>.
+    /// <summary>The KLs in closed form (forward from p's moments) or by Gauss–Hermite in q; every other
+    /// <paramref name="divergence"/>, of order <paramref name="order"/>, on the f-divergence panels.
     /// Where the value is +∞ (a χ² or α integral that diverges) the gradient is NaN.</summary>
-    public static T ValueAndGradient<T, R>(int divergence, int kind, T order, T mu, T logSigma, in LogMixturePlanView<T> target,
+    public static T ValueAndGradient<T, R>(FIntegrand divergence, T order, T mu, T logSigma, in LogMixturePlanView<T> target,
         in TargetMoments<T> moments, out T gradMu, out T gradLogSigma)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
         T sigma = T.Exp(logSigma);
-        if (kind != 0)
+        if (divergence is not (FIntegrand.ForwardKl or FIntegrand.ReverseKl))
         {
             var q = new GaussianComponent<T>(-logSigma - R.Of(Normal.LogSqrt2Pi), mu, T.One / (sigma * sigma));
             var rule = new RuleView<T>(target.RuleNodes, target.RuleWeights);
-            return FDivergenceQuadrature.DivergenceWithGradient<T, R, LogMixturePlanView<T>, RuleView<T>>(kind, order, target, q, rule,
+            return FDivergenceQuadrature.DivergenceWithGradient<T, R, LogMixturePlanView<T>, RuleView<T>>(divergence, order, target, q, rule,
                 out gradMu, out gradLogSigma);
         }
-        if (divergence == DivergenceMask.Forward) return Forward<T, R>(mu, logSigma, moments, out gradMu, out gradLogSigma);
+        if (divergence == FIntegrand.ForwardKl) return Forward<T, R>(mu, logSigma, moments, out gradMu, out gradLogSigma);
         // KL(q||p) = −H(q) − E_q[log p], H(q) = ½log(2πe) + s.
         T expected = ExpectedLogDensity.EvaluateWithGradient<T, R>(mu, sigma, target, out T slope, out T zSlope);
         gradMu = -slope;
@@ -46,18 +46,17 @@ public static class GaussianFitObjective
     }
 }
 
-/// <summary>q = N(μ, e^s) against a Gaussian-mixture target (the law along u of the d-dimensional one): a KL when
-/// <see cref="Kind"/> is 0 (<see cref="Divergence"/> its mask bit), else the <see cref="FDivergence"/> code
-/// <see cref="Kind"/> of order <see cref="Order"/>.</summary>
+/// <summary>q = N(μ, e^s) against a Gaussian-mixture target (the law along u of the d-dimensional one): the divergence
+/// <see cref="Divergence"/> of order <see cref="Order"/>.</summary>
 public struct GaussianFit<T, R> : IFitObjective<T> where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
 {
     public LogMixturePlanView<T> Target;
     public TargetMoments<T> Moments;
-    public int Divergence, Kind;
+    public FIntegrand Divergence;
     public T Order;
 
     public readonly T ValueAndGradient(T mu, T logSigma, out T gradMu, out T gradLogSigma) =>
-        GaussianFitObjective.ValueAndGradient<T, R>(Divergence, Kind, Order, mu, logSigma, Target, Moments, out gradMu, out gradLogSigma);
+        GaussianFitObjective.ValueAndGradient<T, R>(Divergence, Order, mu, logSigma, Target, Moments, out gradMu, out gradLogSigma);
 
     public readonly T ForwardKl(T mu, T sigma) => GaussianKl.Forward<T, R>(mu, sigma, Moments.Mean, Moments.Variance, Moments.Entropy);
 

@@ -9,22 +9,22 @@ namespace KlGpu.Kernels;
 /// </summary>
 public static class HeavyTailFitObjective
 {
-    /// <summary>Forward or reverse KL (a <see cref="DivergenceMask"/> bit) between a heavy-tailed p and q = N(μ, e^s), with
+    /// <summary>Forward or reverse KL (<see cref="FIntegrand.ForwardKl"/> or <see cref="FIntegrand.ReverseKl"/>) between a heavy-tailed p and q = N(μ, e^s), with
     /// its gradient in (μ, s). Forward KL reads p's moments (callers refuse it where p's variance is +∞).</summary>
-    public static T ValueAndGradient<T, R, P>(int divergence, T mu, T logSigma, in P target, in TargetMoments<T> moments,
+    public static T ValueAndGradient<T, R, P>(FIntegrand divergence, T mu, T logSigma, in P target, in TargetMoments<T> moments,
         out T gradMu, out T gradLogSigma)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
-        => divergence == DivergenceMask.Forward
+        => divergence == FIntegrand.ForwardKl
             ? GaussianFitObjective.Forward<T, R>(mu, logSigma, moments, out gradMu, out gradLogSigma)
             : HeavyTailQuadrature.ReverseWithGradient<T, R, P>(mu, logSigma, target, out gradMu, out gradLogSigma);
 }
 
-/// <summary>q = N(μ, e^s) against a heavy-tailed target: forward or reverse KL (<see cref="Divergence"/>, a mask bit).</summary>
+/// <summary>q = N(μ, e^s) against a heavy-tailed target: forward or reverse KL (<see cref="Divergence"/>).</summary>
 public struct HeavyTailGaussianFit<T, R> : IFitObjective<T> where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
 {
     public HeavyTailPlanView<T> Target;
     public TargetMoments<T> Moments;
-    public int Divergence;
+    public FIntegrand Divergence;
 
     public readonly T ValueAndGradient(T mu, T logSigma, out T gradMu, out T gradLogSigma) =>
         HeavyTailFitObjective.ValueAndGradient<T, R, HeavyTailPlanView<T>>(Divergence, mu, logSigma, Target, Moments, out gradMu, out gradLogSigma);

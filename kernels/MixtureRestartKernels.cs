@@ -23,7 +23,7 @@ public static class MixtureRestartKernels
 
     /// <summary>
     /// One restart per thread: <paramref name="theta"/>'s 3K numbers from index·3K hold the start and receive the end point;
-    /// <paramref name="kind"/> is an <see cref="FDivergence"/> code, the KLs' included, and <paramref name="order"/> α for α and
+    /// <paramref name="kind"/> is any <see cref="FIntegrand"/>, the KLs included, and <paramref name="order"/> α for α and
     /// Rényi. A restart stops at
     /// the first iterate whose gradient norm is below the tolerance; it diverges if a log std leaves ±LogSigmaLimit or
     /// anything stops being finite (a χ², α or Rényi integral that diverges at θ has a NaN gradient). The KLs' steps integrate
@@ -31,7 +31,7 @@ public static class MixtureRestartKernels
     /// basin on its own); the other divergences on their own panels (<see cref="MixtureFit.ValueAndGradient{T, R, SP, V, RU}"/>). The logits are re-centred after each step (their gradient sums to zero; only their
     /// differences matter), so they cannot drift.
     /// </summary>
-    public static void Optimize<T, R>(Index1D index, int count, int kind, T order, ArrayView<T> theta, LogMixturePlanView<T> target,
+    public static void Optimize<T, R>(Index1D index, int count, FIntegrand kind, T order, ArrayView<T> theta, LogMixturePlanView<T> target,
         OptimizerSettings<T> settings, ArrayView<T> scratch, ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps,
         ArrayView<int> status)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>

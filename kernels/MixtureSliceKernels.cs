@@ -35,7 +35,7 @@ public static class MixtureSliceKernels
     /// <paramref name="scratch"/> and integrates on the f-divergence panels.
     /// </summary>
     public static void Slice<T, R>(Index2D index, ArrayView<T> x, ArrayView<T> y, ArrayView<T> baseQ, int parameterX, int parameterY,
-        LogMixturePlanView<T> target, int kind, T order, ArrayView<T> scratch, ArrayView2D<T, Stride2D.DenseX> output)
+        LogMixturePlanView<T> target, FIntegrand divergence, T order, ArrayView<T> scratch, ArrayView2D<T, Stride2D.DenseX> output)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
         int count = (int)(baseQ.Length / 3);
@@ -63,7 +63,7 @@ public static class MixtureSliceKernels
         }
         var rule = new RuleView<T>(target.RuleNodes, target.RuleWeights);
         output[index] = FDivergenceQuadrature.Divergence<T, R, LogMixturePlanView<T>, ComponentView<T>, RuleView<T>>(
-            kind, order, target, new ComponentView<T>(q, count), rule);
+            divergence, order, target, new ComponentView<T>(q, count), rule);
     }
 
     static T Value<T>(int kind, int k, int count, ArrayView<T> baseQ, int parameterX, T vx, int parameterY, T vy, out bool varied)

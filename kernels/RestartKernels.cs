@@ -130,15 +130,15 @@ public interface IFitObjective<T> where T : unmanaged
 
 public static class MapKernels
 {
-    /// <summary>Forward and reverse KL (the <see cref="DivergenceMask"/> bits asked for) of any family on a (μ, scale) grid,
+    /// <summary>Forward and reverse KL (the <see cref="KlOutputs"/> asked for) of any family on a (μ, scale) grid,
     /// one thread per point (index.X over μ, index.Y over scale rows).</summary>
-    public static void Kl<T, F>(Index2D index, ArrayView<T> mu, ArrayView<T> scale, F fit, int mask,
+    public static void Kl<T, F>(Index2D index, ArrayView<T> mu, ArrayView<T> scale, F fit, KlOutputs outputs,
         ArrayView2D<T, Stride2D.DenseX> forward, ArrayView2D<T, Stride2D.DenseX> reverse)
         where T : unmanaged where F : struct, IFitObjective<T>
     {
         T m = mu[index.X], s = scale[index.Y];
-        if ((mask & DivergenceMask.Forward) != 0) forward[index] = fit.ForwardKl(m, s);
-        if ((mask & DivergenceMask.Reverse) != 0) reverse[index] = fit.ReverseKl(m, s);
+        if ((outputs & KlOutputs.Forward) != 0) forward[index] = fit.ForwardKl(m, s);
+        if ((outputs & KlOutputs.Reverse) != 0) reverse[index] = fit.ReverseKl(m, s);
     }
 }
 

@@ -4,20 +4,19 @@ using KlGpu.Numerics;
 namespace KlGpu.Kernels;
 
 /// <summary>q = t_ν(μ, e^s) with ν fixed (its <see cref="Q"/> shape) against a heavy-tailed or Gaussian target, on the panels of
-/// the Student landscape: a KL when <see cref="Kind"/> is 0 (<see cref="Divergence"/> its mask bit; forward KL reads p's
-/// entropy), else the <see cref="FDivergence"/> code <see cref="Kind"/> of order <see cref="Order"/>, whose shape runs q's
-/// ladder out as far as that integrand's tail needs.</summary>
+/// the Student landscape: the divergence <see cref="Divergence"/> (forward KL reads p's entropy), of order <see cref="Order"/>
+/// for α and Rényi, whose shape runs q's ladder out as far as that integrand's tail needs.</summary>
 public struct StudentFit<T, R> : IFitObjective<T> where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
 {
     public HeavyTailPlanView<T> Target;
     public T Entropy;
     public StudentShape<T> Q;
-    public int Divergence, Kind;
+    public FIntegrand Divergence;
     public T Order;
 
-    public readonly T ValueAndGradient(T mu, T logScale, out T gradMu, out T gradLogScale) => Kind != 0
-        ? StudentQ.FDivergenceWithGradient<T, R, HeavyTailPlanView<T>>(Kind, Order, mu, logScale, Q, Target, out gradMu, out gradLogScale)
-        : StudentQ.DivergenceWithGradient<T, R, HeavyTailPlanView<T>>(Divergence == DivergenceMask.Reverse, mu, logScale, Q, Target, Entropy,
+    public readonly T ValueAndGradient(T mu, T logScale, out T gradMu, out T gradLogScale) => Divergence is not (FIntegrand.ForwardKl or FIntegrand.ReverseKl)
+        ? StudentQ.FDivergenceWithGradient<T, R, HeavyTailPlanView<T>>(Divergence, Order, mu, logScale, Q, Target, out gradMu, out gradLogScale)
+        : StudentQ.DivergenceWithGradient<T, R, HeavyTailPlanView<T>>(Divergence == FIntegrand.ReverseKl, mu, logScale, Q, Target, Entropy,
             out gradMu, out gradLogScale);
 
     public readonly T ForwardKl(T mu, T scale) => StudentQ.Forward<T, R, HeavyTailPlanView<T>>(mu, scale, Q, Target, Entropy);

@@ -3,46 +3,38 @@ using System.Numerics;
 namespace KlGpu.Numerics;
 
 /// <summary>
-/// The divergences written as ∫ f-integrands of log p and log q (codes are ints so kernels can take them).
+/// The divergences written as ∫ f-integrands of log p and log q, each known by its <see cref="FIntegrand"/> code.
 /// Hellinger, χ², Jeffreys and α use the pointwise non-negative f-divergence form (terms that integrate to zero, such as
 /// ∫p − ∫q, added), so values near zero come out near zero instead of as a difference of two numbers near one.
 /// </summary>
 public static class FDivergence
 {
-    public const int JensenShannon = 1, Hellinger = 2, TotalVariation = 3, Pearson = 4, Neyman = 5, Jeffreys = 6, Alpha = 7, Renyi = 8;
-
-    /// <summary>p^α q^{1−α} itself: Rényi's integral where it is far below one.</summary>
-    public const int Power = 9;
-
-    /// <summary>KL(p||q) and KL(q||p) as integrands, for a mixture q (a Gaussian q has closed forms and plans instead).</summary>
-    public const int ForwardKl = 10, ReverseKl = 11;
-
     /// <summary>The integrand at a point with log p = <paramref name="lp"/>, log q = <paramref name="lq"/>.
-    /// <paramref name="a"/> is α for <see cref="Alpha"/> and <see cref="Renyi"/> (α ∉ {0, 1}; those are the KLs).</summary>
-    public static T Integrand<T, R>(int kind, T a, T lp, T lq)
+    /// <paramref name="a"/> is α for <see cref="FIntegrand.Alpha"/> and <see cref="FIntegrand.Renyi"/> (α ∉ {0, 1}; those are the KLs).</summary>
+    public static T Integrand<T, R>(FIntegrand kind, T a, T lp, T lq)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
         T half = R.Of(0.5);
-        if (kind == JensenShannon)
+        if (kind == FIntegrand.JensenShannon)
         {
             // ½ p log(p/m) + ½ q log(q/m), m = (p + q)/2, with log m by log-sum-exp.
             T hi = T.Max(lp, lq), lo = T.Min(lp, lq);
             T lm = hi + LogMixture.LogOnePlus<T>(T.Exp(lo - hi)) - R.Of(0.69314718055994530942);
             return half * (T.Exp(lp) * (lp - lm) + T.Exp(lq) * (lq - lm));
         }
-        if (kind == Hellinger)
+        if (kind == FIntegrand.Hellinger)
         {
             // ½(√p − √q)² integrates to 1 − ∫√(pq).
             T d = T.Exp(half * lp) - T.Exp(half * lq);
             return half * d * d;
         }
-        if (kind == TotalVariation) return half * T.Abs(T.Exp(lp) - T.Exp(lq));
-        if (kind == Pearson) return ChiSquare<T, R>(lp, lq);
-        if (kind == Neyman) return ChiSquare<T, R>(lq, lp);
-        if (kind == Jeffreys) return (T.Exp(lp) - T.Exp(lq)) * (lp - lq);
-        if (kind == Power) return T.Exp(a * lp + (T.One - a) * lq);
-        if (kind == ForwardKl) return KlForm<T, R>(lp, lq);
-        if (kind == ReverseKl) return KlForm<T, R>(lq, lp);
+        if (kind == FIntegrand.TotalVariation) return half * T.Abs(T.Exp(lp) - T.Exp(lq));
+        if (kind == FIntegrand.Pearson) return ChiSquare<T, R>(lp, lq);
+        if (kind == FIntegrand.Neyman) return ChiSquare<T, R>(lq, lp);
+        if (kind == FIntegrand.Jeffreys) return (T.Exp(lp) - T.Exp(lq)) * (lp - lq);
+        if (kind == FIntegrand.Power) return T.Exp(a * lp + (T.One - a) * lq);
+        if (kind == FIntegrand.ForwardKl) return KlForm<T, R>(lp, lq);
+        if (kind == FIntegrand.ReverseKl) return KlForm<T, R>(lq, lp);
         // Amari α (and Rényi through it): [α p + (1−α) q − p^α q^{1−α}] / (α(1−α)). By the symmetry
         // D_α(p||q) = D_{1−α}(q||p) the form used always has α ≤ ½, so that neither α → 0 nor α → 1 cancels.
         return a <= half ? AlphaForm<T, R>(a, lp, lq) : AlphaForm<T, R>(T.One - a, lq, lp);
@@ -53,25 +45,25 @@ public static class FDivergence
     /// and Hellinger (squared) and TV ≤ 1. In double the quadrature never leaves them by more than rounding; in single
     /// precision a value near a bound can (measured: 1.2e-2 over, docs/numerics.md), and is clamped to it.
     /// </summary>
-    public static T Bounded<T, R>(int kind, T value) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
+    public static T Bounded<T, R>(FIntegrand kind, T value) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
         if (T.IsNaN(value)) return value;
         // log 2 one rounding below, so that a float bound does not print above log 2.
-        if (kind is JensenShannon) return T.Min(T.Max(value, T.Zero), R.Of(0.69314718055994530942) * (T.One - R.Epsilon()));
-        if (kind is Hellinger or TotalVariation) return T.Min(T.Max(value, T.Zero), T.One);
-        return kind == Power ? value : T.Max(value, T.Zero);
+        if (kind is FIntegrand.JensenShannon) return T.Min(T.Max(value, T.Zero), R.Of(0.69314718055994530942) * (T.One - R.Epsilon()));
+        if (kind is FIntegrand.Hellinger or FIntegrand.TotalVariation) return T.Min(T.Max(value, T.Zero), T.One);
+        return kind == FIntegrand.Power ? value : T.Max(value, T.Zero);
     }
 
     /// <summary>
     /// q ∂g/∂q, the integrand's response to q at a point with log p = <paramref name="lp"/>, log q = <paramref name="lq"/>:
     /// for q = N(μ, σ), ∂D/∂θ = ∫ q ∂g/∂q · ∂log q/∂θ dx with ∂log q/∂μ = (x−μ)/σ² and ∂log q/∂log σ = (x−μ)²/σ² − 1.
-    /// For <see cref="Power"/> (Rényi's integral) it is (1−α) p^α q^{1−α}; Rényi itself is the chain rule through the log.
+    /// For <see cref="FIntegrand.Power"/> (Rényi's integral) it is (1−α) p^α q^{1−α}; Rényi itself is the chain rule through the log.
     /// </summary>
-    public static T Sensitivity<T, R>(int kind, T a, T lp, T lq)
+    public static T Sensitivity<T, R>(FIntegrand kind, T a, T lp, T lq)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
         T half = R.Of(0.5);
-        if (kind == JensenShannon)
+        if (kind == FIntegrand.JensenShannon)
         {
             // ∂g/∂q = ½ log(q/m): the −p/(4m) and −q/(4m) terms cancel the +½.
             T hi = T.Max(lp, lq), lo = T.Min(lp, lq);
@@ -79,16 +71,16 @@ public static class FDivergence
             return half * T.Exp(lq) * (lq - lm);
         }
         // ∂g/∂q = ½(1 − √(p/q)).
-        if (kind == Hellinger) return half * (T.Exp(lq) - T.Exp(half * (lp + lq)));
+        if (kind == FIntegrand.Hellinger) return half * (T.Exp(lq) - T.Exp(half * (lp + lq)));
         // ∂g/∂q = −½ sign(p − q); the kinks p = q are panel ends, and |p − q| vanishes there, so they add nothing.
-        if (kind == TotalVariation) return lp > lq ? -half * T.Exp(lq) : lp < lq ? half * T.Exp(lq) : T.Zero;
+        if (kind == FIntegrand.TotalVariation) return lp > lq ? -half * T.Exp(lq) : lp < lq ? half * T.Exp(lq) : T.Zero;
         // ∂g/∂q = 1 − p²/q².
-        if (kind == Pearson) return T.Exp(lq) - T.Exp(lp + lp - lq);
+        if (kind == FIntegrand.Pearson) return T.Exp(lq) - T.Exp(lp + lp - lq);
         // ∂g/∂q = 2(q/p − 1).
-        if (kind == Neyman) return (T.One + T.One) * (T.Exp(lq + lq - lp) - T.Exp(lq));
+        if (kind == FIntegrand.Neyman) return (T.One + T.One) * (T.Exp(lq + lq - lp) - T.Exp(lq));
         // ∂g/∂q = 1 − p/q − log(p/q).
-        if (kind == Jeffreys) return T.Exp(lq) * (T.One - (lp - lq)) - T.Exp(lp);
-        if (kind == Power) return (T.One - a) * T.Exp(a * lp + (T.One - a) * lq);
+        if (kind == FIntegrand.Jeffreys) return T.Exp(lq) * (T.One - (lp - lq)) - T.Exp(lp);
+        if (kind == FIntegrand.Power) return (T.One - a) * T.Exp(a * lp + (T.One - a) * lq);
         // α: ∂g/∂q = (1 − (p/q)^α)/α, so q ∂g/∂q = −q d (e^{αd} − 1)/(αd) with d = log(p/q): → q log(q/p) as α → 0
         // (reverse KL's) and q − p at α = 1 (forward KL's), neither dividing by a vanishing α.
         T d = lp - lq, ad = a * d;
@@ -163,7 +155,7 @@ public static class FDivergence
     /// within rounding of zero (the stds as the working precision holds them) counts as zero: σ = √2 in single precision
     /// is a hair below √2, and its integral, finite, would only measure the rounding of σ.
     /// </summary>
-    public static bool Converges<T, R>(int kind, T a, T widestP, T widestQ)
+    public static bool Converges<T, R>(FIntegrand kind, T a, T widestP, T widestQ)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
         if (!PowerLaw(kind, a, out T beta)) return true;
@@ -173,21 +165,21 @@ public static class FDivergence
 
     /// <summary>Whether the integrand is p^β q^{1−β} up to terms linear in p and q, and its β: 2 for pearson, −1 for neyman,
     /// α for α, Rényi and its integral.</summary>
-    public static bool PowerLaw<T>(int kind, T a, out T beta) where T : unmanaged, IFloatingPointIeee754<T>
+    public static bool PowerLaw<T>(FIntegrand kind, T a, out T beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        beta = kind == Pearson ? T.One + T.One : kind == Neyman ? -T.One : a;
-        return kind == Pearson || kind == Neyman || kind == Alpha || kind == Renyi || kind == Power;
+        beta = kind == FIntegrand.Pearson ? T.One + T.One : kind == FIntegrand.Neyman ? -T.One : a;
+        return kind == FIntegrand.Pearson || kind == FIntegrand.Neyman || kind == FIntegrand.Alpha || kind == FIntegrand.Renyi || kind == FIntegrand.Power;
     }
 
     /// <summary>Whether the integrand is p^β q^{1−β} (up to terms linear in p and q) with 0 &lt; β &lt; 1: narrower than the wider of p and q.</summary>
-    public static bool PowerBetweenZeroAndOne<T>(int kind, T a) where T : unmanaged, IFloatingPointIeee754<T>
-        => (kind == Alpha || kind == Renyi || kind == Power) && a > T.Zero && a < T.One;
+    public static bool PowerBetweenZeroAndOne<T>(FIntegrand kind, T a) where T : unmanaged, IFloatingPointIeee754<T>
+        => (kind == FIntegrand.Alpha || kind == FIntegrand.Renyi || kind == FIntegrand.Power) && a > T.Zero && a < T.One;
 
     /// <summary>
     /// The effective std of the integrand's tails, 1/√(β/S_p² + (1−β)/S_q²) (for bounded integrands the wider of S_p, S_q):
     /// the quadrature must reach far enough out in its units.
     /// </summary>
-    public static T TailStd<T>(int kind, T a, T widestP, T widestQ) where T : unmanaged, IFloatingPointIeee754<T>
+    public static T TailStd<T>(FIntegrand kind, T a, T widestP, T widestQ) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!PowerLaw(kind, a, out T beta)) return T.Max(widestP, widestQ);
         return T.One / T.Sqrt(beta / (widestP * widestP) + (T.One - beta) / (widestQ * widestQ));

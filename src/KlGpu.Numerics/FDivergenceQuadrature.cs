@@ -101,7 +101,7 @@ public static class FDivergenceQuadrature
     static readonly GaussLegendreRule HostRule = new(LogMixturePlan.PanelOrder);
 
     /// <summary>The divergence between two mixtures in double on the host (the kernels' rule and formula).</summary>
-    public static double Divergence(int kind, double a, GaussianMixture p, GaussianMixture q)
+    public static double Divergence(FIntegrand kind, double a, GaussianMixture p, GaussianMixture q)
         => Divergence<double, F64, ArrayComponents, ArrayComponents, ArrayRule>(kind, a, Components(p), Components(q),
             new ArrayRule(HostRule.Nodes, HostRule.Weights));
 
@@ -111,19 +111,19 @@ public static class FDivergenceQuadrature
         f.Means.ToArray(),
         f.Stds.Select(s => 1 / (s * s)).ToArray());
 
-    public static T Divergence<T, R, SP, SQ, RU>(int kind, T a, in SP p, in SQ q, in RU rule)
+    public static T Divergence<T, R, SP, SQ, RU>(FIntegrand kind, T a, in SP p, in SQ q, in RU rule)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
     {
         T integral = Integral<T, R, SP, SQ, RU>(kind, a, T.Zero, p, q, rule);
-        if (kind != FDivergence.Renyi) return FDivergence.Bounded<T, R>(kind, integral);
+        if (kind != FIntegrand.Renyi) return FDivergence.Bounded<T, R>(kind, integral);
         // Rényi: log ∫p^α q^{1−α} = log(1 − α(1−α) D_α) loses everything once ∫p^α q^{1−α} is far below one
         // (q far from p), and D_α overflows where it is far above one (α > 1); there ∫p^α q^{1−α} itself is integrated,
         // scaled by its largest value at a component mean. A diverging integral stays +∞ on either path.
         T u = -a * (T.One - a) * integral;
         if (T.Abs(u) < R.Of(0.5)) return LogMixture.LogOnePlus<T>(u) / (a - T.One);
         T shift = PowerShift<T, R, SP, SQ>(a, p, q);
-        T power = Integral<T, R, SP, SQ, RU>(FDivergence.Power, a, shift, p, q, rule);
+        T power = Integral<T, R, SP, SQ, RU>(FIntegrand.Power, a, shift, p, q, rule);
         return (shift + T.Log(power)) / (a - T.One);
     }
 
@@ -153,7 +153,7 @@ public static class FDivergenceQuadrature
         => a * LogMixture.LogDensity<T, R, SP>(p, x) + (T.One - a) * LogMixture.LogDensity<T, R, SQ>(q, x);
 
     /// <summary>∫ of the integrand of <paramref name="kind"/> at log p − shift, log q − shift, +∞ where it diverges (decided from the tails, not by overflow).</summary>
-    public static T Integral<T, R, SP, SQ, RU>(int kind, T a, T shift, in SP p, in SQ q, in RU rule)
+    public static T Integral<T, R, SP, SQ, RU>(FIntegrand kind, T a, T shift, in SP p, in SQ q, in RU rule)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
     {
@@ -165,7 +165,7 @@ public static class FDivergenceQuadrature
     /// The divergence between p and a Gaussian q = N(μ, σ) with its gradient in (μ, log σ) (<see cref="GaussianScores{T}"/>).
     /// Where the value is +∞ the gradient is undefined: NaN.
     /// </summary>
-    public static T DivergenceWithGradient<T, R, SP, RU>(int kind, T a, in SP p, in GaussianComponent<T> q, in RU rule,
+    public static T DivergenceWithGradient<T, R, SP, RU>(FIntegrand kind, T a, in SP p, in GaussianComponent<T> q, in RU rule,
         out T gradMu, out T gradLogSigma)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
@@ -183,26 +183,26 @@ public static class FDivergenceQuadrature
     /// I = ∫ p^α q^{1−α}, has ∂D/∂θ = ∂I/∂θ / ((α−1) I), both integrals scaled alike (the scale cancels).
     /// Where the value is +∞ the gradient is undefined: NaN.
     /// </summary>
-    public static T DivergenceWithGradient<T, R, SP, SQ, RU, S>(int kind, T a, in SP p, in SQ q, in RU rule, ref S scores)
+    public static T DivergenceWithGradient<T, R, SP, SQ, RU, S>(FIntegrand kind, T a, in SP p, in SQ q, in RU rule, ref S scores)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
         where S : struct, IScoreSink<T>
     {
         T value;
-        if (kind != FDivergence.Renyi)
+        if (kind != FIntegrand.Renyi)
             value = Integral<T, R, SP, SQ, RU, S>(kind, a, T.Zero, p, q, rule, ref scores);
         else
         {
             value = Divergence<T, R, SP, SQ, RU>(kind, a, p, q, rule);
             T shift = PowerShift<T, R, SP, SQ>(a, p, q);
-            T power = Integral<T, R, SP, SQ, RU, S>(FDivergence.Power, a, shift, p, q, rule, ref scores);
+            T power = Integral<T, R, SP, SQ, RU, S>(FIntegrand.Power, a, shift, p, q, rule, ref scores);
             scores.Scale(T.One / ((a - T.One) * power));
         }
         if (!T.IsFinite(value)) scores.Scale(T.NaN);
         return value;
     }
 
-    static T Integral<T, R, SP, SQ, RU, S>(int kind, T a, T shift, in SP p, in SQ q, in RU rule, ref S scores)
+    static T Integral<T, R, SP, SQ, RU, S>(FIntegrand kind, T a, T shift, in SP p, in SQ q, in RU rule, ref S scores)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
         where S : struct, IScoreSink<T>
@@ -286,7 +286,7 @@ public static class FDivergenceQuadrature
             for (int j = 0; j < panels; j++)
             {
                 T left = x + R.Of(j) * width, right = j == panels - 1 ? next : x + R.Of(j + 1) * width;
-                total += kind == FDivergence.TotalVariation
+                total += kind == FIntegrand.TotalVariation
                     ? KinkedPanel<T, R, SP, SQ, RU, S>(kind, a, p, q, rule, left, right, ref scores)
                     : Panel<T, R, SP, SQ, RU, S>(kind, a, shift, p, q, rule, left, right, ref scores);
             }
@@ -366,7 +366,7 @@ public static class FDivergenceQuadrature
         => end > x && end < next ? end : next;
 
     /// <summary>One panel's integral; adds its part of the gradient to <paramref name="scores"/> where wanted.</summary>
-    static T Panel<T, R, SP, SQ, RU, S>(int kind, T a, T shift, in SP p, in SQ q, in RU rule, T left, T right, ref S scores)
+    static T Panel<T, R, SP, SQ, RU, S>(FIntegrand kind, T a, T shift, in SP p, in SQ q, in RU rule, T left, T right, ref S scores)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
         where S : struct, IScoreSink<T>
@@ -391,7 +391,7 @@ public static class FDivergenceQuadrature
     /// samples (p and q nearly tangent, as where two components share a mean) show as an extremum of g between
     /// samples, found by bisecting g′; where g changes sign at the extremum, each side holds one crossing.
     /// </summary>
-    static T KinkedPanel<T, R, SP, SQ, RU, S>(int kind, T a, in SP p, in SQ q, in RU rule, T left, T right, ref S scores)
+    static T KinkedPanel<T, R, SP, SQ, RU, S>(FIntegrand kind, T a, in SP p, in SQ q, in RU rule, T left, T right, ref S scores)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where SQ : struct, IComponentSet<T> where RU : struct, IQuadratureRule<T>
         where S : struct, IScoreSink<T>

@@ -97,13 +97,13 @@ public static class MixtureFit
     /// at its kinks, and grade towards q's crossings; there the value comes with the gradient. <paramref name="q"/> is
     /// scratch for 3K numbers.
     /// </summary>
-    public static T ValueAndGradient<T, R, SP, V, RU>(int kind, T order, in MixtureQuadrature layout, in SP p, int count, in V theta, V q,
+    public static T ValueAndGradient<T, R, SP, V, RU>(FIntegrand kind, T order, in MixtureQuadrature layout, in SP p, int count, in V theta, V q,
         V gradient, in RU rule, bool withValue = true)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where V : struct, IVector<T> where RU : struct, IQuadratureRule<T>
     {
         Components<T, R, V>(count, theta, q);
-        if (kind != FDivergence.ForwardKl && kind != FDivergence.ReverseKl)
+        if (kind != FIntegrand.ForwardKl && kind != FIntegrand.ReverseKl)
         {
             for (int i = 0; i < ParametersPerComponent * count; i++) gradient[i] = T.Zero;
             var scores = new MixtureScores<T, R, V>(q, count, gradient);
@@ -143,7 +143,7 @@ public static class MixtureFit
             hi = T.Max(hi, qs.Mean(k) + window * Std<T, VectorComponents<T, V>>(qs, k));
         }
 
-        bool reverse = kind == FDivergence.ReverseKl;
+        bool reverse = kind == FIntegrand.ReverseKl;
         T panelStds = R.Of(layout.PanelStds), crossingPanels = R.Of(layout.CrossingPanels);
         T value = T.Zero, total = T.Zero, x = lo;
         while (x < hi)
@@ -342,11 +342,11 @@ public static class MixtureFit
     static readonly GaussLegendreRule HostRule = new(LogMixturePlan.PanelOrder);
 
     /// <summary>The host path in double: value and gradient (3K numbers) at θ.</summary>
-    public static double ValueAndGradient(int kind, GaussianMixture p, double[] theta, double[] gradient, double order = 0)
+    public static double ValueAndGradient(FIntegrand kind, GaussianMixture p, double[] theta, double[] gradient, double order = 0)
         => ValueAndGradient(kind, MixtureQuadrature.Polish, p, theta, gradient, order);
 
     /// <summary>The host path in double on the panels <paramref name="layout"/> lays (the KLs'; the others lay their own).</summary>
-    public static double ValueAndGradient(int kind, in MixtureQuadrature layout, GaussianMixture p, double[] theta, double[] gradient,
+    public static double ValueAndGradient(FIntegrand kind, in MixtureQuadrature layout, GaussianMixture p, double[] theta, double[] gradient,
         double order = 0)
     {
         int count = theta.Length / ParametersPerComponent;

@@ -136,17 +136,17 @@ public static class SinhArcsinhFlow
     }
 
     /// <summary>
-    /// The divergence (<see cref="FDivergence.ForwardKl"/> or <see cref="FDivergence.ReverseKl"/>) between p and q_θ, and its
+    /// The divergence (<see cref="FIntegrand.ForwardKl"/> or <see cref="FIntegrand.ReverseKl"/>) between p and q_θ, and its
     /// gradient in θ written to <paramref name="gradient"/>. <paramref name="ys"/> is scratch for K + 1 numbers. NaN where
     /// the walk would exceed <see cref="MaxPanels"/> panels.
     /// </summary>
-    public static T ValueAndGradient<T, R, SP, V, RU>(int kind, in SP p, int layers, in V theta, V ys, V gradient, in RU rule)
+    public static T ValueAndGradient<T, R, SP, V, RU>(FIntegrand kind, in SP p, int layers, in V theta, V ys, V gradient, in RU rule)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
         where SP : struct, IComponentSet<T> where V : struct, IVector<T> where RU : struct, IQuadratureRule<T>
     {
         int n = Parameters(layers);
         for (int i = 0; i < n; i++) gradient[i] = T.Zero;
-        bool reverse = kind == FDivergence.ReverseKl;
+        bool reverse = kind == FIntegrand.ReverseKl;
         T window = R.Of(Window), lo = -window, hi = window;
         if (!reverse)
         {
@@ -301,7 +301,7 @@ public static class SinhArcsinhFlow
     static readonly GaussLegendreRule HostRule = new(LogMixturePlan.PanelOrder);
 
     /// <summary>The host path in double: value and gradient (2 + 4K numbers) at θ.</summary>
-    public static double ValueAndGradient(int kind, GaussianMixture p, double[] theta, double[] gradient)
+    public static double ValueAndGradient(FIntegrand kind, GaussianMixture p, double[] theta, double[] gradient)
     {
         int layers = (theta.Length - 2) / ParametersPerLayer;
         return ValueAndGradient<double, F64, ArrayComponents, ArrayVector, ArrayRule>(kind, FDivergenceQuadrature.Components(p), layers,

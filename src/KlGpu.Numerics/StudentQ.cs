@@ -174,7 +174,7 @@ public static class StudentQ
     // ---- The f-divergences of a Student-t q (JS, Hellinger, TV, χ², Jeffreys, α, Rényi) ----
 
     /// <summary>
-    /// Why the divergence of <see cref="FDivergence"/> code <paramref name="kind"/> (order <paramref name="a"/>) between p and
+    /// Why the divergence <paramref name="kind"/> (order <paramref name="a"/>) between p and
     /// every t_ν(μ, s) is +∞, or null when it is finite for every (μ, s). Decided from the tails alone, which (μ, s) does not
     /// change: far out q ∝ |x|^{−(ν+1)}, and p falls like a Gaussian, like e^{−|x|/b} (Laplace) or like |x|^{−(ν_p+1)} with
     /// ν_p its smallest t degree. An integrand p^β q^{1−β} (β = 2 Pearson, −1 Neyman, α for α and Rényi) then decays like
@@ -182,14 +182,14 @@ public static class StudentQ
     /// faster than any power for β &gt; 0 and grows faster for β &lt; 0. Jeffreys adds reverse KL, ∫ q log(q/p), finite iff
     /// ν exceeds the power at which −log p grows (<see cref="LogDensityGrowth"/>). JS, Hellinger and TV are bounded.
     /// </summary>
-    public static string? Unavailable(int kind, double a, double nu, HeavyTailedMixture p)
+    public static string? Unavailable(FIntegrand kind, double a, double nu, HeavyTailedMixture p)
     {
         int growth = LogDensityGrowth(p);
-        if (kind == FDivergence.Jeffreys)
+        if (kind == FIntegrand.Jeffreys)
             return nu > growth ? null : FormattableString.Invariant(
                 $"Jeffreys includes KL(q||p), which is +∞ for every t_{nu:G6} q here: −log p grows like |x|^{growth} and q's tails carry it only for ν > {growth}");
         if (!FDivergence.PowerLaw(kind, a, out double beta)) return null;
-        string what = kind == FDivergence.Pearson ? "χ²(p||q) = ∫p²/q − 1" : kind == FDivergence.Neyman ? "χ²(q||p) = ∫q²/p − 1"
+        string what = kind == FIntegrand.Pearson ? "χ²(p||q) = ∫p²/q − 1" : kind == FIntegrand.Neyman ? "χ²(q||p) = ∫q²/p − 1"
             : FormattableString.Invariant($"∫p^α q^(1−α) with α = {a:G6}");
         if (growth == 0)
         {
@@ -206,12 +206,12 @@ public static class StudentQ
     /// falling like |x|^{−(1 + excess)}, has left below e^{−50}: excess = ν for the bounded integrands (q's own tail), ν − growth
     /// for Jeffreys, βν_p + (1 − β)ν against a t in p for the powers (ν against lighter tails, which p^β only shortens).
     /// </summary>
-    public static StudentShape<double> Shape(double nu, HeavyTailedMixture p, int kind, double a)
+    public static StudentShape<double> Shape(double nu, HeavyTailedMixture p, FIntegrand kind, double a)
     {
         var shape = Shape(nu, p);
         int growth = LogDensityGrowth(p);
         double excess = nu;
-        if (kind == FDivergence.Jeffreys) excess = nu - growth;
+        if (kind == FIntegrand.Jeffreys) excess = nu - growth;
         else if (FDivergence.PowerLaw(kind, a, out double beta) && growth == 0)
             excess = beta * Enumerable.Range(0, p.Count).Where(k => p.Kinds[k] == ComponentKind.StudentT).Min(k => p.Nus[k]) + (1 - beta) * nu;
         double logExtent = excess > 0 ? Math.Min(650, Math.Max(Math.Log(48), 50 / Math.Min(excess, nu) + 5)) : Math.Log(48);
@@ -228,13 +228,13 @@ public static class StudentQ
     /// small (q far from p, or α &gt; 1) D = (c + log I)/(α − 1) with I = ∫ p^α q^{1−α} e^{−c} (c: the exponent's largest value
     /// at μ and p's centres) and ∂D = ∂I/((α − 1) I). Only combinations <see cref="Unavailable"/> passes are finite here.
     /// </summary>
-    public static T FDivergenceWithGradient<T, R, P>(int kind, T a, T mu, T logScale, in StudentShape<T> q, in P plan,
+    public static T FDivergenceWithGradient<T, R, P>(FIntegrand kind, T a, T mu, T logScale, in StudentShape<T> q, in P plan,
         out T gradMu, out T gradLogScale)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
     {
         T scale = T.Exp(logScale);
         T value = FPanels<T, R, P>(kind, a, T.Zero, mu, scale, q, plan, out gradMu, out gradLogScale);
-        if (kind == FDivergence.Renyi)
+        if (kind == FIntegrand.Renyi)
         {
             T u = -a * (T.One - a) * value;
             if (T.Abs(u) < R.Of(0.5))
@@ -253,7 +253,7 @@ public static class StudentQ
                 shift = T.Max(shift, a * TailDensity.LogDensity<T, R, P>(plan, m)
                     + (T.One - a) * TailDensity.Component<T, R>((int)ComponentKind.StudentT, offset, mu, invScale, q.Exponent, q.InvSqrtNu, m));
             }
-            T power = FPanels<T, R, P>(FDivergence.Power, a, shift, mu, scale, q, plan, out gradMu, out gradLogScale);
+            T power = FPanels<T, R, P>(FIntegrand.Power, a, shift, mu, scale, q, plan, out gradMu, out gradLogScale);
             T scaleBack = T.One / ((a - T.One) * power);
             gradMu *= scaleBack;
             gradLogScale *= scaleBack;
@@ -262,7 +262,7 @@ public static class StudentQ
         return FDivergence.Bounded<T, R>(kind, value);
     }
 
-    static T FPanels<T, R, P>(int kind, T order, T shift, T mu, T scale, in StudentShape<T> q, in P plan, out T gradMu, out T gradLogScale)
+    static T FPanels<T, R, P>(FIntegrand kind, T order, T shift, T mu, T scale, in StudentShape<T> q, in P plan, out T gradMu, out T gradLogScale)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
     {
         T half = R.Of(0.5), invScale = T.One / scale, offset = q.LogNormaliser - T.Log(scale), sum = T.Zero;
@@ -277,7 +277,7 @@ public static class StudentQ
             else b = LadderPoint<T, R>(j++, mu, scale, q);
             if (T.IsFinite(a) && T.IsFinite(b) && b > a)
             {
-                if (kind != FDivergence.TotalVariation)
+                if (kind != FIntegrand.TotalVariation)
                     sum += FPanel<T, R, P>(kind, order, shift, mu, invScale, offset, q, plan, a, b, ref gradMu, ref gradLogScale);
                 else
                 {
@@ -317,7 +317,7 @@ public static class StudentQ
 
     /// <summary>One panel of the f-integrand and its part of the gradient. Where a log density is −∞ in T (a Gaussian far
     /// out) it is held at a finite floor, so that its density is 0 and no 0·∞ appears; where both are, the node adds nothing.</summary>
-    static T FPanel<T, R, P>(int kind, T order, T shift, T mu, T invScale, T offset, in StudentShape<T> q, in P plan, T left, T right,
+    static T FPanel<T, R, P>(FIntegrand kind, T order, T shift, T mu, T invScale, T offset, in StudentShape<T> q, in P plan, T left, T right,
         ref T gradMu, ref T gradLogScale)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
     {

@@ -6,7 +6,7 @@ namespace KlGpu.Basins;
 /// Saddle-free Newton (<see cref="ThetaNewton"/>) in double on the host, on <see cref="SinhArcsinhFlow"/>'s analytic gradient,
 /// with a floor on |λ| high enough that the flat directions of an over-parameterized flow take no wild steps.
 /// </summary>
-public sealed class FlowPolish(GaussianMixture p, int kind)
+public sealed class FlowPolish(GaussianMixture p, FIntegrand kind)
 {
     public const double Tolerance = 1e-9;
     const int MaxSteps = 60;

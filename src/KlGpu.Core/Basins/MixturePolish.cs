@@ -14,7 +14,7 @@ namespace KlGpu.Basins;
 /// the point is <see cref="ThetaKind.Degenerate"/> and reported as that smaller mixture. This also settles collapses that
 /// Newton reaches only slowly (the value is quartic in the distance between two equal components).
 /// </summary>
-public sealed class MixturePolish(GaussianMixture p, int kind, double order = 0)
+public sealed class MixturePolish(GaussianMixture p, FIntegrand kind, double order = 0)
 {
     public const double Tolerance = 1e-10;
     const int MaxSteps = 100;

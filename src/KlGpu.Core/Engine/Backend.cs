@@ -16,29 +16,29 @@ public enum CpuExecution { Parallel, Simulator }
 interface IBackend : IDisposable
 {
     double[] ExpectedLog(LogMixturePlan f, double[] mu, double[] sigma);
-    /// <summary>Forward and reverse KL (the mask's bits) of the objective's family over the grid; outputs are [row, μ].</summary>
-    void KlMap(FitObjective objective, double[] mu, double[] scaleRows, int mask, double[] forward, double[] reverse);
+    /// <summary>Forward and reverse KL (those in <paramref name="outputs"/>) of the objective's family over the grid; outputs are [row, μ].</summary>
+    void KlMap(FitObjective objective, double[] mu, double[] scaleRows, KlOutputs outputs, double[] forward, double[] reverse);
 
     /// <summary>An <see cref="FDivergence"/> member over the grid; output is [row, μ].</summary>
-    void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output);
+    void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, FIntegrand kind, double order, double[] output);
 
     /// <summary>KSD²(N(μ, σ), p) with the IMQ kernel (c² + r²)^β over the grid; output is [row, μ].</summary>
     void GaussianKsd(LogMixturePlan target, double[] mu, double[] sigmaRows, double c, double beta, double[] output);
 
     /// <summary>A divergence over a slice of a mixture q ([3][K] weights, means, stds) varying two of its parameters; output [y, x].</summary>
-    void MixtureSlice(LogMixturePlan target, double[] baseQ, int parameterX, int parameterY, double[] x, double[] y, int kind, double order,
+    void MixtureSlice(LogMixturePlan target, double[] baseQ, int parameterX, int parameterY, double[] x, double[] y, FIntegrand kind, double order,
         double[] output);
 
     /// <summary>Restarts of a K-component mixture q: theta (3K numbers per restart) goes in as starts and comes back as end points.</summary>
-    void MixtureOptimize(LogMixturePlan target, int count, int kind, double order, OptimizerSettings<double> settings, double[] theta, double[] value,
+    void MixtureOptimize(LogMixturePlan target, int count, FIntegrand kind, double order, OptimizerSettings<double> settings, double[] theta, double[] value,
         double[] gradientNorm, int[] steps, int[] status);
 
     /// <summary>Restarts of a K-layer flow q: theta (2 + 4K numbers per restart) goes in as starts and comes back as end points.</summary>
-    void FlowOptimize(LogMixturePlan target, int layers, int kind, OptimizerSettings<double> settings, double[] theta, double[] value,
+    void FlowOptimize(LogMixturePlan target, int layers, FIntegrand kind, OptimizerSettings<double> settings, double[] theta, double[] value,
         double[] gradientNorm, int[] steps, int[] status);
 
     /// <summary>Value and gradient (2 + 4K numbers each) of a K-layer flow q at each θ.</summary>
-    void FlowGradient(LogMixturePlan target, int layers, int kind, double[] theta, double[] gradient, double[] value);
+    void FlowGradient(LogMixturePlan target, int layers, FIntegrand kind, double[] theta, double[] gradient, double[] value);
 
     /// <summary>Value and gradient of the objective at each point (μ_i, log scale_i).</summary>
     (double[] Value, double[] GradMu, double[] GradLogScale) Gradient(FitObjective objective, double[] mu, double[] logScale);
@@ -180,7 +180,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         return output;
     }
 
-    static double[]? Wanted(int mask, int bit, double[] output) => (mask & bit) != 0 ? output : null;
+    static double[]? Wanted(KlOutputs outputs, KlOutputs one, double[] output) => (outputs & one) != 0 ? output : null;
 
     public double[] ExpectedLog(LogMixturePlan f, double[] mu, double[] sigma)
     {
@@ -193,25 +193,25 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         return Read(result);
     }
 
-    public void KlMap(FitObjective objective, double[] mu, double[] scaleRows, int mask, double[] forward, double[] reverse) =>
-        objective.On(this, new MapLaunch(this, mu, scaleRows, mask, forward, reverse));
+    public void KlMap(FitObjective objective, double[] mu, double[] scaleRows, KlOutputs outputs, double[] forward, double[] reverse) =>
+        objective.On(this, new MapLaunch(this, mu, scaleRows, outputs, forward, reverse));
 
-    sealed class MapLaunch(Backend<T, R> backend, double[] mu, double[] scaleRows, int mask, double[] forward, double[] reverse) : IObjectiveUser<T>
+    sealed class MapLaunch(Backend<T, R> backend, double[] mu, double[] scaleRows, KlOutputs outputs, double[] forward, double[] reverse) : IObjectiveUser<T>
     {
-        public void Use<F>(F fit) where F : struct, IFitObjective<T> => backend.KlMap(fit, mu, scaleRows, mask, forward, reverse);
+        public void Use<F>(F fit) where F : struct, IFitObjective<T> => backend.KlMap(fit, mu, scaleRows, outputs, forward, reverse);
     }
 
-    void KlMap<F>(F fit, double[] mu, double[] scaleRows, int mask, double[] forward, double[] reverse) where F : struct, IFitObjective<T>
+    void KlMap<F>(F fit, double[] mu, double[] scaleRows, KlOutputs outputs, double[] forward, double[] reverse) where F : struct, IFitObjective<T>
     {
         using var m = Vector(mu);
         using var s = Vector(scaleRows);
-        using var f = new OutputGrid(accelerator, mu.Length, scaleRows.Length, Wanted(mask, DivergenceMask.Forward, forward));
-        using var r = new OutputGrid(accelerator, mu.Length, scaleRows.Length, Wanted(mask, DivergenceMask.Reverse, reverse));
+        using var f = new OutputGrid(accelerator, mu.Length, scaleRows.Length, Wanted(outputs, KlOutputs.Forward, forward));
+        using var r = new OutputGrid(accelerator, mu.Length, scaleRows.Length, Wanted(outputs, KlOutputs.Reverse, reverse));
         var (mv, sv, fv, rv) = (m.View, s.View, f.View, r.View);
-        Launch(MapKernels.Kl<T, F>, new Index2D(mu.Length, scaleRows.Length), i => MapKernels.Kl(i, mv, sv, fit, mask, fv, rv), mv, sv, fit, mask, fv, rv);
+        Launch(MapKernels.Kl<T, F>, new Index2D(mu.Length, scaleRows.Length), i => MapKernels.Kl(i, mv, sv, fit, outputs, fv, rv), mv, sv, fit, outputs, fv, rv);
     }
 
-    public void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, int kind, double order, double[] output)
+    public void GaussianFDivergence(LogMixturePlan target, double[] mu, double[] sigmaRows, FIntegrand kind, double order, double[] output)
     {
         var plan = Upload(target);
         T a = R.Of(order);
@@ -237,7 +237,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             i => DivergenceKernels.GaussianKsd<T, R>(new Index2D(i.Y % width, i.Y / width), mv, sv, plan, tc, tb, vv), mv, sv, plan, tc, tb, vv);
     }
 
-    public void MixtureSlice(LogMixturePlan target, double[] baseQ, int parameterX, int parameterY, double[] x, double[] y, int kind,
+    public void MixtureSlice(LogMixturePlan target, double[] baseQ, int parameterX, int parameterY, double[] x, double[] y, FIntegrand kind,
         double order, double[] output)
     {
         var plan = Upload(target);
@@ -253,23 +253,23 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, vv);
     }
 
-    public void MixtureOptimize(LogMixturePlan target, int count, int kind, double order, OptimizerSettings<double> settings, double[] theta,
+    public void MixtureOptimize(LogMixturePlan target, int count, FIntegrand kind, double order, OptimizerSettings<double> settings, double[] theta,
         double[] value, double[] gradientNorm, int[] steps, int[] status) =>
         ThetaRestarts(MixtureRestartKernels.Optimize<T, R>, (long)count * MixtureRestartKernels.ScratchPerComponent, target, count, kind, order, settings,
             theta, value, gradientNorm, steps, status);
 
-    public void FlowOptimize(LogMixturePlan target, int layers, int kind, OptimizerSettings<double> settings, double[] theta, double[] value,
+    public void FlowOptimize(LogMixturePlan target, int layers, FIntegrand kind, OptimizerSettings<double> settings, double[] theta, double[] value,
         double[] gradientNorm, int[] steps, int[] status) =>
         ThetaRestarts(FlowRestartKernels.Optimize<T, R>, SinhArcsinhFlow.RestartScratch(layers), target, layers, kind, 0, settings,
             theta, value, gradientNorm, steps, status);
 
     /// <summary>A restart kernel of a family whose θ has many numbers (a mixture's K components, a flow's K layers).</summary>
-    delegate void ThetaRestartKernel(Index1D index, int size, int kind, T order, ArrayView<T> theta, LogMixturePlanView<T> target,
+    delegate void ThetaRestartKernel(Index1D index, int size, FIntegrand kind, T order, ArrayView<T> theta, LogMixturePlanView<T> target,
         OptimizerSettings<T> settings, ArrayView<T> scratch, ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps, ArrayView<int> status);
 
     /// <summary>Restarts from <paramref name="theta"/> (θ of each restart in a row, overwritten by its end point), with
     /// <paramref name="scratchPerRestart"/> numbers of device scratch each; <paramref name="order"/> is α of α and Rényi.</summary>
-    void ThetaRestarts(ThetaRestartKernel kernel, long scratchPerRestart, LogMixturePlan target, int size, int kind, double order,
+    void ThetaRestarts(ThetaRestartKernel kernel, long scratchPerRestart, LogMixturePlan target, int size, FIntegrand kind, double order,
         OptimizerSettings<double> settings,
         double[] theta, double[] value, double[] gradientNorm, int[] steps, int[] status)
     {
@@ -287,7 +287,7 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         ends.ReadInto(value, gradientNorm, steps, status);
     }
 
-    public void FlowGradient(LogMixturePlan target, int layers, int kind, double[] theta, double[] gradient, double[] value)
+    public void FlowGradient(LogMixturePlan target, int layers, FIntegrand kind, double[] theta, double[] gradient, double[] value)
     {
         var plan = Upload(target);
         int n = value.Length;

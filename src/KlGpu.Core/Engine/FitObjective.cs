@@ -23,16 +23,16 @@ abstract class FitObjective
 }
 
 /// <summary>q = N(μ, σ) against a Gaussian mixture (<see cref="GaussianFit{T, R}"/>).</summary>
-sealed class GaussianObjective(LogMixturePlan plan, TargetMoments<double> moments, int divergence, int kind, double order) : FitObjective
+sealed class GaussianObjective(LogMixturePlan plan, TargetMoments<double> moments, FIntegrand divergence, double order) : FitObjective
 {
     public override void On<T, R>(Backend<T, R> backend, IObjectiveUser<T> user) => user.Use(new GaussianFit<T, R>
     {
-        Target = backend.Upload(plan), Moments = Backend<T, R>.Convert(moments), Divergence = divergence, Kind = kind, Order = R.Of(order),
+        Target = backend.Upload(plan), Moments = Backend<T, R>.Convert(moments), Divergence = divergence, Order = R.Of(order),
     });
 }
 
 /// <summary>q = N(μ, σ) against a heavy-tailed mixture (<see cref="HeavyTailGaussianFit{T, R}"/>).</summary>
-sealed class HeavyTailObjective(HeavyTailPlan plan, TargetMoments<double> moments, int divergence) : FitObjective
+sealed class HeavyTailObjective(HeavyTailPlan plan, TargetMoments<double> moments, FIntegrand divergence) : FitObjective
 {
     public override void On<T, R>(Backend<T, R> backend, IObjectiveUser<T> user) => user.Use(new HeavyTailGaussianFit<T, R>
     {

@@ -12,8 +12,8 @@ namespace KlGpu.Engine;
 /// started uniformly in μ and log σ over the boxes from a counter-based stream of Seed; Count = 0 for a 1-D fit.</summary>
 public readonly record struct AcrossStarts(int Count, ulong Seed, double MuMin, double MuMax, double LogSigmaMin, double LogSigmaMax)
 {
-    /// <summary>The KL across u as its mask bit: the same direction as along u, set by the engine from the divergence.</summary>
-    public int Divergence { get; init; }
+    /// <summary>The KL across u: the same direction as along u, set by the engine from the divergence.</summary>
+    public FIntegrand Divergence { get; init; }
 }
 
 /// <summary>One tile of a landscape: rows [FirstRow, FirstRow + Rows) of σ, every μ; each divergence's array is [row, μ].</summary>
@@ -184,9 +184,9 @@ public sealed class KlEngine : IDisposable
             backend.GaussianKsd(Plan(p), [q.Means[0]], [q.Stds[0]], imq.C, imq.Beta, ksd);
             return ksd[0];
         }
-        if (q.Count > 1) return FDivergenceQuadrature.Divergence(divergence.IntegrandCode, divergence.Order, p, q);
+        if (q.Count > 1) return FDivergenceQuadrature.Divergence(divergence.Integrand, divergence.Order, p, q);
         double[] value = new double[1];
-        backend.GaussianFDivergence(Plan(p), [q.Means[0]], [q.Stds[0]], divergence.IntegrandCode, divergence.Order, value);
+        backend.GaussianFDivergence(Plan(p), [q.Means[0]], [q.Stds[0]], divergence.Integrand, divergence.Order, value);
         return value[0];
     }
 
@@ -198,12 +198,11 @@ public sealed class KlEngine : IDisposable
     public double[] MixtureSlice(GaussianMixture p, MixtureSlice slice, Divergence divergence)
     {
         if (divergence.Kernel is not null) throw new UnsupportedFitException(FitPart.Divergence, $"{divergence.Name()} maps Gaussian q only; a mixture slice has no KSD yet");
-        int kind = divergence.Integrand;
         var q = slice.Q;
         double[] baseQ = [.. q.Weights, .. q.Means, .. q.Stds];
         var output = new double[slice.X.Axis.Count * slice.Y.Axis.Count];
         backend.MixtureSlice(Plan(p), baseQ, slice.X.Parameter.Code(q.Count), slice.Y.Parameter.Code(q.Count), slice.X.Axis.Values(),
-            slice.Y.Axis.Values(), kind, divergence.Order, output);
+            slice.Y.Axis.Values(), divergence.Integrand, divergence.Order, output);
         return output;
     }
 
@@ -300,11 +299,10 @@ public sealed class KlEngine : IDisposable
         AcrossStarts across = default, (int First, int Count)? part = null)
     {
         q.CheckRestarts(p, divergence, settings.TrajectoryCount > 0);
-        var (mask, kind, _) = divergence.Objective();
-        if (across.Count > 0 && kind != 0) throw new ArgumentException("across u only the KLs split into a sum over coordinates");
+        if (across.Count > 0 && divergence.AsKl is null) throw new ArgumentException("across u only the KLs split into a sum over coordinates");
         settings = settings with { FixSigma = q.FixedScale is null ? 0 : 1 };
         return Restarts(q.Objective(this, p, divergence), settings, startMu, startLogScale, batch, progress, cancel,
-            across with { Divergence = mask }, part);
+            across with { Divergence = divergence.Integrand }, part);
     }
 
     /// <summary>
@@ -354,16 +352,15 @@ public sealed class KlEngine : IDisposable
     /// <summary>q = N(μ, σ) against a Gaussian mixture; only forward KL reads p's moments.</summary>
     internal FitObjective Objective(GaussianMixture p, Divergence divergence)
     {
-        var (mask, kind, order) = divergence.Objective();
-        var moments = mask == DivergenceMask.Forward ? Moments(p) : default;
-        return new GaussianObjective(Plan(p), moments, mask, kind, order);
+        var moments = divergence.Integrand == FIntegrand.ForwardKl ? Moments(p) : default;
+        return new GaussianObjective(Plan(p), moments, divergence.Integrand, divergence.Order);
     }
 
     /// <summary>q = N(μ, σ) against a heavy-tailed mixture: the two KLs.</summary>
     internal FitObjective Objective(HeavyTailedMixture p, Divergence divergence)
     {
         var prepared = PrepareTails(p);
-        return new HeavyTailObjective(prepared.Plan, prepared.Moments, divergence.Mask());
+        return new HeavyTailObjective(prepared.Plan, prepared.Moments, divergence.Integrand);
     }
 
     /// <summary>q = N(μ, σ) against a Gaussian mixture: the two KLs from the family's map kernel, every other divergence from
@@ -371,19 +368,19 @@ public sealed class KlEngine : IDisposable
     internal void GaussianLandscape(GaussianMixture p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
         Action<LandscapeTile> onTile, CancellationToken cancel = default, IReadOnlyList<int>? rows = null)
     {
-        int mask = KlMask(divergences);
+        var outputs = KlOutputsOf(divergences);
         var plan = Plan(p);
-        var kl = Objective(p, (mask & DivergenceMask.Forward) != 0 ? Divergence.Forward : Divergence.Reverse);
+        var kl = Objective(p, (outputs & KlOutputs.Forward) != 0 ? Divergence.Forward : Divergence.Reverse);
         double[] muValues = mu.Values();
         ByTiles(mu, sigma, rows, onTile, cancel, (sigmaRows, points) =>
         {
-            var values = KlValues(divergences, mask, points, (forward, reverse) => backend.KlMap(kl, muValues, sigmaRows, mask, forward, reverse));
+            var values = KlValues(divergences, outputs, points, (forward, reverse) => backend.KlMap(kl, muValues, sigmaRows, outputs, forward, reverse));
             foreach (var d in divergences)
             {
                 if (d.AsKl is not null) continue;
                 var v = new double[points];
                 if (d.Kernel is { } imq) backend.GaussianKsd(plan, muValues, sigmaRows, imq.C, imq.Beta, v);
-                else backend.GaussianFDivergence(plan, muValues, sigmaRows, d.IntegrandCode, d.Order, v);
+                else backend.GaussianFDivergence(plan, muValues, sigmaRows, d.Integrand, d.Order, v);
                 values[d] = v;
             }
             return values;
@@ -395,18 +392,19 @@ public sealed class KlEngine : IDisposable
     internal void KlMap(FitObjective objective, GridAxis mu, GridAxis scale, IReadOnlyCollection<Divergence> divergences,
         Action<LandscapeTile> onTile, CancellationToken cancel, IReadOnlyList<int>? rows = null)
     {
-        int mask = KlMask(divergences);
+        var outputs = KlOutputsOf(divergences);
         double[] muValues = mu.Values();
-        ByTiles(mu, scale, rows, onTile, cancel, (scaleRows, points) => KlValues(divergences, mask, points,
-            (forward, reverse) => backend.KlMap(objective, muValues, scaleRows, mask, forward, reverse)));
+        ByTiles(mu, scale, rows, onTile, cancel, (scaleRows, points) => KlValues(divergences, outputs, points,
+            (forward, reverse) => backend.KlMap(objective, muValues, scaleRows, outputs, forward, reverse)));
     }
 
-    /// <summary>The KLs among the divergences, as mask bits (α and Rényi at their KL orders included).</summary>
-    static int KlMask(IEnumerable<Divergence> divergences)
+    /// <summary>The KLs among the divergences (α and Rényi at their KL orders included).</summary>
+    static KlOutputs KlOutputsOf(IEnumerable<Divergence> divergences)
     {
-        int mask = 0;
-        foreach (var d in divergences) if (d.AsKl is not null) mask |= d.Mask();
-        return mask;
+        var outputs = KlOutputs.None;
+        foreach (var d in divergences)
+            if (d.AsKl is { } kl) outputs |= kl == Divergence.Forward ? KlOutputs.Forward : KlOutputs.Reverse;
+        return outputs;
     }
 
     /// <summary>Splits the grid's rows into tiles of at most <see cref="TilePoints"/> points; <paramref name="tile"/> maps one
@@ -428,13 +426,13 @@ public sealed class KlEngine : IDisposable
     }
 
     /// <summary>The KLs of <paramref name="divergences"/> over one tile from one backend call that fills the outputs in
-    /// <paramref name="mask"/> (none when the mask is empty).</summary>
-    static Dictionary<Divergence, double[]> KlValues(IReadOnlyCollection<Divergence> divergences, int mask, int points,
+    /// <paramref name="outputs"/> (none when it is empty).</summary>
+    static Dictionary<Divergence, double[]> KlValues(IReadOnlyCollection<Divergence> divergences, KlOutputs outputs, int points,
         Action<double[], double[]> fill)
     {
-        var forward = (mask & DivergenceMask.Forward) != 0 ? new double[points] : [];
-        var reverse = (mask & DivergenceMask.Reverse) != 0 ? new double[points] : [];
-        if (mask != 0) fill(forward, reverse);
+        var forward = (outputs & KlOutputs.Forward) != 0 ? new double[points] : [];
+        var reverse = (outputs & KlOutputs.Reverse) != 0 ? new double[points] : [];
+        if (outputs != KlOutputs.None) fill(forward, reverse);
         var values = new Dictionary<Divergence, double[]>();
         foreach (var d in divergences)
             if (d.AsKl is { } kl) values[d] = kl == Divergence.Forward ? forward : reverse;

@@ -30,7 +30,7 @@ public sealed record StudentFamily(double Nu) : LocationScaleFamily
         {
             if (d.Kernel is not null)
                 throw new UnsupportedFitException(FitPart.Divergence, $"{d.Name()} is not available for a Student-t q (it maps a Gaussian q only)");
-            if (d.AsKl is null && StudentQ.Unavailable(d.IntegrandCode, d.Order, Nu, tails) is { } why)
+            if (d.AsKl is null && StudentQ.Unavailable(d.Integrand, d.Order, Nu, tails) is { } why)
                 throw new UnsupportedFitException(FitPart.Divergence, $"{d.Name()} is not available for this Student-t q: {why}");
         }
     }
@@ -49,9 +49,8 @@ public sealed record StudentFamily(double Nu) : LocationScaleFamily
     internal override FitObjective Objective(KlEngine engine, Target p, Divergence divergence)
     {
         var (mixture, plan, moments) = engine.Tails(p);
-        var (mask, kind, order) = divergence.Objective();
-        var shape = kind == 0 ? StudentQ.Shape(Nu, mixture) : StudentQ.Shape(Nu, mixture, kind, order);
-        return new StudentObjective(plan, moments.Entropy, shape, mask, kind, order);
+        var shape = divergence.AsKl is not null ? StudentQ.Shape(Nu, mixture) : StudentQ.Shape(Nu, mixture, divergence.Integrand, divergence.Order);
+        return new StudentObjective(plan, moments.Entropy, shape, divergence.Integrand, divergence.Order);
     }
 
     /// <summary>The KLs by the one map kernel; any other divergence (a basins figure's) as the value of its objective at each
@@ -85,12 +84,12 @@ public sealed record StudentFamily(double Nu) : LocationScaleFamily
     }
 
     /// <summary>The kernel struct <see cref="StudentFit{T, R}"/> in the backend's precision.</summary>
-    sealed class StudentObjective(HeavyTailPlan plan, double entropy, StudentShape<double> shape, int divergence, int kind, double order) : FitObjective
+    sealed class StudentObjective(HeavyTailPlan plan, double entropy, StudentShape<double> shape, FIntegrand divergence, double order) : FitObjective
     {
         public override void On<T, R>(Backend<T, R> backend, IObjectiveUser<T> user) => user.Use(new StudentFit<T, R>
         {
             Target = backend.Upload(plan), Entropy = R.Of(entropy), Q = StudentQ.Convert<T, R>(shape), Divergence = divergence,
-            Kind = kind, Order = R.Of(order),
+            Order = R.Of(order),
         });
     }
 }

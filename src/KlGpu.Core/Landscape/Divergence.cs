@@ -170,35 +170,26 @@ public sealed record Divergence(DivergenceKind Kind, double Order = 0, ImqKernel
         _ => null,
     };
 
-    /// <summary>The <see cref="FDivergence"/> integrand code of a divergence that is not a KL.</summary>
-    public int IntegrandCode => Kind switch
+    /// <summary>The code the numerics and kernels know this divergence by: a KL (α and Rényi at their KL orders included) as
+    /// <see cref="FIntegrand.ForwardKl"/> or <see cref="FIntegrand.ReverseKl"/>, every other but the KSD as its f-integrand,
+    /// of order <see cref="Order"/>.</summary>
+    public FIntegrand Integrand => AsKl?.Kind switch
     {
-        DivergenceKind.JensenShannon => FDivergence.JensenShannon,
-        DivergenceKind.Hellinger => FDivergence.Hellinger,
-        DivergenceKind.TotalVariation => FDivergence.TotalVariation,
-        DivergenceKind.Pearson => FDivergence.Pearson,
-        DivergenceKind.Neyman => FDivergence.Neyman,
-        DivergenceKind.Jeffreys => FDivergence.Jeffreys,
-        DivergenceKind.Alpha => FDivergence.Alpha,
-        DivergenceKind.Renyi => FDivergence.Renyi,
-        _ => throw new InvalidOperationException($"{Name()} is {(Kind == DivergenceKind.Ksd ? "a double integral" : "a KL")}, not an integrand"),
+        DivergenceKind.Forward => FIntegrand.ForwardKl,
+        DivergenceKind.Reverse => FIntegrand.ReverseKl,
+        _ => Kind switch
+        {
+            DivergenceKind.JensenShannon => FIntegrand.JensenShannon,
+            DivergenceKind.Hellinger => FIntegrand.Hellinger,
+            DivergenceKind.TotalVariation => FIntegrand.TotalVariation,
+            DivergenceKind.Pearson => FIntegrand.Pearson,
+            DivergenceKind.Neyman => FIntegrand.Neyman,
+            DivergenceKind.Jeffreys => FIntegrand.Jeffreys,
+            DivergenceKind.Alpha => FIntegrand.Alpha,
+            DivergenceKind.Renyi => FIntegrand.Renyi,
+            _ => throw new InvalidOperationException($"{Name()} is a double integral, not an integrand"),
+        },
     };
-
-    /// <summary>The <see cref="FDivergence"/> integrand code of any divergence but the KSD, a KL as its own code: what the
-    /// mixture kernels, which integrate every divergence on the same panels, take.</summary>
-    public int Integrand => AsKl is { } kl ? (kl.Kind == DivergenceKind.Forward ? FDivergence.ForwardKl : FDivergence.ReverseKl) : IntegrandCode;
-
-    /// <summary>The kernels' mask bit for forward or reverse KL.</summary>
-    public int Mask() => (AsKl?.Kind) switch
-    {
-        DivergenceKind.Forward => KlGpu.Kernels.DivergenceMask.Forward,
-        DivergenceKind.Reverse => KlGpu.Kernels.DivergenceMask.Reverse,
-        _ => throw new InvalidOperationException($"{Name()} has no KL kernel"),
-    };
-
-    /// <summary>How the restart objective takes this divergence: a KL's mask bit with kind 0 (the KL fast path, α and Rényi
-    /// at their KL orders included), or mask 0 with the integrand code and order.</summary>
-    public (int Mask, int Kind, double Order) Objective() => AsKl is not null ? (Mask(), 0, 0) : (0, IntegrandCode, Order);
 
     public override string ToString() => Name();
 }

@@ -85,7 +85,7 @@ public static class PressureJob
         var renyi = divergences.Where(d => d.AsKl is null && d.Kind == DivergenceKind.Renyi).ToDictionary(d => d, d =>
         {
             // log ∫p^α q^{1−α} = (α − 1) D_α, from the family's quadrature; where it diverges the derivative does not exist.
-            double value = FDivergenceQuadrature.Divergence(FDivergence.Renyi, d.Order, p, q);
+            double value = FDivergenceQuadrature.Divergence(FIntegrand.Renyi, d.Order, p, q);
             if (!double.IsFinite(value))
                 throw new UsageException($"--divergence: {d.Name()} is +∞ for this p and q (∫p^α q^(1−α) diverges), so it has no pressure");
             return (d.Order - 1) * value;

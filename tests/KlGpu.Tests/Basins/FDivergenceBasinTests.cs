@@ -108,7 +108,7 @@ static class FiniteDifferenceNewton
     /// <summary>+∞ off the domain (a Newton step may leave it), as inside it where the integral diverges.</summary>
     static double Value(GaussianMixture p, Divergence d, double mu, double s) =>
         double.IsFinite(mu) && Math.Abs(s) < 40
-            ? FDivergenceQuadrature.Divergence(d.IntegrandCode, d.Order, p, GaussianMixture.Gaussian(mu, Math.Exp(s)))
+            ? FDivergenceQuadrature.Divergence(d.Integrand, d.Order, p, GaussianMixture.Gaussian(mu, Math.Exp(s)))
             : double.PositiveInfinity;
 
     static double Stencil(Func<double, double> f) => (f(-2 * H) - 8 * f(-H) + 8 * f(H) - f(2 * H)) / (12 * H);

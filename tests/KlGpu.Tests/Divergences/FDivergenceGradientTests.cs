@@ -22,7 +22,7 @@ public class FDivergenceGradientTests(ITestOutputHelper output)
         ReferenceCases.Divergence().Where(c => c.QIsGaussian).Select(c => new object[] { c.Name });
 
     static double Value(Divergence d, GaussianMixture p, double mu, double logSigma) =>
-        FDivergenceQuadrature.Divergence(d.IntegrandCode, d.Order, p, GaussianMixture.Gaussian(mu, Math.Exp(logSigma)));
+        FDivergenceQuadrature.Divergence(d.Integrand, d.Order, p, GaussianMixture.Gaussian(mu, Math.Exp(logSigma)));
 
     /// <summary>
     /// Error of the analytic gradient against the five-point central difference (f(θ−2h) − 8f(θ−h) + 8f(θ+h) − f(θ+2h))/12h,

@@ -49,8 +49,8 @@ public class FlowCliTests
             var run = CliRun.Of("eval", "--target", "0.5*N(-2.75,1) + 0.5*N(2.75,1)", "--q", q, "-d", "forward,reverse", "--json");
             Assert.True(run.ExitCode == 0, run.Stderr);
             using var doc = JsonDocument.Parse(run.Stdout);
-            Assert.Equal(SinhArcsinhFlow.ValueAndGradient(FDivergence.ForwardKl, p, theta, new double[6]), doc.RootElement.GetProperty("forward").GetDouble(), 1e-12);
-            Assert.Equal(SinhArcsinhFlow.ValueAndGradient(FDivergence.ReverseKl, p, theta, new double[6]), doc.RootElement.GetProperty("reverse").GetDouble(), 1e-12);
+            Assert.Equal(SinhArcsinhFlow.ValueAndGradient(FIntegrand.ForwardKl, p, theta, new double[6]), doc.RootElement.GetProperty("forward").GetDouble(), 1e-12);
+            Assert.Equal(SinhArcsinhFlow.ValueAndGradient(FIntegrand.ReverseKl, p, theta, new double[6]), doc.RootElement.GetProperty("reverse").GetDouble(), 1e-12);
         }
     }
 
@@ -72,8 +72,8 @@ public class FlowCliTests
         {
             double[] f = line.Split(',').Select(v => double.Parse(v, c)).ToArray();
             double[] theta = [0, Math.Log(2), f[0], Math.Log(2), 0, f[1]];
-            Assert.Equal(SinhArcsinhFlow.ValueAndGradient(FDivergence.ForwardKl, p, theta, new double[6]), f[2], 1e-12);
-            Assert.Equal(SinhArcsinhFlow.ValueAndGradient(FDivergence.ReverseKl, p, theta, new double[6]), f[3], 1e-12);
+            Assert.Equal(SinhArcsinhFlow.ValueAndGradient(FIntegrand.ForwardKl, p, theta, new double[6]), f[2], 1e-12);
+            Assert.Equal(SinhArcsinhFlow.ValueAndGradient(FIntegrand.ReverseKl, p, theta, new double[6]), f[3], 1e-12);
         }
     }
 

@@ -33,7 +33,7 @@ public class FlowNumericsTests(ITestOutputHelper output)
         var p = Target(target);
         foreach (bool forward in new[] { false, true })
         {
-            double value = SinhArcsinhFlow.ValueAndGradient(forward ? FDivergence.ForwardKl : FDivergence.ReverseKl, p, theta, new double[theta.Length]);
+            double value = SinhArcsinhFlow.ValueAndGradient(forward ? FIntegrand.ForwardKl : FIntegrand.ReverseKl, p, theta, new double[theta.Length]);
             double reference = FlowReference.Value(p, theta, forward);
             output.WriteLine($"{(forward ? "forward" : "reverse")} {value:R} reference {reference:R} difference {value - reference:E2}");
             Assert.True(Math.Abs(value - reference) <= 1e-9 * Math.Max(1, Math.Abs(reference)), $"{value:R} vs {reference:R}");
@@ -51,7 +51,7 @@ public class FlowNumericsTests(ITestOutputHelper output)
         foreach (bool forward in new[] { false, true })
         {
             var g = new double[theta.Length];
-            SinhArcsinhFlow.ValueAndGradient(forward ? FDivergence.ForwardKl : FDivergence.ReverseKl, p, theta, g);
+            SinhArcsinhFlow.ValueAndGradient(forward ? FIntegrand.ForwardKl : FIntegrand.ReverseKl, p, theta, g);
             double[] d = FlowReference.Gradient(p, theta, forward);
             double scale = Math.Max(1, d.Max(Math.Abs));
             output.WriteLine($"{(forward ? "forward" : "reverse")} worst {g.Zip(d, (a, b) => Math.Abs(a - b)).Max():E2}");

@@ -72,7 +72,7 @@ public class HeavyTailBasinsTests
         var reference = Components(p);
         foreach (var (mu, sigma) in new[] { (0.3, 0.8), (-4.0, 5.0) })
         {
-            double value = HeavyTailFitObjective.ValueAndGradient<double, F64, HeavyTailPlan>(DivergenceMask.Forward, mu, Math.Log(sigma),
+            double value = HeavyTailFitObjective.ValueAndGradient<double, F64, HeavyTailPlan>(FIntegrand.ForwardKl, mu, Math.Log(sigma),
                 plan, moments, out double gm, out double gs);
             Assert.True(Math.Abs(value - Forward(reference, mu, sigma)) <= 1e-9 * Math.Abs(value));
             double fdMu = FivePoint(m => Forward(reference, m, sigma), mu, 1e-3);

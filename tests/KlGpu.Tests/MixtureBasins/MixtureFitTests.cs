@@ -17,7 +17,7 @@ public class MixtureFitTests
 
     public static IEnumerable<object[]> Cases() =>
         from layout in new[] { "polish", "restarts" }
-        from kind in new[] { FDivergence.ForwardKl, FDivergence.ReverseKl }
+        from kind in new[] { FIntegrand.ForwardKl, FIntegrand.ReverseKl }
         from q in new[]
         {
             new[] { 0.2, -0.3, -1.5, 1.0, Math.Log(0.5), Math.Log(0.8) },         // two components between the modes
@@ -29,17 +29,17 @@ public class MixtureFitTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void TheValueMatchesTheReference(string layout, int kind, double[] theta)
+    public void TheValueMatchesTheReference(string layout, FIntegrand kind, double[] theta)
     {
         var q = MixtureFit.Mixture(theta);
         double value = MixtureFit.ValueAndGradient(kind, Layout(layout), ThreeModes, theta, new double[theta.Length]);
-        double reference = kind == FDivergence.ForwardKl ? ReferenceKl.Forward(ThreeModes, q) : ReferenceKl.Reverse(ThreeModes, q);
+        double reference = kind == FIntegrand.ForwardKl ? ReferenceKl.Forward(ThreeModes, q) : ReferenceKl.Reverse(ThreeModes, q);
         Assert.True(Math.Abs(value - reference) <= 1e-9 * Math.Abs(reference), $"value {value:R} vs reference {reference:R}");
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void TheGradientMatchesFivePointDifferences(string layout, int kind, double[] theta)
+    public void TheGradientMatchesFivePointDifferences(string layout, FIntegrand kind, double[] theta)
     {
         double[] gradient = new double[theta.Length];
         MixtureFit.ValueAndGradient(kind, Layout(layout), ThreeModes, theta, gradient);
@@ -51,7 +51,7 @@ public class MixtureFitTests
                 double[] t = (double[])theta.Clone();
                 t[i] += shift;
                 var q = MixtureFit.Mixture(t);
-                return kind == FDivergence.ForwardKl ? ReferenceKl.Forward(ThreeModes, q) : ReferenceKl.Reverse(ThreeModes, q);
+                return kind == FIntegrand.ForwardKl ? ReferenceKl.Forward(ThreeModes, q) : ReferenceKl.Reverse(ThreeModes, q);
             }
             double difference = (-At(2 * h) + 8 * At(h) - 8 * At(-h) + At(-2 * h)) / (12 * h);
             // Truncation h⁴ f⁽⁵⁾/30 and the reference's 1e-14 over h: both near 1e-11 here.
@@ -65,7 +65,7 @@ public class MixtureFitTests
     {
         double[] theta = [0.3, -0.2, -1, 1.5, Math.Log(0.4), Math.Log(0.7)];
         double[] gradient = new double[6];
-        MixtureFit.ValueAndGradient(FDivergence.ReverseKl, ThreeModes, theta, gradient);
+        MixtureFit.ValueAndGradient(FIntegrand.ReverseKl, ThreeModes, theta, gradient);
         Assert.True(Math.Abs(gradient[0] + gradient[1]) < 1e-12 * (Math.Abs(gradient[0]) + 1e-3), $"{gradient[0]:R} + {gradient[1]:R}");
     }
 }

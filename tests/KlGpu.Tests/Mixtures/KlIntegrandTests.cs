@@ -16,8 +16,8 @@ public class KlIntegrandTests
     public void TheQuadratureMatchesTheReference(string name)
     {
         var c = ReferenceCases.Kl(name);
-        double forward = FDivergenceQuadrature.Divergence(FDivergence.ForwardKl, 0, c.P, c.Q);
-        double reverse = FDivergenceQuadrature.Divergence(FDivergence.ReverseKl, 0, c.P, c.Q);
+        double forward = FDivergenceQuadrature.Divergence(FIntegrand.ForwardKl, 0, c.P, c.Q);
+        double reverse = FDivergenceQuadrature.Divergence(FIntegrand.ReverseKl, 0, c.P, c.Q);
         Assert.True(Close(forward, c.Forward), $"forward {forward:R} vs reference {c.Forward:R}");
         Assert.True(Close(reverse, c.Reverse), $"reverse {reverse:R} vs reference {c.Reverse:R}");
     }
@@ -40,8 +40,8 @@ public class KlIntegrandTests
     {
         var p = KlGpu.Specs.MixtureSpec.Parse(pText);
         var q = KlGpu.Specs.MixtureSpec.Parse(qText);
-        double forward = FDivergenceQuadrature.Divergence(FDivergence.ForwardKl, 0, p, q);
-        double reverse = FDivergenceQuadrature.Divergence(FDivergence.ReverseKl, 0, p, q);
+        double forward = FDivergenceQuadrature.Divergence(FIntegrand.ForwardKl, 0, p, q);
+        double reverse = FDivergenceQuadrature.Divergence(FIntegrand.ReverseKl, 0, p, q);
         double fr = ReferenceKl.Forward(p, q), rr = ReferenceKl.Reverse(p, q);
         Assert.True(Close(forward, fr), $"forward {forward:R} vs reference {fr:R} ({(forward - fr) / fr:E2} relative)");
         Assert.True(Close(reverse, rr), $"reverse {reverse:R} vs reference {rr:R} ({(reverse - rr) / rr:E2} relative)");
@@ -50,7 +50,7 @@ public class KlIntegrandTests
             .Select(k => Math.Log(f.Weights[k]) - 0.5 * Math.Pow((x - f.Means[k]) / f.Stds[k], 2) - Math.Log(f.Stds[k] * Math.Sqrt(2 * Math.PI)))
             .Aggregate(double.NegativeInfinity, (a, b) => Math.Max(a, b) + Math.Log(1 + Math.Exp(-Math.Abs(a - b))));
         double hr = 1 - ReferenceKl.Integrate(x => Math.Exp(0.5 * (LogDensity(p, x) + LogDensity(q, x))), p, q).Value;
-        double h = FDivergenceQuadrature.Divergence(FDivergence.Hellinger, 0, p, q);
+        double h = FDivergenceQuadrature.Divergence(FIntegrand.Hellinger, 0, p, q);
         Assert.True(Close(h, hr), $"hellinger {h:R} vs reference {hr:R}");
     }
 
@@ -70,7 +70,7 @@ public class KlIntegrandTests
             .Sum(k => f.Weights[k] * Math.Exp(-0.5 * Math.Pow((x - f.Means[k]) / f.Stds[k], 2)) / (f.Stds[k] * Math.Sqrt(2 * Math.PI))));
         double overlap = ReferenceKl.Integrate(x => Math.Exp(alpha * LogDensity(p, x) + (1 - alpha) * LogDensity(q, x)), p, q).Value;
         double expected = (1 - overlap) / (alpha * (1 - alpha));
-        double actual = FDivergenceQuadrature.Divergence(FDivergence.Alpha, alpha, p, q);
+        double actual = FDivergenceQuadrature.Divergence(FIntegrand.Alpha, alpha, p, q);
         Assert.True(Close(actual, expected), $"alpha:{alpha} {actual:R} vs reference {expected:R} ({(actual - expected) / expected:E2} relative)");
     }
 
@@ -80,7 +80,7 @@ public class KlIntegrandTests
         // q a hair away from p = N(0, 1): KL ≈ δ²/2 for a shift δ, far below the integrand's pieces.
         var p = GaussianMixture.Gaussian(0, 1);
         var q = new GaussianMixture([0.5, 0.5], [1e-6, 1e-6], [1, 1]);
-        Assert.Equal(0.5e-12, FDivergenceQuadrature.Divergence(FDivergence.ForwardKl, 0, p, q), 1e-20);
-        Assert.Equal(0.5e-12, FDivergenceQuadrature.Divergence(FDivergence.ReverseKl, 0, p, q), 1e-20);
+        Assert.Equal(0.5e-12, FDivergenceQuadrature.Divergence(FIntegrand.ForwardKl, 0, p, q), 1e-20);
+        Assert.Equal(0.5e-12, FDivergenceQuadrature.Divergence(FIntegrand.ReverseKl, 0, p, q), 1e-20);
     }
 }
