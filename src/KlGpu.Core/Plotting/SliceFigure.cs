@@ -4,15 +4,11 @@ using ScottPlot;
 
 namespace KlGpu.Plotting;
 
-/// <summary>A divergence over a 2-D slice of a mixture family: a heatmap over the two varied parameters, with the given q
-/// (where it falls on the slice) and the grid minimum marked.</summary>
+/// <summary>A divergence over a 2-D slice of a θ family (a mixture, a flow): a heatmap over the two varied parameters, with the
+/// given q (where it falls on the slice) and the grid minimum marked.</summary>
 public static class SliceFigure
 {
-    public static Plot Heatmap(Divergence divergence, MixtureSlice slice, double[,] values, Target target, bool logColor) =>
-        Heatmap(divergence, slice.X.Parameter.ToString(), slice.X.Axis, slice.Y.Parameter.ToString(), slice.Y.Axis,
-            (slice.X.Parameter.ValueIn(slice.Q), slice.Y.Parameter.ValueIn(slice.Q)), slice.Q.ToString(), values, target, logColor);
-
-    /// <summary>The same over any two parameters of any q: their names and axes, where the given q falls, and q as text.</summary>
+    /// <summary>Over two parameters of any q: their names and axes, where the given q falls, and q as text.</summary>
     public static Plot Heatmap(Divergence divergence, string xName, GridAxis xAxis, string yName, GridAxis yAxis, (double X, double Y) givenAt,
         string q, double[,] values, Target target, bool logColor)
     {
