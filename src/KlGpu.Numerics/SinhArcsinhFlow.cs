@@ -38,10 +38,6 @@ public static class SinhArcsinhFlow
     /// <summary>Scratch numbers the walk needs per restart besides θ and the gradient: the layers' outputs at one z.</summary>
     public static int Scratch(int layers) => layers + 1;
 
-    /// <summary>Scratch numbers per restart of the restart kernel: the gradient and the update rule's two moments (3 per
-    /// parameter), and <see cref="Scratch"/>.</summary>
-    public static int RestartScratch(int layers) => 3 * Parameters(layers) + Scratch(layers);
-
     public static T Sinh<T, R>(T w) where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>
     {
         T a = T.Abs(w);

@@ -255,34 +255,28 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
 
     public void MixtureOptimize(LogMixturePlan target, int count, FIntegrand kind, double order, OptimizerSettings<double> settings, double[] theta,
         double[] value, double[] gradientNorm, int[] steps, int[] status) =>
-        ThetaRestarts(MixtureRestartKernels.Optimize<T, R>, (long)count * MixtureRestartKernels.ScratchPerComponent, target, count, kind, order, settings,
+        ThetaRestarts(new MixtureThetaFit<T, R> { Target = Upload(target), Divergence = kind, Order = R.Of(order), Count = count }, settings,
             theta, value, gradientNorm, steps, status);
 
     public void FlowOptimize(LogMixturePlan target, int layers, FIntegrand kind, OptimizerSettings<double> settings, double[] theta, double[] value,
         double[] gradientNorm, int[] steps, int[] status) =>
-        ThetaRestarts(FlowRestartKernels.Optimize<T, R>, SinhArcsinhFlow.RestartScratch(layers), target, layers, kind, 0, settings,
+        ThetaRestarts(new FlowThetaFit<T, R> { Target = Upload(target), Divergence = kind, Layers = layers }, settings,
             theta, value, gradientNorm, steps, status);
 
-    /// <summary>A restart kernel of a family whose θ has many numbers (a mixture's K components, a flow's K layers).</summary>
-    delegate void ThetaRestartKernel(Index1D index, int size, FIntegrand kind, T order, ArrayView<T> theta, LogMixturePlanView<T> target,
-        OptimizerSettings<T> settings, ArrayView<T> scratch, ArrayView<T> value, ArrayView<T> gradientNorm, ArrayView<int> steps, ArrayView<int> status);
-
-    /// <summary>Restarts from <paramref name="theta"/> (θ of each restart in a row, overwritten by its end point), with
-    /// <paramref name="scratchPerRestart"/> numbers of device scratch each; <paramref name="order"/> is α of α and Rényi.</summary>
-    void ThetaRestarts(ThetaRestartKernel kernel, long scratchPerRestart, LogMixturePlan target, int size, FIntegrand kind, double order,
-        OptimizerSettings<double> settings,
-        double[] theta, double[] value, double[] gradientNorm, int[] steps, int[] status)
+    /// <summary>Restarts of a family whose θ has many numbers (a mixture's K components, a flow's K layers) from
+    /// <paramref name="theta"/> (θ of each restart in a row, overwritten by its end point).</summary>
+    void ThetaRestarts<F>(F objective, OptimizerSettings<double> settings, double[] theta, double[] value, double[] gradientNorm, int[] steps,
+        int[] status) where F : struct, IThetaObjective<T>
     {
-        var plan = Upload(target);
         var os = Convert(settings);
-        T a = R.Of(order);
         int n = value.Length;
         using var th = Vector(theta);
-        using var scratch = accelerator.Allocate1D<T>(n * scratchPerRestart);
+        using var scratch = accelerator.Allocate1D<T>(n * ThetaRestartScratch.PerRestart(objective.Size, objective.Work));
         using var ends = new RestartEnds(accelerator, n);
         var (tv, sv) = (th.View, scratch.View);
         var (fv, nv, kv, ov) = ends.Views;
-        Launch(kernel, n, i => kernel(i, size, kind, a, tv, plan, os, sv, fv, nv, kv, ov), size, kind, a, tv, plan, os, sv, fv, nv, kv, ov);
+        Launch(ThetaRestartKernels.Optimize<T, R, F>, n, i => ThetaRestartKernels.Optimize<T, R, F>(i, objective, tv, os, sv, fv, nv, kv, ov),
+            objective, tv, os, sv, fv, nv, kv, ov);
         CopyOut(th.GetAsArray1D(), theta);
         ends.ReadInto(value, gradientNorm, steps, status);
     }

@@ -16,34 +16,41 @@ namespace KlGpu.Tests.Kernels;
 public class PtxCompilationTests
 {
     static readonly Type[] KernelClasses =
-        [typeof(DivergenceKernels), typeof(RestartKernels), typeof(MixtureSliceKernels), typeof(MixtureRestartKernels), typeof(MapKernels), typeof(FlowRestartKernels)];
+        [typeof(DivergenceKernels), typeof(RestartKernels), typeof(MixtureSliceKernels), typeof(ThetaRestartKernels), typeof(MapKernels), typeof(FlowRestartKernels)];
 
     /// <summary>The fit objectives the generic restart and map kernels are instantiated with.</summary>
     static readonly Type[] Objectives = [typeof(GaussianFit<,>), typeof(HeavyTailGaussianFit<,>), typeof(StudentFit<,>)];
+
+    /// <summary>The θ objectives the generic restart kernel of the many-parameter families is instantiated with.</summary>
+    static readonly Type[] ThetaObjectives = [typeof(MixtureThetaFit<,>), typeof(FlowThetaFit<,>)];
 
     /// <summary>Kernel names as Class.Method, or Class.Method[Objective] for a kernel generic over a fit objective.</summary>
     public static IEnumerable<object[]> KernelsAndPrecisions() =>
         from c in KernelClasses
         from m in c.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)
-        from o in OverObjective(m) ? Objectives.Select(o => $"[{o.Name}]") : [""]
+        from o in ObjectivesOf(m).Select(o => $"[{o.Name}]").DefaultIfEmpty("")
         from p in new[] { (typeof(double), typeof(F64)), (typeof(float), typeof(F32)) }
         select new object[] { c.Name + "." + m.Name + o, p.Item1.Name };
 
-    /// <summary>Whether a kernel's last type parameter is a fit objective.</summary>
-    static bool OverObjective(MethodInfo m) => m.GetGenericArguments()[^1].GetGenericParameterConstraints()
-        .Any(c => c.IsGenericType && c.GetGenericTypeDefinition() == typeof(IFitObjective<>));
+    /// <summary>The objectives a kernel is instantiated with: those of the interface its last type parameter is constrained to.</summary>
+    static Type[] ObjectivesOf(MethodInfo m)
+    {
+        var constraints = m.GetGenericArguments()[^1].GetGenericParameterConstraints().Where(c => c.IsGenericType).Select(c => c.GetGenericTypeDefinition()).ToList();
+        return constraints.Contains(typeof(IFitObjective<>)) ? Objectives : constraints.Contains(typeof(IThetaObjective<>)) ? ThetaObjectives : [];
+    }
 
     /// <summary>A new kernel must be added to this count on purpose, so none slips past the PTX check.</summary>
     [Fact]
     public void EveryKernelIsCovered() => Assert.Equal(16 * 2, KernelsAndPrecisions().Count());
 
-    /// <summary>Every fit objective in the kernels assembly is compiled into the restart kernels here.</summary>
+    /// <summary>Every fit and θ objective in the kernels assembly is compiled into the restart kernels here.</summary>
     [Fact]
     public void EveryObjectiveIsCovered()
     {
-        var all = typeof(RestartKernels).Assembly.GetTypes()
-            .Where(t => t.IsValueType && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IFitObjective<>)));
-        Assert.Equal(all.OrderBy(t => t.Name), Objectives.OrderBy(t => t.Name));
+        Type[] Implementing(Type face) => [.. typeof(RestartKernels).Assembly.GetTypes()
+            .Where(t => t.IsValueType && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == face)).OrderBy(t => t.Name)];
+        Assert.Equal(Implementing(typeof(IFitObjective<>)), Objectives.OrderBy(t => t.Name));
+        Assert.Equal(Implementing(typeof(IThetaObjective<>)), ThetaObjectives.OrderBy(t => t.Name));
     }
 
     [Theory]
@@ -55,7 +62,7 @@ public class PtxCompilationTests
         var real = precision == nameof(Double) ? new[] { typeof(double), typeof(F64) } : [typeof(float), typeof(F32)];
         // T and R, then the objective in that precision; a map kernel takes T and the objective only.
         var types = method.GetGenericArguments().Length == 2 && names.Length > 2 ? [real[0]] : real;
-        if (names.Length > 2) types = [.. types, Objectives.Single(o => o.Name == names[2]).MakeGenericType(real)];
+        if (names.Length > 2) types = [.. types, Objectives.Concat(ThetaObjectives).Single(o => o.Name == names[2]).MakeGenericType(real)];
         using var context = ComputeDevices.CreateContext();
         var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_78, null!);  // no libdevice: ILGPU.Algorithms supplies the math
         var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromImplicitlyGroupedKernel(method.MakeGenericMethod(types)), default);
