@@ -133,14 +133,23 @@ internal sealed class LandscapeCommand
         ParameterDomain.CheckSlice(GaussianTarget(r), slice, q.Option.Name, x.Option.Name, y.Option.Name);
         var settings = new MixtureSliceSettings(GaussianTarget(r), slice, r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator),
             outDir, r.GetValue(svg), !r.GetValue(linearColor));
-        string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
+        return Sliced(context, r, settings.Target, settings.OutDir, settings.Accelerator, settings.Precision,
+            $"{slice.Q}, {slice.X.Parameter} × {slice.Y.Parameter} over {slice.X.Axis.Count} × {slice.Y.Axis.Count} points",
+            engine => MixtureSliceJob.Run(settings, engine, context.Cancel, Slice.Of(settings)));
+    }
+
+    /// <summary>Runs a slice job on its own engine and says what it did: p, q and the plane, the device and the time, the files.</summary>
+    int Sliced(CliContext context, ParseResult r, Target p, string outDir, AcceleratorChoice accelerator, Precision precision, string plane,
+        Func<KlEngine, IReadOnlyList<OutputFileEntry>> run)
+    {
+        string dir = CommonOptions.OutFolder(r, outDir); // a bad --out fails before any work
         context.Cancel.ThrowIfCancellationRequested();
-        using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
+        using var engine = KlEngine.Create(accelerator, precision);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var files = MixtureSliceJob.Run(settings, engine, context.Cancel, Slice.Of(settings));
-        context.Out.WriteLine($"target p = {settings.Target}");
+        var files = run(engine);
+        context.Out.WriteLine($"target p = {p}");
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"q = {slice.Q}, {slice.X.Parameter} × {slice.Y.Parameter} over {slice.X.Axis.Count} × {slice.Y.Axis.Count} points, on {engine.DeviceKind} ({engine.DeviceName}), {clock.Elapsed.TotalSeconds:0.000} s"));
+            $"q = {plane}, on {engine.DeviceKind} ({engine.DeviceName}), {clock.Elapsed.TotalSeconds:0.000} s"));
         Wrote(context.Out, dir, files);
         return Cli.Ok;
     }
@@ -168,16 +177,9 @@ internal sealed class LandscapeCommand
             outDir, r.GetValue(svg), !r.GetValue(linearColor));
         try { fit.CheckMap(settings.Target, settings.Divergences); }
         catch (UnsupportedFitException e) { throw new UsageException($"{(e.Part == FitPart.Divergence ? divergences.Option.Name : family.Option.Name)}: {e.Message}"); }
-        string dir = CommonOptions.OutFolder(r, settings.OutDir); // a bad --out fails before any work
-        context.Cancel.ThrowIfCancellationRequested();
-        using var engine = KlEngine.Create(settings.Accelerator, settings.Precision);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var files = FlowSliceJob.Run(settings, engine, context.Cancel, FlowSlice.Of(settings));
-        context.Out.WriteLine($"target p = {settings.Target}");
-        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"q = {flow}, {settings.XName} × {settings.YName} over {ax.Count} × {ay.Count} points, on {engine.DeviceKind} ({engine.DeviceName}), {clock.Elapsed.TotalSeconds:0.000} s"));
-        Wrote(context.Out, dir, files);
-        return Cli.Ok;
+        return Sliced(context, r, settings.Target, settings.OutDir, settings.Accelerator, settings.Precision,
+            $"{flow}, {settings.XName} × {settings.YName} over {ax.Count} × {ay.Count} points",
+            engine => FlowSliceJob.Run(settings, engine, context.Cancel, FlowSlice.Of(settings)));
     }
 
     int RunCurve(CliContext context, ParseResult r, double fixedSigma, string outDir)
