@@ -245,22 +245,45 @@ public sealed class DataSafetyTests : IDisposable
         Ok(CliRun.Of(Landscape(folder.Path)));
         var before = Snapshot();
         using var klgpu = Start(["landscape", "--mu", "-5:5:2048", "--sigma", "0.05:5:2048", "--accelerator", "cpu", "--out", folder.Path]);
-        var clock = Stopwatch.StartNew();
-        while (!folder.Names().Any(n => n.Contains(".tmp-", StringComparison.Ordinal)))
-        {
-            if (klgpu.HasExited) Assert.Fail($"klgpu ended (exit {klgpu.ExitCode}) before it began writing: {klgpu.StandardError.ReadToEnd()}");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "klgpu did not start writing within a minute");
-            Thread.Sleep(50);
-        }
+        // The lock is checked while the run computes, and the signal sent as soon as it writes: a second run started after the
+        // first began writing could outlast the writing on a busy machine, and the signal would then find nothing to stop.
+        WaitFor(klgpu, () => Holds(klgpu, folder.File(OutputFolder.LockName)), "open the folder's lock");
         var second = CliRun.Of(Landscape(folder.Path));
         second.AssertUsageError();
         Assert.Contains("another klgpu run", second.Stderr);
+        WaitFor(klgpu, () => folder.Names().Any(n => n.Contains(".tmp-", StringComparison.Ordinal)), "start writing");
 
         using (var kill = Process.Start("kill", ["-" + signal, klgpu.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
         Assert.True(klgpu.WaitForExit(30_000), "klgpu did not stop within 30 s of the signal");
         Assert.Equal(code, klgpu.ExitCode);
         Assert.Contains("no files were written", klgpu.StandardError.ReadToEnd());
         AssertUnchanged(before);
+    }
+
+    /// <summary>Waits until <paramref name="done"/>, failing if klgpu ends first.</summary>
+    static void WaitFor(Process klgpu, Func<bool> done, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!done())
+        {
+            if (klgpu.HasExited) Assert.Fail($"klgpu ended (exit {klgpu.ExitCode}) before it would {what}: {klgpu.StandardError.ReadToEnd()}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"klgpu did not {what} within a minute");
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>Whether <paramref name="process"/> has <paramref name="path"/> open, read from /proc without touching the file (a probe
+    /// that took the lock itself could make klgpu's own attempt fail). klgpu opens its lock only to lock it at once.</summary>
+    static bool Holds(Process process, string path)
+    {
+        try
+        {
+            return Directory.EnumerateFiles($"/proc/{process.Id}/fd").Any(fd => new FileInfo(fd).LinkTarget == path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // a descriptor closed while it was listed
+        }
     }
 
     /// <summary>klgpu as a process of its own, as a user runs it (the CLI's dll beside the tests).</summary>
