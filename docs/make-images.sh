@@ -45,6 +45,13 @@ cp "$tmp/flow/densities.png" docs/images/flow-densities.png
 dotnet run --project src/KlGpu.Cli -c Release -- landscape --family flow:1 --target "0.5*N(-2.75,1) + 0.5*N(2.75,1)" \
     --q "flow(0, 2; S(0, 2, 0, 0.5))" --vary alpha1,gamma1 --x -2:2:48 --y -1.5:1:40 --out "$tmp/flow-slice"
 cp "$tmp/flow-slice/reverse.png" docs/images/flow-slice.png
+# The GUIDE's family comparison (section 8): the flows' optima under reverse KL on the three and the two modes.
+dotnet run --project src/KlGpu.Cli -c Release -- basins --family flow:1 --target "0.3*N(-2,0.3) + 0.4*N(0,0.4) + 0.3*N(2,0.3)" \
+    --divergence reverse --restarts 64 --quiet --out "$tmp/guide-flow1"
+cp "$tmp/guide-flow1/densities.png" docs/images/guide-flow1-three-modes.png
+dotnet run --project src/KlGpu.Cli -c Release -- basins --family flow:2 --target "0.5*N(-2.75,1) + 0.5*N(2.75,1)" \
+    --divergence reverse --restarts 16 --quiet --out "$tmp/guide-flow2"
+cp "$tmp/guide-flow2/densities.png" docs/images/guide-flow2-two-modes.png
 # report.html (--html), as headless Chromium draws it: the README's screenshot of a basins report.
 command -v chromium >/dev/null || apt-get install -y --no-install-recommends chromium >/dev/null
 dotnet run --project src/KlGpu.Cli -c Release -- basins --target "0.5*N(-2.75,1) + 0.5*N(2.75,1)" \
