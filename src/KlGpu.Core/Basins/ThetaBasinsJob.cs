@@ -159,7 +159,7 @@ public static class ThetaBasinsJob
     public static ThetaRestarts Restarts<TQ>(ThetaBasinsSettings<TQ> s, KlEngine engine, double[] start) where TQ : class
     {
         double[] end = (double[])start.Clone();
-        var (value, norm, steps, status) = s.Family.Restarts(engine, s.Target.Marginal, s.Divergence, s.Kernel(), end);
+        var (value, norm, steps, status) = engine.Restarts(s.Target.Marginal, s.Family, s.Divergence, s.Kernel(), end);
         return new ThetaRestarts(end, value, norm, steps, status);
     }
 

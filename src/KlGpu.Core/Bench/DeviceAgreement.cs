@@ -146,8 +146,8 @@ public static class DeviceAgreement
             BasinsSettings.DefaultLearningRate, 1, muMin, muMax, sMin, sMax, BasinsSettings.DefaultTolerance,
             ThetaBasinsSettings.DefaultClusterRadius, device.Precision, s.Accelerator);
         double[] thetaDevice = settings.Starts(), thetaCpu = settings.Starts();
-        var a = device.MixtureOptimize(MixtureTarget, 2, Divergence.Reverse, settings.Kernel(), thetaDevice);
-        var b = cpu.MixtureOptimize(MixtureTarget, 2, Divergence.Reverse, settings.Kernel(), thetaCpu);
+        var a = device.Restarts(MixtureTarget, new MixtureFamily(2), Divergence.Reverse, settings.Kernel(), thetaDevice);
+        var b = cpu.Restarts(MixtureTarget, new MixtureFamily(2), Divergence.Reverse, settings.Kernel(), thetaCpu);
         int per = thetaDevice.Length / Math.Max(1, s.MixtureRestarts);
         EndPoints(add, "mixture:2", $"{s.MixtureRestarts:N0} × ≤ {s.MixtureSteps:N0} Adam steps of reverse KL on {MixtureTarget}", a.Steps, b.Steps,
             i => (a.Value[i], b.Value[i]), i => Enumerable.Range(i * per, per).Select(j => (thetaDevice[j], thetaCpu[j])));

@@ -29,13 +29,9 @@ interface IBackend : IDisposable
     void MixtureSlice(LogMixturePlan target, double[] baseQ, int parameterX, int parameterY, double[] x, double[] y, FIntegrand kind, double order,
         double[] output);
 
-    /// <summary>Restarts of a K-component mixture q: theta (3K numbers per restart) goes in as starts and comes back as end points.</summary>
-    void MixtureOptimize(LogMixturePlan target, int count, FIntegrand kind, double order, OptimizerSettings<double> settings, double[] theta, double[] value,
-        double[] gradientNorm, int[] steps, int[] status);
-
-    /// <summary>Restarts of a K-layer flow q: theta (2 + 4K numbers per restart) goes in as starts and comes back as end points.</summary>
-    void FlowOptimize(LogMixturePlan target, int layers, FIntegrand kind, OptimizerSettings<double> settings, double[] theta, double[] value,
-        double[] gradientNorm, int[] steps, int[] status);
+    /// <summary>Restarts of a θ family's objective: theta (its Size numbers per restart) goes in as starts and comes back as end points.</summary>
+    void ThetaRestarts(ThetaObjective objective, OptimizerSettings<double> settings, double[] theta, double[] value, double[] gradientNorm,
+        int[] steps, int[] status);
 
     /// <summary>Value and gradient (2 + 4K numbers each) of a K-layer flow q at each θ.</summary>
     void FlowGradient(LogMixturePlan target, int layers, FIntegrand kind, double[] theta, double[] gradient, double[] value);
@@ -253,15 +249,15 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
             xv, yv, qv, parameterX, parameterY, plan, kind, a, sv, vv);
     }
 
-    public void MixtureOptimize(LogMixturePlan target, int count, FIntegrand kind, double order, OptimizerSettings<double> settings, double[] theta,
-        double[] value, double[] gradientNorm, int[] steps, int[] status) =>
-        ThetaRestarts(new MixtureThetaFit<T, R> { Target = Upload(target), Divergence = kind, Order = R.Of(order), Count = count }, settings,
-            theta, value, gradientNorm, steps, status);
+    public void ThetaRestarts(ThetaObjective objective, OptimizerSettings<double> settings, double[] theta, double[] value, double[] gradientNorm,
+        int[] steps, int[] status) => objective.On(this, new ThetaLaunch(this, settings, theta, value, gradientNorm, steps, status));
 
-    public void FlowOptimize(LogMixturePlan target, int layers, FIntegrand kind, OptimizerSettings<double> settings, double[] theta, double[] value,
-        double[] gradientNorm, int[] steps, int[] status) =>
-        ThetaRestarts(new FlowThetaFit<T, R> { Target = Upload(target), Divergence = kind, Layers = layers }, settings,
-            theta, value, gradientNorm, steps, status);
+    sealed class ThetaLaunch(Backend<T, R> backend, OptimizerSettings<double> settings, double[] theta, double[] value, double[] gradientNorm,
+        int[] steps, int[] status) : IThetaObjectiveUser<T>
+    {
+        public void Use<F>(F objective) where F : struct, IThetaObjective<T> =>
+            backend.ThetaRestarts(objective, settings, theta, value, gradientNorm, steps, status);
+    }
 
     /// <summary>Restarts of a family whose θ has many numbers (a mixture's K components, a flow's K layers) from
     /// <paramref name="theta"/> (θ of each restart in a row, overwritten by its end point).</summary>

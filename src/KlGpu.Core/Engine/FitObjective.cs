@@ -39,3 +39,43 @@ sealed class HeavyTailObjective(HeavyTailPlan plan, TargetMoments<double> moment
         Target = backend.Upload(plan), Moments = Backend<T, R>.Convert(moments), Divergence = divergence,
     });
 }
+
+/// <summary>Receives a θ family's objective as its kernel struct, in the backend's precision.</summary>
+interface IThetaObjectiveUser<T> where T : unmanaged
+{
+    void Use<F>(F objective) where F : struct, IThetaObjective<T>;
+}
+
+/// <summary>What a θ family's restarts descend, on the host: the target's plan, the divergence, and θ's shape. It makes its
+/// kernel struct (<see cref="IThetaObjective{T}"/>) in whatever precision the backend runs, so a new θ family adds one such
+/// class and one kernel struct, and the restart launch stays as it is.</summary>
+abstract class ThetaObjective
+{
+    /// <summary>Numbers in θ.</summary>
+    public abstract int Size { get; }
+
+    public abstract void On<T, R>(Backend<T, R> backend, IThetaObjectiveUser<T> user)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T>;
+}
+
+/// <summary>A K-component mixture q (<see cref="MixtureThetaFit{T, R}"/>).</summary>
+sealed class MixtureThetaObjective(LogMixturePlan plan, FIntegrand divergence, double order, int components) : ThetaObjective
+{
+    public override int Size => MixtureFit.ParametersPerComponent * components;
+
+    public override void On<T, R>(Backend<T, R> backend, IThetaObjectiveUser<T> user) => user.Use(new MixtureThetaFit<T, R>
+    {
+        Target = backend.Upload(plan), Divergence = divergence, Order = R.Of(order), Count = components,
+    });
+}
+
+/// <summary>A K-layer flow q (<see cref="FlowThetaFit{T, R}"/>).</summary>
+sealed class FlowThetaObjective(LogMixturePlan plan, FIntegrand divergence, int layers) : ThetaObjective
+{
+    public override int Size => SinhArcsinhFlow.Parameters(layers);
+
+    public override void On<T, R>(Backend<T, R> backend, IThetaObjectiveUser<T> user) => user.Use(new FlowThetaFit<T, R>
+    {
+        Target = backend.Upload(plan), Divergence = divergence, Layers = layers,
+    });
+}

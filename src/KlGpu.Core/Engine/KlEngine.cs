@@ -207,34 +207,18 @@ public sealed class KlEngine : IDisposable
     }
 
     /// <summary>
-    /// Optimizer restarts of a <paramref name="count"/>-component mixture q, one per start: <paramref name="theta"/> holds 3K
-    /// numbers per restart (<see cref="MixtureFit"/>'s logits, means, log stds) and receives the end points;
-    /// every divergence but the KSD (<see cref="Families.MixtureFamily"/> refuses it).
+    /// Optimizer restarts of a θ family's q (a mixture's components, a flow's layers), one per start: <paramref name="theta"/>
+    /// holds the family's <see cref="ThetaFamily.ParameterCount"/> numbers per restart and receives the end points. The family
+    /// refuses what it cannot fit (<see cref="FitFamily.CheckRestarts"/>) before any work.
     /// </summary>
-    public (double[] Value, double[] GradientNorm, int[] Steps, int[] Status) MixtureOptimize(GaussianMixture p, int count,
-        Divergence divergence, OptimizerSettings<double> settings, double[] theta)
+    public (double[] Value, double[] GradientNorm, int[] Steps, int[] Status) Restarts(GaussianMixture p, ThetaFamily q, Divergence divergence,
+        OptimizerSettings<double> settings, double[] theta)
     {
-        int n = theta.Length / (MixtureFit.ParametersPerComponent * count);
-        if (n * MixtureFit.ParametersPerComponent * count != theta.Length) throw new ArgumentException("theta is not a whole number of restarts");
+        var objective = q.Objective(Plan(p), divergence);
+        int n = theta.Length / objective.Size;
+        if (n * objective.Size != theta.Length) throw new ArgumentException("theta is not a whole number of restarts");
         var result = (new double[n], new double[n], new int[n], new int[n]);
-        if (n > 0)
-            backend.MixtureOptimize(Plan(p), count, divergence.Integrand, divergence.Order, settings, theta, result.Item1, result.Item2, result.Item3, result.Item4);
-        return result;
-    }
-
-    /// <summary>
-    /// Optimizer restarts of a <paramref name="layers"/>-layer flow q (<see cref="SinhArcsinhFlow"/>), one per start:
-    /// <paramref name="theta"/> holds 2 + 4K numbers per restart and receives the end points; forward or reverse KL
-    /// (<see cref="Families.FlowFamily"/> refuses the others).
-    /// </summary>
-    public (double[] Value, double[] GradientNorm, int[] Steps, int[] Status) FlowOptimize(GaussianMixture p, int layers,
-        Divergence divergence, OptimizerSettings<double> settings, double[] theta)
-    {
-        int size = SinhArcsinhFlow.Parameters(layers), n = theta.Length / size;
-        if (n * size != theta.Length) throw new ArgumentException("theta is not a whole number of restarts");
-        var result = (new double[n], new double[n], new int[n], new int[n]);
-        if (n > 0)
-            backend.FlowOptimize(Plan(p), layers, divergence.Integrand, settings, theta, result.Item1, result.Item2, result.Item3, result.Item4);
+        if (n > 0) backend.ThetaRestarts(objective, settings, theta, result.Item1, result.Item2, result.Item3, result.Item4);
         return result;
     }
 

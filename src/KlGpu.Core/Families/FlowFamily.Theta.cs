@@ -32,9 +32,7 @@ public sealed partial record FlowFamily
         : j == 1 ? Math.Log(stdMin) + u * (Math.Log(stdMax) - Math.Log(stdMin))
         : ((double[])[ShiftRange, LogScaleRange, SkewRange, LogTailRange])[(j - 2) % SinhArcsinhFlow.ParametersPerLayer] * (2 * u - 1);
 
-    internal override (double[] Value, double[] GradientNorm, int[] Steps, int[] Status) Restarts(KlEngine engine, GaussianMixture p,
-        Divergence divergence, OptimizerSettings<double> settings, double[] theta) =>
-        engine.FlowOptimize(p, Layers, divergence, settings, theta);
+    internal override ThetaObjective Objective(LogMixturePlan plan, Divergence divergence) => new FlowThetaObjective(plan, divergence.Integrand, Layers);
 
     public override double[]? EndPoint(double[] theta, double value) => double.IsFinite(value) ? theta : null;
 

@@ -30,9 +30,8 @@ public sealed partial record MixtureFamily
         : j < 2 * Components ? meanMin + u * (meanMax - meanMin)
         : Math.Log(stdMin) + u * (Math.Log(stdMax) - Math.Log(stdMin));
 
-    internal override (double[] Value, double[] GradientNorm, int[] Steps, int[] Status) Restarts(KlEngine engine, GaussianMixture p,
-        Divergence divergence, OptimizerSettings<double> settings, double[] theta) =>
-        engine.MixtureOptimize(p, Components, divergence, settings, theta);
+    internal override ThetaObjective Objective(LogMixturePlan plan, Divergence divergence) =>
+        new MixtureThetaObjective(plan, divergence.Integrand, divergence.Order, Components);
 
     /// <summary>The canonical mixture of an end point; a weight that underflowed is kept at the smallest positive double, so the
     /// collapse is still seen.</summary>

@@ -27,10 +27,8 @@ public abstract record ThetaFamily : FitFamily
     /// mean range and the log-uniform std range.</summary>
     public abstract double Start(int j, double u, double meanMin, double meanMax, double stdMin, double stdMax);
 
-    /// <summary>Runs the restarts from <paramref name="theta"/> (all of them, <see cref="ParameterCount"/> numbers each),
-    /// leaving their end points there.</summary>
-    internal abstract (double[] Value, double[] GradientNorm, int[] Steps, int[] Status) Restarts(KlEngine engine, GaussianMixture p,
-        Divergence divergence, OptimizerSettings<double> settings, double[] theta);
+    /// <summary>What the restarts descend against p's <paramref name="plan"/>: the kernel objective of this family, in any precision.</summary>
+    internal abstract ThetaObjective Objective(LogMixturePlan plan, Divergence divergence);
 
     /// <summary>Calls <paramref name="use"/> with this family at its q type.</summary>
     public abstract T Apply<T>(IThetaFamilyUse<T> use);
