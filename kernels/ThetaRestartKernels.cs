@@ -94,4 +94,16 @@ public static class ThetaRestartKernels
         steps[index] = progress.Taken;
         status[index] = progress.Outcome;
     }
+
+    /// <summary>The value and gradient at given θ, one per thread (NaN outside the objective's domain): a slice's points, eval's
+    /// q, and the host's checks of the kernel path. <paramref name="scratch"/> holds the objective's work per point.</summary>
+    public static void Gradient<T, R, F>(Index1D index, F objective, ArrayView<T> theta, ArrayView<T> scratch, ArrayView<T> gradient,
+        ArrayView<T> value)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where F : struct, IThetaObjective<T>
+    {
+        int n = objective.Size, w = objective.Work;
+        var th = new ViewVector<T>(theta.SubView((long)index.X * n, n));
+        var g = new ViewVector<T>(gradient.SubView((long)index.X * n, n));
+        value[index] = objective.InDomain(th) ? objective.End(th, g, scratch.SubView((long)index.X * w, w)) : T.NaN;
+    }
 }

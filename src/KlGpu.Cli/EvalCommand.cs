@@ -88,7 +88,7 @@ internal static class EvalCommand
         catch (UnsupportedFitException e) { throw new UsageException($"{(e.Part == FitPart.Divergence ? "--divergence" : "--q")}: {e.Message}"); }
         context.Cancel.ThrowIfCancellationRequested();
         using var engine = KlEngine.Create(kind, precision);
-        var values = divergences.ToDictionary(d => d, d => engine.FlowGradient(p.Marginal, flow.Layers, d, flow.Theta).Value[0]);
+        var values = divergences.ToDictionary(d => d, d => engine.Gradient(p.Marginal, new FlowFamily(flow.Layers), d, flow.Theta).Value[0]);
         // Both KLs of a flow against a Gaussian mixture are finite: a value that is not is a q the quadrature cannot follow.
         if (values.Values.Any(v => !double.IsFinite(v)))
             throw new UsageException($"--q: {flow} is stretched beyond what the flow's quadrature follows (more than {SinhArcsinhFlow.MaxPanels} panels, or beyond the {engine.Precision.ToString().ToLowerInvariant()} range)");

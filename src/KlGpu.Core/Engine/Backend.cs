@@ -34,7 +34,8 @@ interface IBackend : IDisposable
         int[] steps, int[] status);
 
     /// <summary>Value and gradient (2 + 4K numbers each) of a K-layer flow q at each θ.</summary>
-    void FlowGradient(LogMixturePlan target, int layers, FIntegrand kind, double[] theta, double[] gradient, double[] value);
+    /// <summary>A θ family's value and gradient at each θ (its Size numbers each).</summary>
+    void ThetaGradient(ThetaObjective objective, double[] theta, double[] gradient, double[] value);
 
     /// <summary>Value and gradient of the objective at each point (μ_i, log scale_i).</summary>
     (double[] Value, double[] GradMu, double[] GradLogScale) Gradient(FitObjective objective, double[] mu, double[] logScale);
@@ -277,17 +278,23 @@ sealed class Backend<T, R>(Accelerator accelerator, bool parallelCpu) : IBackend
         ends.ReadInto(value, gradientNorm, steps, status);
     }
 
-    public void FlowGradient(LogMixturePlan target, int layers, FIntegrand kind, double[] theta, double[] gradient, double[] value)
+    public void ThetaGradient(ThetaObjective objective, double[] theta, double[] gradient, double[] value) =>
+        objective.On(this, new ThetaGradientLaunch(this, theta, gradient, value));
+
+    sealed class ThetaGradientLaunch(Backend<T, R> backend, double[] theta, double[] gradient, double[] value) : IThetaObjectiveUser<T>
     {
-        var plan = Upload(target);
+        public void Use<F>(F objective) where F : struct, IThetaObjective<T> => backend.ThetaGradient(objective, theta, gradient, value);
+    }
+
+    void ThetaGradient<F>(F objective, double[] theta, double[] gradient, double[] value) where F : struct, IThetaObjective<T>
+    {
         int n = value.Length;
         using var th = Vector(theta);
-        using var scratch = accelerator.Allocate1D<T>((long)n * SinhArcsinhFlow.Scratch(layers));
+        using var scratch = accelerator.Allocate1D<T>(Math.Max(1L, (long)n * objective.Work));
         using var g = accelerator.Allocate1D<T>(theta.Length);
         using var v = accelerator.Allocate1D<T>(n);
         var (tv, sv, gv, vv) = (th.View, scratch.View, g.View, v.View);
-        Launch(FlowRestartKernels.Gradient<T, R>, n, i => FlowRestartKernels.Gradient<T, R>(i, layers, kind, tv, plan, sv, gv, vv),
-            layers, kind, tv, plan, sv, gv, vv);
+        Launch(ThetaRestartKernels.Gradient<T, R, F>, n, i => ThetaRestartKernels.Gradient<T, R, F>(i, objective, tv, sv, gv, vv), objective, tv, sv, gv, vv);
         CopyOut(g.GetAsArray1D(), gradient);
         CopyOut(v.GetAsArray1D(), value);
     }

@@ -222,14 +222,15 @@ public sealed class KlEngine : IDisposable
         return result;
     }
 
-    /// <summary>Value and gradient of forward or reverse KL of a flow q at each θ (2 + 4K numbers each), in the engine's
-    /// precision, on the kernel path.</summary>
-    public (double[] Value, double[] Gradient) FlowGradient(GaussianMixture p, int layers, Divergence divergence, double[] theta)
+    /// <summary>Value and gradient of a θ family's q at each θ (<see cref="ThetaFamily.ParameterCount"/> numbers each), in the
+    /// engine's precision, on the restarts' kernel objective; NaN outside θ's domain.</summary>
+    public (double[] Value, double[] Gradient) Gradient(GaussianMixture p, ThetaFamily q, Divergence divergence, double[] theta)
     {
-        int size = SinhArcsinhFlow.Parameters(layers), n = theta.Length / size;
-        if (n * size != theta.Length) throw new ArgumentException("theta is not a whole number of points");
+        var objective = q.Objective(Plan(p), divergence);
+        int n = theta.Length / objective.Size;
+        if (n * objective.Size != theta.Length) throw new ArgumentException("theta is not a whole number of points");
         var (value, gradient) = (new double[n], new double[theta.Length]);
-        if (n > 0) backend.FlowGradient(Plan(p), layers, divergence.Integrand, theta, gradient, value);
+        if (n > 0) backend.ThetaGradient(objective, theta, gradient, value);
         return (value, gradient);
     }
 

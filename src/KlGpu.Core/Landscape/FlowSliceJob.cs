@@ -42,7 +42,7 @@ public static class FlowSliceJob
         foreach (var d in s.Divergences)
         {
             cancel.ThrowIfCancellationRequested();
-            grids.Add((d, SliceOutput.Grid(plane, engine.FlowGradient(s.Target.Marginal, s.Q.Layers, d, theta).Value, (v, i, j) =>
+            grids.Add((d, SliceOutput.Grid(plane, engine.Gradient(s.Target.Marginal, new Families.FlowFamily(s.Q.Layers), d, theta).Value, (v, i, j) =>
             {
                 // Both KLs of a flow are finite: anything else is a point the quadrature cannot follow, never a number to write.
                 if (!double.IsFinite(v))

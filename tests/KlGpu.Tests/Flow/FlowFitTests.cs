@@ -26,7 +26,7 @@ public class FlowFitTests(ITestOutputHelper output)
         using var engine = KlGpu.Tests.Kernels.Accelerators.Engine(execution, precision);
         foreach (var d in new[] { Divergence.Reverse, Divergence.Forward })
         {
-            var (value, gradient) = engine.FlowGradient(TwoModes, 2, d, two);
+            var (value, gradient) = engine.Gradient(TwoModes, new FlowFamily(2), d, two);
             for (int i = 0; i < 2; i++)
             {
                 double[] th = two[(10 * i)..(10 * i + 10)], g = new double[10];
@@ -49,7 +49,7 @@ public class FlowFitTests(ITestOutputHelper output)
         foreach (var (mu, sigma) in new[] { (0.0, 1.0), (-3.7, 0.4), (2.0, 3.5), (0.5, 0.05) })
             foreach (var d in new[] { Divergence.Reverse, Divergence.Forward })
             {
-                var (value, _) = engine.FlowGradient(p, 0, d, [mu, Math.Log(sigma)]);
+                var (value, _) = engine.Gradient(p, new FlowFamily(0), d, [mu, Math.Log(sigma)]);
                 double gaussian = engine.Evaluate(Target.OneDimensional(p), FitFamily.Gaussian, mu, sigma, d);
                 var q = GaussianMixture.Gaussian(mu, sigma);
                 double reference = d == Divergence.Forward ? ReferenceKl.Forward(p, q) : ReferenceKl.Reverse(p, q);

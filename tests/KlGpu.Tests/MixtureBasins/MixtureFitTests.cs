@@ -60,6 +60,32 @@ public class MixtureFitTests
         }
     }
 
+    /// <summary>The restarts' kernel objective at given θ (<see cref="KlGpu.Engine.KlEngine.Gradient(GaussianMixture, KlGpu.Families.ThetaFamily, KlGpu.Landscape.Divergence, double[])"/>,
+    /// on the CPU accelerator): its value is the reference's, and its gradient is the restarts' layout's, so the kernel's wiring
+    /// (θ's rows, the objective's scratch) is what the numerics above check.</summary>
+    public static IEnumerable<object[]> KernelCases() => Cases().Where(c => (string)c[0] == "restarts").Select(c => new[] { c[1], c[2] });
+
+    [Theory]
+    [MemberData(nameof(KernelCases))]
+    public void TheKernelPathAtGivenThetaIsTheRestartsObjective(FIntegrand kind, double[] theta)
+    {
+        int k = theta.Length / MixtureFit.ParametersPerComponent;
+        var q = MixtureFit.Mixture(theta);
+        var d = kind == FIntegrand.ForwardKl ? KlGpu.Landscape.Divergence.Forward : KlGpu.Landscape.Divergence.Reverse;
+        using var engine = KlGpu.Engine.KlEngine.Create(KlGpu.Accelerators.AcceleratorKind.Cpu, KlGpu.Precision.Double);
+        double[] two = [.. theta, .. theta];
+        var (value, gradient) = engine.Gradient(ThreeModes, new KlGpu.Families.MixtureFamily(k), d, two);
+        double reference = kind == FIntegrand.ForwardKl ? ReferenceKl.Forward(ThreeModes, q) : ReferenceKl.Reverse(ThreeModes, q);
+        double[] host = new double[theta.Length];
+        MixtureFit.ValueAndGradient(kind, MixtureQuadrature.Restarts, ThreeModes, theta, host);
+        for (int r = 0; r < 2; r++)
+        {
+            Assert.True(Math.Abs(value[r] - reference) <= 1e-9 * Math.Abs(reference), $"value {value[r]:R} vs reference {reference:R}");
+            for (int i = 0; i < theta.Length; i++)
+                Assert.True(Math.Abs(gradient[r * theta.Length + i] - host[i]) <= 1e-12 * Math.Max(1, Math.Abs(host[i])), $"θ[{i}]: {gradient[r * theta.Length + i]:R} vs {host[i]:R}");
+        }
+    }
+
     [Fact]
     public void TheLogitGradientSumsToZero()
     {
