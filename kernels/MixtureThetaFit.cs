@@ -5,16 +5,6 @@ using KlGpu.Numerics;
 
 namespace KlGpu.Kernels;
 
-/// <summary>A device view as a vector.</summary>
-public readonly struct ViewVector<T>(ArrayView<T> data) : IVector<T> where T : unmanaged
-{
-    public T this[int i]
-    {
-        get => data[i];
-        set => data[i] = value;
-    }
-}
-
 /// <summary>
 /// Restarts of a K-component mixture q: θ = (logits, means, log stds), 3K numbers, against a Gaussian-mixture target under
 /// <see cref="Divergence"/> (any <see cref="FIntegrand"/>, the KLs included) of order <see cref="Order"/> for α and Rényi.

@@ -5,6 +5,16 @@ using KlGpu.Numerics;
 
 namespace KlGpu.Kernels;
 
+/// <summary>A device view as a vector.</summary>
+public readonly struct ViewVector<T>(ArrayView<T> data) : IVector<T> where T : unmanaged
+{
+    public T this[int i]
+    {
+        get => data[i];
+        set => data[i] = value;
+    }
+}
+
 /// <summary>
 /// What a restart of a family whose q is a vector θ (a mixture's components, a flow's layers) descends: θ's size, where θ may
 /// go, the gradient, and what happens after a step. A new such family adds one of these and reuses
