@@ -85,44 +85,37 @@ public static class StudentQ
         T half = R.Of(0.5), invScale = T.One / scale, offset = q.LogNormaliser - T.Log(scale), sum = T.Zero;
         gradMu = T.Zero;
         gradLogScale = T.Zero;
-        int i = 0, j = 0, ladder = 2 * q.Steps + 1;
-        T a = T.NegativeInfinity;
-        while (i < plan.BreakpointCount || j < ladder)
+        int i = 0, j = 0;
+        T walked = T.NegativeInfinity;
+        while (NextPanel<T, R, P>(plan, q, mu, scale, ref i, ref j, ref walked, out T a, out T b))
         {
-            T b;
-            if (j >= ladder || (i < plan.BreakpointCount && plan.Breakpoint(i) < LadderPoint<T, R>(j, mu, scale, q))) b = plan.Breakpoint(i++);
-            else b = LadderPoint<T, R>(j++, mu, scale, q);
-            if (T.IsFinite(a) && T.IsFinite(b) && b > a)
+            T centre = half * (a + b), radius = half * (b - a), panel = T.Zero, panelMu = T.Zero, panelScale = T.Zero;
+            for (int n = 0; n < plan.Order; n++)
             {
-                T centre = half * (a + b), radius = half * (b - a), panel = T.Zero, panelMu = T.Zero, panelScale = T.Zero;
-                for (int n = 0; n < plan.Order; n++)
+                T x = centre + radius * plan.Node(n);
+                T logQ = TailDensity.Component<T, R>((int)ComponentKind.StudentT, offset, mu, invScale, q.Exponent, q.InvSqrtNu, x);
+                T scoreP = T.Zero;
+                T logP = gradient && reverse ? TailDensity.LogDensityAndScore<T, R, P>(plan, x, out scoreP) : TailDensity.LogDensity<T, R, P>(plan, x);
+                // Where the weighting density underflows the other log may be −∞ (in single precision, far out): 0, not NaN.
+                T density = T.Exp(reverse ? logQ : logP);
+                if (!(density > T.Zero)) continue;
+                T w = plan.Weight(n) * density;
+                panel += w * (reverse ? logP : logQ);
+                if (!gradient) continue;
+                if (reverse)
                 {
-                    T x = centre + radius * plan.Node(n);
-                    T logQ = TailDensity.Component<T, R>((int)ComponentKind.StudentT, offset, mu, invScale, q.Exponent, q.InvSqrtNu, x);
-                    T scoreP = T.Zero;
-                    T logP = gradient && reverse ? TailDensity.LogDensityAndScore<T, R, P>(plan, x, out scoreP) : TailDensity.LogDensity<T, R, P>(plan, x);
-                    // Where the weighting density underflows the other log may be −∞ (in single precision, far out): 0, not NaN.
-                    T density = T.Exp(reverse ? logQ : logP);
-                    if (!(density > T.Zero)) continue;
-                    T w = plan.Weight(n) * density;
-                    panel += w * (reverse ? logP : logQ);
-                    if (!gradient) continue;
-                    if (reverse)
-                    {
-                        panelMu += w * scoreP;
-                        panelScale += w * (x - mu) * scoreP;
-                    }
-                    else
-                    {
-                        panelMu -= w * TailDensity.ComponentScore<T, R>((int)ComponentKind.StudentT, mu, invScale, q.Exponent, q.InvSqrtNu, x);
-                        panelScale -= w * (T.One + CentredScore<T, R>((x - mu) * invScale, q));
-                    }
+                    panelMu += w * scoreP;
+                    panelScale += w * (x - mu) * scoreP;
                 }
-                sum += panel * radius;
-                gradMu += panelMu * radius;
-                gradLogScale += panelScale * radius;
+                else
+                {
+                    panelMu -= w * TailDensity.ComponentScore<T, R>((int)ComponentKind.StudentT, mu, invScale, q.Exponent, q.InvSqrtNu, x);
+                    panelScale -= w * (T.One + CentredScore<T, R>((x - mu) * invScale, q));
+                }
             }
-            if (T.IsFinite(b) && b > a) a = b;
+            sum += panel * radius;
+            gradMu += panelMu * radius;
+            gradLogScale += panelScale * radius;
         }
         return sum;
     }
@@ -262,51 +255,65 @@ public static class StudentQ
         return FDivergence.Bounded<T, R>(kind, value);
     }
 
+    /// <summary>The next panel of the walk both Student-t quadratures take: p's breakpoints merged in order with q's ladder
+    /// (<see cref="LadderPoint{T, R}"/>). (i, j, walked) is the walk's state, from (0, 0, −∞); a point at or below the walk so far
+    /// ends no panel. False once both are used up.</summary>
+    static bool NextPanel<T, R, P>(in P plan, in StudentShape<T> q, T mu, T scale, ref int i, ref int j, ref T walked, out T left, out T right)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
+    {
+        int ladder = 2 * q.Steps + 1;
+        while (i < plan.BreakpointCount || j < ladder)
+        {
+            T b;
+            if (j >= ladder || (i < plan.BreakpointCount && plan.Breakpoint(i) < LadderPoint<T, R>(j, mu, scale, q))) b = plan.Breakpoint(i++);
+            else b = LadderPoint<T, R>(j++, mu, scale, q);
+            (left, right) = (walked, b);
+            bool panel = T.IsFinite(walked) && T.IsFinite(b) && b > walked;
+            if (T.IsFinite(b) && b > walked) walked = b;
+            if (panel) return true;
+        }
+        (left, right) = (T.Zero, T.Zero);
+        return false;
+    }
+
     static T FPanels<T, R, P>(FIntegrand kind, T order, T shift, T mu, T scale, in StudentShape<T> q, in P plan, out T gradMu, out T gradLogScale)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where P : ITailPlan<T>
     {
         T half = R.Of(0.5), invScale = T.One / scale, offset = q.LogNormaliser - T.Log(scale), sum = T.Zero;
         gradMu = T.Zero;
         gradLogScale = T.Zero;
-        int i = 0, j = 0, ladder = 2 * q.Steps + 1;
-        T a = T.NegativeInfinity;
-        while (i < plan.BreakpointCount || j < ladder)
+        int i = 0, j = 0;
+        T walked = T.NegativeInfinity;
+        while (NextPanel<T, R, P>(plan, q, mu, scale, ref i, ref j, ref walked, out T a, out T b))
         {
-            T b;
-            if (j >= ladder || (i < plan.BreakpointCount && plan.Breakpoint(i) < LadderPoint<T, R>(j, mu, scale, q))) b = plan.Breakpoint(i++);
-            else b = LadderPoint<T, R>(j++, mu, scale, q);
-            if (T.IsFinite(a) && T.IsFinite(b) && b > a)
+            if (kind != FIntegrand.TotalVariation)
+                sum += FPanel<T, R, P>(kind, order, shift, mu, invScale, offset, q, plan, a, b, ref gradMu, ref gradLogScale);
+            else
             {
-                if (kind != FIntegrand.TotalVariation)
-                    sum += FPanel<T, R, P>(kind, order, shift, mu, invScale, offset, q, plan, a, b, ref gradMu, ref gradLogScale);
-                else
+                // |p − q| has a kink where p = q: each sign change of log p − log q between the panel's ends and nodes is
+                // bisected and becomes a panel end.
+                T from = a, u = a, gu = Gap<T, R, P>(mu, invScale, offset, q, plan, a), centre = half * (a + b), radius = half * (b - a);
+                for (int n = 0; n <= plan.Order; n++)
                 {
-                    // |p − q| has a kink where p = q: each sign change of log p − log q between the panel's ends and nodes is
-                    // bisected and becomes a panel end.
-                    T from = a, u = a, gu = Gap<T, R, P>(mu, invScale, offset, q, plan, a), centre = half * (a + b), radius = half * (b - a);
-                    for (int n = 0; n <= plan.Order; n++)
+                    T v = n == plan.Order ? b : centre + radius * plan.Node(n), gv = Gap<T, R, P>(mu, invScale, offset, q, plan, v);
+                    if ((gu < T.Zero) != (gv < T.Zero))
                     {
-                        T v = n == plan.Order ? b : centre + radius * plan.Node(n), gv = Gap<T, R, P>(mu, invScale, offset, q, plan, v);
-                        if ((gu < T.Zero) != (gv < T.Zero))
+                        T lo = u, hi = v;
+                        for (int k = 0; k < 80; k++)
                         {
-                            T lo = u, hi = v;
-                            for (int k = 0; k < 80; k++)
-                            {
-                                T m = half * (lo + hi);
-                                if (m <= lo || m >= hi) break;
-                                if ((Gap<T, R, P>(mu, invScale, offset, q, plan, m) < T.Zero) == (gu < T.Zero)) lo = m; else hi = m;
-                            }
-                            T cross = half * (lo + hi);
-                            sum += FPanel<T, R, P>(kind, order, shift, mu, invScale, offset, q, plan, from, cross, ref gradMu, ref gradLogScale);
-                            from = cross;
+                            T m = half * (lo + hi);
+                            if (m <= lo || m >= hi) break;
+                            if ((Gap<T, R, P>(mu, invScale, offset, q, plan, m) < T.Zero) == (gu < T.Zero)) lo = m; else hi = m;
                         }
-                        u = v;
-                        gu = gv;
+                        T cross = half * (lo + hi);
+                        sum += FPanel<T, R, P>(kind, order, shift, mu, invScale, offset, q, plan, from, cross, ref gradMu, ref gradLogScale);
+                        from = cross;
                     }
-                    sum += FPanel<T, R, P>(kind, order, shift, mu, invScale, offset, q, plan, from, b, ref gradMu, ref gradLogScale);
+                    u = v;
+                    gu = gv;
                 }
+                sum += FPanel<T, R, P>(kind, order, shift, mu, invScale, offset, q, plan, from, b, ref gradMu, ref gradLogScale);
             }
-            if (T.IsFinite(b) && b > a) a = b;
         }
         return sum;
     }
