@@ -69,6 +69,25 @@ public static class LogMixture
         return set.Count == 1 ? best : best + Remainder<T, R, S>(set, owner, x);
     }
 
+    /// <summary>The largest component ℓ_owner(x), returned, and <paramref name="others"/> = Σ_{k≠owner} exp(ℓ_k − ℓ_owner): log p is
+    /// the largest plus log(1 + others), and the responsibilities are the ratios over 1 + others, so p costs K − 1
+    /// exponentials and one logarithm.</summary>
+    public static T Owner<T, R, S>(in S set, T x, out int owner, out T others)
+        where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IComponentSet<T>
+    {
+        owner = 0;
+        T top = Component<T, R, S>(set, 0, x);
+        for (int k = 1; k < set.Count; k++)
+        {
+            T l = Component<T, R, S>(set, k, x);
+            if (l > top) { top = l; owner = k; }
+        }
+        others = T.Zero;
+        for (int k = 0; k < set.Count; k++)
+            if (k != owner) others += T.Exp(Component<T, R, S>(set, k, x) - top);
+        return top;
+    }
+
     /// <summary>∂ₓ log p(x) = Σ_k r_k(x) τ_k (m_k − x), r_k the components' responsibilities (a softmax of ℓ_k).</summary>
     public static T LogDensitySlope<T, R, S>(in S set, T x)
         where T : unmanaged, IFloatingPointIeee754<T> where R : struct, IReal<T> where S : struct, IComponentSet<T>

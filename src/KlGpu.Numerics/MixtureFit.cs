@@ -184,18 +184,7 @@ public static class MixtureFit
                 {
                     T xi = c + h * rule.Node(i), weight = h * rule.Weight(i);
                     T lp = LogMixture.LogDensity<T, R, SP>(p, xi);
-                    // log q by its owner (largest component) and the others' ratios to it: the responsibilities are those
-                    // ratios over their sum, so q costs K − 1 exponentials and one logarithm.
-                    int owner = 0;
-                    T top = LogMixture.Component<T, R, VectorComponents<T, V>>(qs, 0, xi);
-                    for (int k = 1; k < count; k++)
-                    {
-                        T l = LogMixture.Component<T, R, VectorComponents<T, V>>(qs, k, xi);
-                        if (l > top) { top = l; owner = k; }
-                    }
-                    T others = T.Zero;
-                    for (int k = 0; k < count; k++)
-                        if (k != owner) others += T.Exp(LogMixture.Component<T, R, VectorComponents<T, V>>(qs, k, xi) - top);
+                    T top = LogMixture.Owner<T, R, VectorComponents<T, V>>(qs, xi, out int owner, out T others);
                     T lq = top + LogMixture.LogOnePlus<T>(others), share = T.One / (T.One + others);
                     if (withValue) panelValue += rule.Weight(i) * FDivergence.Integrand<T, R>(kind, T.Zero, lp, lq);
                     // The density the score is integrated against: q (log q − log p) for reverse, −p for forward.
@@ -240,16 +229,7 @@ public static class MixtureFit
         public void Add(T x, T weight)
         {
             var qs = new VectorComponents<T, V>(q, count);
-            int owner = 0;
-            T top = LogMixture.Component<T, R, VectorComponents<T, V>>(qs, 0, x);
-            for (int k = 1; k < count; k++)
-            {
-                T l = LogMixture.Component<T, R, VectorComponents<T, V>>(qs, k, x);
-                if (l > top) { top = l; owner = k; }
-            }
-            T others = T.Zero;
-            for (int k = 0; k < count; k++)
-                if (k != owner) others += T.Exp(LogMixture.Component<T, R, VectorComponents<T, V>>(qs, k, x) - top);
+            T top = LogMixture.Owner<T, R, VectorComponents<T, V>>(qs, x, out int owner, out T others);
             T share = T.One / (T.One + others), factor = weight * h;
             Total += factor;
             for (int k = 0; k < count; k++)
