@@ -11,15 +11,21 @@ public static class ThetaDensityFigure
     /// <summary>The most basins the legend names: more would run past the figure's foot.</summary>
     public const int MaxListed = 8;
 
+    /// <summary>The x a density figure or report spans: p's components to ±4 stds and each q's <see cref="ThetaFamily{TQ}.Extent"/>.</summary>
+    public static (double Lo, double Hi) Range<TQ>(GaussianMixture p, ThetaFamily<TQ> family, IEnumerable<TQ> qs) where TQ : class
+    {
+        var ends = Enumerable.Range(0, p.Count).SelectMany(k => new[] { p.Means[k] - 4 * p.Stds[k], p.Means[k] + 4 * p.Stds[k] })
+            .Concat(qs.SelectMany(family.Extent)).Where(double.IsFinite).ToArray();
+        return (ends.Min(), ends.Max());
+    }
+
     public static Plot ForRun<TQ>(Target target, Landscape.Divergence divergence, ThetaFamily<TQ> family, IReadOnlyList<ThetaBasin<TQ>> basins)
         where TQ : class
     {
         FigureFonts.EnsureRegistered();
         var p = target.Marginal;
         var shown = basins.Where(b => b.Kind != ThetaKind.Saddle).ToList();
-        var ends = Enumerable.Range(0, p.Count).SelectMany(k => new[] { p.Means[k] - 4 * p.Stds[k], p.Means[k] + 4 * p.Stds[k] })
-            .Concat(shown.SelectMany(b => family.Extent(b.Q))).Where(double.IsFinite).ToArray();
-        double lo = ends.Min(), hi = ends.Max();
+        var (lo, hi) = Range(p, family, shown.Select(b => b.Q));
         double[] xs = Enumerable.Range(0, 801).Select(i => lo + (hi - lo) * i / 800).ToArray();
         var plot = new Plot();
         double[] pd = xs.Select(v => Math.Exp(p.LogDensity(v))).ToArray();

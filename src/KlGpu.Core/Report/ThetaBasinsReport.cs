@@ -75,10 +75,8 @@ public static class ThetaBasinsReport
         ArgumentNullException.ThrowIfNull(run);
         var s = run.Settings;
         var f = s.Family;
-        var p = s.Target.Marginal;
-        var ends = Enumerable.Range(0, p.Count).SelectMany(k => new[] { p.Means[k] - 4 * p.Stds[k], p.Means[k] + 4 * p.Stds[k] })
-            .Concat(run.Basins.SelectMany(b => f.Extent(b.Q))).Where(double.IsFinite).ToArray();
-        var x = new GridAxis(ends.Min(), ends.Max(), ReportData.DensityPoints).Values();
+        var (lo, hi) = ThetaDensityFigure.Range(s.Target.Marginal, f, run.Basins.Select(b => b.Q));
+        var x = new GridAxis(lo, hi, ReportData.DensityPoints).Values();
         return new ThetaBasinsInput(s.Target.ToString(), f.FigureNoun, s.Divergence, run.Status.Length, run.Converged, run.Summary(),
             x, Density(x, s.Target.LogDensity), run.Basins.Select(b => new ThetaBasinRow("B" + b.Id, b.Kind.ToString().ToLowerInvariant(), b.Value,
                 b.Fraction, b.Count, b.HessianEigenvalues, b.Polished, f.Numbers(b.Q), x.Select(v => f.Density(b.Q, v)).ToArray())).ToList());
