@@ -286,16 +286,23 @@ public sealed class DataSafetyTests : IDisposable
         }
     }
 
-    /// <summary>klgpu as a process of its own, as a user runs it (the CLI's dll beside the tests).</summary>
+    /// <summary>
+    /// klgpu as a process of its own, as a user runs it in a terminal (the CLI's dll beside the tests). It starts through
+    /// <c>env --default-signal=INT</c>: a test host launched in the background by a non-interactive shell ignores SIGINT, as
+    /// POSIX has such shells do, every child inherits that, and .NET keeps an inherited SIGINT ignored, so Ctrl-C's signal
+    /// would never reach the run. env execs klgpu in place, so the process id is klgpu's.
+    /// </summary>
     static Process Start(string[] args)
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "klgpu.dll"));
         foreach (string a in args) info.ArgumentList.Add(a);
         var p = Process.Start(info)!;
