@@ -22,7 +22,7 @@ internal static class CommonOptions
             "The target mixture p, of N(mean,std) terms only (no T(nu,mean,scale) or L(mean,scale) terms, no two-modes), e.g. --target \"0.5*N(-2,1) + 0.5*N(2,1)\" or --target \"N(0,1)\" or --target @mixture.json", null,
             (t, what) => OneDimensional(TargetSpec.Parse(t, what), view, what), p => p.ToString(), required: true);
 
-    public static GaussianMixture OneDimensional(Target p, string view, string what = "--target") => p.IsTwoModes
+    public static GaussianMixture OneDimensional(Target p, string view, string what = "--target") => p.Dimension > 1
         ? throw new UsageException($"{what}: {view} takes a 1-D mixture; {p} is {p.Dimension}-dimensional (use landscape, basins, eval or sweep)")
         : p.Marginal;
 

@@ -49,7 +49,7 @@ internal static class EvalCommand
             // A Gaussian mixture target and a Gaussian or mixture q: the mixture-to-mixture value (cross expectations, f-panels).
             var values = divergences.ToDictionary(d => d, d =>
                 qStudent is not null ? engine.Evaluate(targetP, (StudentFamily)fam, qStudent.Means[0], qStudent.Scales[0], d)
-                : targetP.HeavyTails is not null ? engine.Evaluate(targetP, FitFamily.Gaussian, qGaussian!.Means[0], qGaussian.Stds[0], d)
+                : targetP is HeavyTailedTarget ? engine.Evaluate(targetP, FitFamily.Gaussian, qGaussian!.Means[0], qGaussian.Stds[0], d)
                 : engine.Evaluate(targetP.Marginal, qGaussian!, d));
             var qq = qGaussian;
             if (r.GetValue(json))
@@ -66,7 +66,7 @@ internal static class EvalCommand
             else
             {
                 context.Out.WriteLine($"p = {targetP}");
-                context.Out.WriteLine(targetP.IsTwoModes ? $"q = {qq} along u, N(0, 1) in the {targetP.Dimension - 1} directions across u" : $"q = {qText}");
+                context.Out.WriteLine($"q = {qText}{targetP.Along}" + (targetP.Dimension > 1 ? $", N(0, 1) in the {targetP.Dimension - 1} directions across u" : ""));
                 foreach (var (d, v) in values)
                     context.Out.WriteLine($"{d.Name(),-8} {d.Label()} = {(double.IsPositiveInfinity(v) ? "inf" : v.ToString("R", CultureInfo.InvariantCulture))}{d.Unit}");
                 // A mixture q's non-KL divergences run on the host in double whatever --precision says; say so.

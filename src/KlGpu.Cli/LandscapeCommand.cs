@@ -121,7 +121,7 @@ internal sealed class LandscapeCommand
 
     /// <summary>A slice and a curve take a Gaussian-mixture target: a heavy-tailed one is refused as the target's parser refuses it.</summary>
     Target GaussianTarget(ParseResult r) =>
-        r.GetValue(target) is { HeavyTails: not null } p ? TargetSpec.Parse(p.ToString(), target.Option.Name) : r.GetValue(target);
+        r.GetValue(target) is HeavyTailedTarget p ? TargetSpec.Parse(p.ToString(), target.Option.Name) : r.GetValue(target);
 
     int RunSlice(CliContext context, ParseResult r, int components, string outDir)
     {

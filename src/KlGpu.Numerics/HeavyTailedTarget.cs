@@ -3,15 +3,17 @@ namespace KlGpu.Numerics;
 /// <summary>A 1-D mixture with Student-t or Laplace terms beside any Gaussian ones.</summary>
 public sealed class HeavyTailedTarget(HeavyTailedMixture p) : Target
 {
-    public override HeavyTailedMixture HeavyTails { get; } = p;
+    public HeavyTailedMixture Mixture { get; } = p;
 
-    public override double LogDensity(double x) => HeavyTails.LogDensity(x);
+    private protected override HeavyTailedMixture MakeHeavyTailed() => Mixture;
 
-    public override (double[] Locations, double[] Scales) Components => (HeavyTails.Means, HeavyTails.Scales);
+    public override double LogDensity(double x) => Mixture.LogDensity(x);
+
+    public override (double[] Locations, double[] Scales) Components => (Mixture.Means, Mixture.Scales);
 
     /// <summary>None when a t with ν ≤ 2 makes p's variance infinite.</summary>
     public override (double Mean, double Std)? MomentMatch =>
-        HeavyTails.HasFiniteVariance ? (HeavyTails.Mean!.Value, Math.Sqrt(HeavyTails.Variance)) : null;
+        Mixture.HasFiniteVariance ? (Mixture.Mean!.Value, Math.Sqrt(Mixture.Variance)) : null;
 
-    public override string ToString() => HeavyTails.ToString();
+    public override string ToString() => Mixture.ToString();
 }

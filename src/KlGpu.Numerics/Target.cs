@@ -21,10 +21,16 @@ public abstract class Target
     public virtual GaussianMixture Marginal =>
         throw new InvalidOperationException($"the target {this} has Student-t or Laplace components; this view takes Gaussian mixtures only");
 
-    /// <summary>The mixture with Student-t or Laplace terms; null for the targets made of Gaussians.</summary>
-    public virtual HeavyTailedMixture? HeavyTails => null;
+    /// <summary>p along that coordinate as a mixture of location–scale terms (a Gaussian one as a Normal term): the form a
+    /// Student-t q is fitted to, whatever the target's kind. Made once per target, so the engine's prepared plan is reused.</summary>
+    public HeavyTailedMixture AsHeavyTailed => asHeavyTailed ??= MakeHeavyTailed();
 
-    public bool IsTwoModes => this is TwoModeTarget;
+    HeavyTailedMixture? asHeavyTailed;
+
+    private protected virtual HeavyTailedMixture MakeHeavyTailed() => HeavyTailedMixture.FromGaussian(Marginal);
+
+    /// <summary>How a (μ, σ) q sits in p's space, appended to its name: nothing in 1-D, " along u" in d dimensions.</summary>
+    public virtual string Along => "";
 
     /// <summary>log p along the coordinate that (μ, σ) describe.</summary>
     public abstract double LogDensity(double x);

@@ -35,5 +35,7 @@ public sealed class TwoModeTarget : Target
 
     public override (double Mean, double Std)? MomentMatch => Moments(Marginal);
 
+    public override string Along => " along u";
+
     public override string ToString() => $"two-modes(d={Dimension}, sep={Format(Separation)})";
 }

@@ -50,7 +50,7 @@ public sealed record BasinsSettings(
 
     /// <summary>Default start ranges for either kind of target.</summary>
     public static (double MuMin, double MuMax, double SigmaMin, double SigmaMax) DefaultRanges(Target p) =>
-        p.HeavyTails is { } heavy ? DefaultRanges(heavy) : DefaultRanges(p.Marginal);
+        p is HeavyTailedTarget heavy ? DefaultRanges(heavy.Mixture) : DefaultRanges(p.Marginal);
 
     /// <summary>
     /// Default start ranges from the target: μ over every component's ±3 stds, σ from a quarter of the narrowest

@@ -425,30 +425,24 @@ public sealed class KlEngine : IDisposable
     }
 
     /// <summary>The most recent heavy-tailed target, its plan and its moments (H(p) is one host quadrature in double).</summary>
-    (HeavyTailedMixture Mixture, HeavyTailPlan Plan, TargetMoments<double> Moments, GaussianMixture? Source)? preparedTails;
+    (HeavyTailedMixture Mixture, HeavyTailPlan Plan, TargetMoments<double> Moments)? preparedTails;
 
     public HeavyTailPlan Plan(HeavyTailedMixture p) => PrepareTails(p).Plan;
 
     /// <summary>p's mean (0 where it has none: the variance is then +∞ and forward KL is +∞ whatever μ), variance and entropy.</summary>
     public TargetMoments<double> Moments(HeavyTailedMixture p) => PrepareTails(p).Moments;
 
-    /// <summary>The plan and moments of p, kept for the most recent target (<paramref name="source"/>: the Gaussian mixture p was made from).</summary>
-    (HeavyTailedMixture Mixture, HeavyTailPlan Plan, TargetMoments<double> Moments, GaussianMixture? Source) PrepareTails(HeavyTailedMixture p,
-        GaussianMixture? source = null)
+    /// <summary>The plan and moments of p, kept for the most recent target.</summary>
+    (HeavyTailedMixture Mixture, HeavyTailPlan Plan, TargetMoments<double> Moments) PrepareTails(HeavyTailedMixture p)
     {
         if (preparedTails is { } c && ReferenceEquals(c.Mixture, p)) return c;
         var plan = new HeavyTailPlan(p);
-        preparedTails = (p, plan, new TargetMoments<double> { Mean = p.Mean ?? 0, Variance = p.Variance, Entropy = plan.Entropy() }, source);
+        preparedTails = (p, plan, new TargetMoments<double> { Mean = p.Mean ?? 0, Variance = p.Variance, Entropy = plan.Entropy() });
         return preparedTails.Value;
     }
 
     /// <summary>p as a heavy-tailed mixture (a Gaussian target as Normal components), prepared: what a Student-t q is fitted to.</summary>
-    internal (HeavyTailedMixture Mixture, HeavyTailPlan Plan, TargetMoments<double> Moments) Tails(Target p)
-    {
-        var mixture = p.HeavyTails ?? (preparedTails is { } c && c.Source == p.Marginal ? c.Mixture : HeavyTailedMixture.FromGaussian(p.Marginal));
-        var prepared = PrepareTails(mixture, p.HeavyTails is null ? p.Marginal : null);
-        return (prepared.Mixture, prepared.Plan, prepared.Moments);
-    }
+    internal (HeavyTailedMixture Mixture, HeavyTailPlan Plan, TargetMoments<double> Moments) Tails(Target p) => PrepareTails(p.AsHeavyTailed);
 
     public void Dispose()
     {

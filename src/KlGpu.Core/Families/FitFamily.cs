@@ -80,7 +80,7 @@ public abstract record FitFamily
     /// <summary>Where p has Student-t or Laplace terms only the two KLs have kernels.</summary>
     protected static void RequireKlAgainstHeavyTails(Target p, IEnumerable<Divergence> divergences)
     {
-        if (p.HeavyTails is null) return;
+        if (p is not HeavyTailedTarget) return;
         foreach (var d in divergences)
             if (d.AsKl is null)
                 throw new UnsupportedFitException(FitPart.Divergence,

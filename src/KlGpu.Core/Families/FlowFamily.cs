@@ -14,7 +14,7 @@ public sealed partial record FlowFamily(int Layers) : ThetaFamily<double[]>
 
     public override void CheckMap(Target p, IEnumerable<Divergence> divergences)
     {
-        if (p.HeavyTails is not null)
+        if (p is HeavyTailedTarget)
             throw new UnsupportedFitException(FitPart.Family, "a target with Student-t or Laplace components takes a single Gaussian or Student-t q, not a flow");
         if (p.Dimension > 1)
             throw new UnsupportedFitException(FitPart.Family, $"a flow q is 1-D; {p} is {p.Dimension}-dimensional");

@@ -17,7 +17,7 @@ public record GaussianFamily : LocationScaleFamily
     public override void CheckRestarts(Target p, Divergence divergence, bool paths)
     {
         CheckMap(p, [divergence]);
-        if (p.HeavyTails is not { } heavy) return;
+        if (p is not HeavyTailedTarget { Mixture: var heavy }) return;
         if (divergence.AsKl == Divergence.Forward && !heavy.HasFiniteVariance)
             throw new UnsupportedFitException(FitPart.Divergence, "forward KL(p||q) is +∞ for every Gaussian q here, since p has a Student-t "
                 + "component with ν ≤ 2 and so an infinite variance; there are no basins to find (reverse KL has them)");
@@ -27,13 +27,13 @@ public record GaussianFamily : LocationScaleFamily
     }
 
     internal override FitObjective Objective(KlEngine engine, Target p, Divergence divergence) =>
-        p.HeavyTails is { } heavy ? engine.Objective(heavy, divergence) : engine.Objective(p.Marginal, divergence);
+        p is HeavyTailedTarget heavy ? engine.Objective(heavy.Mixture, divergence) : engine.Objective(p.Marginal, divergence);
 
     /// <summary>Against a Gaussian mixture the f-divergences and the KSD have kernels of their own beside the KL map.</summary>
     internal override void Landscape(KlEngine engine, Target p, GridAxis mu, GridAxis sigma, IReadOnlyCollection<Divergence> divergences,
         Action<LandscapeTile> onTile, CancellationToken cancel, IReadOnlyList<int>? rows = null)
     {
-        if (p.HeavyTails is null) engine.GaussianLandscape(p.Marginal, mu, sigma, divergences, onTile, cancel, rows);
+        if (p is not HeavyTailedTarget) engine.GaussianLandscape(p.Marginal, mu, sigma, divergences, onTile, cancel, rows);
         else base.Landscape(engine, p, mu, sigma, divergences, onTile, cancel, rows);
     }
 }

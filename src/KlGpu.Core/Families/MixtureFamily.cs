@@ -12,7 +12,7 @@ public sealed partial record MixtureFamily(int Components) : ThetaFamily<Gaussia
 
     public override void CheckMap(Target p, IEnumerable<Divergence> divergences)
     {
-        if (p.HeavyTails is not null)
+        if (p is HeavyTailedTarget)
             throw new UnsupportedFitException(FitPart.Family,
                 $"a target with Student-t or Laplace components takes a single Gaussian or Student-t q, not a {Components}-component mixture");
         foreach (var d in divergences)

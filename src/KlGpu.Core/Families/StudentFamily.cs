@@ -23,9 +23,9 @@ public sealed record StudentFamily(double Nu) : LocationScaleFamily
     {
         if (!(Nu > 0) || !double.IsFinite(Nu))
             throw new UnsupportedFitException(FitPart.Family, $"student:NU needs ν > 0, got {Nu.ToString(CultureInfo.InvariantCulture)}");
-        if (p.IsTwoModes)
+        if (p.Dimension > 1)
             throw new UnsupportedFitException(FitPart.Family, $"a Student-t q takes a 1-D target; {p} is {p.Dimension}-dimensional");
-        var tails = p.HeavyTails ?? HeavyTailedMixture.FromGaussian(p.Marginal);
+        var tails = p.AsHeavyTailed;
         foreach (var d in divergences)
         {
             if (d.Kernel is not null)
@@ -38,7 +38,7 @@ public sealed record StudentFamily(double Nu) : LocationScaleFamily
     public override void CheckRestarts(Target p, Divergence divergence, bool paths)
     {
         CheckMap(p, [divergence]);
-        int growth = StudentQ.LogDensityGrowth(p.HeavyTails ?? HeavyTailedMixture.FromGaussian(p.Marginal));
+        int growth = StudentQ.LogDensityGrowth(p.AsHeavyTailed);
         if (divergence.AsKl == Divergence.Reverse && !(Nu > growth))
             throw new UnsupportedFitException(FitPart.Divergence, string.Create(CultureInfo.InvariantCulture,
                 $"reverse KL(q||p) is +∞ for every t_{Nu:G6} q here, since −log p grows like |x|^{growth} and q's tails carry it only for ν > {growth}; there are no basins to find (a larger ν, or forward KL, has them)"));

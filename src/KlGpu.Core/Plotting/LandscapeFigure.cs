@@ -232,5 +232,5 @@ public static class LandscapeFigure
         ?? throw new ArgumentException($"no colormap named '{name}'; ScottPlot has: {string.Join(", ", ScottPlot.Colormap.GetColormaps().Select(c => c.Name))}");
 
     /// <summary>The q a (μ, σ) map is drawn over: in d dimensions, along u with N(0, 1) across, where the KLs add nothing.</summary>
-    public static string Family(Target target) => target.IsTwoModes ? "q = N(μ, σ) along u" : "q = N(μ, σ)";
+    public static string Family(Target target) => "q = N(μ, σ)" + target.Along;
 }

@@ -23,7 +23,7 @@ public class StudentBasinsTests
 {
     static Component[] Components(Target p)
     {
-        var h = p.HeavyTails ?? HeavyTailedMixture.FromGaussian(p.Marginal);
+        var h = p.AsHeavyTailed;
         return Enumerable.Range(0, h.Count).Select(k => new Component(h.Kinds[k], h.Weights[k], h.Means[k], h.Scales[k], h.Nus[k])).ToArray();
     }
 
@@ -94,7 +94,7 @@ public class StudentBasinsTests
 
     static BasinsSettings Settings(Target p, double nu, Divergence divergence, int restarts)
     {
-        var box = p.HeavyTails is { } heavy ? BasinsSettings.DefaultRanges(heavy) : BasinsSettings.DefaultRanges(p.Marginal);
+        var box = BasinsSettings.DefaultRanges(p);
         return new BasinsSettings(p, divergence, FitFamily.Student(nu), restarts, BasinsSettings.DefaultSteps, Optimizer.Adam,
             BasinsSettings.DefaultLearningRate, new StartDesign(box.MuMin, box.MuMax, box.SigmaMin, box.SigmaMax, 1),
             BasinsSettings.DefaultTolerance, BasinsSettings.DefaultClusterRadius, 0, Precision.Double, AcceleratorKind.Cpu);

@@ -33,7 +33,7 @@ public class StudentFDivergenceTests(ITestOutputHelper output)
 
     static Component[] Components(Target p)
     {
-        var h = p.HeavyTails ?? HeavyTailedMixture.FromGaussian(p.Marginal);
+        var h = p.AsHeavyTailed;
         return Enumerable.Range(0, h.Count).Select(k => new Component(h.Kinds[k], h.Weights[k], h.Means[k], h.Scales[k], h.Nus[k])).ToArray();
     }
 
@@ -155,7 +155,7 @@ public class StudentFDivergenceTests(ITestOutputHelper output)
         var (text, nu) = Fits[fit];
         var p = TargetSpec.Parse(text, heavyTails: true);
         var d = Divergence.TryParse(name)!;
-        var box = p.HeavyTails is { } heavy ? BasinsSettings.DefaultRanges(heavy) : BasinsSettings.DefaultRanges(p.Marginal);
+        var box = BasinsSettings.DefaultRanges(p);
         var settings = new BasinsSettings(p, d, FitFamily.Student(nu), 8, BasinsSettings.DefaultSteps, Optimizer.Adam,
             BasinsSettings.DefaultLearningRate, new StartDesign(box.MuMin, box.MuMax, box.SigmaMin, box.SigmaMax, 1),
             BasinsSettings.DefaultTolerance, BasinsSettings.DefaultClusterRadius, 0, Precision.Double, AcceleratorKind.Cpu);

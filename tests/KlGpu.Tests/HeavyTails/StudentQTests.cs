@@ -75,7 +75,7 @@ public class StudentQTests
         foreach (var (target, nu) in new[] { ("0.5*T(3,-2,1) + 0.5*L(2,0.5)", 0.5), ("0.5*N(-2,1) + 0.5*N(2,1)", 2.5) })
         {
             var p = TargetSpec.Parse(target, heavyTails: true);
-            var plan = new HeavyTailPlan(p.HeavyTails ?? HeavyTailedMixture.FromGaussian(p.Marginal));
+            var plan = new HeavyTailPlan(p.AsHeavyTailed);
             var shape = StudentQ.Shape(nu, plan.Mixture);
             double entropy = plan.Entropy();
             double[]? forward = null, reverse = null;

@@ -45,14 +45,21 @@ public class TargetTests
     }
 
     [Fact]
-    public void OnlyTheHeavyTailedKindHasHeavyTailsAndOnlyTheGaussianKindsHaveAMarginal()
+    public void OnlyTheGaussianKindsHaveAMarginalAndEveryKindIsAHeavyTailedMixture()
     {
-        Target gaussian = new GaussianMixture([1.0], [0.0], [1.0]);
-        var heavy = Target.HeavyTailed(new HeavyTailedMixture([1.0], [ComponentKind.Laplace], [0.0], [0.0], [1.0]));
-        Assert.Null(gaussian.HeavyTails);
-        Assert.NotNull(heavy.HeavyTails);
+        Target gaussian = new GaussianMixture([0.25, 0.75], [-1.0, 2.0], [0.5, 1.5]);
+        var laplace = new HeavyTailedMixture([1.0], [ComponentKind.Laplace], [0.0], [0.0], [1.0]);
+        var heavy = Target.HeavyTailed(laplace);
+        Assert.IsType<MixtureTarget>(gaussian);
+        Assert.Same(laplace, Assert.IsType<HeavyTailedTarget>(heavy).Mixture);
         Assert.Throws<InvalidOperationException>(() => heavy.Marginal);
         Assert.Equal(1, heavy.Dimension);
-        Assert.False(heavy.IsTwoModes);
+        Assert.Equal("", heavy.Along);
+        Assert.Equal(" along u", Target.TwoModes(5, 2.5).Along);
+        // The heavy-tailed form of a Gaussian mixture has the same law (its density at a few points), and is made once.
+        Assert.Same(laplace, heavy.AsHeavyTailed);
+        Assert.Same(gaussian.AsHeavyTailed, gaussian.AsHeavyTailed);
+        foreach (double x in new[] { -3.0, -1.0, 0.5, 2.0, 6.0 })
+            Assert.Equal(gaussian.LogDensity(x), gaussian.AsHeavyTailed.LogDensity(x), 1e-14);
     }
 }

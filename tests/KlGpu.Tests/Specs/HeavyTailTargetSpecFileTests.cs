@@ -28,14 +28,14 @@ public sealed class HeavyTailTargetSpecFileTests : IDisposable
               {"kind": "L", "weight": 0.25, "mean": 2, "scale": 0.5},
               {"kind": "N", "weight": 0.25, "mean": 0, "std": 2}
             ]}
-            """), "--target", heavyTails: true).HeavyTails!;
+            """), "--target", heavyTails: true).AsHeavyTailed;
         Assert.Equal([ComponentKind.StudentT, ComponentKind.Laplace, ComponentKind.Normal], p.Kinds);
         Assert.Equal([0.5, 0.25, 0.25], p.Weights);
         Assert.Equal([3.0, 0, 0], p.Nus);
         Assert.Equal([-2.0, 2, 0], p.Means);
         Assert.Equal([1.0, 0.5, 2], p.Scales);
         // The same mixture as text parses to the same numbers.
-        var text = TargetSpec.Parse("0.5*T(3,-2,1) + 0.25*L(2,0.5) + 0.25*N(0,2)", "--target", heavyTails: true).HeavyTails!;
+        var text = TargetSpec.Parse("0.5*T(3,-2,1) + 0.25*L(2,0.5) + 0.25*N(0,2)", "--target", heavyTails: true).AsHeavyTailed;
         Assert.Equal(text.Offsets, p.Offsets);
     }
 

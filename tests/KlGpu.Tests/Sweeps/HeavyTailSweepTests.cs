@@ -66,7 +66,7 @@ public class HeavyTailSweepTests
             64, BasinsSettings.DefaultSteps, BasinsSettings.DefaultLearningRate, 1, null, null, Precision.Double, AcceleratorKind.Cpu);
         using var engine = KlEngine.Create(AcceleratorKind.Cpu);
         var result = SweepJob.Run(settings, engine);
-        Assert.True(result.Points.All(pt => pt.Target.HeavyTails is not null), "the template's instances are heavy-tailed targets");
+        Assert.True(result.Points.All(pt => pt.Target is HeavyTailedTarget), "the template's instances are heavy-tailed targets");
         Assert.True(result.Transitions.Count == 3, $"expected two folds and a switch, got {string.Join("; ", result.Transitions)}");
 
         // Mirror folds: at d just above the fold a minimum exists next to the reported point, just below no stationary point does.
@@ -120,7 +120,7 @@ public class HeavyTailSweepTests
     [Fact]
     public void TemplatesTakeLaplaceTermsAndExpressionWeights()
     {
-        var p = new TargetTemplate("(1-{w})*L(-{w}*2,0.5) + {w}*T(5,(1+{w}),2)").At("w", 0.25).HeavyTails!;
+        var p = new TargetTemplate("(1-{w})*L(-{w}*2,0.5) + {w}*T(5,(1+{w}),2)").At("w", 0.25).AsHeavyTailed;
         Assert.Equal([0.75, 0.25], p.Weights);
         Assert.Equal([ComponentKind.Laplace, ComponentKind.StudentT], p.Kinds);
         Assert.Equal([-0.5, 1.25], p.Means);
