@@ -42,18 +42,11 @@ internal sealed class LandscapeCommand
         { linearColor, s => !s.LogColor }, { csv, s => s.Csv }, { family, s => s.Fit },
     };
 
-    RunRecord<MixtureSliceSettings> Slice => new(Parameters)
+    RunRecord<SliceSettings> Slice => new(Parameters)
     {
         { target, s => s.Target }, { divergences, s => s.Divergences }, { precision, s => s.Precision }, { accelerator, s => s.Accelerator },
-        { svg, s => s.Svg }, { linearColor, s => !s.LogColor }, { family, s => new MixtureFamily(s.Slice.Q.Count) }, { q, s => s.Slice.Q.ToString() },
-        { vary, s => $"{s.Slice.X.Parameter},{s.Slice.Y.Parameter}" }, { x, s => Parameter.AxisText(s.Slice.X.Axis) }, { y, s => Parameter.AxisText(s.Slice.Y.Axis) },
-    };
-
-    RunRecord<FlowSliceSettings> FlowSlice => new(Parameters)
-    {
-        { target, s => s.Target }, { divergences, s => s.Divergences }, { precision, s => s.Precision }, { accelerator, s => s.Accelerator },
-        { svg, s => s.Svg }, { linearColor, s => !s.LogColor }, { family, s => new FlowFamily(s.Q.Layers) }, { q, s => s.Q.ToString() },
-        { vary, s => $"{s.XName},{s.YName}" }, { x, s => Parameter.AxisText(s.X) }, { y, s => Parameter.AxisText(s.Y) },
+        { svg, s => s.Svg }, { linearColor, s => !s.LogColor }, { family, s => s.Slice.Family }, { q, s => s.Slice.Plane.Q },
+        { vary, s => $"{s.Slice.Plane.XName},{s.Slice.Plane.YName}" }, { x, s => Parameter.AxisText(s.Slice.Plane.X) }, { y, s => Parameter.AxisText(s.Slice.Plane.Y) },
     };
 
     RunRecord<FixedSigmaSettings> Curve => new(Parameters)
@@ -128,28 +121,26 @@ internal sealed class LandscapeCommand
         var slice = SliceSpec.Parse(components, r.GetValue(q), r.GetValue(vary), r.GetValue(x), r.GetValue(y),
             new(family.Option.Name, q.Option.Name, vary.Option.Name, x.Option.Name, y.Option.Name));
         DivergenceList.RefuseKsd(r.GetValue(divergences), "a mixture slice");
-        if ((long)slice.X.Axis.Count * slice.Y.Axis.Count > MixtureSliceJob.MaxPoints)
-            throw new UsageException($"--x, --y: {slice.X.Axis.Count} × {slice.Y.Axis.Count} points are more than a slice holds ({MixtureSliceJob.MaxPoints:N0}); ask for fewer");
+        if ((long)slice.X.Axis.Count * slice.Y.Axis.Count > MixtureSlice.MaxPoints)
+            throw new UsageException($"--x, --y: {slice.X.Axis.Count} × {slice.Y.Axis.Count} points are more than a slice holds ({MixtureSlice.MaxPoints:N0}); ask for fewer");
         ParameterDomain.CheckSlice(GaussianTarget(r), slice, q.Option.Name, x.Option.Name, y.Option.Name);
-        var settings = new MixtureSliceSettings(GaussianTarget(r), slice, r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator),
-            outDir, r.GetValue(svg), !r.GetValue(linearColor));
-        return Sliced(context, r, settings.Target, settings.OutDir, settings.Accelerator, settings.Precision,
-            $"{slice.Q}, {slice.X.Parameter} × {slice.Y.Parameter} over {slice.X.Axis.Count} × {slice.Y.Axis.Count} points",
-            engine => MixtureSliceJob.Run(settings, engine, context.Cancel, Slice.Of(settings)));
+        return Sliced(context, r, slice, outDir);
     }
 
-    /// <summary>Runs a slice job on its own engine and says what it did: p, q and the plane, the device and the time, the files.</summary>
-    int Sliced(CliContext context, ParseResult r, Target p, string outDir, AcceleratorChoice accelerator, Precision precision, string plane,
-        Func<KlEngine, IReadOnlyList<OutputFileEntry>> run)
+    /// <summary>Runs a slice on its own engine and says what it did: p, q and the plane, the device and the time, the files.</summary>
+    int Sliced(CliContext context, ParseResult r, ThetaSlice slice, string outDir)
     {
+        var s = new SliceSettings(GaussianTarget(r), slice, r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator),
+            outDir, r.GetValue(svg), !r.GetValue(linearColor));
         string dir = CommonOptions.OutFolder(r, outDir); // a bad --out fails before any work
         context.Cancel.ThrowIfCancellationRequested();
-        using var engine = KlEngine.Create(accelerator, precision);
+        using var engine = KlEngine.Create(s.Accelerator, s.Precision);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var files = run(engine);
-        context.Out.WriteLine($"target p = {p}");
+        var files = SliceJob.Run(s, engine, context.Cancel, Slice.Of(s));
+        var plane = slice.Plane;
+        context.Out.WriteLine($"target p = {s.Target}");
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"q = {plane}, on {engine.DeviceKind} ({engine.DeviceName}), {clock.Elapsed.TotalSeconds:0.000} s"));
+            $"q = {plane.Q}, {plane.XName} × {plane.YName} over {plane.X.Count} × {plane.Y.Count} points, on {engine.DeviceKind} ({engine.DeviceName}), {clock.Elapsed.TotalSeconds:0.000} s"));
         Wrote(context.Out, dir, files);
         return Cli.Ok;
     }
@@ -171,15 +162,11 @@ internal sealed class LandscapeCommand
         int ix = Index(pair[0]), iy = Index(pair[1]);
         var ax = RangeSpec.ParseAxis(r.GetValue(x) ?? throw new UsageException($"{x.Option.Name}: give the range of {pair[0]}, e.g. --x -3:3:64"), $"{x.Option.Name} ({pair[0]})");
         var ay = RangeSpec.ParseAxis(r.GetValue(y) ?? throw new UsageException($"{y.Option.Name}: give the range of {pair[1]}, e.g. --y -1:1:64"), $"{y.Option.Name} ({pair[1]})");
-        if ((long)ax.Count * ay.Count > FlowSliceJob.MaxPoints)
-            throw new UsageException($"--x, --y: {ax.Count} × {ay.Count} points are more than a flow slice holds ({FlowSliceJob.MaxPoints:N0}); ask for fewer");
-        var settings = new FlowSliceSettings(GaussianTarget(r), flow, ix, ax, iy, ay, r.GetValue(divergences), r.GetValue(precision), r.GetValue(accelerator),
-            outDir, r.GetValue(svg), !r.GetValue(linearColor));
-        try { fit.CheckMap(settings.Target, settings.Divergences); }
+        if ((long)ax.Count * ay.Count > FlowSlice.MaxPoints)
+            throw new UsageException($"--x, --y: {ax.Count} × {ay.Count} points are more than a flow slice holds ({FlowSlice.MaxPoints:N0}); ask for fewer");
+        try { fit.CheckMap(GaussianTarget(r), r.GetValue(divergences)); }
         catch (UnsupportedFitException e) { throw new UsageException($"{(e.Part == FitPart.Divergence ? divergences.Option.Name : family.Option.Name)}: {e.Message}"); }
-        return Sliced(context, r, settings.Target, settings.OutDir, settings.Accelerator, settings.Precision,
-            $"{flow}, {settings.XName} × {settings.YName} over {ax.Count} × {ay.Count} points",
-            engine => FlowSliceJob.Run(settings, engine, context.Cancel, FlowSlice.Of(settings)));
+        return Sliced(context, r, new FlowSlice(flow, ix, ax, iy, ay), outDir);
     }
 
     int RunCurve(CliContext context, ParseResult r, double fixedSigma, string outDir)

@@ -190,12 +190,16 @@ public sealed class KlEngine : IDisposable
         return value[0];
     }
 
-    /// <summary>
-    /// A divergence over a 2-D slice of mixtures q: <paramref name="slice"/>'s q with its two named parameters set to each
-    /// (x, y) of the grid; values [y, x]. Every divergence, the KLs included, is integrated on the f-divergence panels,
-    /// since a q that changes per point has no prepared plan.
-    /// </summary>
-    public double[] MixtureSlice(GaussianMixture p, MixtureSlice slice, Divergence divergence)
+    /// <summary>A divergence over a 2-D slice through a θ family's q (<see cref="ThetaSlice"/>): values [y, x]. The family
+    /// refuses what it cannot map before any work.</summary>
+    public double[] Slice(GaussianMixture p, ThetaSlice slice, Divergence divergence)
+    {
+        slice.Family.CheckMap(p, [divergence]);
+        return slice.Values(this, p, divergence);
+    }
+
+    /// <summary>The mixture slice's launch: every point's q on the f-divergence panels.</summary>
+    internal double[] MixtureSlice(GaussianMixture p, MixtureSlice slice, Divergence divergence)
     {
         if (divergence.Kernel is not null) throw new UnsupportedFitException(FitPart.Divergence, $"{divergence.Name()} maps Gaussian q only; a mixture slice has no KSD yet");
         var q = slice.Q;

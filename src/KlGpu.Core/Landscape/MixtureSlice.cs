@@ -1,3 +1,5 @@
+using KlGpu.Engine;
+using KlGpu.Families;
 using KlGpu.Kernels;
 using KlGpu.Numerics;
 
@@ -35,10 +37,28 @@ public sealed record SliceAxis(MixtureParameterName Parameter, GridAxis Axis);
 
 /// <summary>
 /// A 2-D slice of the K-component mixture family: q with two named parameters replaced by the grid's (x, y).
-/// A varied weight takes its value and the other weights share the rest in their proportions in q.
+/// A varied weight takes its value and the other weights share the rest in their proportions in q. Every point's q is
+/// integrated on the f-divergence panels, the KLs included, since a q that changes per point has no prepared plan.
 /// </summary>
-public sealed record MixtureSlice(GaussianMixture Q, SliceAxis X, SliceAxis Y)
+public sealed record MixtureSlice(GaussianMixture Q, SliceAxis X, SliceAxis Y) : ThetaSlice
 {
+    /// <summary>Grid points per run: a slice is computed whole (a mixture q per point has no tiled kernel of its own).</summary>
+    public const long MaxPoints = 1L << 22;
+
+    public override ThetaFamily Family => new MixtureFamily(Q.Count);
+
+    public override SlicePlane Plane =>
+        new(X.Parameter.Name, X.Axis, Y.Parameter.Name, Y.Axis, (X.Parameter.ValueIn(Q), Y.Parameter.ValueIn(Q)), Q.ToString());
+
+    internal override double[] Values(KlEngine engine, GaussianMixture p, Divergence divergence) => engine.MixtureSlice(p, this, divergence);
+
+    /// <summary>+∞ is a true value of some divergences; NaN or −∞ would be a failure.</summary>
+    internal override void Admit(Divergence divergence, double value, int i, int j)
+    {
+        if (double.IsNaN(value) || double.IsNegativeInfinity(value))
+            throw new InvalidOperationException($"{divergence.Name()} is {value} at {X.Parameter.Name} = {X.Axis.At(i):R}, {Y.Parameter.Name} = {Y.Axis.At(j):R}; no files were written");
+    }
+
     /// <summary>The mixture at one grid point, as the kernels build it (for tests and figures).</summary>
     public GaussianMixture At(double x, double y)
     {

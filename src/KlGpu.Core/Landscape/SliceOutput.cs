@@ -12,7 +12,7 @@ namespace KlGpu.Landscape;
 public sealed record SlicePlane(string XName, GridAxis X, string YName, GridAxis Y, (double X, double Y) GivenAt, string Q);
 
 /// <summary>
-/// The files of a slice, whatever the family (<see cref="MixtureSliceJob"/>, <see cref="FlowSliceJob"/>): per divergence a
+/// The files of a slice, whatever the family (<see cref="MixtureSlice"/>, <see cref="FlowSlice"/>): per divergence a
 /// float64 [y, x] <c>.npy</c> grid and a figure, the axes <c>x.npy</c> and <c>y.npy</c>, <c>slice.csv</c> (+∞ written
 /// <c>inf</c>), and <c>manifest.json</c> last (a run file), all or nothing.
 /// </summary>

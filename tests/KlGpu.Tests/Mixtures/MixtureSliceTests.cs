@@ -22,8 +22,8 @@ public class MixtureSliceTests
     static void AssertMatchesReference(MixtureSlice slice, CpuExecution execution)
     {
         using var engine = TestAccelerators.Engine(execution);
-        double[] forward = engine.MixtureSlice(Target, slice, Divergence.Forward);
-        double[] reverse = engine.MixtureSlice(Target, slice, Divergence.Reverse);
+        double[] forward = engine.Slice(Target, slice, Divergence.Forward);
+        double[] reverse = engine.Slice(Target, slice, Divergence.Reverse);
         int nx = slice.X.Axis.Count;
         for (int j = 0; j < slice.Y.Axis.Count; j++)
             for (int i = 0; i < nx; i++)
